@@ -1,0 +1,550 @@
+//! `generated/src/lint.rs`: one check function per schema a request body reaches, and the
+//! `Operation` enum whose `lint` runs the right one. Every constraint becomes a plain `if`
+//! that pushes a finding of its rule, so the generated code reads like the spec.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::types::inline_name;
+use crate::ir::*;
+use crate::names::{ident, screaming, snake};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let mut emitter = Emitter {
+        api,
+        fns: Vec::new(),
+        done: BTreeSet::new(),
+        patterns: Vec::new(),
+    };
+    let mut variants = Vec::new();
+    for (op, body) in api.body_operations() {
+        emitter.named(body);
+        variants.push((op, body));
+    }
+    let fns = &emitter.fns;
+    let patterns = emitter.patterns.iter().map(|(name, pattern)| {
+        quote! {
+            static #name: std::sync::LazyLock<regex::Regex> =
+                std::sync::LazyLock::new(|| regex::Regex::new(#pattern).expect("codegen checked this pattern"));
+        }
+    });
+    let operation = operation_enum(&variants);
+    quote! {
+        //! The payload linter: every rule of the spec, checked on a parsed JSON value.
+        //!
+        //! [`Operation::lint`] returns all findings, not the first. Pointers are RFC 6901;
+        //! a missing member or a broken combination points at the object that holds them.
+
+        use serde_json::Value;
+
+        use crate::Finding;
+        use crate::catalog;
+        use crate::support::checks;
+        use crate::support::path::Path;
+
+        #operation
+        #(#patterns)*
+        #(#fns)*
+    }
+}
+
+fn operation_enum(ops: &[(&Operation, &str)]) -> TokenStream {
+    let variants: Vec<_> = ops.iter().map(|(op, _)| ident(&op.id)).collect();
+    let ids: Vec<_> = ops.iter().map(|(op, _)| op.id.as_str()).collect();
+    let methods: Vec<_> = ops.iter().map(|(op, _)| op.method.as_str()).collect();
+    let paths: Vec<_> = ops.iter().map(|(op, _)| op.path.as_str()).collect();
+    let checks: Vec<_> = ops
+        .iter()
+        .map(|(_, body)| format_ident!("check_{}", snake(body)))
+        .collect();
+    let schemas: Vec<_> = ops
+        .iter()
+        .map(|(op, _)| format!("../schema/{}.request.json", op.id))
+        .collect();
+    let docs = ops.iter().map(|(op, _)| {
+        format!(
+            " `{} {}`{}",
+            op.method,
+            op.path,
+            op.summary.as_deref().map(|s| format!(": {s}")).unwrap_or_default()
+        )
+    });
+    quote! {
+        /// An operation of the spec that takes a JSON request body.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Operation {
+            #( #[doc = #docs] #variants, )*
+        }
+
+        impl Operation {
+            /// Every operation with a request body, in spec order.
+            pub const ALL: &'static [Operation] = &[#(Operation::#variants),*];
+
+            /// The spec's operationId.
+            pub const fn id(self) -> &'static str {
+                match self { #( Operation::#variants => #ids, )* }
+            }
+
+            /// The HTTP method.
+            pub const fn method(self) -> &'static str {
+                match self { #( Operation::#variants => #methods, )* }
+            }
+
+            /// The path template, with `{name}` parameters.
+            pub const fn path(self) -> &'static str {
+                match self { #( Operation::#variants => #paths, )* }
+            }
+
+            /// The operation with this operationId.
+            pub fn from_id(id: &str) -> Option<Operation> {
+                Operation::ALL.iter().copied().find(|op| op.id() == id)
+            }
+
+            /// Every finding of the spec's rules on a request body.
+            pub fn lint(self, value: &Value) -> Vec<Finding> {
+                let mut out = Vec::new();
+                match self { #( Operation::#variants => #checks(value, &Path::Root, &mut out), )* }
+                out
+            }
+
+            /// The standalone JSON Schema (2020-12) of the request body.
+            pub const fn schema(self) -> &'static str {
+                match self { #( Operation::#variants => include_str!(#schemas), )* }
+            }
+        }
+    }
+}
+
+struct Emitter<'a> {
+    api: &'a Api,
+    fns: Vec<TokenStream>,
+    done: BTreeSet<String>,
+    patterns: Vec<(proc_macro2::Ident, String)>,
+}
+
+impl<'a> Emitter<'a> {
+    /// Emits the check function of a named type (once) and returns its name.
+    fn named(&mut self, name: &str) -> proc_macro2::Ident {
+        let fn_name = format_ident!("check_{}", snake(name));
+        if self.done.insert(name.to_owned()) {
+            if let Some(t) = self.api.type_def(name) {
+                self.schema_fn(&fn_name, name, &t.schema);
+            }
+        }
+        fn_name
+    }
+
+    /// The check function for a property's or an item's schema.
+    fn reference(&mut self, r: &'a SchemaRef, context: &str) -> proc_macro2::Ident {
+        match r {
+            SchemaRef::Named(name) => self.named(name),
+            SchemaRef::Inline(schema) => {
+                let fn_name = format_ident!("check_{}", snake(context));
+                if self.done.insert(context.to_owned()) {
+                    self.schema_fn(&fn_name, context, schema);
+                }
+                fn_name
+            }
+        }
+    }
+
+    fn schema_fn(&mut self, fn_name: &proc_macro2::Ident, name: &str, schema: &'a Schema) {
+        let body = match &schema.kind {
+            Kind::Object(o) => self.object(name, schema, o),
+            Kind::String(s) => self.string(schema, s),
+            Kind::Array(items) => {
+                let check = self.reference(items, &format!("{name}Item"));
+                let wrong = wrong_type(schema, "an array", false, None);
+                quote! {
+                    let Some(items) = value.as_array() else { #wrong return; };
+                    for (index, item) in items.iter().enumerate() {
+                        #check(item, &path.index(index), out);
+                    }
+                }
+            }
+            Kind::Integer => scalar(schema, "an integer", quote! { checks::JsonType::Integer }),
+            Kind::Number => scalar(schema, "a number", quote! { checks::JsonType::Number }),
+            Kind::Boolean => scalar(schema, "a boolean", quote! { checks::JsonType::Boolean }),
+        };
+        let null_ok = schema.nullable.then(|| quote! { if value.is_null() { return; } });
+        let doc = format!(" Checks a value against `{name}`.");
+        self.fns.push(quote! {
+            #[doc = #doc]
+            pub(crate) fn #fn_name(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+                #null_ok
+                #body
+            }
+        });
+    }
+
+    fn object(&mut self, name: &str, schema: &Schema, object: &'a ObjectSchema) -> TokenStream {
+        let wrong = wrong_type(schema, "an object", false, None);
+        let names: Vec<&str> = object.properties.iter().map(|p| p.wire.as_str()).collect();
+        let unknown = object.closed.as_ref().map(|rule| {
+            let expected = list(&names, "`", "`", "and");
+            let push = push(
+                rule,
+                quote! { &path.key(key) },
+                vec![("name", quote! { key }), ("expected", quote! { #expected })],
+            );
+            let known = if names.is_empty() {
+                quote! { false }
+            } else {
+                quote! { matches!(key.as_str(), #(#names)|*) }
+            };
+            quote! {
+                for key in object.keys() {
+                    if !#known {
+                        out.push(#push.with_help(checks::suggest_help(key, &[#(#names),*])));
+                    }
+                }
+            }
+        });
+        let required: Vec<&str> = object
+            .properties
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| p.wire.as_str())
+            .collect();
+        let missing = object.required_rule.as_ref().map(|rule| {
+            let push = push(rule, quote! { path }, vec![("name", quote! { name })]);
+            quote! {
+                for name in [#(#required),*] {
+                    if !object.contains_key(name) { out.push(#push); }
+                }
+            }
+        });
+        let members: Vec<TokenStream> = object
+            .properties
+            .iter()
+            .map(|p| {
+                let check = self.reference(&p.schema, &inline_name(name, &p.wire));
+                let wire = &p.wire;
+                quote! {
+                    if let Some(member) = object.get(#wire) { #check(member, &path.key(#wire), out); }
+                }
+            })
+            .collect();
+        let cross = object.cross_rules.iter().map(cross_rule);
+        quote! {
+            let Some(object) = value.as_object() else { #wrong return; };
+            #unknown
+            #missing
+            #(#members)*
+            #(#cross)*
+        }
+    }
+
+    fn string(&mut self, schema: &Schema, s: &StringSchema) -> TokenStream {
+        let allowed: Vec<&str> = s
+            .values
+            .iter()
+            .flat_map(|v| v.values.iter().map(String::as_str))
+            .collect();
+        let wrong = wrong_type(schema, "a string", s.secret, Some(&allowed));
+        let mut checks = Vec::new();
+        let actual = |s: &StringSchema| {
+            if s.secret {
+                quote! { crate::support::secret::REDACTED }
+            } else {
+                quote! { &checks::quote(text) }
+            }
+        };
+        if let Some(values) = s.values.as_ref().filter(|v| !v.open) {
+            let expected = list(&allowed, "\"", "\"", "or");
+            let wires = &values.values;
+            let push = push(
+                &values.rule,
+                quote! { path },
+                vec![
+                    ("name", quote! { &path.name() }),
+                    ("expected", quote! { #expected }),
+                    ("actual", actual(s)),
+                ],
+            );
+            checks.push(quote! { if !matches!(text, #(#wires)|*) { out.push(#push); } });
+        }
+        if s.min_length.is_some() || s.max_length.is_some() {
+            checks.push(quote! { let length = checks::char_len(text); });
+            let shown = if s.secret {
+                quote! { crate::support::secret::REDACTED }
+            } else {
+                quote! { &format!("{length} characters") }
+            };
+            for (bound, is_min) in [(&s.min_length, true), (&s.max_length, false)] {
+                let Some((limit, rule)) = bound else { continue };
+                let lit = Literal::usize_unsuffixed(*limit as usize);
+                let text_limit = limit.to_string();
+                let expected = if is_min {
+                    format!("at least {limit} characters")
+                } else {
+                    format!("at most {limit} characters")
+                };
+                let test = if is_min {
+                    quote! { length < #lit }
+                } else {
+                    quote! { length > #lit }
+                };
+                let push = push(
+                    rule,
+                    quote! { path },
+                    vec![
+                        ("name", quote! { &path.name() }),
+                        ("expected", quote! { #expected }),
+                        ("limit", quote! { #text_limit }),
+                        ("actual", shown.clone()),
+                    ],
+                );
+                checks.push(quote! { if #test { out.push(#push); } });
+            }
+        }
+        if let Some((pattern, rule)) = &s.pattern {
+            let static_name = format_ident!("PATTERN_{}", self.patterns.len() + 1);
+            self.patterns.push((static_name.clone(), pattern.clone()));
+            let expected = format!("to match `{pattern}`");
+            let push = push(
+                rule,
+                quote! { path },
+                vec![
+                    ("name", quote! { &path.name() }),
+                    ("expected", quote! { #expected }),
+                    ("actual", actual(s)),
+                ],
+            );
+            checks.push(quote! { if !#static_name.is_match(text) { out.push(#push); } });
+        }
+        if let Some(rule) = &s.uuid {
+            let push = push(
+                rule,
+                quote! { path },
+                vec![
+                    ("name", quote! { &path.name() }),
+                    ("expected", quote! { "a UUID (8-4-4-4-12 hexadecimal digits)" }),
+                    ("actual", actual(s)),
+                ],
+            );
+            checks.push(quote! { if !checks::is_uuid(text) { out.push(#push); } });
+        }
+        if let Some(policy) = &s.password {
+            checks.extend(password(policy));
+        }
+        if let Some(b64) = &s.base64 {
+            checks.push(base64(b64));
+        }
+        if checks.is_empty() {
+            return quote! { if !value.is_string() { #wrong } };
+        }
+        let placeholder = s
+            .placeholder
+            .then(|| quote! { if crate::support::placeholder::is_placeholder(text) { return; } });
+        quote! {
+            let Some(text) = value.as_str() else { #wrong return; };
+            #placeholder
+            #(#checks)*
+        }
+    }
+}
+
+fn scalar(schema: &Schema, expected: &str, json_type: TokenStream) -> TokenStream {
+    let wrong = wrong_type(schema, expected, false, None);
+    quote! { if !#json_type.matches(value) { #wrong } }
+}
+
+/// The statement that reports a value of the wrong JSON type.
+fn wrong_type(schema: &Schema, expected: &str, secret: bool, allowed: Option<&[&str]>) -> TokenStream {
+    let expected = if schema.nullable {
+        format!("{expected} or null")
+    } else {
+        expected.to_owned()
+    };
+    let actual = if secret {
+        quote! { checks::type_name(value) }
+    } else {
+        quote! { &checks::describe(value) }
+    };
+    let push = push(
+        &schema.type_rule,
+        quote! { path },
+        vec![
+            ("name", quote! { &path.name() }),
+            ("expected", quote! { #expected }),
+            ("actual", actual),
+        ],
+    );
+    match allowed {
+        Some(allowed) if !secret => {
+            quote! { out.push(#push.with_help(checks::string_hint(value, &[#(#allowed),*]))); }
+        }
+        _ => quote! { out.push(#push); },
+    }
+}
+
+fn password(policy: &PasswordPolicy) -> Vec<TokenStream> {
+    let name = ("name", quote! { &path.name() });
+    let mut out = Vec::new();
+    if let Some((min, rule)) = &policy.classes {
+        let lit = Literal::usize_unsuffixed(*min as usize);
+        let limit = min.to_string();
+        let push = push(
+            rule,
+            quote! { path },
+            vec![
+                name.clone(),
+                ("limit", quote! { #limit }),
+                (
+                    "expected",
+                    quote! { "upper-case letters, lower-case letters, digits, special characters" },
+                ),
+            ],
+        );
+        out.push(quote! { if crate::support::password::class_count(text) < #lit { out.push(#push); } });
+    }
+    if let Some((chars, rule)) = &policy.doubtful {
+        let spaced: Vec<String> = chars.chars().map(String::from).collect();
+        let expected = spaced.join(" ");
+        let push = push(
+            rule,
+            quote! { path },
+            vec![name.clone(), ("expected", quote! { #expected })],
+        );
+        out.push(quote! { if crate::support::password::contains_any(text, #chars) { out.push(#push); } });
+    }
+    if let Some((names, rule)) = &policy.usernames {
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let expected = list(&refs, "`", "`", "or");
+        let push = push(
+            rule,
+            quote! { path },
+            vec![name.clone(), ("expected", quote! { #expected })],
+        );
+        out.push(
+            quote! { if crate::support::password::contained_name(text, &[#(#names),*]).is_some() { out.push(#push); } },
+        );
+    }
+    if let Some(runs) = &policy.username_runs {
+        let lit = Literal::usize_unsuffixed(runs.max as usize);
+        let limit = runs.max.to_string();
+        let user = &runs.name;
+        let push = push(
+            &runs.rule,
+            quote! { path },
+            vec![name, ("limit", quote! { #limit }), ("expected", quote! { #user })],
+        );
+        out.push(quote! { if crate::support::password::has_run_of(text, #user, #lit) { out.push(#push); } });
+    }
+    out
+}
+
+fn base64(b64: &Base64) -> TokenStream {
+    let lit = Literal::usize_unsuffixed(b64.max_decoded_bytes as usize);
+    let limit = b64.max_decoded_bytes.to_string();
+    let invalid = push(
+        &b64.rule,
+        quote! { path },
+        vec![
+            ("name", quote! { &path.name() }),
+            ("actual", quote! { &error.to_string() }),
+        ],
+    );
+    let too_big = push(
+        &b64.size_rule,
+        quote! { path },
+        vec![
+            ("name", quote! { &path.name() }),
+            ("limit", quote! { #limit }),
+            ("actual", quote! { &format!("{size} bytes") }),
+        ],
+    );
+    quote! {
+        match crate::support::base64::decoded_len(text) {
+            Err(error) => out.push(#invalid),
+            Ok(size) if size > #lit => out.push(#too_big),
+            Ok(_) => {}
+        }
+    }
+}
+
+fn cross_rule(rule: &CrossRule) -> TokenStream {
+    let name = ("name", quote! { &path.name() });
+    match &rule.check {
+        CrossCheck::Not(c) => {
+            let test = condition(c, &quote! { value });
+            let push = push(&rule.rule, quote! { path }, vec![name]);
+            quote! { if #test { out.push(#push); } }
+        }
+        CrossCheck::AnyOf(conditions) => {
+            let tests = conditions.iter().map(|c| condition(c, &quote! { value }));
+            let push = push(&rule.rule, quote! { path }, vec![name]);
+            quote! { if !(#(#tests)||*) { out.push(#push); } }
+        }
+        CrossCheck::IfThen { when, then } => {
+            let when = condition(when, &quote! { value });
+            let then = condition(then, &quote! { value });
+            let push = push(&rule.rule, quote! { path }, vec![name]);
+            quote! { if #when && !(#then) { out.push(#push); } }
+        }
+        CrossCheck::DependentRequired { member, needs } => {
+            let push = push(
+                &rule.rule,
+                quote! { path },
+                vec![("name", quote! { #member }), ("expected", quote! { need })],
+            );
+            quote! {
+                if object.contains_key(#member) {
+                    for need in [#(#needs),*] {
+                        if !object.contains_key(need) { out.push(#push); }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A boolean expression: does `value` satisfy the JSON Schema condition?
+fn condition(c: &Condition, value: &TokenStream) -> TokenStream {
+    let mut parts = Vec::new();
+    if !c.required.is_empty() || !c.properties.is_empty() {
+        let required = &c.required;
+        let members: Vec<TokenStream> = c
+            .properties
+            .iter()
+            .map(|(key, sub)| {
+                let inner = condition(sub, &quote! { member });
+                quote! { checks::member_matches(object, #key, |member| #inner) }
+            })
+            .collect();
+        let test = if members.is_empty() {
+            quote! { |_| true }
+        } else {
+            quote! { |object| #(#members)&&* }
+        };
+        parts.push(quote! { checks::object_matches(#value, &[#(#required),*], #test) });
+    }
+    if let Some(values) = &c.one_of {
+        parts.push(quote! { checks::is_one_of(#value, &[#(#values),*]) });
+    }
+    if parts.is_empty() {
+        quote! { true }
+    } else {
+        quote! { #(#parts)&&* }
+    }
+}
+
+/// `Finding::new(&catalog::RULE, path, &[vars])`.
+fn push(rule: &str, path: TokenStream, vars: Vec<(&str, TokenStream)>) -> TokenStream {
+    let rule = format_ident!("{}", screaming(rule));
+    let vars = vars.into_iter().map(|(k, v)| quote! { (#k, #v) });
+    quote! { Finding::new(&catalog::#rule, #path, &[#(#vars),*]) }
+}
+
+/// `a`, `b` and `c`, each wrapped in `open`/`close`.
+pub fn list(items: &[&str], open: &str, close: &str, last: &str) -> String {
+    let wrapped: Vec<String> = items.iter().map(|i| format!("{open}{i}{close}")).collect();
+    match wrapped.split_last() {
+        None => String::new(),
+        Some((only, [])) => only.clone(),
+        Some((tail, head)) => format!("{} {last} {tail}", head.join(", ")),
+    }
+}

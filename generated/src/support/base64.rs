@@ -1,0 +1,115 @@
+//! Strict standard base64 (RFC 4648 alphabet, `=` padding, no whitespace) and the size of
+//! what it decodes to, without decoding into memory.
+
+use std::fmt;
+
+/// Why a string is not strict base64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base64Error {
+    /// A character outside the alphabet, at this character index.
+    InvalidChar { index: usize, whitespace: bool },
+    /// The length is not a multiple of 4.
+    BadLength(usize),
+    /// `=` somewhere other than the last one or two places.
+    BadPadding { index: usize },
+}
+
+impl fmt::Display for Base64Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Base64Error::InvalidChar {
+                index,
+                whitespace: true,
+            } => {
+                write!(f, "whitespace or a line break at character {index}")
+            }
+            Base64Error::InvalidChar {
+                index,
+                whitespace: false,
+            } => {
+                write!(f, "a character outside the base64 alphabet at character {index}")
+            }
+            Base64Error::BadLength(len) => write!(f, "{len} characters, not a multiple of 4"),
+            Base64Error::BadPadding { index } => {
+                write!(f, "misplaced `=` padding at character {index}")
+            }
+        }
+    }
+}
+
+/// The number of bytes `s` decodes to, or why it is not strict base64.
+pub fn decoded_len(s: &str) -> Result<usize, Base64Error> {
+    let bytes = s.as_bytes();
+    for (index, b) in bytes.iter().enumerate() {
+        if !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
+            let index = s[..index].chars().count();
+            return Err(Base64Error::InvalidChar {
+                index,
+                whitespace: b.is_ascii_whitespace(),
+            });
+        }
+    }
+    if bytes.len() % 4 != 0 {
+        return Err(Base64Error::BadLength(bytes.len()));
+    }
+    let padding = bytes.iter().rev().take_while(|b| **b == b'=').count();
+    if padding > 2 {
+        return Err(Base64Error::BadPadding {
+            index: bytes.len() - padding,
+        });
+    }
+    if let Some(index) = bytes[..bytes.len() - padding].iter().position(|b| *b == b'=') {
+        return Err(Base64Error::BadPadding { index });
+    }
+    Ok(bytes.len() / 4 * 3 - padding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(decoded_len(""), Ok(0));
+        assert_eq!(decoded_len("IyEvYmluL2Jhc2g="), Ok(11)); // "#!/bin/bash"
+        assert_eq!(decoded_len("YQ=="), Ok(1));
+        assert_eq!(decoded_len("YWI="), Ok(2));
+        assert_eq!(decoded_len("YWJj"), Ok(3));
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(decoded_len("YWJ"), Err(Base64Error::BadLength(3)));
+        assert_eq!(
+            decoded_len("YW\nJj"),
+            Err(Base64Error::InvalidChar {
+                index: 2,
+                whitespace: true
+            })
+        );
+        assert_eq!(
+            decoded_len("YW*j"),
+            Err(Base64Error::InvalidChar {
+                index: 2,
+                whitespace: false
+            })
+        );
+        assert_eq!(
+            decoded_len("é"),
+            Err(Base64Error::InvalidChar {
+                index: 0,
+                whitespace: false
+            })
+        );
+        assert_eq!(decoded_len("Y==="), Err(Base64Error::BadPadding { index: 1 }));
+        assert_eq!(decoded_len("Y=Jj"), Err(Base64Error::BadPadding { index: 1 }));
+        assert_eq!(
+            Base64Error::InvalidChar {
+                index: 76,
+                whitespace: true
+            }
+            .to_string(),
+            "whitespace or a line break at character 76"
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! Value tests behind the standard JSON Schema keywords, with the same meaning a JSON Schema
+//! 2020-12 validator gives them, and the help texts that make a finding actionable.
+
+use serde_json::{Map, Value};
+
+/// The JSON Schema `type` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    Object,
+    Array,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Null,
+}
+
+impl JsonType {
+    /// JSON Schema's reading: an integer is any number with a zero fractional part.
+    pub fn matches(self, value: &Value) -> bool {
+        match self {
+            JsonType::Object => value.is_object(),
+            JsonType::Array => value.is_array(),
+            JsonType::String => value.is_string(),
+            JsonType::Integer => match value {
+                Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+                _ => false,
+            },
+            JsonType::Number => value.is_number(),
+            JsonType::Boolean => value.is_boolean(),
+            JsonType::Null => value.is_null(),
+        }
+    }
+}
+
+/// "a string", "a JSON boolean", ...: the kind of a value, never its content.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a JSON boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The kind of a value and, for scalars, the value itself: `a JSON boolean (true)`.
+/// Never use it on a secret's value.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Bool(_) | Value::Number(_) => format!("{} ({value})", type_name(value)),
+        Value::String(s) => quote(s),
+        _ => type_name(value).to_owned(),
+    }
+}
+
+/// A string as JSON writes it, quotes and escapes included.
+pub fn quote(s: &str) -> String {
+    Value::String(s.to_owned()).to_string()
+}
+
+/// Length as JSON Schema counts it: Unicode code points.
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// 8-4-4-4-12 hexadecimal digits separated by hyphens, either case (the reading of
+/// `format: uuid` in the jsonschema crate).
+pub fn is_uuid(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// When a JSON boolean or number was written where the API wants the string of it
+/// (`true` for `"true"`), says how to write it.
+pub fn string_hint(value: &Value, allowed: &[&str]) -> Option<String> {
+    let text = match value {
+        Value::Bool(_) | Value::Number(_) => value.to_string(),
+        _ => return None,
+    };
+    let wanted = allowed.is_empty() || allowed.contains(&text.as_str());
+    wanted.then(|| {
+        format!(
+            "write it as the string {} (in quotes): the API wants a string",
+            quote(&text)
+        )
+    })
+}
+
+/// A near miss of a known member name: the same ignoring case, `-` and `_`, or at most two
+/// edits away from a name of at least four characters. Returns the only closest candidate.
+pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
+    let folded = fold(name);
+    let same: Vec<&'c str> = candidates.iter().copied().filter(|c| fold(c) == folded).collect();
+    if let [one] = same.as_slice() {
+        return Some(one);
+    }
+    if !same.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, &'c str)> = None;
+    let mut tie = false;
+    for candidate in candidates {
+        let distance = edit_distance(&folded, &fold(candidate));
+        let limit = if candidate.len() >= 4 { 2 } else { 0 };
+        if distance > limit {
+            continue;
+        }
+        match best {
+            Some((d, _)) if d < distance => {}
+            Some((d, _)) if d == distance => tie = true,
+            _ => {
+                best = Some((distance, candidate));
+                tie = false;
+            }
+        }
+    }
+    if tie { None } else { best.map(|(_, c)| c) }
+}
+
+/// The did-you-mean help for an unknown member, if there is a near miss.
+pub fn suggest_help(name: &str, candidates: &[&str]) -> Option<String> {
+    suggest(name, candidates).map(|c| format!("did you mean `{c}`? member names are case-sensitive"))
+}
+
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// A JSON Schema condition on an object: true for a value that is not an object (the
+/// keywords `required` and `properties` only apply to objects), else every `required`
+/// member is present and `members` holds.
+pub fn object_matches(value: &Value, required: &[&str], members: impl Fn(&Map<String, Value>) -> bool) -> bool {
+    match value.as_object() {
+        None => true,
+        Some(object) => required.iter().all(|k| object.contains_key(*k)) && members(object),
+    }
+}
+
+/// A condition on the member `key` of `object`: true when it is absent, as `properties` says.
+pub fn member_matches(object: &Map<String, Value>, key: &str, test: impl Fn(&Value) -> bool) -> bool {
+    object.get(key).is_none_or(test)
+}
+
+/// `const` / `enum` of strings in a condition.
+pub fn is_one_of(value: &Value, allowed: &[&str]) -> bool {
+    value.as_str().is_some_and(|s| allowed.contains(&s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integers_follow_json_schema() {
+        assert!(JsonType::Integer.matches(&json!(3)));
+        assert!(JsonType::Integer.matches(&json!(3.0)));
+        assert!(!JsonType::Integer.matches(&json!(3.5)));
+        assert!(!JsonType::Integer.matches(&json!("3")));
+        assert!(JsonType::Number.matches(&json!(3.5)));
+    }
+
+    #[test]
+    fn uuid_shape() {
+        assert!(is_uuid("e215580f-73ad-429d-b6f2-5433947433b0"));
+        assert!(is_uuid("E215580F-73AD-429D-B6F2-5433947433B0"));
+        assert!(!is_uuid("e215580f73ad429db6f25433947433b0"));
+        assert!(!is_uuid("e215580f-73ad-429d-b6f2-5433947433bg"));
+        assert!(!is_uuid("e215580f-73ad-429d-b6f2-5433947433b0 "));
+        assert!(!is_uuid(""));
+    }
+
+    #[test]
+    fn describe_never_hides_kind() {
+        assert_eq!(describe(&json!(true)), "a JSON boolean (true)");
+        assert_eq!(describe(&json!("a\"b")), "\"a\\\"b\"");
+        assert_eq!(describe(&json!([1])), "an array");
+        assert_eq!(type_name(&json!(null)), "null");
+    }
+
+    #[test]
+    fn string_hint_for_booleans_and_numbers() {
+        assert_eq!(
+            string_hint(&json!(true), &["true", "false"]).as_deref(),
+            Some("write it as the string \"true\" (in quotes): the API wants a string")
+        );
+        assert!(string_hint(&json!(1), &["true", "false"]).is_none());
+        assert!(string_hint(&json!(1), &[]).is_some());
+        assert!(string_hint(&json!("true"), &["true"]).is_none());
+    }
+
+    #[test]
+    fn suggestions() {
+        let names = [
+            "adminpass",
+            "keyname",
+            "userid",
+            "imageid",
+            "isAutoPay",
+            "metadata",
+            "mode",
+        ];
+        assert_eq!(suggest("imageId", &names), Some("imageid"));
+        assert_eq!(suggest("adminPass", &names), Some("adminpass"));
+        assert_eq!(suggest("is_auto_pay", &names), Some("isAutoPay"));
+        assert_eq!(suggest("userId", &names), Some("userid"));
+        assert_eq!(suggest("imagid", &names), Some("imageid"));
+        assert_eq!(suggest("colour", &names), None);
+        assert_eq!(suggest("mod", &names), None);
+        let meta = ["__system__encrypted", "__system__cmkid", "user_data", "BYOL"];
+        assert_eq!(suggest("system__encrypted", &meta), Some("__system__encrypted"));
+        assert_eq!(suggest("byol", &meta), Some("BYOL"));
+        assert_eq!(suggest("userdata", &meta), Some("user_data"));
+    }
+
+    #[test]
+    fn suggestion_ties_give_nothing() {
+        assert_eq!(suggest("abcx", &["abcd", "abce"]), None);
+        assert_eq!(suggest("a_b", &["ab", "a-b"]), None);
+    }
+
+    #[test]
+    fn conditions_follow_json_schema() {
+        let v = json!({"a": 1, "m": {"u": "x"}});
+        assert!(object_matches(&v, &["a"], |_| true));
+        assert!(!object_matches(&v, &["b"], |_| true));
+        assert!(object_matches(&json!("not an object"), &["b"], |_| false));
+        let o = v.as_object().unwrap();
+        assert!(member_matches(o, "absent", |_| false));
+        assert!(member_matches(o, "m", |m| object_matches(m, &["u"], |_| true)));
+        assert!(is_one_of(&json!("1"), &["1"]));
+        assert!(!is_one_of(&json!(1), &["1"]));
+    }
+}

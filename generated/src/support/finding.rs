@@ -1,0 +1,214 @@
+//! What the linter reports: findings, the rules they belong to, and their severities.
+
+use std::fmt;
+
+use super::path::Path;
+
+/// How much a finding matters. Warnings are for doubtful cases where the sources disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    /// The lower-case name used in reports and configs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One rule of the catalog, as the spec's `x-changeos-rules` describes it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable id, used in reports and configs.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// One line.
+    pub summary: &'static str,
+    /// Template with `{name}`, `{expected}`, `{actual}` and `{limit}`.
+    pub message: &'static str,
+    /// Template of the default help, if any.
+    pub help: Option<&'static str>,
+    /// Why the rule exists.
+    pub explanation: &'static str,
+    /// A request body that makes the rule fire (pretty JSON).
+    pub bad: &'static str,
+    /// A request body that does not (pretty JSON).
+    pub good: &'static str,
+    /// The operationId whose request body `bad` and `good` are.
+    pub operation: &'static str,
+    /// The spec keywords this rule reports (`format`, `x-password-policy`, ...).
+    pub keywords: &'static [&'static str],
+    /// True when every keyword it reports is standard JSON Schema, so that a generic
+    /// validator of the exported schema must agree with the linter on it.
+    pub standard: bool,
+}
+
+/// One problem found in a payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// RFC 6901 pointer: the offending member, or the object that lacks a member or holds a
+    /// broken combination.
+    pub pointer: String,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `rule` at `path`, its templates filled from `vars`.
+    pub fn new(rule: &'static RuleInfo, path: &Path<'_>, vars: &[(&str, &str)]) -> Self {
+        Finding {
+            rule: rule.id,
+            severity: rule.severity,
+            message: render(rule.message, vars),
+            pointer: path.to_pointer(),
+            help: rule.help.map(|h| render(h, vars)),
+        }
+    }
+
+    /// Replaces the catalog's help with a more specific one when there is one.
+    pub fn with_help(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}] {}: {}",
+            self.severity,
+            self.rule,
+            display_pointer(&self.pointer),
+            self.message
+        )
+    }
+}
+
+fn display_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
+}
+
+/// Fills `{key}` in `template` with the values of `vars`; unknown keys stay as written.
+pub fn render(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((key, close)) => match vars.iter().find(|(k, _)| *k == key) {
+                Some((_, value)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            },
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The error-level findings that stopped a typed value from being built, all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violations(pub Vec<Finding>);
+
+impl Violations {
+    /// `Ok` when no finding is an error; warnings do not stop a build.
+    pub fn check(findings: Vec<Finding>) -> Result<(), Violations> {
+        let errors: Vec<Finding> = findings.into_iter().filter(|f| f.severity == Severity::Error).collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Violations(errors))
+        }
+    }
+}
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} rule violation(s)", self.0.len())?;
+        for finding in &self.0 {
+            write!(f, "\n  {finding}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Violations {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_fills_known_keys_and_keeps_the_rest() {
+        let out = render(
+            "`{name}` must be {expected}, not {actual} {unknown} {",
+            &[
+                ("name", "mode"),
+                ("expected", "\"withStopServer\""),
+                ("actual", "\"stop\""),
+            ],
+        );
+        assert_eq!(out, "`mode` must be \"withStopServer\", not \"stop\" {unknown} {");
+    }
+
+    #[test]
+    fn violations_keep_errors_only() {
+        static W: RuleInfo = RuleInfo {
+            id: "w",
+            severity: Severity::Warning,
+            summary: "",
+            message: "warn {name}",
+            help: None,
+            explanation: "",
+            bad: "",
+            good: "",
+            operation: "",
+            keywords: &[],
+            standard: false,
+        };
+        static E: RuleInfo = RuleInfo {
+            id: "e",
+            severity: Severity::Error,
+            message: "err",
+            ..W
+        };
+        let root = Path::Root;
+        assert_eq!(
+            Violations::check(vec![Finding::new(&W, &root, &[("name", "x")])]),
+            Ok(())
+        );
+        let err = Violations::check(vec![
+            Finding::new(&W, &root, &[]),
+            Finding::new(&E, &root.key("a/b"), &[]),
+        ])
+        .unwrap_err();
+        assert_eq!(err.0.len(), 1);
+        assert_eq!(err.to_string(), "1 rule violation(s)\n  error[e] /a~1b: err");
+    }
+}

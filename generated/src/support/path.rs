@@ -1,0 +1,78 @@
+//! Where a value sits in the document, built without allocation while linting and turned
+//! into an RFC 6901 pointer only when a finding needs it.
+
+/// A path from the document root, as a chain of borrowed steps.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The member `key` of the object at `self`.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The element `index` of the array at `self`.
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    /// The member name this path ends in, or a description of the place.
+    pub fn name(&self) -> String {
+        match self {
+            Path::Root => "the request body".to_owned(),
+            Path::Key(_, key) => (*key).to_owned(),
+            Path::Index(parent, index) => format!("{}[{index}]", parent.name()),
+        }
+    }
+
+    /// The RFC 6901 pointer: `""` for the root, `~` and `/` escaped.
+    pub fn to_pointer(&self) -> String {
+        let mut out = String::new();
+        self.write_pointer(&mut out);
+        out
+    }
+
+    fn write_pointer(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.write_pointer(out);
+                out.push('/');
+                for c in key.chars() {
+                    match c {
+                        '~' => out.push_str("~0"),
+                        '/' => out.push_str("~1"),
+                        c => out.push(c),
+                    }
+                }
+            }
+            Path::Index(parent, index) => {
+                parent.write_pointer(out);
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_tilde_and_slash() {
+        let root = Path::Root;
+        assert_eq!(root.to_pointer(), "");
+        let a = root.key("os-change");
+        let b = a.key("a/b~c");
+        let c = b.index(3);
+        assert_eq!(c.to_pointer(), "/os-change/a~1b~0c/3");
+        assert_eq!(b.name(), "a/b~c");
+        assert_eq!(c.name(), "a/b~c[3]");
+        assert_eq!(root.name(), "the request body");
+    }
+}
