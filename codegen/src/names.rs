@@ -3,8 +3,8 @@
 
 use proc_macro2::{Ident, Span};
 
-/// `isAutoPay` → `is_auto_pay`, `__system__encrypted` → `system_encrypted`,
-/// `os-change` → `os_change`, `BYOL` → `byol`, `ChangeServerOs` → `change_server_os`.
+/// `isAwake` → `is_awake`, `__private__flag` → `private_flag`, `cup-size` → `cup_size`,
+/// `NASA` → `nasa`, `ThingOwner` → `thing_owner`.
 pub fn snake(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
@@ -36,7 +36,7 @@ pub fn snake(name: &str) -> String {
     out
 }
 
-/// `user_data` → `UserData`.
+/// `fruit_basket` → `FruitBasket`.
 pub fn pascal(name: &str) -> String {
     snake(name)
         .split('_')
@@ -50,7 +50,7 @@ pub fn pascal(name: &str) -> String {
         .collect()
 }
 
-/// `adminpass-length` → `ADMINPASS_LENGTH`.
+/// `fruit-too-ripe` → `FRUIT_TOO_RIPE`.
 pub fn screaming(name: &str) -> String {
     snake(name).to_ascii_uppercase()
 }
@@ -77,21 +77,21 @@ mod tests {
 
     #[test]
     fn snake_case() {
-        assert_eq!(snake("isAutoPay"), "is_auto_pay");
-        assert_eq!(snake("__system__encrypted"), "system_encrypted");
-        assert_eq!(snake("os-change"), "os_change");
-        assert_eq!(snake("BYOL"), "byol");
-        assert_eq!(snake("user_data"), "user_data");
-        assert_eq!(snake("ChangeServerOsWithCloudInit"), "change_server_os_with_cloud_init");
+        assert_eq!(snake("isAwakeNow"), "is_awake_now");
+        assert_eq!(snake("__private__flag"), "private_flag");
+        assert_eq!(snake("cup-size"), "cup_size");
+        assert_eq!(snake("NASA"), "nasa");
+        assert_eq!(snake("fruit_basket"), "fruit_basket");
+        assert_eq!(snake("PaintThingWithBrush"), "paint_thing_with_brush");
         assert_eq!(snake("HTTPServer2"), "http_server2");
         assert_eq!(snake("2fa"), "_2fa");
     }
 
     #[test]
     fn other_cases() {
-        assert_eq!(pascal("user_data"), "UserData");
-        assert_eq!(pascal("os-change"), "OsChange");
-        assert_eq!(screaming("adminpass-length"), "ADMINPASS_LENGTH");
+        assert_eq!(pascal("fruit_basket"), "FruitBasket");
+        assert_eq!(pascal("cup-size"), "CupSize");
+        assert_eq!(screaming("fruit-too-ripe"), "FRUIT_TOO_RIPE");
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
     }

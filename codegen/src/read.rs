@@ -664,8 +664,8 @@ fn is_type_name(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
-/// A Rust variant name for an enum value: `withStopServer` → `WithStopServer`,
-/// `PENDING_PAYMENT` → `PendingPayment`, `0` → `V0`.
+/// A Rust variant name for an enum value: `paintItBlack` → `PaintItBlack`,
+/// `IN_PROGRESS` → `InProgress`, `0` → `V0`.
 pub fn variant_name(value: &str) -> String {
     let mut out = String::new();
     for word in value

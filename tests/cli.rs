@@ -1,0 +1,91 @@
+//! The `changeos` binary as a user runs it: exit codes and the human report.
+
+use std::process::{Command, Output};
+
+fn changeos(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_changeos"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn vendor_examples_are_clean() {
+    for (op, file) in [
+        ("cloudinit", "examples/cloudinit-password.json"),
+        ("cloudinit", "examples/cloudinit-keypair.json"),
+        ("cloudinit", "examples/cloudinit-encrypted.json"),
+        ("nocloudinit", "examples/nocloudinit-password.json"),
+    ] {
+        let out = changeos(&["check", "--op", op, file]);
+        assert_eq!(out.status.code(), Some(0), "{file}: {}", stdout(&out));
+        assert_eq!(stdout(&out), "1 file checked: 0 errors, 0 warnings\n");
+    }
+}
+
+#[test]
+fn findings_exit_1_with_located_diagnostics() {
+    let out = changeos(&["check", "tests/data/bad-cloudinit.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn the_op_decides_the_rules() {
+    // user_data exists only in the v2 body.
+    let out = changeos(&["check", "--op", "nocloudinit", "examples/cloudinit-encrypted.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let dir = std::env::temp_dir().join(format!("changeos-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("v1-user-data.json");
+    std::fs::write(
+        &file,
+        r#"{"os-change": {"imageid": "e215580f-73ad-429d-b6f2-5433947433b0", "adminpass": "$P", "metadata": {"user_data": "aGk="}}}"#,
+    )
+    .expect("write");
+    let path = file.to_str().expect("utf-8 path");
+    assert_eq!(changeos(&["check", "--op", "cloudinit", path]).status.code(), Some(0));
+    let out = changeos(&["check", "--op", "nocloudinit", path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("error[unknown-member]: unknown member `user_data`"),
+        "{}",
+        stdout(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_file_is_checked_and_a_missing_one_is_a_finding() {
+    let out = changeos(&[
+        "check",
+        "no/such/file.json",
+        "examples/cloudinit-keypair.json",
+        "tests/data/bad-cloudinit.json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("no/such/file.json:1:1: error[unreadable-file]: cannot read the file:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tests/data/bad-cloudinit.json:3:5: error[unknown-member]"),
+        "{text}"
+    );
+    assert!(text.ends_with("3 files checked: 4 errors, 0 warnings\n"), "{text}");
+}
+
+#[test]
+fn bad_invocations_exit_2() {
+    assert_eq!(changeos(&[]).status.code(), Some(2));
+    assert_eq!(changeos(&["check"]).status.code(), Some(2));
+    let out = changeos(&["check", "--op", "v3", "examples/cloudinit-keypair.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value 'v3'"));
+}
