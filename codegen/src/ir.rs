@@ -93,7 +93,7 @@ pub struct Schema {
 pub enum Kind {
     Object(ObjectSchema),
     Array(Box<SchemaRef>),
-    String(StringSchema),
+    String(Box<StringSchema>),
     Integer,
     Number,
     Boolean,

@@ -207,7 +207,7 @@ impl<'s> Reader<'s> {
                     return None;
                 }
             },
-            "string" => Kind::String(self.read_string(schema, pointer)?),
+            "string" => Kind::String(Box::new(self.read_string(schema, pointer)?)),
             "integer" => Kind::Integer,
             "number" => Kind::Number,
             "boolean" => Kind::Boolean,

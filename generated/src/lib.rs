@@ -7,9 +7,11 @@
 //! the checks that JSON Schema keywords cannot express (password policy, base64 size,
 //! placeholders).
 //!
-//! Data flows one way: a parsed `serde_json::Value` goes into [`lint::lint`] for one
-//! [`lint::Operation`] and comes out as every [`Finding`], in document order. Typed values
-//! built with the generated builders run through the same rules.
+//! Data flows one way: a parsed `serde_json::Value` goes into [`lint::Operation::lint`] and
+//! comes out as every [`Finding`], in spec order: per object, unknown members, missing
+//! members, each member in the spec's order, then the rules across members (callers that
+//! show findings sort them by position). Typed values built with the generated builders run
+//! through the same rules.
 
 // Generated modules are formatted by prettyplease when written; rustfmt must leave them as
 // they are, or `changeos-codegen --check` would see every file as stale.

@@ -69,7 +69,7 @@ pub fn describe(description: Option<&str>, schema: &Schema, required: Option<boo
     text
 }
 
-fn characters(n: u64) -> String {
+pub fn characters(n: u64) -> String {
     if n == 1 {
         "1 character".to_owned()
     } else {

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::docs::characters;
 use super::types::inline_name;
 use crate::ir::*;
 use crate::names::{ident, screaming, snake};
@@ -187,7 +188,10 @@ impl<'a> Emitter<'a> {
             let push = push(
                 rule,
                 quote! { &path.key(key) },
-                vec![("name", quote! { key }), ("expected", quote! { #expected })],
+                vec![
+                    ("name", quote! { &format!("`{key}`") }),
+                    ("expected", quote! { #expected }),
+                ],
             );
             let known = if names.is_empty() {
                 quote! { false }
@@ -208,10 +212,11 @@ impl<'a> Emitter<'a> {
             .filter(|p| p.required)
             .map(|p| p.wire.as_str())
             .collect();
+        let shown: Vec<String> = required.iter().map(|r| format!("`{r}`")).collect();
         let missing = object.required_rule.as_ref().map(|rule| {
-            let push = push(rule, quote! { path }, vec![("name", quote! { name })]);
+            let push = push(rule, quote! { path }, vec![("name", quote! { shown })]);
             quote! {
-                for name in [#(#required),*] {
+                for (name, shown) in [#((#required, #shown)),*] {
                     if !object.contains_key(name) { out.push(#push); }
                 }
             }
@@ -253,7 +258,10 @@ impl<'a> Emitter<'a> {
             }
         };
         if let Some(values) = s.values.as_ref().filter(|v| !v.open) {
-            let expected = list(&allowed, "\"", "\"", "or");
+            let expected = match allowed.as_slice() {
+                [one] => format!("\"{one}\""),
+                _ => format!("one of {}", list(&allowed, "\"", "\"", "or")),
+            };
             let wires = &values.values;
             let push = push(
                 &values.rule,
@@ -278,9 +286,9 @@ impl<'a> Emitter<'a> {
                 let lit = Literal::usize_unsuffixed(*limit as usize);
                 let text_limit = limit.to_string();
                 let expected = if is_min {
-                    format!("at least {limit} characters")
+                    format!("at least {}", characters(*limit))
                 } else {
-                    format!("at most {limit} characters")
+                    format!("at most {}", characters(*limit))
                 };
                 let test = if is_min {
                     quote! { length < #lit }
@@ -374,7 +382,7 @@ fn wrong_type(schema: &Schema, expected: &str, secret: bool, allowed: Option<&[&
         ],
     );
     match allowed {
-        Some(allowed) if !secret => {
+        Some(allowed) if !secret && !allowed.is_empty() => {
             quote! { out.push(#push.with_help(checks::string_hint(value, &[#(#allowed),*]))); }
         }
         _ => quote! { out.push(#push); },
@@ -486,14 +494,16 @@ fn cross_rule(rule: &CrossRule) -> TokenStream {
             quote! { if #when && !(#then) { out.push(#push); } }
         }
         CrossCheck::DependentRequired { member, needs } => {
+            let shown_member = format!("`{member}`");
+            let shown: Vec<String> = needs.iter().map(|n| format!("`{n}`")).collect();
             let push = push(
                 &rule.rule,
                 quote! { path },
-                vec![("name", quote! { #member }), ("expected", quote! { need })],
+                vec![("name", quote! { #shown_member }), ("expected", quote! { shown })],
             );
             quote! {
                 if object.contains_key(#member) {
-                    for need in [#(#needs),*] {
+                    for (need, shown) in [#((#needs, #shown)),*] {
                         if !object.contains_key(need) { out.push(#push); }
                     }
                 }

@@ -53,7 +53,7 @@ fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, is_request: bool) -
         let doc = schema
             .map(|s| doc_attrs(&describe(description, s, Some(p.required))))
             .unwrap_or_default();
-        let rename = (snake(&p.wire) != p.wire).then(|| p.wire.as_str());
+        let rename = (snake(&p.wire) != p.wire).then_some(p.wire.as_str());
         let mut serde_args = Vec::new();
         if let Some(wire) = rename {
             serde_args.push(quote! { rename = #wire });

@@ -6,7 +6,7 @@ use std::fmt;
 /// Why a string is not strict base64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Base64Error {
-    /// A character outside the alphabet, at this character index.
+    /// A character outside the alphabet, at this character index (0-based).
     InvalidChar { index: usize, whitespace: bool },
     /// The length is not a multiple of 4.
     BadLength(usize),
@@ -21,17 +21,17 @@ impl fmt::Display for Base64Error {
                 index,
                 whitespace: true,
             } => {
-                write!(f, "whitespace or a line break at character {index}")
+                write!(f, "whitespace or a line break at character {}", index + 1)
             }
             Base64Error::InvalidChar {
                 index,
                 whitespace: false,
             } => {
-                write!(f, "a character outside the base64 alphabet at character {index}")
+                write!(f, "a character outside the base64 alphabet at character {}", index + 1)
             }
             Base64Error::BadLength(len) => write!(f, "{len} characters, not a multiple of 4"),
             Base64Error::BadPadding { index } => {
-                write!(f, "misplaced `=` padding at character {index}")
+                write!(f, "misplaced `=` padding at character {}", index + 1)
             }
         }
     }
@@ -109,7 +109,7 @@ mod tests {
                 whitespace: true
             }
             .to_string(),
-            "whitespace or a line break at character 76"
+            "whitespace or a line break at character 77"
         );
     }
 }

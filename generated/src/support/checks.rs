@@ -49,15 +49,32 @@ pub fn type_name(value: &Value) -> &'static str {
 /// Never use it on a secret's value.
 pub fn describe(value: &Value) -> String {
     match value {
-        Value::Bool(_) | Value::Number(_) => format!("{} ({value})", type_name(value)),
+        Value::Bool(_) => format!("{} ({value})", type_name(value)),
+        Value::Number(n) => format!("{} ({})", type_name(value), excerpt(&n.to_string())),
         Value::String(s) => quote(s),
         _ => type_name(value).to_owned(),
     }
 }
 
-/// A string as JSON writes it, quotes and escapes included.
+/// A string as JSON writes it, quotes and escapes included; a long one is cut short so that
+/// a message stays one readable line.
 pub fn quote(s: &str) -> String {
-    Value::String(s.to_owned()).to_string()
+    let quoted = Value::String(s.to_owned()).to_string();
+    if char_len(&quoted) <= EXCERPT_CHARS {
+        quoted
+    } else {
+        format!("{} ({} characters)", excerpt(&quoted), char_len(s))
+    }
+}
+
+const EXCERPT_CHARS: usize = 60;
+
+fn excerpt(text: &str) -> String {
+    if char_len(text) <= EXCERPT_CHARS {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(EXCERPT_CHARS - 20).collect();
+    format!("{head}…")
 }
 
 /// Length as JSON Schema counts it: Unicode code points.
@@ -200,6 +217,11 @@ mod tests {
         assert_eq!(describe(&json!("a\"b")), "\"a\\\"b\"");
         assert_eq!(describe(&json!([1])), "an array");
         assert_eq!(type_name(&json!(null)), "null");
+        let long = "x".repeat(500);
+        assert_eq!(
+            describe(&json!(long)),
+            format!("\"{}… (500 characters)", "x".repeat(39))
+        );
     }
 
     #[test]
@@ -230,7 +252,10 @@ mod tests {
         assert_eq!(suggest("userId", &names), Some("userid"));
         assert_eq!(suggest("imagid", &names), Some("imageid"));
         assert_eq!(suggest("colour", &names), None);
-        assert_eq!(suggest("mod", &names), None);
+        assert_eq!(suggest("mod", &names), Some("mode"));
+        // Names under four characters only match ignoring case, `-` and `_`.
+        assert_eq!(suggest("xy", &["xz"]), None);
+        assert_eq!(suggest("X-Y", &["xy"]), Some("xy"));
         let meta = ["__system__encrypted", "__system__cmkid", "user_data", "BYOL"];
         assert_eq!(suggest("system__encrypted", &meta), Some("__system__encrypted"));
         assert_eq!(suggest("byol", &meta), Some("BYOL"));

@@ -20,12 +20,20 @@ impl<'a> Path<'a> {
         Path::Index(self, index)
     }
 
-    /// The member name this path ends in, or a description of the place.
+    /// What messages call the place: the member name in backticks (`` `imageid` ``,
+    /// `` `sub_jobs[2]` ``), or "the request body" for the root.
     pub fn name(&self) -> String {
         match self {
             Path::Root => "the request body".to_owned(),
+            _ => format!("`{}`", self.bare_name()),
+        }
+    }
+
+    fn bare_name(&self) -> String {
+        match self {
+            Path::Root => String::new(),
             Path::Key(_, key) => (*key).to_owned(),
-            Path::Index(parent, index) => format!("{}[{index}]", parent.name()),
+            Path::Index(parent, index) => format!("{}[{index}]", parent.bare_name()),
         }
     }
 
@@ -71,8 +79,8 @@ mod tests {
         let b = a.key("a/b~c");
         let c = b.index(3);
         assert_eq!(c.to_pointer(), "/os-change/a~1b~0c/3");
-        assert_eq!(b.name(), "a/b~c");
-        assert_eq!(c.name(), "a/b~c[3]");
+        assert_eq!(b.name(), "`a/b~c`");
+        assert_eq!(c.name(), "`a/b~c[3]`");
         assert_eq!(root.name(), "the request body");
     }
 }
