@@ -1,16 +1,17 @@
 //! A finding placed in its file: what renderers print.
 
-use changeos_models::{Finding, Severity};
+use changeos_models::Severity;
 
-use crate::locate::Span;
+use crate::RuleInfo;
 
-/// One finding with its place in the source text (1-based lines and columns, in characters).
+/// One finding with its place in the source text (1-based lines, columns in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: String,
+    pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
-    /// RFC 6901 pointer; empty for the document itself and for parse errors.
+    /// RFC 6901 pointer of the offending member, or of the object that lacks a member; empty
+    /// for the document itself and for findings about the file.
     pub pointer: String,
     pub line: usize,
     pub column: usize,
@@ -20,49 +21,31 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn from_finding(finding: Finding, span: Span) -> Self {
+    /// A diagnostic about the file as a whole, at one position.
+    pub fn at(rule: &'static RuleInfo, message: String, (line, column): (usize, usize)) -> Self {
         Diagnostic {
-            rule: finding.rule.to_owned(),
-            severity: finding.severity,
-            message: finding.message,
-            pointer: finding.pointer,
-            line: span.start.0,
-            column: span.start.1,
-            end_line: span.end.0,
-            end_column: span.end.1,
-            help: finding.help,
-        }
-    }
-
-    /// A diagnostic of the file as a whole, at one position.
-    pub fn at(rule: &str, severity: Severity, message: String, (line, column): (usize, usize)) -> Self {
-        Diagnostic {
-            rule: rule.to_owned(),
-            severity,
+            rule: rule.id,
+            severity: rule.severity,
             message,
             pointer: String::new(),
             line: line.max(1),
             column: column.max(1),
             end_line: line.max(1),
             end_column: column.max(1),
-            help: None,
+            help: rule.help.map(str::to_owned),
         }
     }
 }
 
-/// Every diagnostic of one file, in the order the linter found them.
+/// Every diagnostic of one file, sorted by position, and the file's text when there are any
+/// (renderers quote the offending lines).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
+    pub source: Option<String>,
 }
 
 impl FileReport {
-    pub fn single(diagnostic: Diagnostic) -> Self {
-        FileReport {
-            diagnostics: vec![diagnostic],
-        }
-    }
-
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }

@@ -1,115 +1,230 @@
 //! The changeos diagnostics engine: the bytes of a payload file in, located diagnostics out.
 //!
-//! [`check_source`] decodes and parses the bytes, runs the generated linter of one
-//! [`Operation`] on the parsed value, and only when there are findings maps their JSON
-//! pointers back to line and column in the source ([`locate`]). It knows no command line and
-//! does no I/O beyond what the caller hands it.
+//! [`check_source`] strips a byte-order mark, decodes UTF-8, parses (noting duplicate keys and
+//! trailing content, see [`parse`]), runs the generated linter of one [`Operation`], looks for
+//! literal secrets, and only when something was found maps pointers back to line and column
+//! ([`locate`]). [`config`] then adjusts severities; [`run`] checks many files on every core
+//! and hands the reports back in input order; [`render`] turns reports into text. The engine
+//! knows no command line and does no network I/O.
 
+pub mod config;
 pub mod diagnostic;
+pub mod files;
 pub mod locate;
+pub mod parse;
+pub mod render;
+pub mod rules;
+pub mod run;
+pub mod source;
 
 pub use changeos_models::lint::Operation;
+pub use changeos_models::{RuleInfo, Severity};
 pub use diagnostic::{Diagnostic, FileReport};
 
-use changeos_models::Severity;
+use changeos_models::support::placeholder::is_placeholder;
+use serde_json::Value;
 
-/// The id of the finding for a file that is not a JSON document.
-pub const PARSE_ERROR: &str = "invalid-json";
+use crate::locate::Wanted;
+use crate::rules::{BYTE_ORDER_MARK, DUPLICATE_KEY, FILE_TOO_LARGE, INVALID_JSON, LITERAL_SECRET, TRAILING_CONTENT, UNREADABLE_FILE};
+use crate::source::ReadError;
 
-/// Lints one payload file's content for `operation`.
-pub fn check_source(operation: Operation, source: &[u8]) -> FileReport {
-    let text = match std::str::from_utf8(source) {
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Lints one payload's bytes as a request body of `operation`.
+pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
+    let (has_bom, bytes) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    };
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
+        Err(e) => return not_utf8(bytes, &e),
+    };
+    let mut pending: Vec<Pending> = Vec::new();
+    if has_bom {
+        pending.push(Pending::at(&BYTE_ORDER_MARK, "the file starts with a byte-order mark (U+FEFF)".into(), (1, 1)));
+    }
+    let parsed = match parse::parse(text) {
+        Ok(parsed) => parsed,
         Err(e) => {
-            let (line, column) = locate::line_column(&String::from_utf8_lossy(&source[..e.valid_up_to()]), usize::MAX);
-            return FileReport::single(Diagnostic::at(
-                PARSE_ERROR,
-                Severity::Error,
-                format!(
-                    "the file is not UTF-8 text (invalid byte at offset {})",
-                    e.valid_up_to()
-                ),
-                (line, column),
-            ));
+            pending.push(Pending::at(&INVALID_JSON, format!("not valid JSON: {}", e.message), (e.line, e.column)));
+            return finish(text, pending);
         }
     };
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(e) => {
-            let message = if text.trim().is_empty() {
-                "the file is empty: expected a JSON object".to_owned()
-            } else {
-                format!("not valid JSON: {}", strip_position(&e.to_string()))
-            };
-            return FileReport::single(Diagnostic::at(
-                PARSE_ERROR,
-                Severity::Error,
-                message,
-                (e.line(), e.column()),
-            ));
-        }
+    for duplicate in &parsed.duplicates {
+        let name = duplicate.pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        pending.push(Pending::member(
+            &DUPLICATE_KEY,
+            format!("`{name}` appears more than once in this object; the server's reading is undefined"),
+            None,
+            (duplicate.pointer.clone(), duplicate.occurrence),
+        ));
+    }
+    if let Some(position) = parsed.trailing {
+        pending.push(Pending::at(&TRAILING_CONTENT, "content after the end of the JSON document".into(), position));
+    }
+    for finding in operation.lint(&parsed.value) {
+        let rule = changeos_models::catalog::rule(finding.rule).unwrap_or(&INVALID_JSON);
+        let mut entry = Pending::member(rule, finding.message, finding.help, (finding.pointer, 0));
+        entry.severity = finding.severity;
+        pending.push(entry);
+    }
+    for pointer in literal_secrets(operation, &parsed.value) {
+        let name = pointer.rsplit('/').next().unwrap_or_default().to_owned();
+        pending.push(Pending::member(
+            &LITERAL_SECRET,
+            format!("`{name}` holds a literal password; it should not be committed in a file"),
+            Some(format!("write a placeholder such as \"$ADMIN_PASS\" and supply the value from the environment at send time (`{name}` is never printed)")),
+            (pointer, 0),
+        ));
+    }
+    finish(text, pending)
+}
+
+/// A report for a payload that could not be read.
+pub fn read_error_report(error: &ReadError) -> FileReport {
+    let diagnostic = match error {
+        ReadError::Unreadable(why) => Diagnostic::at(&UNREADABLE_FILE, format!("cannot read the file: {why}"), (1, 1)),
+        ReadError::TooLarge(size) => Diagnostic::at(
+            &FILE_TOO_LARGE,
+            match size {
+                Some(size) => format!("the file has {size} bytes, more than the {} a request body can have", source::MAX_FILE_BYTES),
+                None => format!("the input has more than the {} bytes a request body can have", source::MAX_FILE_BYTES),
+            },
+            (1, 1),
+        ),
     };
-    let findings = operation.lint(&value);
-    FileReport {
-        diagnostics: findings
-            .into_iter()
-            .map(|f| {
-                let span = locate::span(text, &f.pointer);
-                Diagnostic::from_finding(f, span)
-            })
-            .collect(),
+    FileReport { diagnostics: vec![diagnostic], source: None }
+}
+
+/// Pointers of secret members holding a literal value rather than a placeholder.
+fn literal_secrets(operation: Operation, value: &Value) -> Vec<String> {
+    operation
+        .secret_pointers()
+        .iter()
+        .filter(|p| !p.contains('*'))
+        .filter(|p| value.pointer(p).and_then(Value::as_str).is_some_and(|s| !s.is_empty() && !is_placeholder(s)))
+        .map(|p| (*p).to_owned())
+        .collect()
+}
+
+fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> FileReport {
+    let valid = String::from_utf8_lossy(&bytes[..error.valid_up_to()]).into_owned();
+    let position = locate::line_column(&valid, valid.len());
+    let message = format!("the file is not UTF-8 text: invalid byte at offset {}", error.valid_up_to());
+    FileReport { diagnostics: vec![Diagnostic::at(&INVALID_JSON, message, position)], source: None }
+}
+
+/// A diagnostic before its position is known.
+struct Pending {
+    rule: &'static RuleInfo,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    place: Place,
+}
+
+enum Place {
+    Member(Wanted),
+    At((usize, usize)),
+}
+
+impl Pending {
+    fn at(rule: &'static RuleInfo, message: String, position: (usize, usize)) -> Self {
+        Pending { rule, severity: rule.severity, message, help: rule.help.map(str::to_owned), place: Place::At(position) }
+    }
+
+    fn member(rule: &'static RuleInfo, message: String, help: Option<String>, wanted: Wanted) -> Self {
+        Pending { rule, severity: rule.severity, message, help, place: Place::Member(wanted) }
     }
 }
 
-/// serde_json appends " at line L column C"; the diagnostic carries the position itself.
-fn strip_position(message: &str) -> &str {
-    message.rsplit_once(" at line ").map_or(message, |(head, _)| head)
+/// Places every pending diagnostic in the text (one pass), sorted by position.
+fn finish(text: &str, pending: Vec<Pending>) -> FileReport {
+    if pending.is_empty() {
+        return FileReport::default();
+    }
+    let wanted: Vec<Wanted> =
+        pending.iter().filter_map(|p| if let Place::Member(w) = &p.place { Some(w.clone()) } else { None }).collect();
+    let mut spans = locate::spans(text, &wanted).into_iter();
+    let mut diagnostics: Vec<Diagnostic> = pending
+        .into_iter()
+        .map(|p| {
+            let (pointer, span) = match p.place {
+                Place::Member((pointer, _)) => (pointer, spans.next().unwrap_or(locate::Span { start: (1, 1), end: (1, 1) })),
+                Place::At(position) => (String::new(), locate::Span { start: position, end: position }),
+            };
+            Diagnostic {
+                rule: p.rule.id,
+                severity: p.severity,
+                message: p.message,
+                pointer,
+                line: span.start.0,
+                column: span.start.1,
+                end_line: span.end.0,
+                end_column: span.end.1,
+                help: p.help,
+            }
+        })
+        .collect();
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    FileReport { diagnostics, source: Some(text.to_owned()) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn clean_file_has_no_diagnostics() {
-        let src =
-            br#"{"os-change": {"imageid": "e215580f-73ad-429d-b6f2-5433947433b0", "keyname": "k", "userid": "u"}}"#;
-        assert!(
-            check_source(Operation::ChangeServerOsWithCloudInit, src)
-                .diagnostics
-                .is_empty()
-        );
+    const V2: Operation = Operation::ChangeServerOsWithCloudInit;
+
+    fn rules(report: &FileReport) -> Vec<&str> {
+        report.diagnostics.iter().map(|d| d.rule).collect()
     }
 
     #[test]
-    fn findings_are_located_at_their_member() {
-        let src = b"{\n  \"os-change\": {\n    \"imageid\": \"nope\",\n    \"keyname\": \"k\"\n  }\n}\n";
-        let report = check_source(Operation::ChangeServerOsWithCloudInit, src);
-        let uuid = report
-            .diagnostics
-            .iter()
-            .find(|d| d.rule == "imageid-uuid")
-            .expect("imageid finding");
-        assert_eq!((uuid.line, uuid.column), (3, 5));
-        assert_eq!(uuid.pointer, "/os-change/imageid");
+    fn clean_file_has_no_diagnostics_and_keeps_no_text() {
+        let src = br#"{"os-change": {"imageid": "e215580f-73ad-429d-b6f2-5433947433b0", "keyname": "k", "userid": "u"}}"#;
+        let report = check_source(V2, src);
+        assert!(report.diagnostics.is_empty());
+        assert!(report.source.is_none());
+    }
+
+    #[test]
+    fn findings_are_located_at_their_member_and_sorted() {
+        let src = b"{\n  \"os-change\": {\n    \"mode\": \"stop\",\n    \"imageid\": \"nope\",\n    \"keyname\": \"k\"\n  }\n}\n";
+        let report = check_source(V2, src);
+        let places: Vec<(&str, usize, usize)> = report.diagnostics.iter().map(|d| (d.rule, d.line, d.column)).collect();
+        assert_eq!(places, [("keyname-without-userid", 2, 3), ("mode-value", 3, 5), ("imageid-uuid", 4, 5)]);
+        assert_eq!(report.diagnostics[2].pointer, "/os-change/imageid");
+        assert_eq!((report.diagnostics[2].end_line, report.diagnostics[2].end_column), (4, 13));
     }
 
     #[test]
     fn parse_errors_and_bad_encodings_are_findings() {
-        let report = check_source(Operation::ChangeServerOsWithCloudInit, b"{\n  \"os-change\": {,}\n}");
-        assert_eq!(report.diagnostics[0].rule, PARSE_ERROR);
+        let report = check_source(V2, b"{\n  \"os-change\": {,}\n}");
+        assert_eq!(rules(&report), ["invalid-json"]);
         assert_eq!((report.diagnostics[0].line, report.diagnostics[0].column), (2, 17));
-        let report = check_source(Operation::ChangeServerOsWithCloudInit, b"   \n");
-        assert_eq!(
-            report.diagnostics[0].message,
-            "the file is empty: expected a JSON object"
-        );
-        let report = check_source(Operation::ChangeServerOsWithCloudInit, b"{\"a\xff\": 1}");
-        assert!(
-            report.diagnostics[0].message.contains("not UTF-8"),
-            "{:?}",
-            report.diagnostics
-        );
+        let report = check_source(V2, b"   \n");
+        assert_eq!(report.diagnostics[0].message, "not valid JSON: the file is empty: expected a JSON object");
+        let report = check_source(V2, b"{\"a\xff\": 1}");
+        assert!(report.diagnostics[0].message.contains("not UTF-8"), "{:?}", report.diagnostics);
         assert!(report.has_errors());
+    }
+
+    #[test]
+    fn source_level_findings() {
+        let src = "\u{feff}{\"os-change\": {\"adminpass\": \"Cloud.Pass-2024\", \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\"}} x";
+        let report = check_source(V2, src.as_bytes());
+        assert_eq!(rules(&report), ["byte-order-mark", "literal-secret", "duplicate-key", "trailing-content"]);
+        let duplicate = &report.diagnostics[2];
+        assert_eq!((duplicate.pointer.as_str(), duplicate.column), ("/os-change/imageid", 99)); // the second `imageid`
+        let all = format!("{report:?}");
+        assert!(!report.diagnostics.iter().any(|d| d.message.contains("Cloud.Pass") || d.help.as_deref().unwrap_or("").contains("Cloud.Pass")), "{all}");
+    }
+
+    #[test]
+    fn placeholders_are_not_literal_secrets() {
+        let src = br#"{"os-change": {"adminpass": "${ADMIN_PASS}", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#;
+        assert!(check_source(V2, src).diagnostics.is_empty());
     }
 }

@@ -1,6 +1,8 @@
-//! From an RFC 6901 pointer back to the text: the span of the member's key (or of the value,
-//! for array elements and the root). Only run for files that have findings, on text that
-//! serde_json already parsed, so the scanner can stay small.
+//! From RFC 6901 pointers back to the text: the span of a member's key (or of the value, for
+//! array elements and the root). It runs only for files that have findings, in one pass over
+//! text that serde_json already parsed, so the scanner can stay small and trust the syntax.
+
+use std::collections::HashMap;
 
 /// Start and end (inclusive) as 1-based (line, column), columns in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,106 +11,157 @@ pub struct Span {
     pub end: (usize, usize),
 }
 
-/// The span of the member `pointer` names; the root's when the pointer leads nowhere.
-pub fn span(text: &str, pointer: &str) -> Span {
-    let tokens: Vec<String> = if pointer.is_empty() {
-        Vec::new()
-    } else {
-        pointer
-            .split('/')
-            .skip(1)
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
-            .collect()
-    };
-    let mut scanner = Scanner {
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
-    let (start, end) = scanner.find(&tokens).unwrap_or_else(|| {
-        let start = scanner_start(text);
-        (start, start + 1)
+/// A place to find: a member's pointer and which appearance of its key (0 = the first).
+pub type Wanted = (String, usize);
+
+/// The spans of the `wanted` places; a place not in the text gets the root's span.
+pub fn spans(text: &str, wanted: &[Wanted]) -> Vec<Span> {
+    let mut found: HashMap<&Wanted, (usize, usize)> = HashMap::new();
+    let lookup: HashMap<&str, Vec<&Wanted>> = wanted.iter().fold(HashMap::new(), |mut map, w| {
+        map.entry(w.0.as_str()).or_default().push(w);
+        map
     });
-    Span {
-        start: line_column(text, start),
-        end: line_column(text, end.saturating_sub(1).max(start)),
-    }
+    let mut scanner = Scanner { bytes: text.as_bytes(), pos: 0, lookup: &lookup, found: &mut found };
+    scanner.skip_ws();
+    let root_start = scanner.pos;
+    let mut path = String::new();
+    scanner.value(&mut path);
+    let root = (root_start, root_start + 1);
+    let lines = LineIndex::new(text);
+    wanted
+        .iter()
+        .map(|w| {
+            let (start, end) = if w.0.is_empty() { root } else { found.get(w).copied().unwrap_or(root) };
+            Span { start: lines.line_column(text, start), end: lines.line_column(text, end.saturating_sub(1).max(start)) }
+        })
+        .collect()
 }
 
-fn scanner_start(text: &str) -> usize {
-    text.len() - text.trim_start().len()
+/// The span of one place (see [`spans`]).
+pub fn span(text: &str, pointer: &str) -> Span {
+    spans(text, &[(pointer.to_owned(), 0)])[0]
 }
 
 /// The 1-based line and column (in characters) of byte offset `offset`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
+    LineIndex::new(text).line_column(text, offset)
 }
 
-struct Scanner<'a> {
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|s| *s <= offset);
+        let start = self.starts[line - 1];
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        (line, column + 1)
+    }
+}
+
+struct Scanner<'a, 'w> {
     bytes: &'a [u8],
     pos: usize,
+    lookup: &'a HashMap<&'w str, Vec<&'w Wanted>>,
+    found: &'a mut HashMap<&'w Wanted, (usize, usize)>,
 }
 
-impl Scanner<'_> {
-    /// Byte range of the key (or value) that `tokens` lead to.
-    fn find(&mut self, tokens: &[String]) -> Option<(usize, usize)> {
+impl Scanner<'_, '_> {
+    /// Walks one value whose pointer is `path`, noting the wanted members inside it.
+    fn value(&mut self, path: &mut String) {
         self.skip_ws();
-        let Some((token, rest)) = tokens.split_first() else {
+        match self.peek() {
+            Some(b'{') => self.object(path),
+            Some(b'[') => self.array(path),
+            Some(b'"') => self.skip_string(),
+            Some(_) => self.skip_scalar(),
+            None => {}
+        }
+    }
+
+    fn object(&mut self, path: &mut String) {
+        self.pos += 1;
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(b'"') => {}
+                Some(b'}') | None => {
+                    self.pos += 1;
+                    return;
+                }
+                Some(_) => {
+                    self.pos += 1;
+                    continue;
+                }
+            }
+            let key_start = self.pos;
+            self.skip_string();
+            let key_end = self.pos;
+            let key: String = serde_json::from_slice(&self.bytes[key_start..key_end]).unwrap_or_default();
+            let occurrence = seen.entry(key.clone()).or_insert(0);
+            let parent_len = path.len();
+            push_token(path, &key);
+            self.note(path, *occurrence, (key_start, key_end));
+            *occurrence += 1;
+            self.skip_ws();
+            if self.peek() == Some(b':') {
+                self.pos += 1;
+            }
+            self.value(path);
+            path.truncate(parent_len);
+            self.skip_ws();
+            if self.peek() == Some(b',') {
+                self.pos += 1;
+            }
+        }
+    }
+
+    fn array(&mut self, path: &mut String) {
+        self.pos += 1;
+        let mut index = 0usize;
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(b']') | None => {
+                    self.pos += 1;
+                    return;
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let parent_len = path.len();
+            path.push('/');
+            path.push_str(&index.to_string());
             let start = self.pos;
-            self.skip_value()?;
-            return Some((start, self.pos));
-        };
-        match self.peek()? {
-            b'{' => {
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    if self.peek()? == b'}' {
-                        return None;
-                    }
-                    let key_start = self.pos;
-                    let key = self.string()?;
-                    let key_end = self.pos;
-                    self.skip_ws();
-                    self.expect(b':')?;
-                    if &key == token {
-                        if rest.is_empty() {
-                            return Some((key_start, key_end));
-                        }
-                        return self.find(rest);
-                    }
-                    self.skip_ws();
-                    self.skip_value()?;
-                    self.skip_ws();
-                    if self.peek()? == b',' {
-                        self.pos += 1;
-                    }
-                }
+            self.value(path);
+            self.note(path, 0, (start, self.pos));
+            path.truncate(parent_len);
+            index += 1;
+        }
+    }
+
+    fn note(&mut self, path: &str, occurrence: usize, range: (usize, usize)) {
+        if let Some(wanted) = self.lookup.get(path) {
+            for w in wanted.iter().filter(|w| w.1 == occurrence) {
+                self.found.insert(w, range);
             }
-            b'[' => {
-                let index: usize = token.parse().ok()?;
-                self.pos += 1;
-                for _ in 0..index {
-                    self.skip_ws();
-                    self.skip_value()?;
-                    self.skip_ws();
-                    self.expect(b',')?;
-                }
-                self.find(rest)
-            }
-            _ => None,
         }
     }
 
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
-    }
-
-    fn expect(&mut self, byte: u8) -> Option<()> {
-        (self.peek()? == byte).then(|| self.pos += 1)
     }
 
     fn skip_ws(&mut self) {
@@ -117,57 +170,30 @@ impl Scanner<'_> {
         }
     }
 
-    /// A JSON string, decoded.
-    fn string(&mut self) -> Option<String> {
-        let start = self.pos;
-        self.skip_string()?;
-        serde_json::from_slice(&self.bytes[start..self.pos]).ok()
-    }
-
-    fn skip_string(&mut self) -> Option<()> {
-        self.expect(b'"')?;
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    self.pos += 1;
-                    return Some(());
-                }
-                b'\\' => self.pos += 2,
-                _ => self.pos += 1,
+    fn skip_string(&mut self) {
+        self.pos += 1;
+        while let Some(b) = self.peek() {
+            self.pos += if b == b'\\' { 2 } else { 1 };
+            if b == b'"' {
+                return;
             }
         }
     }
 
-    /// Skips one value; iterative over brackets so deep nesting costs no stack.
-    fn skip_value(&mut self) -> Option<()> {
-        let mut depth = 0usize;
-        loop {
-            self.skip_ws();
-            match self.peek()? {
-                b'"' => self.skip_string()?,
-                b'{' | b'[' => {
-                    depth += 1;
-                    self.pos += 1;
-                    continue;
-                }
-                b'}' | b']' => {
-                    depth = depth.checked_sub(1)?;
-                    self.pos += 1;
-                }
-                b',' | b':' if depth > 0 => {
-                    self.pos += 1;
-                    continue;
-                }
-                _ => {
-                    while matches!(self.peek(), Some(b) if !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
-                    {
-                        self.pos += 1;
-                    }
-                }
-            }
-            if depth == 0 {
-                return Some(());
-            }
+    fn skip_scalar(&mut self) {
+        while matches!(self.peek(), Some(b) if !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+}
+
+fn push_token(path: &mut String, token: &str) {
+    path.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
         }
     }
 }
@@ -186,8 +212,15 @@ mod tests {
         assert_eq!(span(DOC, "/a/b~0~1c/1").start, (2, 21));
         assert_eq!(span(DOC, "/a/b~0~1c/1/d").start, (2, 22));
         assert_eq!(span(DOC, "/é").start, (3, 3));
+        assert_eq!(span(DOC, "/é").end, (3, 5));
         assert_eq!(span(DOC, "").start, (1, 1));
-        assert_eq!(span(DOC, "").end, (4, 1));
+    }
+
+    #[test]
+    fn later_appearances_of_a_key() {
+        let text = "{\"k\": 1,\n \"k\": 2,\n \"k\": 3}";
+        let found = spans(text, &[("/k".to_owned(), 0), ("/k".to_owned(), 2), ("/k".to_owned(), 1)]);
+        assert_eq!(found.iter().map(|s| s.start).collect::<Vec<_>>(), [(1, 2), (3, 2), (2, 2)]);
     }
 
     #[test]
@@ -200,5 +233,6 @@ mod tests {
     fn columns_count_characters() {
         assert_eq!(line_column("é\"x", 2), (1, 2));
         assert_eq!(line_column("a\nbc", 3), (2, 2));
+        assert_eq!(line_column("a\r\nbc", 4), (2, 2));
     }
 }

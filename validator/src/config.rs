@@ -1,0 +1,223 @@
+//! `changeos.toml`: turn a rule off or change its severity, everywhere or for path globs.
+//!
+//! ```toml
+//! [rules]
+//! keyname-without-userid = "error"      # error | warning | off
+//!
+//! [[overrides]]
+//! files = ["legacy/**/*.json"]          # relative to the directory of changeos.toml
+//! rules = { adminpass-doubtful-chars = "off" }
+//! ```
+//!
+//! Anything unknown (a key, a rule id, a level) is an error that names it: a config that
+//! silently does nothing is worse than none.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use changeos_models::Severity;
+use changeos_models::support::checks::suggest_help;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::{FileReport, rules};
+
+/// The file name looked for upward from the current directory.
+pub const FILE_NAME: &str = "changeos.toml";
+
+/// What a config can set a rule to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<String, Level>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    files: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, Level>,
+}
+
+/// A loaded config; the default one changes nothing.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub path: Option<PathBuf>,
+    dir: PathBuf,
+    rules: BTreeMap<String, Level>,
+    overrides: Vec<Override>,
+}
+
+#[derive(Debug)]
+struct Override {
+    globs: GlobSet,
+    rules: BTreeMap<String, Level>,
+}
+
+/// Why a config cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {message}")]
+    Read { path: String, message: String },
+    #[error("{path}: {message}")]
+    Syntax { path: String, message: String },
+    #[error("{path}: unknown rule `{id}` in {section}{}", .help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
+    UnknownRule { path: String, id: String, section: String, help: Option<String> },
+    #[error("{path}: invalid glob `{glob}`: {message}")]
+    Glob { path: String, glob: String, message: String },
+}
+
+impl Config {
+    /// The nearest `changeos.toml` in `start` or a directory above it.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
+    }
+
+    /// Reads and checks the config at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::Read { path: shown.clone(), message: e.to_string() })?;
+        let dir = std::path::absolute(path).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
+        Self::parse(&text, &shown, dir).map(|config| Config { path: Some(path.to_path_buf()), ..config })
+    }
+
+    /// Checks the text of a config; globs are relative to `dir`.
+    pub fn parse(text: &str, shown: &str, dir: PathBuf) -> Result<Config, ConfigError> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| ConfigError::Syntax { path: shown.to_owned(), message: e.to_string().trim().to_owned() })?;
+        check_ids(&raw.rules, shown, "[rules]")?;
+        let mut overrides = Vec::new();
+        for (i, o) in raw.overrides.into_iter().enumerate() {
+            check_ids(&o.rules, shown, &format!("[[overrides]] #{}", i + 1))?;
+            let mut builder = GlobSetBuilder::new();
+            for glob in &o.files {
+                let compiled = GlobBuilder::new(glob).literal_separator(true).build().map_err(|e| ConfigError::Glob {
+                    path: shown.to_owned(),
+                    glob: glob.clone(),
+                    message: e.kind().to_string(),
+                })?;
+                builder.add(compiled);
+            }
+            let globs = builder
+                .build()
+                .map_err(|e| ConfigError::Glob { path: shown.to_owned(), glob: String::new(), message: e.to_string() })?;
+            overrides.push(Override { globs, rules: o.rules });
+        }
+        Ok(Config { path: None, dir, rules: raw.rules, overrides })
+    }
+
+    /// Applies the levels to a file's report: `file` is the path as given (None for stdin).
+    pub fn apply(&self, file: Option<&Path>, report: &mut FileReport) {
+        if self.rules.is_empty() && self.overrides.is_empty() {
+            return;
+        }
+        let relative = file.map(|f| self.relative(f));
+        let matching: Vec<&Override> =
+            self.overrides.iter().filter(|o| relative.as_ref().is_some_and(|r| o.globs.is_match(r))).collect();
+        report.diagnostics.retain_mut(|d| {
+            let level = matching.iter().rev().find_map(|o| o.rules.get(d.rule)).or_else(|| self.rules.get(d.rule));
+            match level {
+                Some(Level::Off) => false,
+                Some(Level::Error) => {
+                    d.severity = Severity::Error;
+                    true
+                }
+                Some(Level::Warning) => {
+                    d.severity = Severity::Warning;
+                    true
+                }
+                None => true,
+            }
+        });
+    }
+
+    fn relative(&self, file: &Path) -> PathBuf {
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        absolute.strip_prefix(&self.dir).map(Path::to_path_buf).unwrap_or(absolute)
+    }
+}
+
+fn check_ids(levels: &BTreeMap<String, Level>, path: &str, section: &str) -> Result<(), ConfigError> {
+    let ids: Vec<&str> = rules::all().map(|r| r.id).collect();
+    match levels.keys().find(|id| !ids.contains(&id.as_str())) {
+        Some(id) => Err(ConfigError::UnknownRule {
+            path: path.to_owned(),
+            id: id.clone(),
+            section: section.to_owned(),
+            help: suggest_help(id, &ids).map(|h| h.replace(" member names are case-sensitive", " rule ids are listed by `changeos rules`")),
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Operation, check_source};
+
+    fn config(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, "changeos.toml", PathBuf::from("/project"))
+    }
+
+    fn report() -> FileReport {
+        // keyname without userid (warning) and a bad mode (error).
+        check_source(
+            Operation::ChangeServerOsWithCloudInit,
+            br#"{"os-change": {"keyname": "k", "mode": "x", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+        )
+    }
+
+    fn levels(report: &FileReport) -> Vec<(&str, Severity)> {
+        report.diagnostics.iter().map(|d| (d.rule, d.severity)).collect()
+    }
+
+    #[test]
+    fn global_levels() {
+        let c = config("[rules]\nkeyname-without-userid = \"error\"\nmode-value = \"off\"\n").expect("valid");
+        let mut r = report();
+        c.apply(Some(Path::new("/project/a.json")), &mut r);
+        assert_eq!(levels(&r), [("keyname-without-userid", Severity::Error)]);
+    }
+
+    #[test]
+    fn overrides_by_glob_relative_to_the_config() {
+        let c = config("[[overrides]]\nfiles = [\"legacy/**/*.json\"]\nrules = { mode-value = \"warning\" }\n").expect("valid");
+        let mut inside = report();
+        c.apply(Some(Path::new("/project/legacy/x/a.json")), &mut inside);
+        assert!(levels(&inside).contains(&("mode-value", Severity::Warning)));
+        let mut outside = report();
+        c.apply(Some(Path::new("/project/new/a.json")), &mut outside);
+        assert!(levels(&outside).contains(&("mode-value", Severity::Error)));
+        let mut stdin = report();
+        c.apply(None, &mut stdin);
+        assert!(levels(&stdin).contains(&("mode-value", Severity::Error)));
+    }
+
+    #[test]
+    fn unknown_things_are_named() {
+        let e = config("[rules]\nmode-valu = \"off\"\n").unwrap_err().to_string();
+        assert_eq!(e, "changeos.toml: unknown rule `mode-valu` in [rules] (did you mean `mode-value`? rule ids are listed by `changeos rules`)");
+        let e = config("[rulez]\n").unwrap_err().to_string();
+        assert!(e.contains("unknown field `rulez`"), "{e}");
+        let e = config("[rules]\nmode-value = \"loud\"\n").unwrap_err().to_string();
+        assert!(e.contains("unknown variant `loud`"), "{e}");
+        let e = config("[[overrides]]\nfiles = [\"[\"]\n").unwrap_err().to_string();
+        assert!(e.contains("invalid glob `[`"), "{e}");
+        let e = config("[[overrides]]\nfiles = [\"a\"]\nrules = { nope = \"off\" }\n").unwrap_err().to_string();
+        assert!(e.contains("unknown rule `nope` in [[overrides]] #1"), "{e}");
+    }
+}

@@ -1,0 +1,222 @@
+//! JSON text to a value, keeping what a plain parse throws away: duplicate keys (serde_json
+//! keeps the last silently, and the server's reading of them is undefined) and content after
+//! the document.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// A parsed document and what the parse noticed on the way.
+#[derive(Debug)]
+pub struct Parsed {
+    pub value: Value,
+    pub duplicates: Vec<Duplicate>,
+    /// 1-based (line, column) of content after the document, if any.
+    pub trailing: Option<(usize, usize)>,
+}
+
+/// A key that appears again in the same object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Pointer of the member.
+    pub pointer: String,
+    /// Which appearance this is: 1 for the second, 2 for the third...
+    pub occurrence: usize,
+}
+
+/// Why the text is not JSON, and where (1-based; column in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Parses `text` (without a byte-order mark).
+pub fn parse(text: &str) -> Result<Parsed, ParseError> {
+    let duplicates = RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = ValueSeed { duplicates: &duplicates }.deserialize(&mut de).map_err(|e| error(text, &e))?;
+    let trailing = de.end().err().map(|e| (e.line(), e.column()));
+    let duplicates = duplicates.into_inner().into_iter().map(Duplicate::from_reversed).collect();
+    Ok(Parsed { value, duplicates, trailing })
+}
+
+fn error(text: &str, e: &serde_json::Error) -> ParseError {
+    let message = e.to_string();
+    let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(head, _)| head);
+    let message = if text.trim().is_empty() {
+        "the file is empty: expected a JSON object".to_owned()
+    } else if e.is_eof() {
+        format!("the document ends too early: {message}")
+    } else {
+        message.to_owned()
+    };
+    // serde_json counts columns in bytes; editors count characters.
+    let line_text = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+    let column = line_text.get(..e.column().min(line_text.len())).map_or(e.column(), |s| s.chars().count());
+    ParseError { line: e.line().max(1), column: column.max(1), message }
+}
+
+/// A duplicate as found: its path tokens from the key upwards, and its occurrence.
+struct Found {
+    reversed: Vec<String>,
+    occurrence: usize,
+}
+
+impl Duplicate {
+    fn from_reversed(found: Found) -> Self {
+        let mut pointer = String::new();
+        for token in found.reversed.iter().rev() {
+            pointer.push('/');
+            pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+        }
+        Duplicate { pointer, occurrence: found.occurrence }
+    }
+}
+
+/// Builds a `Value` like serde_json's own, noting duplicate keys.
+#[derive(Clone, Copy)]
+struct ValueSeed<'a> {
+    duplicates: &'a RefCell<Vec<Found>>,
+}
+
+impl ValueSeed<'_> {
+    /// Adds `token` to the paths of the duplicates found since `since` (they are below it).
+    fn prefix(&self, since: usize, token: impl Fn() -> String) {
+        let mut found = self.duplicates.borrow_mut();
+        for entry in found.iter_mut().skip(since) {
+            entry.reversed.push(token());
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        loop {
+            let since = self.duplicates.borrow().len();
+            match seq.next_element_seed(self)? {
+                Some(item) => {
+                    let index = items.len();
+                    self.prefix(since, || index.to_string());
+                    items.push(item);
+                }
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let since = self.duplicates.borrow().len();
+            let value = map.next_value_seed(self)?;
+            self.prefix(since, || key.clone());
+            if object.contains_key(&key) {
+                let occurrence = 1 + self
+                    .duplicates
+                    .borrow()
+                    .iter()
+                    .filter(|d| d.reversed.len() == 1 && d.reversed[0] == key)
+                    .count();
+                self.duplicates.borrow_mut().push(Found { reversed: vec![key.clone()], occurrence });
+            }
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_match_serde_json() {
+        let text = r#"{"a": [1, -2, 3.5, "x", true, null, {"b": {}}], "c": 18446744073709551615}"#;
+        let parsed = parse(text).expect("valid");
+        assert_eq!(parsed.value, serde_json::from_str::<Value>(text).expect("valid"));
+        assert!(parsed.duplicates.is_empty());
+        assert_eq!(parsed.trailing, None);
+    }
+
+    #[test]
+    fn duplicates_anywhere_with_their_pointer() {
+        let text = r#"{"a": 1, "b": [{"x": 1, "x": 2, "x": 3}], "a": 2, "c/~": {"d": 1, "d": 1}}"#;
+        let parsed = parse(text).expect("valid");
+        let found: Vec<(&str, usize)> = parsed.duplicates.iter().map(|d| (d.pointer.as_str(), d.occurrence)).collect();
+        assert_eq!(found, [("/b/0/x", 1), ("/b/0/x", 2), ("/a", 1), ("/c~1~0/d", 1)]);
+        // Like serde_json, the last value wins.
+        assert_eq!(parsed.value["a"], 2);
+    }
+
+    #[test]
+    fn trailing_content_is_noted_not_fatal() {
+        let parsed = parse("{\"a\": 1}\n  {\"b\": 2}").expect("the first document parses");
+        assert_eq!(parsed.trailing, Some((2, 3)));
+        assert_eq!(parsed.value["a"], 1);
+    }
+
+    #[test]
+    fn errors_have_positions_in_characters() {
+        let e = parse("{\"é\": tru}").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 10)); // the `}` that ends `tru`
+        assert_eq!(parse("").unwrap_err().message, "the file is empty: expected a JSON object");
+        assert!(parse("{\"a\": [1,").unwrap_err().message.starts_with("the document ends too early"));
+        assert!(parse("[1,]").is_err());
+        assert!(parse("NaN").is_err());
+        assert!(parse(&format!("1{}", "0".repeat(10_000))).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        let e = parse(&deep).unwrap_err();
+        assert!(e.message.contains("recursion limit"), "{}", e.message);
+    }
+}
