@@ -71,11 +71,11 @@ fn every_file_is_checked_and_a_missing_one_is_a_finding() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
-        text.starts_with("no/such/file.json:1:1: error[unreadable-file]: cannot read the file:"),
+        text.starts_with("error[unreadable-file]: cannot read the file: no such file\n --> no/such/file.json:1:1\n"),
         "{text}"
     );
     assert!(
-        text.contains("tests/data/bad-cloudinit.json:3:5: error[unknown-member]"),
+        text.contains("error[unknown-member]: unknown member `imageId`\n --> tests/data/bad-cloudinit.json:3:5\n"),
         "{text}"
     );
     assert!(text.ends_with("3 files checked: 4 errors, 0 warnings\n"), "{text}");

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Times `changeos check` as whole commands beside its peers, and refreshes bench/RESULTS.md.
+#
+#   bash bench/compare.sh [--no-criterion]
+#
+# Installs what it needs into target/bench-tools (idempotent): check-jsonschema from PyPI in a
+# venv, jsonschema-cli from crates.io, hyperfine (Debian package, or crates.io as a fallback)
+# and GNU time. Builds `changeos` in release, writes the corpora into target/bench-corpus
+# (bench/gen_corpus.py), checks that every tool rejects exactly the files with a mistake, then
+# times with hyperfine:
+#   (a) one small clean file, each tool run directly (hyperfine -N, no shell), and `cat`;
+#   (b) 10,000 files in one invocation of each tool, 10% of them with a mistake, so every tool
+#       exits 1: timed with hyperfine -i (the exit code is checked beforehand instead);
+#   (c) peak RSS of each tool on those 10,000 files, with /usr/bin/time -v;
+# then runs the in-process criterion bench (validator/benches/check.rs) unless --no-criterion,
+# prints the ratios and writes bench/RESULTS.md. Raw exports land in target/bench-results.
+#
+# Needs the Rust toolchain, Python 3 and network access to the registries; not run by CI
+# (it takes several minutes, most of it building jsonschema-cli the first time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHECK_JSONSCHEMA_VERSION=${CHECK_JSONSCHEMA_VERSION:-0.39.0}
+JSONSCHEMA_CLI_VERSION=${JSONSCHEMA_CLI_VERSION:-0.60.2}
+FILES=${BENCH_FILES:-10000}
+SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
+RUN_CRITERION=1
+for arg in "$@"; do
+  case $arg in
+    --no-criterion) RUN_CRITERION=0 ;;
+    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+TARGET=${CARGO_TARGET_DIR:-target}
+TOOLS=target/bench-tools
+CORPUS=target/bench-corpus
+OUT=target/bench-results
+SCHEMA=generated/schema/ChangeServerOsWithCloudInit.request.json
+export PATH="$PWD/$TOOLS/bin:$PATH"
+
+step() { printf '\n== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  as_root apt-get install -y -qq "$@" >/dev/null 2>&1 ||
+    { as_root apt-get update -qq >/dev/null 2>&1 && as_root apt-get install -y -qq "$@" >/dev/null 2>&1; }
+}
+
+step "tools (cached in $TOOLS)"
+mkdir -p "$TOOLS" "$OUT"
+CJ=$TOOLS/venv/bin/check-jsonschema
+if ! { [ -x "$CJ" ] && "$CJ" --version 2>/dev/null | grep -qF "$CHECK_JSONSCHEMA_VERSION"; }; then
+  python3 -m venv "$TOOLS/venv"
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "check-jsonschema==$CHECK_JSONSCHEMA_VERSION"
+fi
+if ! { [ -x "$TOOLS/bin/jsonschema-cli" ] && "$TOOLS/bin/jsonschema-cli" --version 2>/dev/null | grep -qF "$JSONSCHEMA_CLI_VERSION"; }; then
+  cargo install --quiet --locked --root "$TOOLS" --version "$JSONSCHEMA_CLI_VERSION" jsonschema-cli
+fi
+JCLI=$TOOLS/bin/jsonschema-cli
+if ! command -v hyperfine >/dev/null; then
+  apt_install hyperfine || cargo install --quiet --locked --root "$TOOLS" hyperfine
+fi
+# -N (no intermediate shell) needs hyperfine 1.13 or later.
+if ! hyperfine --help | grep -q -- '--shell'; then
+  cargo install --quiet --locked --root "$TOOLS" hyperfine
+fi
+[ -x /usr/bin/time ] || apt_install time || { echo "compare.sh: GNU time (/usr/bin/time) is needed" >&2; exit 1; }
+echo "check-jsonschema $("$CJ" --version | grep -oE '[0-9]+(\.[0-9]+)+'), $("$JCLI" --version), $(hyperfine --version)"
+
+step "changeos (release build)"
+cargo build --quiet --release -p changeos
+CHANGEOS=$TARGET/release/changeos
+
+step "corpora ($CORPUS)"
+python3 bench/gen_corpus.py . "$CORPUS" "$FILES" | tee "$OUT/corpus.log"
+ONE=$CORPUS/one/payload.json
+MANIFEST=$CORPUS/manifest.json
+
+notes=()
+# `changeos check DIR` walks a directory once the engine does; until then, a shell glob.
+many_changeos="$CHANGEOS check $CORPUS/mixed/*.json"
+if "$CHANGEOS" check "$CORPUS/clean" 2>/dev/null | tail -n 1 | grep -q "^$FILES files checked"; then
+  many_changeos="$CHANGEOS check $CORPUS/mixed"
+  notes+=("\`changeos check\` is given the directory; the peers get the $FILES paths from a shell glob.")
+else
+  notes+=("\`changeos check\` does not walk a directory yet: every tool gets the $FILES paths from the same shell glob (one invocation each, no xargs; the glob's cost is in every row, \`cat\` included).")
+fi
+many_cj="$CJ --schemafile $SCHEMA $CORPUS/mixed/*.json"
+many_jcli="$JCLI validate $SCHEMA --instance $CORPUS/mixed/*.json"
+jcli_one=("$JCLI" validate "$SCHEMA" --instance "$ONE")
+
+step "sanity: exit codes, same files rejected, peak RSS"
+# Each tool on the one file (exit 0), on the all-clean corpus (exit 0) and on the mixed corpus
+# (exit 1, under /usr/bin/time -v for the peak RSS); the names of the files each tool rejects
+# on the mixed corpus must be the manifest's.
+expect_rc() { # WANT LABEL CMD...
+  local want=$1 label=$2 rc=0
+  shift 2
+  "$@" >/dev/null 2>&1 || rc=$?
+  if [ "$rc" != "$want" ]; then echo "compare.sh: $label exited $rc, expected $want" >&2; exit 1; fi
+}
+expect_rc 0 "changeos on one file" "$CHANGEOS" check "$ONE"
+expect_rc 0 "check-jsonschema on one file" "$CJ" --schemafile "$SCHEMA" "$ONE"
+expect_rc 0 "jsonschema-cli on one file" "${jcli_one[@]}"
+expect_rc 0 "changeos on the clean corpus" sh -c "${many_changeos//mixed/clean}"
+expect_rc 0 "check-jsonschema on the clean corpus" sh -c "${many_cj//mixed/clean}"
+expect_rc 0 "jsonschema-cli on the clean corpus" sh -c "${many_jcli//mixed/clean}"
+: >"$OUT/agreement.txt"
+for tool in changeos check-jsonschema jsonschema-cli; do
+  case $tool in
+    changeos) cmd=$many_changeos ;;
+    check-jsonschema) cmd=$many_cj ;;
+    jsonschema-cli) cmd=$many_jcli ;;
+  esac
+  rc=0
+  /usr/bin/time -v -o "$OUT/time-$tool.txt" sh -c "$cmd" >"$OUT/out-$tool.txt" 2>&1 || rc=$?
+  if [ "$rc" != 1 ]; then echo "compare.sh: $tool exited $rc on the mixed corpus, expected 1" >&2; exit 1; fi
+  python3 - "$MANIFEST" "$OUT/out-$tool.txt" "$tool" >>"$OUT/agreement.txt" <<'EOF'
+import json, re, sys
+manifest, output, tool = json.load(open(sys.argv[1])), open(sys.argv[2]).read(), sys.argv[3]
+expected = set(manifest["mistakes"])
+named = set(re.findall(r"p\d{5}\.json", output))
+extra, missed = sorted(named - expected), sorted(expected - named)
+verdict = "the same files" if not extra and not missed else f"{len(extra)} extra, {len(missed)} missed: {(extra + missed)[:5]}"
+print(f"- `{tool}` names {len(named)} of the {len(expected)} files with a mistake in its output: {verdict}.")
+if extra or missed:
+    sys.exit(1)
+EOF
+done
+cat "$OUT/agreement.txt"
+
+step "(a) one small file, whole process (hyperfine -N --warmup 3)"
+hyperfine -N --warmup 3 --style basic \
+  --export-json "$OUT/one.json" --export-markdown "$OUT/one.md" \
+  -n changeos "$CHANGEOS check $ONE" \
+  -n check-jsonschema "$CJ --schemafile $SCHEMA $ONE" \
+  -n jsonschema-cli "${jcli_one[*]}" \
+  -n cat "cat $ONE"
+
+step "(b) $FILES files in one invocation, 10% with a mistake (hyperfine -i)"
+hyperfine -i --warmup 3 --style basic \
+  --export-json "$OUT/many-fast.json" --export-markdown "$OUT/many-fast.md" \
+  -n changeos "$many_changeos" \
+  -n jsonschema-cli "$many_jcli" \
+  -n cat "cat $CORPUS/mixed/*.json"
+hyperfine -i --warmup 1 --runs "$SLOW_RUNS" --style basic \
+  --export-json "$OUT/many-slow.json" --export-markdown "$OUT/many-slow.md" \
+  -n check-jsonschema "$many_cj"
+
+crit=-
+if [ "$RUN_CRITERION" = 1 ]; then
+  step "in process: criterion (validator/benches/check.rs)"
+  cargo bench --quiet -p changeos-validator --bench check -- --warm-up-time 1 --measurement-time 3 \
+    2>&1 | grep -E '^[a-z0-9-]+/|^ +(time|thrpt):|^payload|^[a-z/.-]+ +[0-9]+ +[0-9]+ diag' | tee "$OUT/criterion.txt"
+  crit=$TARGET/criterion
+fi
+
+step "ratios (this run)"
+bytes=$(python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(m['bytes']['mixed'])" "$MANIFEST")
+echo "Corpus: $FILES files, $bytes bytes, $((FILES / 10)) with one mistake each (\`bench/gen_corpus.py\`, fixed seed); the one small file is \`examples/cloudinit-password.json\` ($(wc -c <"$ONE") bytes)." >"$OUT/corpus.txt"
+notes+=(
+  "(a) runs each command directly (\`hyperfine -N\`, no shell); (b) runs through a shell for the glob, whose start-up hyperfine subtracts."
+  "(b) times the mixed corpus, so every tool exits 1: hyperfine \`-i\` ignores the exit code, which the sanity step checked beforehand (exit 1 on it, 0 on the all-clean variant) together with the names of the rejected files."
+  "check-jsonschema is timed with \`--warmup 1 --runs $SLOW_RUNS\` in (b); every other command with \`--warmup 3\` and hyperfine's default run count."
+  "Output goes to /dev/null (hyperfine's default); peak RSS is one run of each tool on the mixed corpus, from \`/usr/bin/time -v\`."
+  "$(nproc) cores, shared with whatever else runs on the machine: the figures are noisy, and every ratio comes from this one run."
+)
+printf '%s\n' "${notes[@]}" >"$OUT/notes.txt"
+{
+  echo "rustc: $(rustc --version)"
+  echo "changeos: $("$CHANGEOS" --version) (release build of this checkout, $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes'))"
+  echo "check-jsonschema: $("$CJ" --version | grep -oE '[0-9]+(\.[0-9]+)+') ($("$TOOLS/venv/bin/python" --version))"
+  echo "jsonschema-cli: $("$JCLI" --version | grep -oE '[0-9]+(\.[0-9]+)+')"
+  echo "hyperfine: $(hyperfine --version | grep -oE '[0-9]+(\.[0-9]+)+')"
+  echo "criterion / jsonschema crate: $(grep -A1 -E '^name = "(criterion|jsonschema)"$' Cargo.lock | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | paste -sd/ -)"
+} >"$OUT/versions.txt"
+python3 bench/report.py "$OUT" "$crit" bench/RESULTS.md
