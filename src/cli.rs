@@ -7,7 +7,12 @@ use changeos_validator::render::Format as ReportFormat;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "changeos", version, about = "Lint Huawei Cloud ECS change-OS request payloads", propagate_version = true)]
+#[command(
+    name = "changeos",
+    version,
+    about = "Lint Huawei Cloud ECS change-OS request payloads",
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -59,10 +59,11 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
 
 /// Keeps the first write error; a reader that went away (`| head`) is not one.
 fn write(failure: &mut Option<std::io::Error>, result: std::io::Result<()>) {
-    if let Err(e) = result {
-        if e.kind() != std::io::ErrorKind::BrokenPipe && failure.is_none() {
-            *failure = Some(e);
-        }
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+        && failure.is_none()
+    {
+        *failure = Some(e);
     }
 }
 
@@ -95,7 +96,10 @@ fn explain(args: &ExplainArgs) -> Result<u8, String> {
     let text = match args.format {
         ListFormat::Json => format!("{}\n", rule_json(rule, true)),
         ListFormat::Human => {
-            let mut text = format!("{} ({})\n\n{}\n\n{}\n", rule.id, rule.severity, rule.summary, rule.explanation);
+            let mut text = format!(
+                "{} ({})\n\n{}\n\n{}\n",
+                rule.id, rule.severity, rule.summary, rule.explanation
+            );
             if !rule.bad.is_empty() {
                 text.push_str(&format!("\nBad ({}):\n{}\n", rule.operation, indent(rule.bad)));
             }
@@ -116,7 +120,9 @@ fn list_rules(args: &RulesArgs) -> Result<u8, String> {
         }
         ListFormat::Human => {
             let width = rules::all().map(|r| r.id.len()).max().unwrap_or(0);
-            rules::all().map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.severity.as_str(), r.summary)).collect()
+            rules::all()
+                .map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.severity.as_str(), r.summary))
+                .collect()
         }
     };
     print_out(&text)

@@ -70,13 +70,13 @@ impl<'s> Reader<'s> {
                 _ => Severity::Error,
             };
             let default_for = text("default-for");
-            if let Some(keyword) = &default_for {
-                if let Some(other) = self.defaults.insert(keyword.clone(), id.clone()) {
-                    self.problem(
-                        child(&pointer, "default-for"),
-                        format!("`{keyword}` already has a default rule, `{other}`"),
-                    );
-                }
+            if let Some(keyword) = &default_for
+                && let Some(other) = self.defaults.insert(keyword.clone(), id.clone())
+            {
+                self.problem(
+                    child(&pointer, "default-for"),
+                    format!("`{keyword}` already has a default rule, `{other}`"),
+                );
             }
             self.rules.push(Rule {
                 id: id.clone(),
@@ -466,10 +466,10 @@ impl<'s> Reader<'s> {
                         "{}/content/application~1json/schema",
                         child(&child(&pointer, "responses"), status)
                     );
-                    if let Some(schema) = response.pointer("/content/application~1json/schema") {
-                        if let Some(name) = self.named(schema, &schema_pointer) {
-                            responses.push((status.clone(), name));
-                        }
+                    if let Some(schema) = response.pointer("/content/application~1json/schema")
+                        && let Some(name) = self.named(schema, &schema_pointer)
+                    {
+                        responses.push((status.clone(), name));
                     }
                 }
                 operations.push(Operation {

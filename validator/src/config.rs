@@ -75,9 +75,18 @@ pub enum ConfigError {
     #[error("{path}: {message}")]
     Syntax { path: String, message: String },
     #[error("{path}: unknown rule `{id}` in {section}{}", .help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default())]
-    UnknownRule { path: String, id: String, section: String, help: Option<String> },
+    UnknownRule {
+        path: String,
+        id: String,
+        section: String,
+        help: Option<String>,
+    },
     #[error("{path}: invalid glob `{glob}`: {message}")]
-    Glob { path: String, glob: String, message: String },
+    Glob {
+        path: String,
+        glob: String,
+        message: String,
+    },
 }
 
 impl Config {
@@ -89,35 +98,56 @@ impl Config {
     /// Reads and checks the config at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Read { path: shown.clone(), message: e.to_string() })?;
-        let dir = std::path::absolute(path).ok().and_then(|p| p.parent().map(Path::to_path_buf)).unwrap_or_default();
-        Self::parse(&text, &shown, dir).map(|config| Config { path: Some(path.to_path_buf()), ..config })
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: shown.clone(),
+            message: e.to_string(),
+        })?;
+        let dir = std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        Self::parse(&text, &shown, dir).map(|config| Config {
+            path: Some(path.to_path_buf()),
+            ..config
+        })
     }
 
     /// Checks the text of a config; globs are relative to `dir`.
     pub fn parse(text: &str, shown: &str, dir: PathBuf) -> Result<Config, ConfigError> {
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| ConfigError::Syntax { path: shown.to_owned(), message: e.to_string().trim().to_owned() })?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: shown.to_owned(),
+            message: e.to_string().trim().to_owned(),
+        })?;
         check_ids(&raw.rules, shown, "[rules]")?;
         let mut overrides = Vec::new();
         for (i, o) in raw.overrides.into_iter().enumerate() {
             check_ids(&o.rules, shown, &format!("[[overrides]] #{}", i + 1))?;
             let mut builder = GlobSetBuilder::new();
             for glob in &o.files {
-                let compiled = GlobBuilder::new(glob).literal_separator(true).build().map_err(|e| ConfigError::Glob {
-                    path: shown.to_owned(),
-                    glob: glob.clone(),
-                    message: e.kind().to_string(),
-                })?;
+                let compiled =
+                    GlobBuilder::new(glob)
+                        .literal_separator(true)
+                        .build()
+                        .map_err(|e| ConfigError::Glob {
+                            path: shown.to_owned(),
+                            glob: glob.clone(),
+                            message: e.kind().to_string(),
+                        })?;
                 builder.add(compiled);
             }
-            let globs = builder
-                .build()
-                .map_err(|e| ConfigError::Glob { path: shown.to_owned(), glob: String::new(), message: e.to_string() })?;
+            let globs = builder.build().map_err(|e| ConfigError::Glob {
+                path: shown.to_owned(),
+                glob: String::new(),
+                message: e.to_string(),
+            })?;
             overrides.push(Override { globs, rules: o.rules });
         }
-        Ok(Config { path: None, dir, rules: raw.rules, overrides })
+        Ok(Config {
+            path: None,
+            dir,
+            rules: raw.rules,
+            overrides,
+        })
     }
 
     /// Applies the levels to a file's report: `file` is the path as given (None for stdin).
@@ -126,10 +156,17 @@ impl Config {
             return;
         }
         let relative = file.map(|f| self.relative(f));
-        let matching: Vec<&Override> =
-            self.overrides.iter().filter(|o| relative.as_ref().is_some_and(|r| o.globs.is_match(r))).collect();
+        let matching: Vec<&Override> = self
+            .overrides
+            .iter()
+            .filter(|o| relative.as_ref().is_some_and(|r| o.globs.is_match(r)))
+            .collect();
         report.diagnostics.retain_mut(|d| {
-            let level = matching.iter().rev().find_map(|o| o.rules.get(d.rule)).or_else(|| self.rules.get(d.rule));
+            let level = matching
+                .iter()
+                .rev()
+                .find_map(|o| o.rules.get(d.rule))
+                .or_else(|| self.rules.get(d.rule));
             match level {
                 Some(Level::Off) => false,
                 Some(Level::Error) => {
@@ -147,7 +184,10 @@ impl Config {
 
     fn relative(&self, file: &Path) -> PathBuf {
         let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-        absolute.strip_prefix(&self.dir).map(Path::to_path_buf).unwrap_or(absolute)
+        absolute
+            .strip_prefix(&self.dir)
+            .map(Path::to_path_buf)
+            .unwrap_or(absolute)
     }
 }
 
@@ -158,7 +198,12 @@ fn check_ids(levels: &BTreeMap<String, Level>, path: &str, section: &str) -> Res
             path: path.to_owned(),
             id: id.clone(),
             section: section.to_owned(),
-            help: suggest_help(id, &ids).map(|h| h.replace(" member names are case-sensitive", " rule ids are listed by `changeos rules`")),
+            help: suggest_help(id, &ids).map(|h| {
+                h.replace(
+                    " member names are case-sensitive",
+                    " rule ids are listed by `changeos rules`",
+                )
+            }),
         }),
         None => Ok(()),
     }
@@ -195,7 +240,8 @@ mod tests {
 
     #[test]
     fn overrides_by_glob_relative_to_the_config() {
-        let c = config("[[overrides]]\nfiles = [\"legacy/**/*.json\"]\nrules = { mode-value = \"warning\" }\n").expect("valid");
+        let c = config("[[overrides]]\nfiles = [\"legacy/**/*.json\"]\nrules = { mode-value = \"warning\" }\n")
+            .expect("valid");
         let mut inside = report();
         c.apply(Some(Path::new("/project/legacy/x/a.json")), &mut inside);
         assert!(levels(&inside).contains(&("mode-value", Severity::Warning)));
@@ -210,14 +256,19 @@ mod tests {
     #[test]
     fn unknown_things_are_named() {
         let e = config("[rules]\nmode-valu = \"off\"\n").unwrap_err().to_string();
-        assert_eq!(e, "changeos.toml: unknown rule `mode-valu` in [rules] (did you mean `mode-value`? rule ids are listed by `changeos rules`)");
+        assert_eq!(
+            e,
+            "changeos.toml: unknown rule `mode-valu` in [rules] (did you mean `mode-value`? rule ids are listed by `changeos rules`)"
+        );
         let e = config("[rulez]\n").unwrap_err().to_string();
         assert!(e.contains("unknown field `rulez`"), "{e}");
         let e = config("[rules]\nmode-value = \"loud\"\n").unwrap_err().to_string();
         assert!(e.contains("unknown variant `loud`"), "{e}");
         let e = config("[[overrides]]\nfiles = [\"[\"]\n").unwrap_err().to_string();
         assert!(e.contains("invalid glob `[`"), "{e}");
-        let e = config("[[overrides]]\nfiles = [\"a\"]\nrules = { nope = \"off\" }\n").unwrap_err().to_string();
+        let e = config("[[overrides]]\nfiles = [\"a\"]\nrules = { nope = \"off\" }\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown rule `nope` in [[overrides]] #1"), "{e}");
     }
 }

@@ -50,7 +50,10 @@ pub fn expand(args: &[PathBuf]) -> Vec<Input> {
 
 fn walk(dir: &Path) -> Vec<Input> {
     let mut found = Vec::new();
-    let walker = ignore::WalkBuilder::new(dir).require_git(false).sort_by_file_name(|a, b| a.cmp(b)).build();
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
     for entry in walker {
         match entry {
             Ok(entry) => {
@@ -63,7 +66,10 @@ fn walk(dir: &Path) -> Vec<Input> {
         }
     }
     if found.is_empty() {
-        found.push(Input::Broken(dir.to_path_buf(), "the directory holds no *.json file to check".to_owned()));
+        found.push(Input::Broken(
+            dir.to_path_buf(),
+            "the directory holds no *.json file to check".to_owned(),
+        ));
     }
     found
 }
@@ -78,15 +84,28 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("sub")).expect("dirs");
         std::fs::create_dir_all(dir.join("empty")).expect("dirs");
-        for f in ["b.json", "a.json", "sub/c.json", "notes.txt", "ignored.json", ".hidden.json"] {
+        for f in [
+            "b.json",
+            "a.json",
+            "sub/c.json",
+            "notes.txt",
+            "ignored.json",
+            ".hidden.json",
+        ] {
             std::fs::write(dir.join(f), "{}").expect("write");
         }
         std::fs::write(dir.join(".gitignore"), "ignored.json\n").expect("write");
         let inputs = expand(&[dir.clone(), PathBuf::from("-"), dir.join("x.json")]);
-        let names: Vec<String> = inputs.iter().map(|i| i.name().replace(&dir.display().to_string(), "D")).collect();
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| i.name().replace(&dir.display().to_string(), "D"))
+            .collect();
         assert_eq!(names, ["D/a.json", "D/b.json", "D/sub/c.json", "-", "D/x.json"]);
         let empty = expand(&[dir.join("empty")]);
-        assert!(matches!(&empty[..], [Input::Broken(_, why)] if why.contains("no *.json")), "{empty:?}");
+        assert!(
+            matches!(&empty[..], [Input::Broken(_, why)] if why.contains("no *.json")),
+            "{empty:?}"
+        );
         assert_eq!(expand(&[]), [Input::Stdin]);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -25,7 +25,9 @@ use changeos_models::support::placeholder::is_placeholder;
 use serde_json::Value;
 
 use crate::locate::Wanted;
-use crate::rules::{BYTE_ORDER_MARK, DUPLICATE_KEY, FILE_TOO_LARGE, INVALID_JSON, LITERAL_SECRET, TRAILING_CONTENT, UNREADABLE_FILE};
+use crate::rules::{
+    BYTE_ORDER_MARK, DUPLICATE_KEY, FILE_TOO_LARGE, INVALID_JSON, LITERAL_SECRET, TRAILING_CONTENT, UNREADABLE_FILE,
+};
 use crate::source::ReadError;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -42,17 +44,31 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
     };
     let mut pending: Vec<Pending> = Vec::new();
     if has_bom {
-        pending.push(Pending::at(&BYTE_ORDER_MARK, "the file starts with a byte-order mark (U+FEFF)".into(), (1, 1)));
+        pending.push(Pending::at(
+            &BYTE_ORDER_MARK,
+            "the file starts with a byte-order mark (U+FEFF)".into(),
+            (1, 1),
+        ));
     }
     let parsed = match parse::parse(text) {
         Ok(parsed) => parsed,
         Err(e) => {
-            pending.push(Pending::at(&INVALID_JSON, format!("not valid JSON: {}", e.message), (e.line, e.column)));
+            pending.push(Pending::at(
+                &INVALID_JSON,
+                format!("not valid JSON: {}", e.message),
+                (e.line, e.column),
+            ));
             return finish(text, pending);
         }
     };
     for duplicate in &parsed.duplicates {
-        let name = duplicate.pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+        let name = duplicate
+            .pointer
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~");
         pending.push(Pending::member(
             &DUPLICATE_KEY,
             format!("`{name}` appears more than once in this object; the server's reading is undefined"),
@@ -61,7 +77,11 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
         ));
     }
     if let Some(position) = parsed.trailing {
-        pending.push(Pending::at(&TRAILING_CONTENT, "content after the end of the JSON document".into(), position));
+        pending.push(Pending::at(
+            &TRAILING_CONTENT,
+            "content after the end of the JSON document".into(),
+            position,
+        ));
     }
     for finding in operation.lint(&parsed.value) {
         let rule = changeos_models::catalog::rule(finding.rule).unwrap_or(&INVALID_JSON);
@@ -88,13 +108,22 @@ pub fn read_error_report(error: &ReadError) -> FileReport {
         ReadError::TooLarge(size) => Diagnostic::at(
             &FILE_TOO_LARGE,
             match size {
-                Some(size) => format!("the file has {size} bytes, more than the {} a request body can have", source::MAX_FILE_BYTES),
-                None => format!("the input has more than the {} bytes a request body can have", source::MAX_FILE_BYTES),
+                Some(size) => format!(
+                    "the file has {size} bytes, more than the {} a request body can have",
+                    source::MAX_FILE_BYTES
+                ),
+                None => format!(
+                    "the input has more than the {} bytes a request body can have",
+                    source::MAX_FILE_BYTES
+                ),
             },
             (1, 1),
         ),
     };
-    FileReport { diagnostics: vec![diagnostic], source: None }
+    FileReport {
+        diagnostics: vec![diagnostic],
+        source: None,
+    }
 }
 
 /// Pointers of secret members holding a literal value rather than a placeholder.
@@ -103,7 +132,12 @@ fn literal_secrets(operation: Operation, value: &Value) -> Vec<String> {
         .secret_pointers()
         .iter()
         .filter(|p| !p.contains('*'))
-        .filter(|p| value.pointer(p).and_then(Value::as_str).is_some_and(|s| !s.is_empty() && !is_placeholder(s)))
+        .filter(|p| {
+            value
+                .pointer(p)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty() && !is_placeholder(s))
+        })
         .map(|p| (*p).to_owned())
         .collect()
 }
@@ -111,8 +145,14 @@ fn literal_secrets(operation: Operation, value: &Value) -> Vec<String> {
 fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> FileReport {
     let valid = String::from_utf8_lossy(&bytes[..error.valid_up_to()]).into_owned();
     let position = locate::line_column(&valid, valid.len());
-    let message = format!("the file is not UTF-8 text: invalid byte at offset {}", error.valid_up_to());
-    FileReport { diagnostics: vec![Diagnostic::at(&INVALID_JSON, message, position)], source: None }
+    let message = format!(
+        "the file is not UTF-8 text: invalid byte at offset {}",
+        error.valid_up_to()
+    );
+    FileReport {
+        diagnostics: vec![Diagnostic::at(&INVALID_JSON, message, position)],
+        source: None,
+    }
 }
 
 /// A diagnostic before its position is known.
@@ -131,11 +171,23 @@ enum Place {
 
 impl Pending {
     fn at(rule: &'static RuleInfo, message: String, position: (usize, usize)) -> Self {
-        Pending { rule, severity: rule.severity, message, help: rule.help.map(str::to_owned), place: Place::At(position) }
+        Pending {
+            rule,
+            severity: rule.severity,
+            message,
+            help: rule.help.map(str::to_owned),
+            place: Place::At(position),
+        }
     }
 
     fn member(rule: &'static RuleInfo, message: String, help: Option<String>, wanted: Wanted) -> Self {
-        Pending { rule, severity: rule.severity, message, help, place: Place::Member(wanted) }
+        Pending {
+            rule,
+            severity: rule.severity,
+            message,
+            help,
+            place: Place::Member(wanted),
+        }
     }
 }
 
@@ -144,15 +196,35 @@ fn finish(text: &str, pending: Vec<Pending>) -> FileReport {
     if pending.is_empty() {
         return FileReport::default();
     }
-    let wanted: Vec<Wanted> =
-        pending.iter().filter_map(|p| if let Place::Member(w) = &p.place { Some(w.clone()) } else { None }).collect();
+    let wanted: Vec<Wanted> = pending
+        .iter()
+        .filter_map(|p| {
+            if let Place::Member(w) = &p.place {
+                Some(w.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
     let mut spans = locate::spans(text, &wanted).into_iter();
     let mut diagnostics: Vec<Diagnostic> = pending
         .into_iter()
         .map(|p| {
             let (pointer, span) = match p.place {
-                Place::Member((pointer, _)) => (pointer, spans.next().unwrap_or(locate::Span { start: (1, 1), end: (1, 1) })),
-                Place::At(position) => (String::new(), locate::Span { start: position, end: position }),
+                Place::Member((pointer, _)) => (
+                    pointer,
+                    spans.next().unwrap_or(locate::Span {
+                        start: (1, 1),
+                        end: (1, 1),
+                    }),
+                ),
+                Place::At(position) => (
+                    String::new(),
+                    locate::Span {
+                        start: position,
+                        end: position,
+                    },
+                ),
             };
             Diagnostic {
                 rule: p.rule.id,
@@ -168,7 +240,10 @@ fn finish(text: &str, pending: Vec<Pending>) -> FileReport {
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.line, d.column));
-    FileReport { diagnostics, source: Some(text.to_owned()) }
+    FileReport {
+        diagnostics,
+        source: Some(text.to_owned()),
+    }
 }
 
 #[cfg(test)]
@@ -183,7 +258,8 @@ mod tests {
 
     #[test]
     fn clean_file_has_no_diagnostics_and_keeps_no_text() {
-        let src = br#"{"os-change": {"imageid": "e215580f-73ad-429d-b6f2-5433947433b0", "keyname": "k", "userid": "u"}}"#;
+        let src =
+            br#"{"os-change": {"imageid": "e215580f-73ad-429d-b6f2-5433947433b0", "keyname": "k", "userid": "u"}}"#;
         let report = check_source(V2, src);
         assert!(report.diagnostics.is_empty());
         assert!(report.source.is_none());
@@ -194,9 +270,19 @@ mod tests {
         let src = b"{\n  \"os-change\": {\n    \"mode\": \"stop\",\n    \"imageid\": \"nope\",\n    \"keyname\": \"k\"\n  }\n}\n";
         let report = check_source(V2, src);
         let places: Vec<(&str, usize, usize)> = report.diagnostics.iter().map(|d| (d.rule, d.line, d.column)).collect();
-        assert_eq!(places, [("keyname-without-userid", 2, 3), ("mode-value", 3, 5), ("imageid-uuid", 4, 5)]);
+        assert_eq!(
+            places,
+            [
+                ("keyname-without-userid", 2, 3),
+                ("mode-value", 3, 5),
+                ("imageid-uuid", 4, 5)
+            ]
+        );
         assert_eq!(report.diagnostics[2].pointer, "/os-change/imageid");
-        assert_eq!((report.diagnostics[2].end_line, report.diagnostics[2].end_column), (4, 13));
+        assert_eq!(
+            (report.diagnostics[2].end_line, report.diagnostics[2].end_column),
+            (4, 13)
+        );
     }
 
     #[test]
@@ -205,9 +291,16 @@ mod tests {
         assert_eq!(rules(&report), ["invalid-json"]);
         assert_eq!((report.diagnostics[0].line, report.diagnostics[0].column), (2, 17));
         let report = check_source(V2, b"   \n");
-        assert_eq!(report.diagnostics[0].message, "not valid JSON: the file is empty: expected a JSON object");
+        assert_eq!(
+            report.diagnostics[0].message,
+            "not valid JSON: the file is empty: expected a JSON object"
+        );
         let report = check_source(V2, b"{\"a\xff\": 1}");
-        assert!(report.diagnostics[0].message.contains("not UTF-8"), "{:?}", report.diagnostics);
+        assert!(
+            report.diagnostics[0].message.contains("not UTF-8"),
+            "{:?}",
+            report.diagnostics
+        );
         assert!(report.has_errors());
     }
 
@@ -215,16 +308,29 @@ mod tests {
     fn source_level_findings() {
         let src = "\u{feff}{\"os-change\": {\"adminpass\": \"Cloud.Pass-2024\", \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\"}} x";
         let report = check_source(V2, src.as_bytes());
-        assert_eq!(rules(&report), ["byte-order-mark", "literal-secret", "duplicate-key", "trailing-content"]);
+        assert_eq!(
+            rules(&report),
+            ["byte-order-mark", "literal-secret", "duplicate-key", "trailing-content"]
+        );
         let duplicate = &report.diagnostics[2];
-        assert_eq!((duplicate.pointer.as_str(), duplicate.column), ("/os-change/imageid", 99)); // the second `imageid`
+        assert_eq!(
+            (duplicate.pointer.as_str(), duplicate.column),
+            ("/os-change/imageid", 99)
+        ); // the second `imageid`
         let all = format!("{report:?}");
-        assert!(!report.diagnostics.iter().any(|d| d.message.contains("Cloud.Pass") || d.help.as_deref().unwrap_or("").contains("Cloud.Pass")), "{all}");
+        assert!(
+            !report
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("Cloud.Pass") || d.help.as_deref().unwrap_or("").contains("Cloud.Pass")),
+            "{all}"
+        );
     }
 
     #[test]
     fn placeholders_are_not_literal_secrets() {
-        let src = br#"{"os-change": {"adminpass": "${ADMIN_PASS}", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#;
+        let src =
+            br#"{"os-change": {"adminpass": "${ADMIN_PASS}", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#;
         assert!(check_source(V2, src).diagnostics.is_empty());
     }
 }

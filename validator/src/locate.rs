@@ -21,7 +21,12 @@ pub fn spans(text: &str, wanted: &[Wanted]) -> Vec<Span> {
         map.entry(w.0.as_str()).or_default().push(w);
         map
     });
-    let mut scanner = Scanner { bytes: text.as_bytes(), pos: 0, lookup: &lookup, found: &mut found };
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+        lookup: &lookup,
+        found: &mut found,
+    };
     scanner.skip_ws();
     let root_start = scanner.pos;
     let mut path = String::new();
@@ -31,8 +36,15 @@ pub fn spans(text: &str, wanted: &[Wanted]) -> Vec<Span> {
     wanted
         .iter()
         .map(|w| {
-            let (start, end) = if w.0.is_empty() { root } else { found.get(w).copied().unwrap_or(root) };
-            Span { start: lines.line_column(text, start), end: lines.line_column(text, end.saturating_sub(1).max(start)) }
+            let (start, end) = if w.0.is_empty() {
+                root
+            } else {
+                found.get(w).copied().unwrap_or(root)
+            };
+            Span {
+                start: lines.line_column(text, start),
+                end: lines.line_column(text, end.saturating_sub(1).max(start)),
+            }
         })
         .collect()
 }
@@ -54,7 +66,12 @@ struct LineIndex {
 impl LineIndex {
     fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -219,8 +236,14 @@ mod tests {
     #[test]
     fn later_appearances_of_a_key() {
         let text = "{\"k\": 1,\n \"k\": 2,\n \"k\": 3}";
-        let found = spans(text, &[("/k".to_owned(), 0), ("/k".to_owned(), 2), ("/k".to_owned(), 1)]);
-        assert_eq!(found.iter().map(|s| s.start).collect::<Vec<_>>(), [(1, 2), (3, 2), (2, 2)]);
+        let found = spans(
+            text,
+            &[("/k".to_owned(), 0), ("/k".to_owned(), 2), ("/k".to_owned(), 1)],
+        );
+        assert_eq!(
+            found.iter().map(|s| s.start).collect::<Vec<_>>(),
+            [(1, 2), (3, 2), (2, 2)]
+        );
     }
 
     #[test]

@@ -38,15 +38,29 @@ pub struct ParseError {
 pub fn parse(text: &str) -> Result<Parsed, ParseError> {
     let duplicates = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = ValueSeed { duplicates: &duplicates }.deserialize(&mut de).map_err(|e| error(text, &e))?;
+    let value = ValueSeed {
+        duplicates: &duplicates,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| error(text, &e))?;
     let trailing = de.end().err().map(|e| (e.line(), e.column()));
-    let duplicates = duplicates.into_inner().into_iter().map(Duplicate::from_reversed).collect();
-    Ok(Parsed { value, duplicates, trailing })
+    let duplicates = duplicates
+        .into_inner()
+        .into_iter()
+        .map(Duplicate::from_reversed)
+        .collect();
+    Ok(Parsed {
+        value,
+        duplicates,
+        trailing,
+    })
 }
 
 fn error(text: &str, e: &serde_json::Error) -> ParseError {
     let message = e.to_string();
-    let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(head, _)| head);
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(head, _)| head);
     let message = if text.trim().is_empty() {
         "the file is empty: expected a JSON object".to_owned()
     } else if e.is_eof() {
@@ -56,8 +70,14 @@ fn error(text: &str, e: &serde_json::Error) -> ParseError {
     };
     // serde_json counts columns in bytes; editors count characters.
     let line_text = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
-    let column = line_text.get(..e.column().min(line_text.len())).map_or(e.column(), |s| s.chars().count());
-    ParseError { line: e.line().max(1), column: column.max(1), message }
+    let column = line_text
+        .get(..e.column().min(line_text.len()))
+        .map_or(e.column(), |s| s.chars().count());
+    ParseError {
+        line: e.line().max(1),
+        column: column.max(1),
+        message,
+    }
 }
 
 /// A duplicate as found: its path tokens from the key upwards, and its occurrence.
@@ -73,7 +93,10 @@ impl Duplicate {
             pointer.push('/');
             pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
         }
-        Duplicate { pointer, occurrence: found.occurrence }
+        Duplicate {
+            pointer,
+            occurrence: found.occurrence,
+        }
     }
 }
 
@@ -164,7 +187,10 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                     .iter()
                     .filter(|d| d.reversed.len() == 1 && d.reversed[0] == key)
                     .count();
-                self.duplicates.borrow_mut().push(Found { reversed: vec![key.clone()], occurrence });
+                self.duplicates.borrow_mut().push(Found {
+                    reversed: vec![key.clone()],
+                    occurrence,
+                });
             }
             object.insert(key, value);
         }
@@ -189,7 +215,11 @@ mod tests {
     fn duplicates_anywhere_with_their_pointer() {
         let text = r#"{"a": 1, "b": [{"x": 1, "x": 2, "x": 3}], "a": 2, "c/~": {"d": 1, "d": 1}}"#;
         let parsed = parse(text).expect("valid");
-        let found: Vec<(&str, usize)> = parsed.duplicates.iter().map(|d| (d.pointer.as_str(), d.occurrence)).collect();
+        let found: Vec<(&str, usize)> = parsed
+            .duplicates
+            .iter()
+            .map(|d| (d.pointer.as_str(), d.occurrence))
+            .collect();
         assert_eq!(found, [("/b/0/x", 1), ("/b/0/x", 2), ("/a", 1), ("/c~1~0/d", 1)]);
         // Like serde_json, the last value wins.
         assert_eq!(parsed.value["a"], 2);
@@ -206,8 +236,16 @@ mod tests {
     fn errors_have_positions_in_characters() {
         let e = parse("{\"é\": tru}").unwrap_err();
         assert_eq!((e.line, e.column), (1, 10)); // the `}` that ends `tru`
-        assert_eq!(parse("").unwrap_err().message, "the file is empty: expected a JSON object");
-        assert!(parse("{\"a\": [1,").unwrap_err().message.starts_with("the document ends too early"));
+        assert_eq!(
+            parse("").unwrap_err().message,
+            "the file is empty: expected a JSON object"
+        );
+        assert!(
+            parse("{\"a\": [1,")
+                .unwrap_err()
+                .message
+                .starts_with("the document ends too early")
+        );
         assert!(parse("[1,]").is_err());
         assert!(parse("NaN").is_err());
         assert!(parse(&format!("1{}", "0".repeat(10_000))).is_err());

@@ -104,12 +104,22 @@ pub static FILE_TOO_LARGE: RuleInfo = rule(
 );
 
 /// The rules about files, in the order `changeos rules` lists them.
-pub static SOURCE_RULES: &[&RuleInfo] =
-    &[&INVALID_JSON, &DUPLICATE_KEY, &BYTE_ORDER_MARK, &TRAILING_CONTENT, &LITERAL_SECRET, &UNREADABLE_FILE, &FILE_TOO_LARGE];
+pub static SOURCE_RULES: &[&RuleInfo] = &[
+    &INVALID_JSON,
+    &DUPLICATE_KEY,
+    &BYTE_ORDER_MARK,
+    &TRAILING_CONTENT,
+    &LITERAL_SECRET,
+    &UNREADABLE_FILE,
+    &FILE_TOO_LARGE,
+];
 
 /// Every rule: those about files, then the API's rules from the spec.
 pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
-    SOURCE_RULES.iter().copied().chain(changeos_models::catalog::RULES.iter().copied())
+    SOURCE_RULES
+        .iter()
+        .copied()
+        .chain(changeos_models::catalog::RULES.iter().copied())
 }
 
 /// The rule with this id.

@@ -27,7 +27,9 @@ pub fn check_input(input: &Input, operation: Operation, config: &Config) -> File
 
 /// Checks every input, calling `emit` with each report in input order.
 pub fn check_all(inputs: &[Input], operation: Operation, config: &Config, mut emit: impl FnMut(&Input, FileReport)) {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(inputs.len());
     if workers <= 1 {
         for input in inputs {
             emit(input, check_input(input, operation, config));
@@ -81,9 +83,14 @@ mod tests {
         }
         inputs.push(Input::File(PathBuf::from("/no/such.json")));
         let mut seen = Vec::new();
-        check_all(&inputs, Operation::ChangeServerOsWithCloudInit, &Config::default(), |input, report| {
-            seen.push((input.name(), report.diagnostics[0].rule));
-        });
+        check_all(
+            &inputs,
+            Operation::ChangeServerOsWithCloudInit,
+            &Config::default(),
+            |input, report| {
+                seen.push((input.name(), report.diagnostics[0].rule));
+            },
+        );
         assert_eq!(seen.len(), 201);
         for (i, (name, rule)) in seen.iter().enumerate().take(200) {
             assert_eq!(name, &dir.join(format!("{i}.json")).display().to_string());

@@ -24,7 +24,9 @@ pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
     }
     if !metadata.is_file() {
         // Opening a FIFO or a device would block or never end.
-        return Err(ReadError::Unreadable("it is not a regular file (a FIFO, socket or device)".to_owned()));
+        return Err(ReadError::Unreadable(
+            "it is not a regular file (a FIFO, socket or device)".to_owned(),
+        ));
     }
     if metadata.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(Some(metadata.len())));
@@ -63,7 +65,13 @@ mod tests {
         assert_eq!(read_limited(&b"{}"[..]), Ok(b"{}".to_vec()));
         let big = vec![b' '; (MAX_FILE_BYTES + 1) as usize];
         assert_eq!(read_limited(&big[..]), Err(ReadError::TooLarge(None)));
-        assert_eq!(read_path(Path::new("/no/such/file")), Err(ReadError::Unreadable("no such file".to_owned())));
-        assert_eq!(read_path(Path::new("/")), Err(ReadError::Unreadable("it is a directory".to_owned())));
+        assert_eq!(
+            read_path(Path::new("/no/such/file")),
+            Err(ReadError::Unreadable("no such file".to_owned()))
+        );
+        assert_eq!(
+            read_path(Path::new("/")),
+            Err(ReadError::Unreadable("it is a directory".to_owned()))
+        );
     }
 }

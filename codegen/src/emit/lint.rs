@@ -136,10 +136,10 @@ impl<'a> Emitter<'a> {
     /// Emits the check function of a named type (once) and returns its name.
     fn named(&mut self, name: &str) -> proc_macro2::Ident {
         let fn_name = format_ident!("check_{}", snake(name));
-        if self.done.insert(name.to_owned()) {
-            if let Some(t) = self.api.type_def(name) {
-                self.schema_fn(&fn_name, name, &t.schema);
-            }
+        if self.done.insert(name.to_owned())
+            && let Some(t) = self.api.type_def(name)
+        {
+            self.schema_fn(&fn_name, name, &t.schema);
         }
         fn_name
     }
@@ -582,7 +582,9 @@ fn walk_secrets(api: &Api, schema: &Schema, pointer: &str, stack: &mut Vec<Strin
             SchemaRef::Named(n) => Some(n.clone()),
             SchemaRef::Inline(_) => None,
         };
-        let Some(schema) = super::types::resolve(api, r) else { return };
+        let Some(schema) = super::types::resolve(api, r) else {
+            return;
+        };
         stack.extend(named.clone());
         walk_secrets(api, schema, &here, stack, out);
         if named.is_some() {

@@ -49,7 +49,7 @@ pub fn decoded_len(s: &str) -> Result<usize, Base64Error> {
             });
         }
     }
-    if bytes.len() % 4 != 0 {
+    if !bytes.len().is_multiple_of(4) {
         return Err(Base64Error::BadLength(bytes.len()));
     }
     let padding = bytes.iter().rev().take_while(|b| **b == b'=').count();

@@ -47,7 +47,11 @@ impl Renderer for Github {
     }
 
     fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(out, "{} file(s) checked: {} error(s), {} warning(s)", summary.files, summary.errors, summary.warnings)
+        writeln!(
+            out,
+            "{} file(s) checked: {} error(s), {} warning(s)",
+            summary.files, summary.errors, summary.warnings
+        )
     }
 }
 

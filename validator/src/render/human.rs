@@ -21,7 +21,11 @@ impl Human {
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
     }
 
     fn diagnostic(&self, name: &str, d: &Diagnostic, source: Option<&str>) -> String {
@@ -36,15 +40,28 @@ impl Human {
             self.paint("1", &d.message)
         );
         let gutter = " ".repeat(d.line.to_string().len());
-        out.push_str(&format!("{gutter}{} {name}:{}:{}\n", self.paint("1;34", "-->"), d.line, d.column));
+        out.push_str(&format!(
+            "{gutter}{} {name}:{}:{}\n",
+            self.paint("1;34", "-->"),
+            d.line,
+            d.column
+        ));
         if let Some(line) = source.and_then(|s| s.lines().nth(d.line - 1)) {
             let (shown, caret_at) = window(line, d.column);
-            let width = if d.end_line == d.line { d.end_column.saturating_sub(d.column) + 1 } else { 1 };
+            let width = if d.end_line == d.line {
+                d.end_column.saturating_sub(d.column) + 1
+            } else {
+                1
+            };
             let width = width.min(shown.chars().count().saturating_sub(caret_at).max(1));
             let bar = self.paint("1;34", "|");
             out.push_str(&format!("{gutter} {bar}\n"));
             out.push_str(&format!("{} {bar} {shown}\n", self.paint("1;34", &d.line.to_string())));
-            out.push_str(&format!("{gutter} {bar} {}{}\n", " ".repeat(caret_at), self.paint(code, &"^".repeat(width))));
+            out.push_str(&format!(
+                "{gutter} {bar} {}{}\n",
+                " ".repeat(caret_at),
+                self.paint(code, &"^".repeat(width))
+            ));
         }
         if let Some(help) = &d.help {
             out.push_str(&format!("{gutter} {} {help}\n", self.paint("1;34", "= help:")));
@@ -91,7 +108,13 @@ impl Renderer for Human {
             plural(summary.errors, "error"),
             plural(summary.warnings, "warning")
         );
-        let code = if summary.errors > 0 { "1;31" } else if summary.warnings > 0 { "1;33" } else { "1;32" };
+        let code = if summary.errors > 0 {
+            "1;31"
+        } else if summary.warnings > 0 {
+            "1;33"
+        } else {
+            "1;32"
+        };
         writeln!(out, "{}", self.paint(code, &text))
     }
 }

@@ -38,12 +38,13 @@ impl Renderer for Json {
             out.write_all(b",")?;
         }
         self.files_written += 1;
-        let file = json!({ "file": name, "diagnostics": report.diagnostics.iter().map(diagnostic).collect::<Vec<_>>() });
+        let file =
+            json!({ "file": name, "diagnostics": report.diagnostics.iter().map(diagnostic).collect::<Vec<_>>() });
         serde_json::to_writer(&mut *out, &file).map_err(io::Error::other)
     }
 
     fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         let summary = json!({ "files": summary.files, "errors": summary.errors, "warnings": summary.warnings });
-        write!(out, "],\"summary\":{summary}}}\n")
+        writeln!(out, "],\"summary\":{summary}}}")
     }
 }

@@ -73,5 +73,9 @@ pub fn render_all(format: Format, color: bool, reports: &[(String, FileReport)])
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
