@@ -108,3 +108,6 @@ pub fn rule_ids(findings: &[Finding]) -> Vec<&'static str> {
 pub fn body(os_change: Value) -> Value {
     serde_json::json!({ "os-change": os_change })
 }
+
+/// Running the binary with a time limit, and temporary directories.
+pub mod cli;

@@ -13,7 +13,7 @@
 //! silently does nothing is worse than none.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use changeos_models::Severity;
 use changeos_models::support::checks::suggest_help;
@@ -102,10 +102,7 @@ impl Config {
             path: shown.clone(),
             message: e.to_string(),
         })?;
-        let dir = std::path::absolute(path)
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
+        let dir = normalized(path).parent().map(Path::to_path_buf).unwrap_or_default();
         Self::parse(&text, &shown, dir).map(|config| Config {
             path: Some(path.to_path_buf()),
             ..config
@@ -183,12 +180,29 @@ impl Config {
     }
 
     fn relative(&self, file: &Path) -> PathBuf {
-        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let absolute = normalized(file);
         absolute
             .strip_prefix(&self.dir)
             .map(Path::to_path_buf)
             .unwrap_or(absolute)
     }
+}
+
+/// `path` made absolute with `.` and `..` resolved as written (not through symlinks):
+/// `../legacy/a.json` given in `new/` is `legacy/a.json` to the globs.
+fn normalized(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn check_ids(levels: &BTreeMap<String, Level>, path: &str, section: &str) -> Result<(), ConfigError> {
@@ -248,6 +262,9 @@ mod tests {
         let mut outside = report();
         c.apply(Some(Path::new("/project/new/a.json")), &mut outside);
         assert!(levels(&outside).contains(&("mode-value", Severity::Error)));
+        let mut dotted = report();
+        c.apply(Some(Path::new("/project/new/../legacy/./x/a.json")), &mut dotted);
+        assert!(levels(&dotted).contains(&("mode-value", Severity::Warning)));
         let mut stdin = report();
         c.apply(None, &mut stdin);
         assert!(levels(&stdin).contains(&("mode-value", Severity::Error)));

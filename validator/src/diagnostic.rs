@@ -38,7 +38,7 @@ impl Diagnostic {
 }
 
 /// Every diagnostic of one file, sorted by position, and the file's text when there are any
-/// (renderers quote the offending lines).
+/// (renderers quote the offending lines), with the value of every password member masked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,

@@ -58,7 +58,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
                 format!("not valid JSON: {}", e.message),
                 (e.line, e.column),
             ));
-            return finish(text, pending);
+            return finish(operation, text, pending);
         }
     };
     for duplicate in &parsed.duplicates {
@@ -85,7 +85,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
     }
     for finding in operation.lint(&parsed.value) {
         let rule = changeos_models::catalog::rule(finding.rule).unwrap_or(&INVALID_JSON);
-        let mut entry = Pending::member(rule, finding.message, finding.help, (finding.pointer, 0));
+        let mut entry = Pending::member(rule, finding.message, finding.help, (finding.pointer, locate::LAST));
         entry.severity = finding.severity;
         pending.push(entry);
     }
@@ -95,10 +95,10 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
             &LITERAL_SECRET,
             format!("`{name}` holds a literal password; it should not be committed in a file"),
             Some(format!("write a placeholder such as \"$ADMIN_PASS\" and supply the value from the environment at send time (`{name}` is never printed)")),
-            (pointer, 0),
+            (pointer, locate::LAST),
         ));
     }
-    finish(text, pending)
+    finish(operation, text, pending)
 }
 
 /// A report for a payload that could not be read.
@@ -192,7 +192,7 @@ impl Pending {
 }
 
 /// Places every pending diagnostic in the text (one pass), sorted by position.
-fn finish(text: &str, pending: Vec<Pending>) -> FileReport {
+fn finish(operation: Operation, text: &str, pending: Vec<Pending>) -> FileReport {
     if pending.is_empty() {
         return FileReport::default();
     }
@@ -206,7 +206,14 @@ fn finish(text: &str, pending: Vec<Pending>) -> FileReport {
             }
         })
         .collect();
-    let mut spans = locate::spans(text, &wanted).into_iter();
+    // Members are wanted only in text that parsed: the scanner recurses and trusts the syntax, so
+    // it must not walk a document that the parser refused (100,000 `[` would overflow the stack).
+    let mut spans = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        locate::spans(text, &wanted)
+    }
+    .into_iter();
     let mut diagnostics: Vec<Diagnostic> = pending
         .into_iter()
         .map(|p| {
@@ -242,8 +249,93 @@ fn finish(text: &str, pending: Vec<Pending>) -> FileReport {
     diagnostics.sort_by_key(|d| (d.line, d.column));
     FileReport {
         diagnostics,
-        source: Some(text.to_owned()),
+        source: Some(redact_secrets(operation, text)),
     }
+}
+
+/// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
+/// anywhere, in a document that parsed or not) masked by one `*` per character, so that
+/// lines and columns stay those of the file.
+fn redact_secrets(operation: Operation, text: &str) -> String {
+    let names: Vec<&str> = operation
+        .secret_pointers()
+        .iter()
+        .filter_map(|p| p.rsplit('/').next())
+        .collect();
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        if bytes[pos] != b'"' {
+            pos += 1;
+            continue;
+        }
+        let (key_end, after_key) = string_end(bytes, pos);
+        let key = &text[pos..after_key];
+        pos = after_key;
+        if key_end == after_key {
+            continue; // not closed on its line: not a key
+        }
+        let raw = &key[1..key.len() - 1];
+        let is_secret = if raw.contains('\\') {
+            serde_json::from_str::<String>(key).is_ok_and(|key| names.contains(&key.as_str()))
+        } else {
+            names.contains(&raw)
+        };
+        if !is_secret {
+            continue;
+        }
+        let mut at = skip_ws(bytes, after_key);
+        if bytes.get(at) != Some(&b':') {
+            continue;
+        }
+        at = skip_ws(bytes, at + 1);
+        let (start, end) = match bytes.get(at) {
+            Some(b'"') => {
+                let (end, after) = string_end(bytes, at);
+                pos = after;
+                (at + 1, end)
+            }
+            Some(b'{' | b'[') | None => continue,
+            Some(_) => {
+                let end = at
+                    + bytes[at..]
+                        .iter()
+                        .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+                        .unwrap_or(bytes.len() - at);
+                pos = end;
+                (at, end)
+            }
+        };
+        out.push_str(&text[copied..start]);
+        out.extend(std::iter::repeat_n('*', text[start..end].chars().count()));
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Where the string starting at the `"` at `start` ends: the offset of its closing quote and
+/// the offset after it; both are the end of the line (or text) if it is not closed there.
+fn string_end(bytes: &[u8], start: usize) -> (usize, usize) {
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => return (i, i + 1),
+            b'\n' => return (i, i),
+            b'\\' if bytes.get(i + 1).is_some_and(|b| *b != b'\n') => i += 2,
+            _ => i += 1,
+        }
+    }
+    (bytes.len(), bytes.len())
+}
+
+fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
+    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(test)]
@@ -332,5 +424,38 @@ mod tests {
         let src =
             br#"{"os-change": {"adminpass": "${ADMIN_PASS}", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#;
         assert!(check_source(V2, src).diagnostics.is_empty());
+    }
+
+    #[test]
+    fn passwords_are_masked_in_the_text_renderers_quote() {
+        let masked = |text: &str| redact_secrets(V2, text);
+        assert_eq!(masked(r#"{"adminpass": "Pa55-é!"}"#), r#"{"adminpass": "*******"}"#);
+        assert_eq!(
+            masked("{\"adminpass\" :\n  \"a\\\"b\", \"x\": \"adminpass\"}"),
+            "{\"adminpass\" :\n  \"****\", \"x\": \"adminpass\"}"
+        );
+        assert_eq!(
+            masked(r#"{"admin\u0070ass": 12345678}"#),
+            r#"{"admin\u0070ass": ********}"#
+        );
+        assert_eq!(
+            masked("{\"adminpass\": \"Pa55 not closed\n}"),
+            "{\"adminpass\": \"***************\n}"
+        );
+        assert_eq!(
+            masked(r#"{"adminpass": {"x": "y"}, "adminpass": ["z"]}"#),
+            r#"{"adminpass": {"x": "y"}, "adminpass": ["z"]}"#
+        );
+        // In a file that does not parse, and in one that does.
+        let report = check_source(V2, br#"{"os-change": {"adminpass": "Cloud.Pass-2024" "imageid": 1}}"#);
+        assert!(
+            !report.source.as_deref().unwrap_or_default().contains("Cloud.Pass"),
+            "{report:?}"
+        );
+        let report = check_source(V2, br#"{"os-change": {"adminpass": "Cloud.Pass-2024"}}"#);
+        assert_eq!(
+            report.source.as_deref(),
+            Some(r#"{"os-change": {"adminpass": "***************"}}"#)
+        );
     }
 }

@@ -14,6 +14,10 @@ pub struct Span {
 /// A place to find: a member's pointer and which appearance of its key (0 = the first).
 pub type Wanted = (String, usize);
 
+/// The appearance of a key whose value a parse keeps: the last one in the text (also under a
+/// parent key that appears more than once).
+pub const LAST: usize = usize::MAX;
+
 /// The spans of the `wanted` places; a place not in the text gets the root's span.
 pub fn spans(text: &str, wanted: &[Wanted]) -> Vec<Span> {
     let mut found: HashMap<&Wanted, (usize, usize)> = HashMap::new();
@@ -171,7 +175,8 @@ impl Scanner<'_, '_> {
 
     fn note(&mut self, path: &str, occurrence: usize, range: (usize, usize)) {
         if let Some(wanted) = self.lookup.get(path) {
-            for w in wanted.iter().filter(|w| w.1 == occurrence) {
+            // A later appearance overwrites an earlier one: `LAST` ends at the last.
+            for w in wanted.iter().filter(|w| w.1 == occurrence || w.1 == LAST) {
                 self.found.insert(w, range);
             }
         }
@@ -244,6 +249,13 @@ mod tests {
             found.iter().map(|s| s.start).collect::<Vec<_>>(),
             [(1, 2), (3, 2), (2, 2)]
         );
+    }
+
+    #[test]
+    fn the_last_appearance_is_the_one_a_parse_keeps() {
+        let text = "{\"m\": {\"k\": 1, \"k\": 2},\n \"m\": {\"k\": 3}}";
+        let found = spans(text, &[("/m".to_owned(), LAST), ("/m/k".to_owned(), LAST)]);
+        assert_eq!(found.iter().map(|s| s.start).collect::<Vec<_>>(), [(2, 2), (2, 8)]);
     }
 
     #[test]

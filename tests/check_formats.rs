@@ -1,0 +1,305 @@
+//! The four output formats of `changeos check` over one set of payloads: snapshots, JSON that
+//! parses, SARIF that is valid against the published SARIF 2.1.0 schema, and no password from
+//! the payloads anywhere in any output.
+
+mod common;
+
+use common::cli::{TempDir, changeos, summary};
+use serde_json::Value;
+
+/// The payloads, in the order given on the command line (not alphabetical, on purpose).
+const PAYLOADS: &[&str] = &[
+    "tests/data/check/formats/clean.json",
+    "tests/data/check/formats/warnings.json",
+    "tests/data/check/formats/errors.json",
+    "tests/data/check/formats/invalid-json.json",
+    "tests/data/check/formats/duplicate-keys.json",
+    "tests/data/check/formats/bom.json",
+    "tests/data/check/formats/trailing-content.json",
+    "tests/data/check/formats/literal-password.json",
+];
+
+/// Every literal password written in the payloads: in a finding's line, a duplicate key's
+/// dropped value, a file that does not parse, and content after the document.
+const PASSWORDS: &[&str] = &[
+    "Vx9.Literal-Pass42",
+    "Dup.First-Pass1",
+    "Dup.Second-Pass2",
+    "Inv.Broken-Pass3",
+    "Trail.Pass-77",
+];
+
+const FORMATS: &[&str] = &["human", "json", "sarif", "github"];
+
+fn check(format: &str) -> common::cli::Ran {
+    let mut args = vec!["check", "--format", format];
+    args.extend_from_slice(PAYLOADS);
+    let ran = changeos(&args).run();
+    ran.expect_code(1);
+    assert_eq!(ran.stderr, "", "{format}");
+    ran
+}
+
+#[test]
+fn human() {
+    insta::assert_snapshot!(check("human").stdout);
+}
+
+#[test]
+fn github() {
+    insta::assert_snapshot!(check("github").stdout);
+}
+
+#[test]
+fn json() {
+    let ran = check("json");
+    assert!(
+        ran.stdout.ends_with("}\n") && ran.stdout.lines().count() == 1,
+        "one document on one line"
+    );
+    let report = ran.json();
+    assert_eq!(report["version"], 1);
+    let files = report["files"].as_array().expect("files");
+    let names: Vec<&str> = files.iter().map(|f| f["file"].as_str().expect("file")).collect();
+    assert_eq!(names, PAYLOADS);
+    let (mut errors, mut warnings) = (0, 0);
+    for file in files {
+        assert_eq!(
+            file.as_object().map(|o| o.len()),
+            Some(2),
+            "only file and diagnostics: {file}"
+        );
+        for d in file["diagnostics"].as_array().expect("diagnostics") {
+            let keys: Vec<&str> = d.as_object().expect("object").keys().map(String::as_str).collect();
+            assert_eq!(
+                keys,
+                [
+                    "rule",
+                    "severity",
+                    "message",
+                    "pointer",
+                    "line",
+                    "column",
+                    "end_line",
+                    "end_column",
+                    "help"
+                ],
+                "the contract's fields, in order"
+            );
+            match d["severity"].as_str() {
+                Some("error") => errors += 1,
+                Some("warning") => warnings += 1,
+                other => panic!("severity {other:?}"),
+            }
+            assert!(d["help"].is_null() || d["help"].is_string(), "{d}");
+        }
+    }
+    assert_eq!(summary(&report), (PAYLOADS.len() as u64, errors, warnings));
+    insta::assert_json_snapshot!(report);
+}
+
+#[test]
+fn sarif() {
+    let mut log = check("sarif").json();
+    let run = &log["runs"][0];
+    // Every rule is described, with texts, and results point at them by index.
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("driver rules");
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().expect("id")).collect();
+    let expected: Vec<&str> = changeos_validator::rules::all().map(|r| r.id).collect();
+    assert_eq!(ids, expected);
+    for rule in rules {
+        for text in ["shortDescription", "fullDescription", "help"] {
+            assert!(
+                !rule[text]["text"].as_str().unwrap_or_default().is_empty(),
+                "{text} of {rule}"
+            );
+        }
+    }
+    let results = run["results"].as_array().expect("results");
+    let json = check("json").json();
+    assert_eq!(
+        results.len() as u64,
+        summary(&json).1 + summary(&json).2,
+        "one result per diagnostic"
+    );
+    for result in results {
+        let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+        assert_eq!(result["ruleId"], rules[index]["id"], "{result}");
+    }
+    // The snapshot keeps the results; of the rule descriptors (snapshotted by the rule
+    // catalog's own tests) only the id and level, and no version that a release would change.
+    let summarised: Vec<Value> = rules
+        .iter()
+        .map(|r| {
+            format!(
+                "{} ({})",
+                r["id"].as_str().unwrap_or_default(),
+                r["defaultConfiguration"]["level"].as_str().unwrap_or_default()
+            )
+            .into()
+        })
+        .collect();
+    let driver = &mut log["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    driver["version"] = "[version]".into();
+    driver["rules"] = summarised.into();
+    insta::assert_json_snapshot!(log);
+}
+
+#[test]
+fn the_formats_agree_on_the_findings() {
+    let json = check("json").json();
+    let diagnostics: Vec<&Value> = json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .flat_map(|f| f["diagnostics"].as_array().expect("diagnostics"))
+        .collect();
+    let github = check("github").stdout;
+    let annotations: Vec<&str> = github.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), diagnostics.len(), "{github}");
+    let human = check("human").stdout;
+    let (files, errors, warnings) = summary(&json);
+    assert!(
+        human.ends_with(&format!(
+            "{files} files checked: {errors} errors, {warnings} warnings\n"
+        )),
+        "{human}"
+    );
+    assert!(github.ends_with(&format!(
+        "{files} file(s) checked: {errors} error(s), {warnings} warning(s)\n"
+    )));
+    for d in &diagnostics {
+        let label = format!(
+            "{}[{}]: ",
+            d["severity"].as_str().unwrap_or_default(),
+            d["rule"].as_str().unwrap_or_default()
+        );
+        assert!(human.contains(&label), "{label} in {human}");
+    }
+}
+
+#[test]
+fn no_password_appears_in_any_format() {
+    // Not vacuous: each password is in the files, and in the line a finding quotes.
+    let contents: String = PAYLOADS
+        .iter()
+        .map(|p| std::fs::read_to_string(common::workspace_path(p)).expect("payload"))
+        .collect();
+    for password in PASSWORDS {
+        assert!(contents.contains(password), "{password} is in no payload");
+    }
+    for format in FORMATS {
+        let ran = check(format);
+        for password in PASSWORDS {
+            assert!(
+                !ran.stdout.contains(password),
+                "{format} output shows {password}:\n{}",
+                ran.stdout
+            );
+            assert!(!ran.stderr.contains(password), "{format} stderr shows {password}");
+        }
+    }
+    // Nor in standard input, nor with --op nocloudinit, nor through the library's renderers.
+    for op in ["cloudinit", "nocloudinit"] {
+        for payload in PAYLOADS {
+            let bytes = std::fs::read(common::workspace_path(payload)).expect("payload");
+            for format in FORMATS {
+                let ran = changeos(["check", "--op", op, "--format", format])
+                    .stdin(bytes.clone())
+                    .run();
+                for password in PASSWORDS {
+                    assert!(
+                        !ran.stdout.contains(password),
+                        "{op} {format} {payload} shows {password}:\n{}",
+                        ran.stdout
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_masked_password_keeps_the_columns_of_what_follows() {
+    // The human format quotes the line with the password masked, one `*` per character.
+    let human = check("human").stdout;
+    assert!(
+        human.contains(r#"3 |     "adminpass": "******************","#),
+        "{human}"
+    );
+    assert!(
+        human.contains(r#"3 |     "adminpass": "****************" "imageid": "e215580f-73ad-429d-b6f2-5433947433b0""#),
+        "{human}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// SARIF validity against the published schema
+
+/// The SARIF 2.1.0 schema (see tests/data/check/README.md for where it comes from).
+fn sarif_validator() -> jsonschema::Validator {
+    let schema = common::read_json("tests/data/check/sarif-schema-2.1.0.json");
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
+    jsonschema::options()
+        .build(&schema)
+        .expect("the SARIF schema compiles, offline")
+}
+
+#[track_caller]
+fn assert_valid_sarif(validator: &jsonschema::Validator, log: &Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "invalid SARIF:\n{}\n{log:#}", errors.join("\n"));
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let validator = sarif_validator();
+    // The payloads of the snapshots, all at once and one at a time (also a run without result).
+    assert_valid_sarif(&validator, &check("sarif").json());
+    for payload in PAYLOADS {
+        let ran = changeos(["check", "--format", "sarif", payload]).run();
+        assert_valid_sarif(&validator, &ran.json());
+    }
+    // Files that could not be read; paths that need escaping in a URI.
+    let dir = TempDir::new("sarif");
+    dir.write("with space/é #1.json", r#"{"os-change": {"mode": "x"}}"#);
+    dir.mkdir("no-json-here");
+    let ran = changeos([
+        "check",
+        "--format",
+        "sarif",
+        &dir.arg("with space/é #1.json"),
+        &dir.arg("no-json-here"),
+        "no/such.json",
+        "-",
+    ])
+    .stdin("{")
+    .run();
+    ran.expect_code(1);
+    let log = ran.json();
+    assert_valid_sarif(&validator, &log);
+    let uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(uri.ends_with("/with%20space/%C3%A9%20%231.json"), "{uri}");
+}
+
+#[test]
+fn the_sarif_schema_does_refuse_invalid_logs() {
+    // Without this, a schema that accepted anything would pass the test above.
+    let validator = sarif_validator();
+    let mut log = check("sarif").json();
+    assert!(validator.is_valid(&log));
+    log["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&log), "an unknown level");
+    let mut log = check("sarif").json();
+    log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0.into();
+    assert!(!validator.is_valid(&log), "lines start at 1");
+    let mut log = check("sarif").json();
+    log["version"] = "2.0.0".into();
+    assert!(!validator.is_valid(&log), "another version");
+}
