@@ -9,7 +9,7 @@ OUT_DIR/mixed/pNNNNN.json  the same payloads, but 10% of them carry one mistake 
 OUT_DIR/manifest.json      counts, and which mixed files have a mistake and which kind
 
 Variations: fresh image, user and CMK UUIDs, key pair names, password placeholders
-(`$NAME` and `${NAME}`) or literal passwords that meet the policy, disk encryption, BYOL,
+(`$NAME` and `${NAME}`, never a literal password), disk encryption, BYOL,
 `mode`, `isAutoPay`, and user data (base64 cloud-init scripts of 0.1 to 12 KB decoded).
 Every mistake is one that the exported JSON Schema can express too, so all tools under
 comparison reject the same files.
@@ -30,12 +30,6 @@ def rand_uuid(rng):
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def literal_password(rng):
-    # 3+ character classes, 8..26 characters, no `root`/`Administrator` nor runs of it.
-    digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(2, 6)))
-    return rng.choice(["Zq", "Wv", "Kx", "Qy"]) + digits + rng.choice([".", "-", "_", "@", "!"]) + "Bv" + digits[::-1]
-
-
 def user_script(rng, size):
     lines = ["#!/bin/bash", "set -euo pipefail"]
     n = 0
@@ -50,8 +44,9 @@ def clean_payload(rng):
     option = {}
     login = rng.choices(["password", "keypair", "user_data"], weights=[5, 4, 1])[0]
     if login == "password":
-        option["adminpass"] = rng.choice([
-            "$ADMIN_PASS", "${ADMIN_PASS}", f"$PASS_{rng.randint(1, 99)}", literal_password(rng)])
+        # Placeholders only, as committed payloads should be (a literal one is a warning).
+        option["adminpass"] = rng.choice(
+            ["$ADMIN_PASS", "${ADMIN_PASS}", f"$PASS_{rng.randint(1, 99)}", f"${{ADMIN_PASS_{rng.randint(1, 99)}}}"])
     elif login == "keypair":
         option["keyname"] = f"KeyPair-{rng.getrandbits(16):04x}"
         option["userid"] = uuid.UUID(int=rng.getrandbits(128)).hex

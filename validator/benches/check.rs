@@ -1,7 +1,8 @@
 //! In-process throughput of `changeos check`'s engine against its baselines.
 //!
-//! Three batches of payloads (small clean files, small files with findings, one file with
-//! ~40 KB of user data), each measured four ways, per batch, in bytes per second:
+//! Three batches of payloads (small files without any finding, small files with findings, errors
+//! or warnings, and one clean file with ~40 KB of user data), each measured four ways, per batch,
+//! in bytes per second:
 //!
 //! - `serde_json-parse`: `serde_json::from_slice::<Value>` alone, the floor;
 //! - `changeos-check_source`: the whole in-process path of `changeos check` (UTF-8 decode,
@@ -25,11 +26,11 @@ use serde_json::{Value, json};
 
 const OP: Operation = Operation::ChangeServerOsWithCloudInit;
 
-/// One payload file's bytes and whether an error-level finding is expected.
+/// One payload file's bytes and whether the linter has any finding (error or warning) on it.
 struct Payload {
     name: String,
     bytes: Vec<u8>,
-    expect_errors: bool,
+    has_findings: bool,
 }
 
 fn workspace_root() -> PathBuf {
@@ -69,7 +70,10 @@ fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
@@ -153,11 +157,11 @@ fn classify(files: Vec<(String, Vec<u8>)>) -> Vec<Payload> {
     files
         .into_iter()
         .map(|(name, bytes)| {
-            let expect_errors = check_source(OP, &bytes).has_errors();
+            let has_findings = !check_source(OP, &bytes).diagnostics.is_empty();
             Payload {
                 name,
                 bytes,
-                expect_errors,
+                has_findings,
             }
         })
         .collect()
@@ -173,7 +177,10 @@ fn compile_schema() -> jsonschema::Validator {
 
 /// Prints, once, what each payload gives in both engines, so the rows compare like with like.
 fn report_payloads(payloads: &[Payload], validator: &jsonschema::Validator) {
-    eprintln!("{:<48} {:>7} {:>9} {:>12}", "payload", "bytes", "changeos", "jsonschema");
+    eprintln!(
+        "{:<48} {:>7} {:>9} {:>12}",
+        "payload", "bytes", "changeos", "jsonschema"
+    );
     for p in payloads {
         let value: Value = serde_json::from_slice(&p.bytes).expect("payloads are JSON");
         let ours = check_source(OP, &p.bytes).diagnostics.len();
@@ -237,20 +244,31 @@ fn benches(c: &mut Criterion) {
     let validator = compile_schema();
     report_payloads(&payloads, &validator);
 
-    let large = payloads.iter().find(|p| p.bytes.len() > 30_000).expect("the large payload");
-    assert!(!large.expect_errors, "the 40 KB payload must be clean");
+    let large = payloads
+        .iter()
+        .find(|p| p.bytes.len() > 30_000)
+        .expect("the large payload");
+    assert!(!large.has_findings, "the 40 KB payload must be clean");
     let clean: Vec<&Payload> = payloads
         .iter()
-        .filter(|p| !p.expect_errors && p.bytes.len() < 30_000)
+        .filter(|p| !p.has_findings && p.bytes.len() < 30_000)
         .collect();
-    let findings: Vec<&Payload> = payloads.iter().filter(|p| p.expect_errors).collect();
+    let findings: Vec<&Payload> = payloads.iter().filter(|p| p.has_findings).collect();
     for p in &clean {
         let value: Value = serde_json::from_slice(&p.bytes).expect("JSON");
-        assert!(validator.is_valid(&value), "{}: clean for changeos, not for jsonschema", p.name);
+        assert!(
+            validator.is_valid(&value),
+            "{}: clean for changeos, not for jsonschema",
+            p.name
+        );
     }
     assert!(findings.len() >= 3, "some payloads must have findings");
 
-    for (name, batch) in [("small-clean", &clean), ("small-findings", &findings), ("user-data-40k", &vec![large])] {
+    for (name, batch) in [
+        ("small-clean", &clean),
+        ("small-findings", &findings),
+        ("user-data-40k", &vec![large]),
+    ] {
         let mut group = c.benchmark_group(name);
         bench_batch(&mut group, batch, &validator);
         group.finish();
