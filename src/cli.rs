@@ -1,6 +1,7 @@
 //! The command line: commands and flags, as clap reads them.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use changeos_validator::Operation;
 use changeos_validator::render::Format as ReportFormat;
@@ -10,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "changeos",
     version,
-    about = "Lint Huawei Cloud ECS change-OS request payloads",
+    about = "Lint, sign and send Huawei Cloud ECS change-OS requests, and follow their jobs",
     propagate_version = true
 )]
 pub struct Cli {
@@ -30,6 +31,10 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Lint, sign and send a change-OS request; with --wait, follow its job to the end.
+    Send(SendArgs),
+    /// Show a job, or wait until it ends.
+    Job(JobArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -131,4 +136,218 @@ pub enum Shell {
     Bash,
     Zsh,
     Fish,
+}
+
+// ---- send and job ------------------------------------------------------------------------------
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = SEND_EXIT_CODES)]
+pub struct SendArgs {
+    /// The request body (a JSON file; `-` reads standard input). `$NAME` / `${NAME}` values are
+    /// taken from the environment.
+    pub payload: PathBuf,
+    /// The ECS server whose OS is changed.
+    #[arg(long, value_name = "ID")]
+    pub server_id: String,
+    /// Which API: cloudinit (v2, image with Cloud-Init) or nocloudinit (v1).
+    #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
+    pub op: Op,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// After sending, follow the job until it ends (as `changeos job wait`).
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub polling: PollArgs,
+    /// Print the exact HTTP request (secrets redacted) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Sign with this X-Sdk-Date (UTC) instead of the current time, for reproducible dry runs.
+    #[arg(long, value_name = "YYYYMMDDTHHMMSSZ", value_parser = parse_sdk_date)]
+    pub date: Option<changeos_client::SdkDate>,
+    /// Send even if the linter finds errors (the server has the last word; the spec may lag
+    /// behind a relaxed rule).
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Config file to use instead of the nearest changeos.toml (as `check`).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every changeos.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EventFormat::Human)]
+    pub format: EventFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct JobArgs {
+    #[command(subcommand)]
+    pub action: JobAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobAction {
+    /// Print a job once (exit 0, or 4 if it failed).
+    #[command(after_help = SEND_EXIT_CODES)]
+    Show(JobShowArgs),
+    /// Follow a job until it succeeds (exit 0), fails (exit 4) or --timeout passes (exit 5).
+    #[command(after_help = SEND_EXIT_CODES)]
+    Wait(JobWaitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct JobShowArgs {
+    /// The job id that `changeos send` printed.
+    pub job_id: String,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EventFormat::Human)]
+    pub format: EventFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct JobWaitArgs {
+    /// The job id that `changeos send` printed.
+    pub job_id: String,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub polling: PollArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EventFormat::Human)]
+    pub format: EventFormat,
+}
+
+/// Where requests go and how long they may take.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnectionArgs {
+    /// Project id [default: HUAWEICLOUD_SDK_PROJECT_ID, then project_id of the credentials file].
+    #[arg(long, value_name = "ID")]
+    pub project_id: Option<String>,
+    /// Region id, e.g. ap-southeast-1: the endpoint is https://ecs.REGION.myhuaweicloud.com
+    /// [default: HUAWEICLOUD_SDK_REGION].
+    #[arg(long, value_name = "REGION", conflicts_with = "endpoint")]
+    pub region: Option<String>,
+    /// Endpoint URL instead of a region's (the only way to use plain http, e.g. a test server).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// How long connecting (DNS, TCP, TLS) may take.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub connect_timeout: Duration,
+    /// How long sending a request and reading its answer may take, each.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub read_timeout: Duration,
+    /// Retries of a failed job query (HTTP 429, 5xx, network); the POST is never retried.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+    /// First pause before a retry, doubling up to 20s (Retry-After wins). For tests.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration, hide = true)]
+    pub retry_delay: Duration,
+}
+
+/// How a job is followed.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PollArgs {
+    /// Stop waiting after this long (exit 5; the job goes on) [default: 30m].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// First look at the job after this long; each pause is then 1.5 times longer [default: 5s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
+    pub poll_interval: Option<Duration>,
+    /// The longest pause between two looks [default: 30s].
+    #[arg(long, value_name = "DURATION", value_parser = parse_positive_duration)]
+    pub max_poll_interval: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventFormat {
+    /// text for people (a live progress line on a terminal)
+    Human,
+    /// one JSON object per line: each state change, and errors
+    Json,
+}
+
+const SEND_EXIT_CODES: &str = "Exit codes: 0 success; 1 lint errors; 2 usage, config or credentials error, or \
+the endpoint could not be reached (nothing was sent); 3 rejected by the API; 4 job FAIL; 5 timeout while \
+waiting; 6 outcome unknown (a request was sent but no usable answer came back).\n\
+Durations: 500ms, 30s, 5m, 1h, 1m30s; a bare number is seconds.";
+
+/// `500ms`, `30s`, `5m`, `1h`, `1m30s`, or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("invalid duration `{text}`: write e.g. 500ms, 30s, 5m, 1h or 1m30s");
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        if digits == 0 {
+            return Err(bad());
+        }
+        let number: u64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit = match &rest[..unit_len] {
+            "ms" => Duration::from_millis(1),
+            "s" => Duration::from_secs(1),
+            "m" => Duration::from_secs(60),
+            "h" => Duration::from_secs(3600),
+            _ => return Err(bad()),
+        };
+        total = unit
+            .checked_mul(u32::try_from(number).map_err(|_| bad())?)
+            .and_then(|d| total.checked_add(d))
+            .ok_or_else(bad)?;
+        rest = &rest[unit_len..];
+    }
+    Ok(total)
+}
+
+fn parse_positive_duration(text: &str) -> Result<Duration, String> {
+    let duration = parse_duration(text)?;
+    if duration.is_zero() {
+        return Err("must be longer than zero".to_owned());
+    }
+    Ok(duration)
+}
+
+fn parse_sdk_date(text: &str) -> Result<changeos_client::SdkDate, String> {
+    changeos_client::SdkDate::parse(text).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod send_cli_tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        for (text, millis) in [
+            ("500ms", 500),
+            ("30s", 30_000),
+            ("5m", 300_000),
+            ("1h", 3_600_000),
+            ("1m30s", 90_000),
+            ("7", 7_000),
+            ("0", 0),
+        ] {
+            assert_eq!(parse_duration(text), Ok(Duration::from_millis(millis)), "{text}");
+        }
+        for bad in ["", "s", "5x", "1.5s", "-1s", "5 s", "99999999999h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert!(parse_positive_duration("0s").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

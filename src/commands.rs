@@ -25,6 +25,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(args) => list_rules(&args),
         Command::Schema(args) => schema(&args),
         Command::Completions(args) => completions(&args),
+        Command::Send(args) => Ok(crate::send::run(&args)),
+        Command::Job(args) => Ok(crate::job::run(&args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -5,6 +5,9 @@
 
 mod cli;
 mod commands;
+mod job;
+mod remote;
+mod send;
 
 use std::process::ExitCode;
 

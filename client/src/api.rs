@@ -1,0 +1,306 @@
+//! The two calls, with the rules that make them safe: [`Client::change_os`] sends its POST
+//! exactly once and says when its outcome is unknown; [`Client::show_job`] is a GET, retried
+//! on 429, 5xx and transport failures with capped, jittered exponential backoff that honours
+//! `Retry-After`, each attempt signed afresh.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use changeos_models::lint::Operation;
+use changeos_models::models::{Job, JobIdResponse};
+use serde_json::Value;
+
+use crate::credentials::Auth;
+use crate::date::SdkDate;
+use crate::errors::ApiError;
+use crate::http::{self, Response, RetryPolicy, Transport, TransportError};
+use crate::job::Clock;
+use crate::request::{self, PreparedRequest, Target};
+use crate::signer::SignError;
+
+/// Why a call did not give its result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    /// The request could not be built or signed (a bad id, bad credentials).
+    #[error(transparent)]
+    Request(#[from] SignError),
+    /// The request certainly did not reach the server.
+    #[error("cannot reach the endpoint: {0}")]
+    NotSent(String),
+    /// The API answered with an error.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request was sent but no usable answer came back: for the POST, the change may have
+    /// been made. `answer` is the error answer that left it open (a 502 or 504 from a gateway),
+    /// if that is what happened.
+    #[error("{reason}")]
+    OutcomeUnknown {
+        /// What happened.
+        reason: String,
+        /// A gateway's error answer, if any.
+        answer: Option<Box<ApiError>>,
+    },
+}
+
+/// The answer to the POST: the job that performs the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// The job id.
+    pub job_id: String,
+    /// The `X-Request-Id` header.
+    pub request_id: Option<String>,
+    /// The HTTP status (200 or 202 in practice).
+    pub status: u16,
+}
+
+/// A job as ShowJob returned it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobAnswer {
+    /// Typed.
+    pub job: Job,
+    /// As received (unknown members kept), for JSON output.
+    pub raw: Value,
+    /// The `X-Request-Id` header.
+    pub request_id: Option<String>,
+}
+
+/// Told about each retry of a GET, so that the user sees why it takes longer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryNote {
+    /// 1 for the first retry.
+    pub retry: u32,
+    /// Of at most this many.
+    pub of: u32,
+    /// Before it.
+    pub delay: Duration,
+    /// Why (an HTTP status and code, or a transport failure).
+    pub reason: String,
+}
+
+/// Sends the change-OS POST and asks for jobs, for one project at one endpoint.
+pub struct Client {
+    transport: Transport,
+    target: Target,
+    auth: Auth,
+    user_agent: String,
+    fixed_date: Option<SdkDate>,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock + Send + Sync>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("target", &self.target)
+            .field("auth", &self.auth)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client; `fixed_date` pins `X-Sdk-Date` (for reproducible dry runs), otherwise each
+    /// request is signed at the system time.
+    pub fn new(
+        transport: Transport,
+        target: Target,
+        auth: Auth,
+        user_agent: impl Into<String>,
+        retry: RetryPolicy,
+        clock: Arc<dyn Clock + Send + Sync>,
+    ) -> Client {
+        Client {
+            transport,
+            target,
+            auth,
+            user_agent: user_agent.into(),
+            fixed_date: None,
+            retry,
+            clock,
+        }
+    }
+
+    /// Pins `X-Sdk-Date`.
+    pub fn with_fixed_date(mut self, date: Option<SdkDate>) -> Client {
+        self.fixed_date = date;
+        self
+    }
+
+    /// Where requests go.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The credentials in use.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    fn date(&self) -> Result<SdkDate, SignError> {
+        if let Some(date) = self.fixed_date {
+            return Ok(date);
+        }
+        let seconds = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Ok(SdkDate::from_unix_seconds(seconds)?)
+    }
+
+    /// The change-OS request, signed, not sent (what a dry run prints).
+    pub fn prepare_change_os(
+        &self,
+        operation: Operation,
+        server_id: &str,
+        body: Vec<u8>,
+    ) -> Result<PreparedRequest, SignError> {
+        let request = request::change_os(&self.target, operation, server_id, body, &self.user_agent)?;
+        request::prepare(request, &self.auth, self.date()?)
+    }
+
+    /// Sends a prepared change-OS request, once. Any 2xx with a job id is acceptance; an error
+    /// answer is [`CallError::Api`] except 502 and 504, which gateways give when the service
+    /// behind them may have received the request ([`CallError::OutcomeUnknown`], as is any
+    /// failure after the connection was made and a 2xx without a readable job id).
+    pub fn change_os(&self, prepared: &PreparedRequest) -> Result<Accepted, CallError> {
+        let response = match self.transport.send(prepared) {
+            Ok(response) => response,
+            Err(TransportError::NotSent(reason)) => return Err(CallError::NotSent(reason)),
+            Err(TransportError::Unknown(reason)) => {
+                return Err(CallError::OutcomeUnknown { reason, answer: None });
+            }
+        };
+        let request_id = response.request_id().map(str::to_owned);
+        if !(200..300).contains(&response.status) {
+            let error = api_error(&response, SystemTime::now());
+            return Err(if matches!(response.status, 502 | 504) {
+                CallError::OutcomeUnknown {
+                    reason: format!(
+                        "the gateway answered HTTP {} after passing the request on",
+                        response.status
+                    ),
+                    answer: Some(Box::new(error)),
+                }
+            } else {
+                CallError::Api(Box::new(error))
+            });
+        }
+        let job_id = serde_json::from_slice::<JobIdResponse>(&response.body)
+            .ok()
+            .and_then(|r| r.job_id)
+            .filter(|id| !id.is_empty());
+        match job_id {
+            Some(job_id) => Ok(Accepted {
+                job_id,
+                request_id,
+                status: response.status,
+            }),
+            None => Err(CallError::OutcomeUnknown {
+                reason: format!(
+                    "the server answered HTTP {}{} but the answer has no readable job id: {}",
+                    response.status,
+                    request_id
+                        .as_deref()
+                        .map(|id| format!(" (X-Request-Id {id})"))
+                        .unwrap_or_default(),
+                    crate::errors::raw_message(&response.body)
+                ),
+                answer: None,
+            }),
+        }
+    }
+
+    /// Asks for a job, retrying what is worth retrying; `budget` bounds the total time spent
+    /// pausing between retries (the time left before a wait's deadline). `on_retry` is told
+    /// before each retry.
+    pub fn show_job(
+        &self,
+        job_id: &str,
+        budget: Option<Duration>,
+        on_retry: &mut dyn FnMut(&RetryNote),
+    ) -> Result<JobAnswer, CallError> {
+        let start = self.clock.now();
+        let mut retry = 0;
+        loop {
+            let request = request::show_job(&self.target, job_id, &self.user_agent)?;
+            let prepared = request::prepare(request, &self.auth, self.date()?)?;
+            let (failure, retry_after) = match self.transport.send(&prepared) {
+                Ok(response) if (200..300).contains(&response.status) => {
+                    return read_job(&response);
+                }
+                Ok(response) => {
+                    let error = api_error(&response, SystemTime::now());
+                    if !http::is_retryable_status(response.status) {
+                        return Err(CallError::Api(Box::new(error)));
+                    }
+                    let retry_after = error.retry_after.map(Duration::from_secs);
+                    (CallError::Api(Box::new(error)), retry_after)
+                }
+                Err(TransportError::NotSent(reason)) => (CallError::NotSent(reason), None),
+                Err(TransportError::Unknown(reason)) => (CallError::OutcomeUnknown { reason, answer: None }, None),
+            };
+            if retry >= self.retry.retries {
+                return Err(failure);
+            }
+            let delay = self.retry.delay(retry, retry_after, http::random());
+            if let Some(budget) = budget {
+                let spent = self.clock.now().saturating_duration_since(start);
+                if spent + delay > budget {
+                    return Err(failure);
+                }
+            }
+            retry += 1;
+            on_retry(&RetryNote {
+                retry,
+                of: self.retry.retries,
+                delay,
+                reason: describe_failure(&failure),
+            });
+            self.clock.sleep(delay);
+        }
+    }
+}
+
+fn api_error(response: &Response, now: SystemTime) -> ApiError {
+    let mut error = ApiError::parse(response.status, response.request_id(), &response.body);
+    error.retry_after = http::retry_after(response, now).map(|d| d.as_secs());
+    error
+}
+
+fn read_job(response: &Response) -> Result<JobAnswer, CallError> {
+    let request_id = response.request_id().map(str::to_owned);
+    let unreadable = |why: String| CallError::OutcomeUnknown {
+        reason: format!(
+            "the job query answered HTTP {}{} with {why}",
+            response.status,
+            request_id
+                .as_deref()
+                .map(|id| format!(" (X-Request-Id {id})"))
+                .unwrap_or_default()
+        ),
+        answer: None,
+    };
+    let raw: Value = serde_json::from_slice(&response.body).map_err(|e| {
+        unreadable(format!(
+            "malformed JSON ({e}): {}",
+            crate::errors::raw_message(&response.body)
+        ))
+    })?;
+    let job: Job = serde_json::from_value(raw.clone()).map_err(|e| unreadable(format!("an unexpected shape ({e})")))?;
+    if job.status.is_none() && (job.code.is_some() || job.message.is_some()) {
+        // The query itself failed (reference §3.1: `code` and `message`).
+        let error = ApiError::parse(response.status, response.request_id(), &response.body);
+        return Err(CallError::Api(Box::new(error)));
+    }
+    if job.status.is_none() {
+        return Err(unreadable("no job status".to_owned()));
+    }
+    Ok(JobAnswer { job, raw, request_id })
+}
+
+fn describe_failure(error: &CallError) -> String {
+    match error {
+        CallError::Api(e) => format!("HTTP {} {}", e.status, e.code),
+        CallError::NotSent(reason) | CallError::OutcomeUnknown { reason, .. } => reason.clone(),
+        CallError::Request(e) => e.to_string(),
+    }
+}

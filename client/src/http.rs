@@ -1,0 +1,433 @@
+//! The transport: one HTTP exchange at a time over `ureq` (blocking, rustls, TLS always
+//! verified against the Mozilla roots of `webpki-roots`), and the retry arithmetic.
+//!
+//! The agent is set up so that what [`crate::request::prepare`] built is what is sent: no
+//! automatic `Accept`, `Accept-Encoding` or `User-Agent`, no redirects followed, no
+//! connection pool (a pooled connection that the server has closed could fail a POST in a way
+//! that looks like a lost answer), HTTP error statuses returned as answers.
+//!
+//! Failures are sorted by what they mean for a request that changes something:
+//! [`TransportError::NotSent`] when the request certainly did not leave (name resolution,
+//! connect, a refused connection, a certificate the TLS handshake rejected), and
+//! [`TransportError::Unknown`] for everything after the connection was made (a reset, a
+//! timeout while sending or waiting for the answer, a garbled answer): the server may have
+//! received the request and acted on it.
+
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime};
+
+use ureq::Timeout;
+
+use crate::request::PreparedRequest;
+use crate::signer::Method;
+
+/// Answers larger than this are cut off (job and error bodies are a few kilobytes).
+pub const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Connect and read timeouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransportConfig {
+    /// Name resolution plus TCP connect plus TLS handshake.
+    pub connect_timeout: Duration,
+    /// Sending the request and receiving the whole answer, each.
+    pub read_timeout: Duration,
+}
+
+impl Default for TransportConfig {
+    /// 10 s to connect, 60 s to send and to read.
+    fn default() -> Self {
+        TransportConfig {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// An HTTP answer, whatever its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// The headers, names lower-case.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first value of a header (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `X-Request-Id` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.header("x-request-id")
+    }
+}
+
+/// A failed exchange, by whether the request may have reached the server.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    /// The request certainly was not sent.
+    #[error("{0} (nothing was sent)")]
+    NotSent(String),
+    /// The connection was made, then something failed: the server may have received it.
+    #[error("{0}")]
+    Unknown(String),
+}
+
+/// Sends requests.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    agent: ureq::Agent,
+    config: TransportConfig,
+}
+
+impl Transport {
+    /// An agent with the timeouts of `config`; HTTPS proxies from the usual environment
+    /// variables (`HTTPS_PROXY`, `NO_PROXY`, ...) are honoured.
+    pub fn new(config: TransportConfig) -> Transport {
+        let read = Some(config.read_timeout);
+        let agent_config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_idle_connections(0)
+            .max_idle_connections_per_host(0)
+            .user_agent(ureq::config::AutoHeaderValue::None)
+            .accept(ureq::config::AutoHeaderValue::None)
+            .accept_encoding(ureq::config::AutoHeaderValue::None)
+            .timeout_resolve(Some(config.connect_timeout))
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_send_request(read)
+            .timeout_send_body(read)
+            .timeout_recv_response(read)
+            .timeout_recv_body(read)
+            .build();
+        Transport {
+            agent: agent_config.into(),
+            config,
+        }
+    }
+
+    /// The timeouts in force.
+    pub fn config(&self) -> TransportConfig {
+        self.config
+    }
+
+    /// One exchange, never repeated.
+    pub fn send(&self, request: &PreparedRequest) -> Result<Response, TransportError> {
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method.as_str())
+            .uri(request.url.as_str());
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let result = if request.body.is_empty() && matches!(request.method, Method::Get | Method::Head) {
+            builder
+                .body(())
+                .map_err(|e| TransportError::NotSent(format!("cannot build the request: {e}")))
+                .and_then(|r| self.agent.run(r).map_err(|e| self.classify(e)))
+        } else {
+            builder
+                .body(request.body.clone())
+                .map_err(|e| TransportError::NotSent(format!("cannot build the request: {e}")))
+                .and_then(|r| self.agent.run(r).map_err(|e| self.classify(e)))
+        };
+        let mut response = result?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(_) => {
+                    TransportError::Unknown(format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"))
+                }
+                other => self.classify(other),
+            })?;
+        Ok(Response { status, headers, body })
+    }
+
+    fn classify(&self, error: ureq::Error) -> TransportError {
+        let connect = self.config.connect_timeout;
+        let read = self.config.read_timeout;
+        match error {
+            ureq::Error::HostNotFound => TransportError::NotSent("the host name does not resolve".to_owned()),
+            ureq::Error::Timeout(Timeout::Resolve) => {
+                TransportError::NotSent(format!("resolving the host name took longer than {connect:?}"))
+            }
+            ureq::Error::Timeout(Timeout::Connect) => {
+                TransportError::NotSent(format!("connecting took longer than {connect:?} (--connect-timeout)"))
+            }
+            ureq::Error::Timeout(Timeout::SendRequest | Timeout::SendBody) => TransportError::Unknown(format!(
+                "sending the request took longer than {read:?} (--read-timeout)"
+            )),
+            ureq::Error::Timeout(Timeout::RecvResponse | Timeout::RecvBody) => {
+                TransportError::Unknown(format!("no complete answer within {read:?} (--read-timeout)"))
+            }
+            ureq::Error::Timeout(other) => TransportError::Unknown(format!("timed out ({other})")),
+            ureq::Error::Io(e) if is_connect_error(&e) => TransportError::NotSent(format!("cannot connect: {e}")),
+            ureq::Error::Io(e) if is_certificate_error(&e) => {
+                TransportError::NotSent(format!("the TLS handshake failed: {}", inner_message(&e)))
+            }
+            ureq::Error::Io(e) => TransportError::Unknown(match e.kind() {
+                std::io::ErrorKind::ConnectionReset => "the connection was reset".to_owned(),
+                std::io::ErrorKind::BrokenPipe => "the connection was closed while sending".to_owned(),
+                std::io::ErrorKind::UnexpectedEof => "the connection was closed before a complete answer".to_owned(),
+                _ => format!("the connection failed: {e}"),
+            }),
+            ureq::Error::Tls(message) => TransportError::NotSent(format!("TLS: {message}")),
+            ureq::Error::BadUri(uri) => TransportError::NotSent(format!("bad URL {uri}")),
+            ureq::Error::Http(e) => TransportError::NotSent(format!("cannot build the request: {e}")),
+            ureq::Error::InvalidProxyUrl => TransportError::NotSent("the proxy URL is not valid".to_owned()),
+            ureq::Error::Protocol(e) => TransportError::Unknown(format!("the answer is not valid HTTP: {e}")),
+            other => TransportError::Unknown(other.to_string()),
+        }
+    }
+}
+
+/// Errors of the connect phase, after which nothing can have been sent.
+fn is_connect_error(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        error.kind(),
+        ErrorKind::ConnectionRefused
+            | ErrorKind::HostUnreachable
+            | ErrorKind::NetworkUnreachable
+            | ErrorKind::NetworkDown
+            | ErrorKind::AddrNotAvailable
+    )
+}
+
+/// A certificate the handshake rejected: the handshake comes before any request byte.
+fn is_certificate_error(error: &std::io::Error) -> bool {
+    error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .is_some_and(|e| {
+            matches!(
+                e,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::UnsupportedNameType
+            )
+        })
+}
+
+fn inner_message(error: &std::io::Error) -> String {
+    error
+        .get_ref()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| error.to_string())
+}
+
+/// How idempotent requests (the job query) are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub retries: u32,
+    /// The first backoff; it doubles with each retry.
+    pub base: Duration,
+    /// No backoff is longer.
+    pub cap: Duration,
+    /// A `Retry-After` longer than this is cut to it.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 4 retries, 1 s doubling up to 20 s; `Retry-After` honoured up to 2 minutes.
+    fn default() -> Self {
+        RetryPolicy {
+            retries: 4,
+            base: Duration::from_secs(1),
+            cap: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The pause before retry number `retry` (0 for the first retry): the server's
+    /// `Retry-After` when it gave one (up to [`RetryPolicy::max_retry_after`]), else "equal
+    /// jitter" backoff: half of `min(cap, base * 2^retry)` plus a random part of the other half.
+    /// `random` is any random number.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>, random: u64) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_retry_after);
+        }
+        let exponential = self
+            .base
+            .saturating_mul(1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX));
+        let ceiling = exponential.min(self.cap);
+        let half = ceiling / 2;
+        let spread = (ceiling - half).as_nanos() as u64;
+        let extra = if spread == 0 { 0 } else { random % (spread + 1) };
+        half + Duration::from_nanos(extra)
+    }
+}
+
+/// Whether an answer with this status is worth retrying (for idempotent requests): 429 and
+/// every 5xx.
+pub fn is_retryable_status(status: u16) -> bool {
+    status == 429 || (500..=599).contains(&status)
+}
+
+/// The `Retry-After` of an answer: delay-seconds, or an HTTP date (IMF-fixdate) relative to
+/// `now`. A date in the past means no wait.
+pub fn retry_after(response: &Response, now: SystemTime) -> Option<Duration> {
+    let value = response.header("retry-after")?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = parse_http_date(value)?;
+    let now = now.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` as Unix seconds.
+fn parse_http_date(value: &str) -> Option<u64> {
+    let parts: Vec<&str> = value.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts[..] else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+    let day: u64 = day.parse().ok()?;
+    let year: u64 = year.parse().ok()?;
+    let mut hms = time.split(':').map(|p| p.parse::<u64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 || year < 1970 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's days_from_civil).
+    let (y, mo) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3600 + m * 60 + s)
+}
+
+/// A random number for jitter, from the standard library's randomly keyed hasher (no
+/// dependency needed for numbers that only spread retries apart).
+pub fn random() -> u64 {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_is_capped_and_jittered() {
+        let policy = RetryPolicy {
+            retries: 5,
+            base: Duration::from_millis(100),
+            cap: Duration::from_millis(1000),
+            max_retry_after: Duration::from_secs(5),
+        };
+        for (retry, ceiling) in [(0, 100), (1, 200), (2, 400), (3, 800), (4, 1000), (40, 1000)] {
+            let low = policy.delay(retry, None, 0);
+            let high = policy.delay(retry, None, u64::MAX - 1);
+            assert_eq!(low, Duration::from_millis(ceiling / 2), "retry {retry}");
+            assert!(
+                high >= low && high <= Duration::from_millis(ceiling),
+                "retry {retry}: {high:?}"
+            );
+        }
+        assert_eq!(policy.delay(0, Some(Duration::from_secs(2)), 0), Duration::from_secs(2));
+        assert_eq!(
+            policy.delay(0, Some(Duration::from_secs(60)), 0),
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let response = |value: &str| Response {
+            status: 429,
+            headers: vec![("retry-after".into(), value.into())],
+            body: Vec::new(),
+        };
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+        assert_eq!(retry_after(&response("3"), now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&response("Sun, 06 Nov 1994 08:49:47 GMT"), now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            retry_after(&response("Sun, 06 Nov 1994 08:00:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&response("soon"), now), None);
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(parse_http_date("Mon, 01 Jan 2024 00:00:00 GMT"), Some(1_704_067_200));
+        assert_eq!(parse_http_date("Thu, 29 Feb 2024 23:59:59 GMT"), Some(1_709_251_199));
+    }
+
+    #[test]
+    fn statuses_worth_a_retry() {
+        for status in [429, 500, 502, 503, 504, 599] {
+            assert!(is_retryable_status(status));
+        }
+        for status in [200, 400, 401, 404, 409, 600] {
+            assert!(!is_retryable_status(status));
+        }
+    }
+
+    #[test]
+    fn random_numbers_differ() {
+        let numbers: std::collections::BTreeSet<u64> = (0..8).map(|_| random()).collect();
+        assert!(numbers.len() > 1);
+    }
+
+    #[test]
+    fn a_refused_connection_was_not_sent() {
+        // Bind then drop a listener: its port now refuses connections.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let transport = Transport::new(TransportConfig {
+            connect_timeout: Duration::from_secs(2),
+            read_timeout: Duration::from_secs(2),
+        });
+        let request = PreparedRequest {
+            method: Method::Post,
+            url: format!("http://127.0.0.1:{port}/x"),
+            headers: vec![("Host".into(), format!("127.0.0.1:{port}"))],
+            body: b"{}".to_vec(),
+        };
+        let err = transport.send(&request).unwrap_err();
+        assert!(matches!(err, TransportError::NotSent(_)), "{err:?}");
+    }
+}

@@ -1,0 +1,503 @@
+//! `changeos send`: lint the payload exactly as `changeos check` would, fill its placeholders
+//! from the environment and lint the filled values again, sign, then print the request
+//! (`--dry-run`) or send it once and, with `--wait`, follow its job.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use changeos_client::api::Accepted;
+use changeos_models::Severity;
+use changeos_models::lint::Operation;
+use changeos_models::support::placeholder;
+use changeos_validator::config::Config;
+use changeos_validator::locate;
+use changeos_validator::render::{Format as ReportFormat, render_all};
+use changeos_validator::source::{ReadError, read_limited, read_path};
+use changeos_validator::{Diagnostic, FileReport, check_source};
+use serde_json::{Value, json};
+
+use crate::cli::SendArgs;
+use crate::remote::{self, EXIT_LINT, EXIT_OK, Fail, Failed, Output};
+
+/// What stands in for a secret in printed requests.
+const REDACTED: &str = "[redacted]";
+
+pub fn run(args: &SendArgs) -> u8 {
+    let mut out = Output::new(args.format);
+    match send(args, &mut out) {
+        Ok(code) => code,
+        Err(fail) => out.fail(&fail),
+    }
+}
+
+fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
+    let polling = &args.polling;
+    if !args.wait
+        && (polling.timeout.is_some() || polling.poll_interval.is_some() || polling.max_poll_interval.is_some())
+    {
+        return Err(Fail::usage(
+            "--timeout, --poll-interval and --max-poll-interval only apply with --wait",
+        ));
+    }
+    let policy = remote::poll_policy(&args.polling)?;
+    let operation = args.op.operation();
+    let from_stdin = args.payload.as_os_str() == "-";
+    let name = args.payload.display().to_string();
+    let bytes = if from_stdin {
+        read_limited(std::io::stdin().lock())
+    } else {
+        read_path(&args.payload)
+    }
+    .map_err(|e| {
+        Fail::usage(format!(
+            "cannot read the payload {name}: {}",
+            match e {
+                ReadError::Unreadable(why) => why,
+                ReadError::TooLarge(_) => format!(
+                    "it is larger than the {} bytes a signed request body can have",
+                    changeos_validator::source::MAX_FILE_BYTES
+                ),
+            }
+        ))
+    })?;
+    let config = load_config(args)?;
+    let path = (!from_stdin).then_some(args.payload.as_path());
+
+    // The same lint as `changeos check`, with the same config.
+    let mut report = check_source(operation, &bytes);
+    config.apply(path, &mut report);
+    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
+    let parsed: Option<Value> = serde_json::from_str(&text).ok();
+
+    // Errors in the file itself stop here, before placeholders are even looked at.
+    if report.has_errors() && !args.no_verify {
+        lint_gate(&name, &mut report, false, out)?;
+    }
+
+    // Placeholders, and the second lint over the values they stand for.
+    let (value, used) = match parsed {
+        Some(mut value) => {
+            let used = substitute(&mut value)?;
+            (Some(value), used)
+        }
+        None => (None, Vec::new()),
+    };
+    for secret in secret_values(operation, value.as_ref(), &used) {
+        out.secret(&secret);
+    }
+    if let Some(value) = &value
+        && !used.is_empty()
+    {
+        relint(operation, value, &used, &text, path, &config, &mut report, out);
+    }
+    lint_gate(&name, &mut report, args.no_verify, out)?;
+
+    let body = match &value {
+        Some(value) => serde_json::to_vec(value).map_err(|e| Fail::usage(format!("cannot encode the body: {e}")))?,
+        None => {
+            out.err("warning: the payload is not valid JSON: it is sent as it is, placeholders not filled");
+            bytes.clone()
+        }
+    };
+
+    let connection = remote::connect(&args.connection, out)?;
+    let client = connection.client.with_fixed_date(args.date);
+    let prepared = client
+        .prepare_change_os(operation, &args.server_id, body)
+        .map_err(|e| Fail::usage(format!("cannot build the request: {e}")))?;
+    if let Some(signature) = prepared
+        .header("Authorization")
+        .and_then(|a| a.rsplit_once("Signature="))
+        .map(|(_, s)| s.to_owned())
+    {
+        out.secret(&signature);
+    }
+
+    if args.dry_run {
+        let shown_body = match &value {
+            Some(value) => display_body(operation, value, &used),
+            None => format!("<{} bytes that are not valid JSON: not shown>", prepared.body.len()),
+        };
+        if out.json() {
+            let headers: Vec<Value> = prepared
+                .wire_headers()
+                .into_iter()
+                .map(|(n, v)| json!([n, v]))
+                .collect();
+            out.event(&json!({
+                "event": "dry-run",
+                "method": prepared.method.as_str(),
+                "url": prepared.url,
+                "headers": headers,
+                "body": shown_body,
+            }));
+        } else {
+            let mut lines = vec![format!("{} {}", prepared.method, prepared.url)];
+            lines.extend(
+                prepared
+                    .wire_headers()
+                    .into_iter()
+                    .map(|(name, value)| format!("{name}: {value}")),
+            );
+            lines.push(String::new());
+            lines.push(shown_body);
+            out.out(&lines.join("\n"));
+        }
+        out.err(&format!(
+            "dry run: nothing was sent; credentials: {}; secrets are shown as {REDACTED}",
+            connection.credentials_source
+        ));
+        return Ok(EXIT_OK);
+    }
+
+    let accepted: Accepted = client.change_os(&prepared).map_err(|e| {
+        remote::call_failure(
+            e,
+            &Failed::ChangeOs {
+                server_id: &args.server_id,
+                target_args: &connection.target_args,
+            },
+        )
+    })?;
+    let resume = format!(
+        "changeos job wait {} {}",
+        remote::shell_word(&accepted.job_id),
+        connection.target_args
+    );
+    if out.json() {
+        out.event(&json!({
+            "event": "accepted",
+            "job_id": accepted.job_id,
+            "server_id": args.server_id,
+            "http_status": accepted.status,
+            "request_id": accepted.request_id,
+            "resume": resume,
+        }));
+    } else {
+        out.out(&accepted.job_id);
+        out.err(&format!(
+            "accepted: the change of server {} runs as job {} (HTTP {}{})",
+            args.server_id,
+            accepted.job_id,
+            accepted.status,
+            accepted
+                .request_id
+                .as_deref()
+                .map(|id| format!(", X-Request-Id {id}"))
+                .unwrap_or_default()
+        ));
+        if !args.wait {
+            out.err(&format!("follow it with: {resume}"));
+        }
+    }
+    if !args.wait {
+        return Ok(EXIT_OK);
+    }
+    crate::job::follow(&client, &accepted.job_id, &policy, &resume, out)
+}
+
+/// Shows the findings (on stderr, as `check` would) and fails on error-level ones, unless
+/// `--no-verify`, which sends anyway and says so.
+fn lint_gate(name: &str, report: &mut FileReport, no_verify: bool, out: &mut Output) -> Result<(), Fail> {
+    report.diagnostics.sort_by_key(|d| (d.line, d.column));
+    if !report.diagnostics.is_empty() {
+        let rendered = render_all(
+            ReportFormat::Human,
+            out.stderr_color(),
+            &[(name.to_owned(), report.clone())],
+        );
+        out.err_raw(&rendered);
+    }
+    let errors = report.count(Severity::Error);
+    let plural = if errors == 1 { "" } else { "s" };
+    if errors > 0 {
+        if !no_verify {
+            return Err(Fail::new(
+                EXIT_LINT,
+                format!("the payload has {errors} lint error{plural}: nothing was sent"),
+            )
+            .note("fix them, or pass --no-verify to send anyway (the server has the last word)")
+            .field("errors", errors));
+        }
+        out.err(&format!(
+            "warning: --no-verify: sending despite {errors} lint error{plural}"
+        ));
+    }
+    Ok(())
+}
+
+fn load_config(args: &SendArgs) -> Result<Config, Fail> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir().ok().and_then(|dir| Config::discover(&dir)),
+    };
+    match path {
+        Some(path) => Config::load(&path).map_err(|e| Fail::usage(e.to_string())),
+        None => Ok(Config::default()),
+    }
+}
+
+/// A placeholder filled from the environment: where, and from which variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Use {
+    pointer: String,
+    variable: String,
+    value: String,
+}
+
+/// Replaces every string that is wholly a placeholder (`$NAME`, `${NAME}`) with the value of
+/// that environment variable; all missing variables are one error that names them.
+fn substitute(value: &mut Value) -> Result<Vec<Use>, Fail> {
+    let mut used = Vec::new();
+    let mut missing = BTreeSet::new();
+    walk(value, &mut String::new(), &mut |pointer, slot| {
+        let Value::String(text) = slot else { return };
+        let Some(variable) = placeholder::name(text) else {
+            return;
+        };
+        match std::env::var(variable) {
+            Ok(found) if !found.is_empty() => {
+                used.push(Use {
+                    pointer: pointer.to_owned(),
+                    variable: variable.to_owned(),
+                    value: found.clone(),
+                });
+                *slot = Value::String(found);
+            }
+            Ok(_) => {
+                missing.insert(format!("{variable} (empty, for {pointer})"));
+            }
+            Err(std::env::VarError::NotPresent) => {
+                missing.insert(format!("{variable} (for {pointer})"));
+            }
+            Err(std::env::VarError::NotUnicode(_)) => {
+                missing.insert(format!("{variable} (not UTF-8, for {pointer})"));
+            }
+        }
+    });
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.into_iter().collect();
+        return Err(Fail::usage(format!(
+            "missing environment variable{} for the payload's placeholders: {}",
+            if list.len() == 1 { "" } else { "s" },
+            list.join(", ")
+        ))
+        .note("set them in the environment that runs changeos (values are never printed)"));
+    }
+    Ok(used)
+}
+
+/// Calls `visit` with the RFC 6901 pointer of every value, depth first.
+fn walk(value: &mut Value, pointer: &mut String, visit: &mut dyn FnMut(&str, &mut Value)) {
+    let len = pointer.len();
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                walk(child, pointer, visit);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                pointer.push_str(&format!("/{i}"));
+                walk(child, pointer, visit);
+                pointer.truncate(len);
+            }
+        }
+        _ => visit(pointer, value),
+    }
+}
+
+/// The concrete pointers of the operation's secret members in `value` (`*` is every element).
+fn secret_pointers(operation: Operation, value: &Value) -> Vec<String> {
+    fn expand(value: &Value, parts: &[&str], prefix: String, out: &mut Vec<String>) {
+        let Some((first, rest)) = parts.split_first() else {
+            out.push(prefix);
+            return;
+        };
+        match (value, *first) {
+            (Value::Array(items), "*") => {
+                for (i, item) in items.iter().enumerate() {
+                    expand(item, rest, format!("{prefix}/{i}"), out);
+                }
+            }
+            (Value::Object(map), key) => {
+                let unescaped = key.replace("~1", "/").replace("~0", "~");
+                if let Some(child) = map.get(&unescaped) {
+                    expand(child, rest, format!("{prefix}/{key}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for pattern in operation.secret_pointers() {
+        let parts: Vec<&str> = pattern.split('/').skip(1).collect();
+        expand(value, &parts, String::new(), &mut out);
+    }
+    out
+}
+
+/// Values never to print: every secret member's (filled) value and every filled placeholder.
+fn secret_values(operation: Operation, value: Option<&Value>, used: &[Use]) -> Vec<String> {
+    let mut values: Vec<String> = used.iter().map(|u| u.value.clone()).collect();
+    if let Some(value) = value {
+        for pointer in secret_pointers(operation, value) {
+            if let Some(Value::String(s)) = value.pointer(&pointer)
+                && !s.is_empty()
+            {
+                values.push(s.clone());
+            }
+        }
+    }
+    values
+}
+
+/// The body as it will be sent, with secret members and filled placeholders replaced by
+/// `[redacted]`.
+fn display_body(operation: Operation, value: &Value, used: &[Use]) -> String {
+    let mut shown = value.clone();
+    let pointers = secret_pointers(operation, value)
+        .into_iter()
+        .chain(used.iter().map(|u| u.pointer.clone()));
+    for pointer in pointers {
+        if let Some(slot) = shown.pointer_mut(&pointer)
+            && !slot.is_null()
+        {
+            *slot = Value::String(REDACTED.to_owned());
+        }
+    }
+    shown.to_string()
+}
+
+/// Lints the filled document and adds the findings that filling caused (those the placeholder
+/// version did not have), placed at the placeholder in the file, with the filled values
+/// scrubbed from their messages.
+#[allow(clippy::too_many_arguments)]
+fn relint(
+    operation: Operation,
+    value: &Value,
+    used: &[Use],
+    text: &str,
+    path: Option<&Path>,
+    config: &Config,
+    report: &mut FileReport,
+    out: &Output,
+) {
+    let before: BTreeSet<(String, String)> = operation
+        .lint(&placeholder_version(value, used))
+        .into_iter()
+        .map(|f| (f.rule.to_owned(), f.pointer))
+        .collect();
+    let new: Vec<_> = operation
+        .lint(value)
+        .into_iter()
+        .filter(|f| !before.contains(&(f.rule.to_owned(), f.pointer.clone())))
+        .collect();
+    if new.is_empty() {
+        return;
+    }
+    let wanted: Vec<locate::Wanted> = new.iter().map(|f| (f.pointer.clone(), locate::LAST)).collect();
+    let spans = locate::spans(text, &wanted);
+    let mut added = FileReport {
+        diagnostics: new
+            .into_iter()
+            .zip(spans)
+            .map(|(finding, span)| {
+                let from: Vec<String> = used
+                    .iter()
+                    .filter(|u| u.pointer == finding.pointer || u.pointer.starts_with(&format!("{}/", finding.pointer)))
+                    .map(|u| format!("${}", u.variable))
+                    .collect();
+                let origin = if from.is_empty() {
+                    "after filling the placeholders".to_owned()
+                } else {
+                    format!("the value of {}", from.join(", "))
+                };
+                Diagnostic {
+                    rule: finding.rule,
+                    severity: finding.severity,
+                    message: format!("{} ({origin})", out.scrub(&finding.message)),
+                    pointer: finding.pointer,
+                    line: span.start.0,
+                    column: span.start.1,
+                    end_line: span.end.0,
+                    end_column: span.end.1,
+                    help: finding.help.map(|h| out.scrub(&h)),
+                }
+            })
+            .collect(),
+        source: None,
+    };
+    config.apply(path, &mut added);
+    report.diagnostics.extend(added.diagnostics);
+    if report.source.is_none() && !report.diagnostics.is_empty() {
+        // The report had no finding, so the file holds no literal secret: its text (with the
+        // placeholders, not their values) can be quoted.
+        report.source = Some(text.to_owned());
+    }
+}
+
+/// `value` with each filled placeholder put back, to tell which findings filling caused.
+fn placeholder_version(value: &Value, used: &[Use]) -> Value {
+    let mut original = value.clone();
+    for u in used {
+        if let Some(slot) = original.pointer_mut(&u.pointer) {
+            *slot = Value::String(format!("${{{}}}", u.variable));
+        }
+    }
+    original
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V2: Operation = Operation::ChangeServerOsWithCloudInit;
+
+    #[test]
+    fn walk_gives_escaped_pointers() {
+        let mut value = json!({"a/b": {"c~d": ["x", {"e": 1}]}});
+        let mut seen = Vec::new();
+        walk(&mut value, &mut String::new(), &mut |p, _| seen.push(p.to_owned()));
+        assert_eq!(seen, ["/a~1b/c~0d/0", "/a~1b/c~0d/1/e"]);
+    }
+
+    #[test]
+    fn display_body_redacts_secrets_and_filled_values_exactly() {
+        let value = json!({"os-change": {"adminpass": "Literal.Pass1", "imageid": "img", "userid": "u"}});
+        let used = vec![Use {
+            pointer: "/os-change/userid".into(),
+            variable: "USER".into(),
+            value: "u".into(),
+        }];
+        assert_eq!(
+            display_body(V2, &value, &used),
+            r#"{"os-change":{"adminpass":"[redacted]","imageid":"img","userid":"[redacted]"}}"#
+        );
+        assert_eq!(secret_pointers(V2, &json!({"os-change": {}})), Vec::<String>::new());
+        assert_eq!(
+            secret_values(V2, Some(&value), &used),
+            ["u".to_owned(), "Literal.Pass1".to_owned()]
+        );
+    }
+
+    #[test]
+    fn placeholders_are_put_back_for_the_comparison() {
+        let value = json!({"os-change": {"adminpass": "weak"}});
+        let used = vec![Use {
+            pointer: "/os-change/adminpass".into(),
+            variable: "P".into(),
+            value: "weak".into(),
+        }];
+        assert_eq!(
+            placeholder_version(&value, &used),
+            json!({"os-change": {"adminpass": "${P}"}})
+        );
+    }
+}

@@ -1,0 +1,269 @@
+//! `changeos job show` and `changeos job wait` against the mock ECS endpoint: retries of the
+//! GET (429 with Retry-After, 500 and 503, resets, slow answers), what is not retried (404,
+//! malformed JSON), the wait's end states, and that no secret is ever printed.
+
+mod mock_ecs;
+
+use std::time::Duration;
+
+use mock_ecs::{Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, Mock, PROJECT, Reply, changeos};
+
+fn job(mock: &Mock, action: &str, format: &str) -> mock_ecs::Changeos {
+    changeos(["job", action, JOB, "--project-id", PROJECT, "--endpoint"])
+        .args([mock.endpoint().as_str(), "--format", format])
+        .args(FAST_RETRY)
+        .keys()
+}
+
+fn wait(mock: &Mock, format: &str) -> mock_ecs::Changeos {
+    job(mock, "wait", format).args(FAST_POLL)
+}
+
+#[test]
+fn show_prints_the_job_once() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::job("RUNNING"));
+        let ran = job(&mock, "show", format).run();
+        ran.expect_code(0).leaks_nothing(&mock.signatures());
+        assert_eq!((mock.posts(), mock.gets()), (0, 1));
+        mock.assert_all_authenticated();
+        let get = &mock.requests()[0];
+        assert_eq!(get.path, format!("/v1/{PROJECT}/jobs/{JOB}"));
+        assert!(get.body.is_empty());
+        if format == "json" {
+            let events = ran.events();
+            assert_eq!(events.len(), 1);
+            assert_eq!(events[0]["status"], "RUNNING");
+            assert_eq!(events[0]["final"], false);
+            assert_eq!(events[0]["job"]["entities"]["sub_jobs"][0]["status"], "RUNNING");
+        } else {
+            ran.says(&format!("job {JOB} (changeOS): RUNNING"))
+                .says("server:  c9aa197b")
+                .says(&format!("to wait for the end: changeos job wait {JOB}"));
+        }
+    }
+}
+
+#[test]
+fn show_of_a_failed_job_exits_4() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::job("FAIL"));
+        let ran = job(&mock, "show", format).run();
+        ran.expect_code(4)
+            .says("failed: Ecs.0031")
+            .says("sub-job ff8080828f5a1b2c018f6e5c7e8f0201 failed")
+            .leaks_nothing(&mock.signatures());
+    }
+}
+
+#[test]
+fn a_404_job_may_have_expired_and_is_not_retried() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::json(404, &mock_ecs::read_data("error-code-message.json")));
+        let ran = job(&mock, "show", format).run();
+        ran.expect_code(3)
+            .says("the job query failed: HTTP 404 Common.0011: Invalid job ID.")
+            .says("it may have expired")
+            .leaks_nothing(&mock.signatures());
+        assert_eq!(mock.gets(), 1);
+        let ran = wait(&mock, format).run();
+        ran.expect_code(3).says("it may have expired");
+        assert_eq!(mock.gets(), 2);
+    }
+}
+
+#[test]
+fn get_is_retried_on_500_and_503_then_succeeds() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::json(
+            500,
+            r#"{"error": {"code": "Ecs.9999", "message": "oops"}}"#,
+        ))
+        .on_get(Reply::json(503, "<html>Service Unavailable</html>"))
+        .on_get(Reply::job("SUCCESS"));
+        let ran = job(&mock, "show", format).run();
+        ran.expect_code(0)
+            .says("retrying the job query in")
+            .says("HTTP 500 Ecs.9999; retry 1 of 4")
+            .says("HTTP 503 503; retry 2 of 4")
+            .leaks_nothing(&mock.signatures());
+        assert_eq!(mock.gets(), 3);
+        mock.assert_all_authenticated();
+        // Each attempt is signed afresh: three requests, three valid signatures.
+        assert_eq!(mock.signatures().len(), 3);
+    }
+}
+
+#[test]
+fn get_retries_run_out() {
+    let mock = Mock::start();
+    mock.on_get(Reply::json(503, ""));
+    let ran = job(&mock, "show", "human").args(["--retries", "2"]).run();
+    ran.expect_code(3).says("HTTP 503 503: (empty body)");
+    assert_eq!(mock.gets(), 3);
+}
+
+#[test]
+fn a_429_retry_after_is_honoured() {
+    let mock = Mock::start();
+    mock.on_get(
+        Reply::json(429, r#"{"error_code": "APIGW.0308", "error_msg": "throttled"}"#).with_header("Retry-After", "1"),
+    )
+    .on_get(Reply::job("SUCCESS"));
+    let ran = job(&mock, "show", "human").run();
+    ran.expect_code(0)
+        .says("retrying the job query in 1s (HTTP 429 APIGW.0308");
+    assert_eq!(mock.gets(), 2);
+    assert!(
+        ran.elapsed >= Duration::from_secs(1),
+        "waited as asked: {:?}",
+        ran.elapsed
+    );
+}
+
+#[test]
+fn get_is_retried_after_resets_and_slow_answers() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_connection(Connection::ResetBeforeRead)
+            .on_get(Reply::ResetAfterRead)
+            .on_get(Reply::job("RUNNING").slow(Duration::from_millis(1500)))
+            .on_get(Reply::job("SUCCESS"));
+        let ran = job(&mock, "show", format).args(["--read-timeout", "300ms"]).run();
+        ran.expect_code(0)
+            .says("the connection was reset")
+            .says("no complete answer within 300ms")
+            .leaks_nothing(&mock.signatures());
+        assert_eq!((mock.connections(), mock.gets()), (4, 3));
+        if format == "json" {
+            assert_eq!(ran.events()[0]["status"], "SUCCESS");
+        }
+    }
+}
+
+#[test]
+fn a_get_that_never_answers_is_outcome_unknown_with_the_resume_command() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::ResetAfterRead);
+        let ran = wait(&mock, format).args(["--retries", "1"]).run();
+        ran.expect_code(6)
+            .says("outcome unknown: the connection was reset")
+            .says(&format!(
+                "the job {JOB} itself is not affected; follow it again with: changeos job wait {JOB}"
+            ))
+            .leaks_nothing(&mock.signatures());
+        assert_eq!(mock.gets(), 2);
+        if format == "json" {
+            let error = ran.events().pop().unwrap();
+            assert_eq!(error["exit_code"], 6);
+            assert!(error["resume"].as_str().unwrap().starts_with("changeos job wait"));
+        }
+    }
+}
+
+#[test]
+fn malformed_json_is_not_retried() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::json(200, r#"{"status": "RUNN"#));
+        let ran = job(&mock, "show", format).run();
+        ran.expect_code(6)
+            .says("the job query answered HTTP 200 (X-Request-Id mock-req-1) with malformed JSON")
+            .leaks_nothing(&mock.signatures());
+        assert_eq!(mock.gets(), 1);
+    }
+}
+
+#[test]
+fn wait_ends_at_success_with_one_line_per_change() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        for status in ["INIT", "INIT", "RUNNING", "RUNNING", "RUNNING", "SUCCESS"] {
+            mock.on_get(Reply::job(status));
+        }
+        let ran = wait(&mock, format).run();
+        ran.expect_code(0).leaks_nothing(&mock.signatures());
+        assert_eq!(mock.gets(), 6);
+        if format == "json" {
+            let statuses: Vec<String> = ran
+                .events()
+                .iter()
+                .map(|e| e["status"].as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(statuses, ["INIT", "RUNNING", "SUCCESS"]);
+        } else {
+            assert_eq!(ran.stderr.matches(": RUNNING").count(), 1, "{}", ran.stderr);
+            ran.says(&format!("job {JOB} (changeOS): SUCCESS after"));
+        }
+    }
+}
+
+#[test]
+fn wait_times_out_with_exit_5_and_the_resume_command() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::job("RUNNING"));
+        let ran = wait(&mock, format).args(["--timeout", "250ms"]).run();
+        ran.expect_code(5)
+            .says(&format!("job {JOB} is still RUNNING"))
+            .says(&format!(
+                "resume waiting with: changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
+                mock.endpoint()
+            ))
+            .leaks_nothing(&mock.signatures());
+        assert!(ran.elapsed < Duration::from_secs(5), "{:?}", ran.elapsed);
+    }
+}
+
+#[test]
+fn an_unknown_status_is_followed_as_in_progress() {
+    let mock = Mock::start();
+    mock.on_get(Reply::json(200, &mock_ecs::read_data("job-unknown-status.json")))
+        .on_get(Reply::job("SUCCESS"));
+    let ran = wait(&mock, "human").run();
+    ran.expect_code(0).says(": ROLLING_BACK");
+}
+
+#[test]
+fn token_authentication_for_jobs() {
+    let mock = Mock::start();
+    mock.expect_token(mock_ecs::AUTH_TOKEN);
+    mock.on_get(Reply::job("SUCCESS"));
+    for format in FORMATS {
+        let ran = changeos(["job", "show", JOB, "--project-id", PROJECT, "--endpoint"])
+            .args([mock.endpoint().as_str(), "--format", format])
+            .env("HUAWEICLOUD_SDK_AUTH_TOKEN", mock_ecs::AUTH_TOKEN)
+            .run();
+        ran.expect_code(0).leaks_nothing(&[]);
+    }
+    mock.assert_all_authenticated();
+}
+
+#[test]
+fn a_job_id_is_required_and_bad_intervals_are_refused() {
+    changeos(["job", "wait"]).run().expect_code(2).says("JOB_ID");
+    let ran = changeos(["job", "wait", JOB, "--poll-interval", "0s"]).run();
+    ran.expect_code(2).says("must be longer than zero");
+    let ran = changeos([
+        "job",
+        "wait",
+        JOB,
+        "--project-id",
+        PROJECT,
+        "--region",
+        "ap-southeast-1",
+        "--poll-interval",
+        "10s",
+        "--max-poll-interval",
+        "1s",
+    ])
+    .keys()
+    .run();
+    ran.expect_code(2)
+        .says("--max-poll-interval (1s) is shorter than --poll-interval (10s)");
+}

@@ -1,0 +1,826 @@
+//! `changeos send` against the mock ECS endpoint: the lint gate, placeholders, credentials,
+//! dry runs, every kind of answer and failure, and that no secret is ever printed.
+//!
+//! Each case asserts the exit code, the message, how many POSTs and GETs the server read (a
+//! POST never twice) and, in every output format, that neither the password, the SK, the
+//! tokens nor any signature the server received appears in what the command printed.
+
+mod mock_ecs;
+
+use std::time::Duration;
+
+use mock_ecs::{
+    Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, Mock, PASSWORD, PROJECT, Reply, SERVER, SK, changeos, example,
+};
+
+/// `changeos send --format F` of the password example to the mock, with the test's keys.
+fn send(mock: &Mock, format: &str) -> mock_ecs::Changeos {
+    changeos([
+        "send",
+        "--server-id",
+        SERVER,
+        "--project-id",
+        PROJECT,
+        "--endpoint",
+        &mock.endpoint(),
+        "--format",
+        format,
+    ])
+    .args(FAST_RETRY)
+    .args([example("cloudinit-password.json")])
+    .keys()
+}
+
+fn send_and_wait(mock: &Mock, format: &str) -> mock_ecs::Changeos {
+    send(mock, format).args(["--wait"]).args(FAST_POLL)
+}
+
+/// Every secret that a run must not print: the fixed ones plus the signatures received.
+fn secrets(mock: &Mock) -> Vec<String> {
+    mock.signatures()
+}
+
+// ---- accepted, and followed ---------------------------------------------------------------------
+
+#[test]
+fn accepted_prints_the_job_id_and_how_to_follow_it() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted());
+        let ran = send(&mock, format).run();
+        ran.expect_code(0).leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.posts(), mock.gets()), (1, 0));
+        mock.assert_all_authenticated();
+        if format == "json" {
+            let events = ran.events();
+            assert_eq!(events.len(), 1, "{}", ran.stdout);
+            assert_eq!(events[0]["event"], "accepted");
+            assert_eq!(events[0]["job_id"], JOB);
+            assert_eq!(events[0]["http_status"], 202);
+            assert_eq!(events[0]["request_id"], "mock-req-1");
+        } else {
+            assert_eq!(ran.stdout, format!("{JOB}\n"));
+            ran.says("accepted: the change of server").says(&format!(
+                "follow it with: changeos job wait {JOB} --project-id {PROJECT} --endpoint"
+            ));
+        }
+    }
+}
+
+#[test]
+fn what_the_server_receives_is_the_linted_body_with_the_password_filled_in() {
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted());
+    send(&mock, "human").run().expect_code(0);
+    let requests = mock.requests();
+    let post = &requests[0];
+    assert_eq!(post.path, format!("/v2/{PROJECT}/cloudservers/{SERVER}/changeos"));
+    let body: serde_json::Value = serde_json::from_slice(&post.body).unwrap();
+    assert_eq!(body["os-change"]["adminpass"], PASSWORD);
+    assert_eq!(body["os-change"]["mode"], "withStopServer");
+    assert_eq!(post.header("Content-Type"), Some("application/json;charset=utf-8"));
+    assert_eq!(post.header("X-Project-Id"), Some(PROJECT));
+    assert!(post.header("User-Agent").unwrap().starts_with("changeos/"));
+    // Nothing the SDK would not send: no Accept, no Accept-Encoding.
+    assert_eq!(post.header("Accept"), None);
+    assert_eq!(post.header("Accept-Encoding"), None);
+}
+
+#[test]
+fn wait_follows_init_running_success() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted())
+            .on_get(Reply::job("INIT"))
+            .on_get(Reply::job("RUNNING"))
+            .on_get(Reply::job("RUNNING"))
+            .on_get(Reply::job("SUCCESS"));
+        let ran = send_and_wait(&mock, format).run();
+        ran.expect_code(0).leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.posts(), mock.gets()), (1, 4));
+        mock.assert_all_authenticated();
+        if format == "json" {
+            let events = ran.events();
+            let kinds: Vec<(String, String)> = events
+                .iter()
+                .map(|e| {
+                    (
+                        e["event"].as_str().unwrap().to_owned(),
+                        e["status"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                kinds,
+                [
+                    ("accepted".into(), "".into()),
+                    ("status".into(), "INIT".into()),
+                    ("status".into(), "RUNNING".into()),
+                    ("status".into(), "SUCCESS".into()),
+                ],
+                "one line per state change"
+            );
+            assert_eq!(events[3]["final"], true);
+            assert_eq!(events[3]["job"]["job_type"], "changeOS");
+        } else {
+            ran.says(&format!("job {JOB}: INIT"))
+                .says(&format!("job {JOB}: RUNNING"))
+                .says(&format!("job {JOB} (changeOS): SUCCESS after"));
+        }
+    }
+}
+
+#[test]
+fn a_failed_job_exits_4_with_its_reason_and_failed_sub_jobs() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted())
+            .on_get(Reply::job("RUNNING"))
+            .on_get(Reply::job("FAIL"));
+        let ran = send_and_wait(&mock, format).run();
+        ran.expect_code(4)
+            .says(&format!(
+                "error: job {JOB} failed: Ecs.0031: Image e215580f-73ad-429d-b6f2-5433947433b0 could not be found."
+            ))
+            .says("sub-job ff8080828f5a1b2c018f6e5c7e8f0201 failed: Ecs.0031")
+            .says("hint: the image does not exist")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.posts(), mock.gets()), (1, 2));
+        if format == "json" {
+            let events = ran.events();
+            let error = events.last().unwrap();
+            assert_eq!(error["event"], "error");
+            assert_eq!(error["exit_code"], 4);
+            assert_eq!(error["error_code"], "Ecs.0031");
+            assert_eq!(error["failed_sub_jobs"][0]["error_code"], "Ecs.0031");
+            assert_eq!(events[events.len() - 2]["status"], "FAIL");
+        }
+    }
+}
+
+#[test]
+fn pending_payment_says_what_to_do_and_the_timeout_gives_the_resume_command() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted()).on_get(Reply::job("PENDING_PAYMENT"));
+        let ran = send_and_wait(&mock, format).args(["--timeout", "300ms"]).run();
+        ran.expect_code(5)
+            .says("Pending payment")
+            .says("isAutoPay")
+            .says(&format!("job {JOB} is still PENDING_PAYMENT"))
+            .says(&format!(
+                "changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
+                mock.endpoint()
+            ))
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!(mock.posts(), 1);
+        assert!(mock.gets() >= 2, "polled until the deadline: {}", mock.gets());
+        if format == "json" {
+            let events = ran.events();
+            assert_eq!(events[1]["status"], "PENDING_PAYMENT");
+            assert!(events[1]["hint"].as_str().unwrap().contains("isAutoPay"));
+            let last = events.last().unwrap();
+            assert_eq!(
+                (last["event"].as_str(), last["exit_code"].as_u64()),
+                (Some("error"), Some(5))
+            );
+            assert_eq!(last["job_id"], JOB);
+            assert!(last["resume"].as_str().unwrap().starts_with("changeos job wait"));
+        }
+    }
+}
+
+// ---- the API says no ----------------------------------------------------------------------------
+
+#[test]
+fn an_ecs_error_body_exits_3_with_code_message_request_id_and_hint() {
+    let body =
+        r#"{"error": {"code": "Ecs.0011", "message": "The password does not meet the complexity requirements."}}"#;
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::json(400, body));
+        let ran = send(&mock, format).run();
+        ran.expect_code(3)
+            .says("the API rejected the request: HTTP 400 Ecs.0011: The password does not meet the complexity requirements. (X-Request-Id mock-req-1)")
+            .says("hint: the password does not meet the complexity rules")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.posts(), mock.gets()), (1, 0));
+        if format == "json" {
+            let error = &ran.events()[0];
+            assert_eq!(
+                (
+                    error["exit_code"].as_u64(),
+                    error["error_code"].as_str(),
+                    error["request_id"].as_str()
+                ),
+                (Some(3), Some("Ecs.0011"), Some("mock-req-1"))
+            );
+        }
+    }
+}
+
+#[test]
+fn an_api_gateway_401_hints_at_keys_and_clock() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::json(401, &mock_ecs::read_data("error-api-gateway.json")));
+        let ran = send(&mock, format).run();
+        ran.expect_code(3)
+            .says("HTTP 401 APIGW.0301: Incorrect IAM authentication information")
+            .says("within 15 minutes")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!(mock.posts(), 1);
+    }
+}
+
+#[test]
+fn a_wrong_sk_is_caught_by_the_gateway_check() {
+    let mock = Mock::start();
+    mock.expect_keys(mock_ecs::AK, "another-secret-key");
+    mock.on_post(Reply::accepted());
+    let ran = send(&mock, "human").run();
+    ran.expect_code(3)
+        .says("APIGW.0301")
+        .says("signature mismatch")
+        .leaks_nothing(&secrets(&mock));
+}
+
+#[test]
+fn conflict_and_other_4xx_are_rejections_never_retried() {
+    for (status, code, hint) in [
+        (409, "Ecs.0100", "withStopServer"),
+        (409, "Other.1", "busy with another operation"),
+        (404, "Ecs.0114", "no such server"),
+        (400, "Ecs.0314", "key pair does not exist"),
+    ] {
+        let mock = Mock::start();
+        mock.on_post(Reply::json(
+            status,
+            &format!(r#"{{"error": {{"code": "{code}", "message": "no"}}}}"#),
+        ));
+        let ran = send(&mock, "human").run();
+        ran.expect_code(3).says(&format!("HTTP {status} {code}: no")).says(hint);
+        assert_eq!(mock.posts(), 1, "{status} {code}");
+    }
+}
+
+#[test]
+fn the_post_is_never_retried_on_429_or_5xx() {
+    for (status, exit, says) in [
+        (429, 3, "the server asks to wait 7 s"),
+        (500, 3, "HTTP 500 Ecs.9999: down"),
+        (503, 3, "HTTP 503 Ecs.9999: down"),
+        (502, 6, "outcome unknown: the gateway answered HTTP 502"),
+        (504, 6, "outcome unknown: the gateway answered HTTP 504"),
+    ] {
+        for format in FORMATS {
+            let mock = Mock::start();
+            mock.on_post(
+                Reply::json(status, r#"{"error": {"code": "Ecs.9999", "message": "down"}}"#)
+                    .with_header("Retry-After", "7"),
+            )
+            .on_post(Reply::accepted());
+            let ran = send(&mock, format).run();
+            ran.expect_code(exit).says(says).leaks_nothing(&secrets(&mock));
+            assert_eq!(mock.posts(), 1, "HTTP {status}: a POST is never sent twice");
+            if exit == 6 {
+                ran.says("Do NOT send it again before checking");
+            }
+        }
+    }
+}
+
+// ---- the network fails --------------------------------------------------------------------------
+
+#[test]
+fn a_reset_after_the_request_was_read_is_outcome_unknown() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::ResetAfterRead).on_post(Reply::accepted());
+        let ran = send(&mock, format).run();
+        ran.expect_code(6)
+            .says("outcome unknown")
+            .says(&format!("the change may be running on server {SERVER}"))
+            .says("Cloud Trace Service")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.posts(), mock.connections()), (1, 1), "never sent twice");
+    }
+}
+
+#[test]
+fn a_reset_before_the_request_was_read_is_outcome_unknown_too() {
+    // The client cannot tell whether the server read its request: it must not assume it did not.
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_connection(Connection::ResetBeforeRead)
+            .on_post(Reply::accepted());
+        let ran = send(&mock, format).run();
+        ran.expect_code(6)
+            .says("outcome unknown")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!(
+            (mock.connections(), mock.posts()),
+            (1, 0),
+            "one connection, never retried"
+        );
+    }
+}
+
+#[test]
+fn an_answer_slower_than_the_read_timeout_is_outcome_unknown() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted().slow(Duration::from_millis(1500)));
+        let ran = send(&mock, format).args(["--read-timeout", "300ms"]).run();
+        ran.expect_code(6)
+            .says("outcome unknown: no complete answer within 300ms")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!(mock.posts(), 1);
+        assert!(
+            ran.elapsed < Duration::from_millis(1400),
+            "gave up at the timeout: {:?}",
+            ran.elapsed
+        );
+    }
+}
+
+#[test]
+fn malformed_json_in_an_acceptance_is_outcome_unknown() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::json(202, r#"{"job_id": "#));
+        let ran = send(&mock, format).run();
+        ran.expect_code(6)
+            .says("outcome unknown: the server answered HTTP 202 (X-Request-Id mock-req-1) but the answer has no readable job id")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!(mock.posts(), 1);
+    }
+}
+
+#[test]
+fn a_refused_connection_sent_nothing() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    for format in FORMATS {
+        let ran = changeos([
+            "send",
+            "--server-id",
+            SERVER,
+            "--project-id",
+            PROJECT,
+            "--endpoint",
+            &format!("http://127.0.0.1:{port}"),
+            "--format",
+            format,
+            &example("cloudinit-password.json"),
+        ])
+        .keys()
+        .run();
+        ran.expect_code(2)
+            .says("cannot reach the endpoint: cannot connect")
+            .says("nothing changed; it is safe to run the command again")
+            .leaks_nothing(&[]);
+    }
+}
+
+// ---- the lint gate and placeholders -------------------------------------------------------------
+
+#[test]
+fn lint_errors_stop_before_any_traffic() {
+    let mock = Mock::start();
+    let dir = mock_ecs::TempDir::new("lint");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\n  \"os-change\": {\n    \"imageId\": \"e215580f-73ad-429d-b6f2-5433947433b0\",\n    \"adminpass\": \"$ADMIN_PASS\"\n  }\n}\n",
+    )
+    .unwrap();
+    for format in FORMATS {
+        let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"])
+            .args([mock.endpoint().as_str(), "--format", format, bad.to_str().unwrap()])
+            .keys()
+            .run();
+        ran.expect_code(1)
+            .says("error[unknown-member]: unknown member `imageId`")
+            .says("2 errors")
+            .says("nothing was sent")
+            .says("--no-verify")
+            .leaks_nothing(&[]);
+    }
+    // The file's own errors come first, before a missing variable is even noticed.
+    let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"])
+        .args([mock.endpoint().as_str(), bad.to_str().unwrap()])
+        .env("HUAWEICLOUD_SDK_AK", mock_ecs::AK)
+        .env("HUAWEICLOUD_SDK_SK", SK)
+        .run();
+    ran.expect_code(1).says("unknown member `imageId`");
+    assert_eq!(mock.connections(), 0);
+}
+
+#[test]
+fn no_verify_sends_anyway_and_says_so() {
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted());
+    let dir = mock_ecs::TempDir::new("noverify");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"os-change": {"imageid": "e215580f-73ad-429d-b6f2-5433947433b0", "adminpass": "$ADMIN_PASS", "mode": "stopFirst"}}"#,
+    )
+    .unwrap();
+    let ran = changeos([
+        "send",
+        "--server-id",
+        SERVER,
+        "--project-id",
+        PROJECT,
+        "--no-verify",
+        "--endpoint",
+    ])
+    .args([mock.endpoint().as_str(), bad.to_str().unwrap()])
+    .keys()
+    .run();
+    ran.expect_code(0)
+        .says("error[mode-value]")
+        .says("warning: --no-verify: sending despite 1 lint error")
+        .leaks_nothing(&secrets(&mock));
+    assert_eq!(mock.posts(), 1);
+    mock.assert_all_authenticated();
+}
+
+#[test]
+fn the_config_of_check_applies() {
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted());
+    let dir = mock_ecs::TempDir::new("config");
+    let payload = dir.path().join("p.json");
+    std::fs::write(
+        &payload,
+        r#"{"os-change": {"imageid": "e215580f-73ad-429d-b6f2-5433947433b0", "keyname": "KeyPair-350b"}}"#,
+    )
+    .unwrap();
+    let config = dir.path().join("changeos.toml");
+    std::fs::write(&config, "[rules]\nkeyname-without-userid = \"error\"\n").unwrap();
+    let base = ["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"];
+    let ran = changeos(base)
+        .args([
+            mock.endpoint().as_str(),
+            "--config",
+            config.to_str().unwrap(),
+            payload.to_str().unwrap(),
+        ])
+        .keys()
+        .run();
+    ran.expect_code(1).says("error[keyname-without-userid]");
+    assert_eq!(mock.connections(), 0);
+    // Without the config, the same finding is a warning and the request goes.
+    let ran = changeos(base)
+        .args([mock.endpoint().as_str(), "--no-config", payload.to_str().unwrap()])
+        .keys()
+        .run();
+    ran.expect_code(0).says("warning[keyname-without-userid]");
+    assert_eq!(mock.posts(), 1);
+}
+
+#[test]
+fn a_missing_variable_is_named_and_nothing_is_sent() {
+    let mock = Mock::start();
+    for format in FORMATS {
+        let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"])
+            .args([
+                mock.endpoint().as_str(),
+                "--format",
+                format,
+                &example("cloudinit-password.json"),
+            ])
+            .env("HUAWEICLOUD_SDK_AK", mock_ecs::AK)
+            .env("HUAWEICLOUD_SDK_SK", SK)
+            .run();
+        ran.expect_code(2)
+            .says("missing environment variable for the payload's placeholders: ADMIN_PASS (for /os-change/adminpass)")
+            .leaks_nothing(&[]);
+    }
+    assert_eq!(mock.connections(), 0);
+}
+
+#[test]
+fn a_weak_password_in_the_environment_is_caught_and_never_printed() {
+    let weak = "weakpassword";
+    let mock = Mock::start();
+    for format in FORMATS {
+        let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"])
+            .args([
+                mock.endpoint().as_str(),
+                "--format",
+                format,
+                &example("cloudinit-password.json"),
+            ])
+            .keys()
+            .env("ADMIN_PASS", weak)
+            .run();
+        ran.expect_code(1)
+            .says("error[adminpass-classes]")
+            .says("(the value of $ADMIN_PASS)")
+            .leaks_nothing(&[weak.to_owned()]);
+    }
+    assert_eq!(mock.connections(), 0);
+}
+
+#[test]
+fn the_payload_can_come_from_standard_input_with_braced_placeholders() {
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted());
+    let body = r#"{"os-change": {"adminpass": "${ADMIN_PASS}", "userid": "$USER_ID",
+        "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#;
+    let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"])
+        .args([mock.endpoint().as_str(), "-"])
+        .keys()
+        .env("USER_ID", "7e25b1da389f4697a79df3a0e5bd494e")
+        .stdin(body)
+        .run();
+    ran.expect_code(0).leaks_nothing(&secrets(&mock));
+    let sent: serde_json::Value = serde_json::from_slice(&mock.requests()[0].body).unwrap();
+    assert_eq!(sent["os-change"]["userid"], "7e25b1da389f4697a79df3a0e5bd494e");
+    assert_eq!(sent["os-change"]["adminpass"], PASSWORD);
+}
+
+// ---- credentials, regions, usage ----------------------------------------------------------------
+
+#[test]
+fn credentials_from_the_sdk_file_including_the_basiccredentials_quirk() {
+    for section in ["basic", "basiccredentials"] {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted());
+        let ran = changeos(["send", "--server-id", SERVER, "--endpoint"])
+            .args([mock.endpoint().as_str(), &example("cloudinit-password.json")])
+            .env("ADMIN_PASS", PASSWORD)
+            .write(
+                ".huaweicloud/credentials",
+                &format!(
+                    "[{section}]\nak = {}\nsk = {SK}\nproject_id = {PROJECT}\n",
+                    mock_ecs::AK
+                ),
+            )
+            .run();
+        ran.expect_code(0).leaks_nothing(&secrets(&mock));
+        mock.assert_all_authenticated();
+        assert_eq!(mock.requests()[0].header("X-Project-Id"), Some(PROJECT));
+    }
+}
+
+#[test]
+fn temporary_credentials_send_a_signed_security_token() {
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted());
+    for format in FORMATS {
+        let ran = send(&mock, format)
+            .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", mock_ecs::SECURITY_TOKEN)
+            .args(["--dry-run"])
+            .run();
+        ran.expect_code(0).says("X-Security-Token").leaks_nothing(&[]);
+    }
+    let ran = send(&mock, "human")
+        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", mock_ecs::SECURITY_TOKEN)
+        .run();
+    ran.expect_code(0).leaks_nothing(&secrets(&mock));
+    mock.assert_all_authenticated();
+    let post = &mock.requests()[0];
+    assert_eq!(post.header("X-Security-Token"), Some(mock_ecs::SECURITY_TOKEN));
+    assert!(post.header("Authorization").unwrap().contains(";x-security-token,"));
+}
+
+#[test]
+fn an_iam_token_is_the_last_resort() {
+    let mock = Mock::start();
+    mock.expect_token(mock_ecs::AUTH_TOKEN);
+    mock.on_post(Reply::accepted())
+        .on_post(Reply::accepted())
+        .on_get(Reply::job("SUCCESS"));
+    for format in FORMATS {
+        let ran = changeos([
+            "send",
+            "--server-id",
+            SERVER,
+            "--project-id",
+            PROJECT,
+            "--wait",
+            "--endpoint",
+        ])
+        .args([mock.endpoint().as_str(), "--format", format])
+        .args(FAST_POLL)
+        .args([example("cloudinit-password.json")])
+        .env("ADMIN_PASS", PASSWORD)
+        .env("HUAWEICLOUD_SDK_AUTH_TOKEN", mock_ecs::AUTH_TOKEN)
+        .run();
+        ran.expect_code(0).leaks_nothing(&[]);
+        let dry = changeos([
+            "send",
+            "--server-id",
+            SERVER,
+            "--project-id",
+            PROJECT,
+            "--dry-run",
+            "--endpoint",
+        ])
+        .args([
+            mock.endpoint().as_str(),
+            "--format",
+            format,
+            &example("cloudinit-password.json"),
+        ])
+        .env("ADMIN_PASS", PASSWORD)
+        .env("HUAWEICLOUD_SDK_AUTH_TOKEN", mock_ecs::AUTH_TOKEN)
+        .run();
+        dry.expect_code(0)
+            .says("X-Auth-Token")
+            .says("[redacted]")
+            .leaks_nothing(&[]);
+    }
+    mock.assert_all_authenticated();
+    assert_eq!((mock.posts(), mock.gets()), (2, 2));
+}
+
+#[test]
+fn no_credentials_half_credentials_and_no_project_are_usage_errors() {
+    let mock = Mock::start();
+    let base = ["send", "--server-id", SERVER, "--dry-run", "--endpoint"];
+    let payload = example("cloudinit-password.json");
+    let ran = changeos(base)
+        .args([mock.endpoint().as_str(), "--project-id", PROJECT, &payload])
+        .env("ADMIN_PASS", PASSWORD)
+        .run();
+    ran.expect_code(2)
+        .says("no credentials")
+        .says("never taken from the command line");
+    let ran = changeos(base)
+        .args([mock.endpoint().as_str(), "--project-id", PROJECT, &payload])
+        .env("ADMIN_PASS", PASSWORD)
+        .env("HUAWEICLOUD_SDK_AK", mock_ecs::AK)
+        .run();
+    ran.expect_code(2)
+        .says("HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not");
+    let ran = changeos(base).args([mock.endpoint().as_str(), &payload]).keys().run();
+    ran.expect_code(2)
+        .says("no project id")
+        .says("HUAWEICLOUD_SDK_PROJECT_ID");
+    let ran = changeos(base)
+        .args([mock.endpoint().as_str(), &payload])
+        .keys()
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)
+        .run();
+    ran.expect_code(0).says(&format!("X-Project-Id: {PROJECT}"));
+    assert_eq!(mock.connections(), 0, "dry runs send nothing");
+}
+
+#[test]
+fn regions_from_the_flag_or_the_environment_and_unknown_ones_listed() {
+    let payload = example("cloudinit-password.json");
+    let base = ["send", "--server-id", SERVER, "--project-id", PROJECT, "--dry-run"];
+    let ran = changeos(base).args(["--region", "eu-west-101", &payload]).keys().run();
+    ran.expect_code(0)
+        .says("POST https://ecs.eu-west-101.myhuaweicloud.com/v2/")
+        .says("Host: ecs.eu-west-101.myhuaweicloud.com");
+    let ran = changeos(base)
+        .args([&payload])
+        .keys()
+        .env("HUAWEICLOUD_SDK_REGION", "cn-north-4")
+        .run();
+    ran.expect_code(0)
+        .says("POST https://ecs.cn-north-4.myhuaweicloud.com/v2/");
+    let ran = changeos(base)
+        .args(["--region", "ap-southeast1", &payload])
+        .keys()
+        .run();
+    ran.expect_code(2)
+        .says("--region: unknown region `ap-southeast1` (did you mean `ap-southeast-1`?)")
+        .says("ru-moscow-1");
+    let ran = changeos(base).args([&payload]).keys().run();
+    ran.expect_code(2).says("no region");
+    let ran = changeos(base)
+        .args(["--region", "cn-north-4", "--endpoint", "http://127.0.0.1:1", &payload])
+        .keys()
+        .run();
+    ran.expect_code(2).says("cannot be used with");
+}
+
+#[test]
+fn credentials_are_never_accepted_as_arguments() {
+    for flag in ["--ak", "--sk", "--token", "--security-token"] {
+        let ran = changeos(["send", flag, "x", "--server-id", SERVER, "-"]).run();
+        ran.expect_code(2).says("unexpected argument");
+    }
+}
+
+#[test]
+fn wait_flags_need_wait() {
+    let ran = changeos(["send", "--server-id", SERVER, "--timeout", "5s", "-"]).run();
+    ran.expect_code(2).says("only apply with --wait");
+}
+
+// ---- dry runs -----------------------------------------------------------------------------------
+
+fn dry_run(example_name: &str, format: &str) -> mock_ecs::Ran {
+    changeos([
+        "send",
+        "--dry-run",
+        "--server-id",
+        "srv-1",
+        "--project-id",
+        "proj123",
+        "--region",
+        "ap-southeast-1",
+        "--date",
+        "20240101T000000Z",
+        "--format",
+        format,
+        &example(example_name),
+    ])
+    .env("HUAWEICLOUD_SDK_AK", "AKEXAMPLE")
+    .env("HUAWEICLOUD_SDK_SK", "SKEXAMPLE")
+    .env("ADMIN_PASS", PASSWORD)
+    .run()
+}
+
+fn stable(text: &str) -> String {
+    text.replace(concat!("changeos/", env!("CARGO_PKG_VERSION")), "changeos/[VERSION]")
+}
+
+#[test]
+fn dry_run_of_the_vendor_examples() {
+    for name in [
+        "cloudinit-password.json",
+        "cloudinit-keypair.json",
+        "cloudinit-encrypted.json",
+    ] {
+        let ran = dry_run(name, "human");
+        ran.expect_code(0)
+            .says("dry run: nothing was sent")
+            .leaks_nothing(&["SKEXAMPLE".to_owned()]);
+        insta::assert_snapshot!(
+            format!("dry_run_{}", name.trim_end_matches(".json")),
+            stable(&ran.stdout)
+        );
+        let json = dry_run(name, "json");
+        json.expect_code(0).leaks_nothing(&["SKEXAMPLE".to_owned()]);
+        let event = &json.events()[0];
+        assert_eq!(event["event"], "dry-run");
+        assert_eq!(event["method"], "POST");
+    }
+}
+
+#[test]
+fn dry_run_signs_what_the_reference_vector_signs() {
+    // The keypair example's body, compact, is byte for byte the body of reference §5.2; only the
+    // User-Agent differs, so the signed header list must match and the signature is hidden.
+    let ran = dry_run("cloudinit-keypair.json", "human");
+    ran.expect_code(0).says(
+        r#"{"os-change":{"keyname":"KeyPair-350b","userid":"7e25b1da389f4697a79df3a0e5bd494e","imageid":"e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+    );
+    ran.says("Authorization: SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date, Signature=[redacted]");
+    assert!(
+        !ran.stdout
+            .contains("0d7563fe13c8bcc31900e2b0fa8e47679951717385bd486a61ed651ba4b48ec3")
+    );
+}
+
+#[test]
+fn a_literal_password_is_warned_about_and_redacted() {
+    let dir = mock_ecs::TempDir::new("literal");
+    let file = dir.path().join("cloudinit-literal.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"os-change": {{"adminpass": "{PASSWORD}", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}}}"#),
+    )
+    .unwrap();
+    for format in FORMATS {
+        let ran = changeos(["send", "--dry-run", "--server-id", SERVER, "--project-id", PROJECT])
+            .args(["--region", "ap-southeast-1", "--format", format, file.to_str().unwrap()])
+            .keys()
+            .run();
+        ran.expect_code(0).says("warning[literal-secret]").leaks_nothing(&[]);
+        if format == "json" {
+            let body = ran.events()[0]["body"].as_str().unwrap().to_owned();
+            assert!(body.contains(r#""adminpass":"[redacted]""#), "{body}");
+        } else {
+            ran.says(r#""adminpass":"[redacted]""#);
+        }
+    }
+}
+
+#[test]
+fn help_of_send_and_job() {
+    // The command line's surface changes only on purpose.
+    for (name, args) in [
+        ("send", vec!["send", "--help"]),
+        ("job", vec!["job", "--help"]),
+        ("job_show", vec!["job", "show", "--help"]),
+        ("job_wait", vec!["job", "wait", "--help"]),
+    ] {
+        let ran = changeos(args).run();
+        ran.expect_code(0);
+        insta::assert_snapshot!(format!("help_{name}"), ran.stdout);
+    }
+}
