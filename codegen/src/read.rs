@@ -24,6 +24,7 @@ pub fn read(spec: &Value) -> Result<Api, Vec<Problem>> {
         rules: std::mem::take(&mut reader.rules),
     };
     reader.finish_rules(&mut api);
+    reader.add_review_rule(&mut api);
     if reader.problems.is_empty() {
         Ok(api)
     } else {
@@ -64,6 +65,13 @@ impl<'s> Reader<'s> {
         };
         for (id, rule) in catalog {
             let pointer = child("/x-changeos-rules", id);
+            if id == REVIEW_RULE {
+                self.problem(
+                    &pointer,
+                    format!("`{REVIEW_RULE}` is reserved: codegen adds it while a member is marked `x-review`"),
+                );
+                continue;
+            }
             let text = |key: &str| rule.get(key).and_then(Value::as_str).map(str::to_owned);
             let severity = match rule.get("severity").and_then(Value::as_str) {
                 Some("warning") => Severity::Warning,
@@ -109,6 +117,7 @@ impl<'s> Reader<'s> {
                 continue;
             }
             self.current = name.clone();
+            self.refuse_review_mark(schema, &pointer);
             if let Some(schema) = self.read_schema(schema, &pointer) {
                 types.push(TypeDef {
                     name: name.clone(),
@@ -201,7 +210,10 @@ impl<'s> Reader<'s> {
         let kind = match type_name.as_str() {
             "object" => Kind::Object(self.read_object(schema, pointer)?),
             "array" => match schema.get("items") {
-                Some(items) => Kind::Array(Box::new(self.read_schema_ref(items, &child(pointer, "items"))?)),
+                Some(items) => {
+                    self.refuse_review_mark(items, &child(pointer, "items"));
+                    Kind::Array(Box::new(self.read_schema_ref(items, &child(pointer, "items"))?))
+                }
                 None => {
                     self.problem(pointer, "an array needs `items`");
                     return None;
@@ -232,7 +244,7 @@ impl<'s> Reader<'s> {
                 for key in schema.as_object().into_iter().flat_map(Map::keys) {
                     if !matches!(
                         key.as_str(),
-                        "$ref" | "description" | "title" | "examples" | "default" | "$comment"
+                        "$ref" | "description" | "title" | "examples" | "default" | "$comment" | "x-review"
                     ) {
                         self.problem(
                             child(pointer, key),
@@ -270,6 +282,7 @@ impl<'s> Reader<'s> {
                 description: text(prop, "description"),
                 required: required.contains(wire),
                 schema: schema_ref,
+                review: prop.get("x-review") == Some(&Value::Bool(true)),
             });
         }
         let required_rule = (!required.is_empty()).then(|| self.rule_for(schema, "required", pointer));
@@ -570,6 +583,256 @@ impl<'s> Reader<'s> {
                     child(&child("/x-changeos-rules", &rule.id), "operation"),
                     format!("no operation `{}`", rule.operation),
                 ));
+            }
+        }
+    }
+}
+
+impl Reader<'_> {
+    /// `x-review` marks a member; on a whole schema or on array items it would mean nothing.
+    fn refuse_review_mark(&mut self, schema: &Value, pointer: &str) {
+        if schema.get("x-review").is_some() {
+            self.problem(
+                child(pointer, "x-review"),
+                "`x-review` marks a member: put it on a property (beside its `$ref`, or in its own schema)",
+            );
+        }
+    }
+
+    /// While members of a request body are marked `x-review`, the catalog gets a warning rule
+    /// that reports their use, with examples built from the body's own example.
+    fn add_review_rule(&mut self, api: &mut Api) {
+        let mut found: Vec<Reviewed> = Vec::new();
+        for (op, body) in api.body_operations() {
+            let mut steps = Vec::new();
+            let mut stack = vec![body.to_owned()];
+            if let Some(t) = api.type_def(body) {
+                let pointer = child("/components/schemas", body);
+                reviewed_in(
+                    api, &t.schema, body, &pointer, &op.id, &mut steps, &mut stack, &mut found,
+                );
+            }
+        }
+        let Some(first) = found.first() else {
+            return;
+        };
+        let body = api
+            .operations
+            .iter()
+            .find(|op| op.id == first.operation)
+            .and_then(|op| op.request.clone())
+            .unwrap_or_default();
+        let good = self
+            .spec
+            .pointer(&format!("{}/examples/0", child("/components/schemas", &body)))
+            .filter(|v| v.is_object())
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Map::new()));
+        let mut bad = good.clone();
+        insert_at(&mut bad, &first.steps, self.example_of(&first.pointer));
+        let mut good = good;
+        remove_at(&mut good, &first.steps);
+        let members: Vec<String> = found.iter().map(|r| format!("`{}.{}`", r.owner, r.wire)).collect();
+        api.rules.push(Rule {
+            id: REVIEW_RULE.to_owned(),
+            severity: Severity::Warning,
+            summary: "member added from a vendor doc page and not reviewed yet".to_owned(),
+            message: "{name} was added to the spec from a vendor doc page and is not reviewed yet".to_owned(),
+            help: Some(
+                "check it against the SDK and the service, then remove `x-review` from the spec and regenerate"
+                    .to_owned(),
+            ),
+            explanation: format!(
+                "`changeos-codegen doc-diff --write` copied {} from a vendor doc page: {}. The type, the mandatory flag and the description are the page's own, and nobody has checked them against the SDK or the service yet. A payload that uses such a member is reported as a warning until a person reviews the spec and removes `x-review: true`.",
+                if members.len() == 1 { "this member" } else { "these members" },
+                members.join(", ")
+            ),
+            bad,
+            good,
+            operation: first.operation.clone(),
+            keywords: vec!["x-review".to_owned()],
+            default_for: None,
+        });
+    }
+
+    /// A value for the member in the `bad` example: its own example, its type's, its default,
+    /// or a value of its type.
+    fn example_of(&self, pointer: &str) -> Value {
+        let mut schema = self.spec.pointer(pointer).unwrap_or(&Value::Null);
+        for _ in 0..8 {
+            if let Some(example) = schema.pointer("/examples/0").or_else(|| schema.get("default")) {
+                return example.clone();
+            }
+            match schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(COMPONENT_PREFIX))
+            {
+                Some(name) => {
+                    schema = self
+                        .spec
+                        .pointer(&child("/components/schemas", name))
+                        .unwrap_or(&Value::Null)
+                }
+                None => break,
+            }
+        }
+        if let Some(first) = schema.pointer("/enum/0") {
+            return first.clone();
+        }
+        let type_name = match schema.get("type") {
+            Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+            other => other.and_then(Value::as_str),
+        };
+        match type_name {
+            Some("object") => Value::Object(Map::new()),
+            Some("array") => Value::Array(Vec::new()),
+            Some("integer" | "number") => Value::from(1),
+            Some("boolean") => Value::Bool(true),
+            _ => Value::String("example".to_owned()),
+        }
+    }
+}
+
+/// A member marked `x-review` that a request body reaches.
+struct Reviewed {
+    operation: String,
+    /// How to reach it from the body: member names, and `None` for an array's items.
+    steps: Vec<Option<String>>,
+    /// The named (or inline) type that holds it.
+    owner: String,
+    wire: String,
+    /// Its pointer in the spec.
+    pointer: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reviewed_in(
+    api: &Api,
+    schema: &Schema,
+    owner: &str,
+    pointer: &str,
+    operation: &str,
+    steps: &mut Vec<Option<String>>,
+    stack: &mut Vec<String>,
+    out: &mut Vec<Reviewed>,
+) {
+    match &schema.kind {
+        Kind::Object(o) => {
+            for p in &o.properties {
+                let here = child(&child(pointer, "properties"), &p.wire);
+                steps.push(Some(p.wire.clone()));
+                if p.review && !out.iter().any(|r| r.owner == owner && r.wire == p.wire) {
+                    out.push(Reviewed {
+                        operation: operation.to_owned(),
+                        steps: steps.clone(),
+                        owner: owner.to_owned(),
+                        wire: p.wire.clone(),
+                        pointer: here.clone(),
+                    });
+                }
+                let inline = format!("{owner}{}", crate::names::pascal(&p.wire));
+                reviewed_in_ref(api, &p.schema, &inline, &here, operation, steps, stack, out);
+                steps.pop();
+            }
+        }
+        Kind::Array(items) => {
+            steps.push(None);
+            let inline = format!("{owner}Item");
+            reviewed_in_ref(
+                api,
+                items,
+                &inline,
+                &child(pointer, "items"),
+                operation,
+                steps,
+                stack,
+                out,
+            );
+            steps.pop();
+        }
+        _ => {}
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reviewed_in_ref(
+    api: &Api,
+    r: &SchemaRef,
+    inline_owner: &str,
+    pointer: &str,
+    operation: &str,
+    steps: &mut Vec<Option<String>>,
+    stack: &mut Vec<String>,
+    out: &mut Vec<Reviewed>,
+) {
+    match r {
+        SchemaRef::Named(name) if !stack.contains(name) => {
+            if let Some(t) = api.type_def(name) {
+                stack.push(name.clone());
+                let pointer = child("/components/schemas", name);
+                reviewed_in(api, &t.schema, name, &pointer, operation, steps, stack, out);
+                stack.pop();
+            }
+        }
+        SchemaRef::Named(_) => {}
+        SchemaRef::Inline(schema) => reviewed_in(api, schema, inline_owner, pointer, operation, steps, stack, out),
+    }
+}
+
+/// Puts `member` at the end of `steps` in `value`, making the objects and arrays on the way.
+fn insert_at(value: &mut Value, steps: &[Option<String>], member: Value) {
+    let Some((step, rest)) = steps.split_first() else {
+        *value = member;
+        return;
+    };
+    let empty = |next: Option<&Option<String>>| match next {
+        Some(None) => Value::Array(Vec::new()),
+        _ => Value::Object(Map::new()),
+    };
+    match step {
+        Some(key) => {
+            if !value.is_object() {
+                *value = Value::Object(Map::new());
+            }
+            if let Value::Object(map) = value {
+                let slot = map.entry(key.clone()).or_insert_with(|| empty(rest.first()));
+                insert_at(slot, rest, member);
+            }
+        }
+        None => {
+            if !value.is_array() {
+                *value = Value::Array(Vec::new());
+            }
+            if let Value::Array(items) = value {
+                if items.is_empty() {
+                    items.push(empty(rest.first()));
+                }
+                insert_at(&mut items[0], rest, member);
+            }
+        }
+    }
+}
+
+/// Removes the member at the end of `steps` from `value`, if it is there.
+fn remove_at(value: &mut Value, steps: &[Option<String>]) {
+    match steps {
+        [] => {}
+        [Some(key)] => {
+            if let Value::Object(map) = value {
+                map.shift_remove(key);
+            }
+        }
+        [Some(key), rest @ ..] => {
+            if let Some(next) = value.get_mut(key) {
+                remove_at(next, rest);
+            }
+        }
+        [None, rest @ ..] => {
+            if let Value::Array(items) = value {
+                for item in items {
+                    remove_at(item, rest);
+                }
             }
         }
     }

@@ -5,6 +5,7 @@
 //! [`Operation::lint`] returns all findings, not the first. Pointers are RFC 6901;
 //! a missing member or a broken combination points at the object that holds them.
 use serde_json::Value;
+use crate::support::json::Json;
 use crate::Finding;
 use crate::catalog;
 use crate::support::checks;
@@ -54,6 +55,10 @@ impl Operation {
     }
     /// Every finding of the spec's rules on a request body.
     pub fn lint(self, value: &Value) -> Vec<Finding> {
+        self.lint_json(&Json::from(value))
+    }
+    /// [`Operation::lint`] on a value parsed into the linter's own form.
+    pub fn lint_json(self, value: &Json<'_>) -> Vec<Finding> {
         let mut out = Vec::new();
         match self {
             Operation::ChangeServerOsWithCloudInit => {
@@ -99,7 +104,7 @@ static PATTERN_1: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
 });
 /// Checks a value against `AdminPassword`.
 pub(crate) fn check_admin_password(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -209,7 +214,7 @@ pub(crate) fn check_admin_password(
     }
 }
 /// Checks a value against `KeyName`.
-pub(crate) fn check_key_name(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check_key_name(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
@@ -241,7 +246,7 @@ pub(crate) fn check_key_name(value: &Value, path: &Path<'_>, out: &mut Vec<Findi
     }
 }
 /// Checks a value against `UserId`.
-pub(crate) fn check_user_id(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check_user_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
@@ -273,7 +278,7 @@ pub(crate) fn check_user_id(value: &Value, path: &Path<'_>, out: &mut Vec<Findin
     }
 }
 /// Checks a value against `ImageId`.
-pub(crate) fn check_image_id(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check_image_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
@@ -304,7 +309,7 @@ pub(crate) fn check_image_id(value: &Value, path: &Path<'_>, out: &mut Vec<Findi
 }
 /// Checks a value against `SystemEncrypted`.
 pub(crate) fn check_system_encrypted(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -338,7 +343,7 @@ pub(crate) fn check_system_encrypted(
     }
 }
 /// Checks a value against `CmkId`.
-pub(crate) fn check_cmk_id(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check_cmk_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
@@ -384,7 +389,11 @@ pub(crate) fn check_cmk_id(value: &Value, path: &Path<'_>, out: &mut Vec<Finding
     }
 }
 /// Checks a value against `UserData`.
-pub(crate) fn check_user_data(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check_user_data(
+    value: &Json<'_>,
+    path: &Path<'_>,
+    out: &mut Vec<Finding>,
+) {
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
@@ -426,7 +435,7 @@ pub(crate) fn check_user_data(value: &Value, path: &Path<'_>, out: &mut Vec<Find
     }
 }
 /// Checks a value against `Byol`.
-pub(crate) fn check_byol(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check_byol(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
@@ -458,7 +467,7 @@ pub(crate) fn check_byol(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>)
 }
 /// Checks a value against `ChangeServerOsMetadata`.
 pub(crate) fn check_change_server_os_metadata(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -478,8 +487,7 @@ pub(crate) fn check_change_server_os_metadata(
     };
     for key in object.keys() {
         if !matches!(
-            key.as_str(), "__system__encrypted" | "__system__cmkid" | "user_data" |
-            "BYOL"
+            key, "__system__encrypted" | "__system__cmkid" | "user_data" | "BYOL"
         ) {
             out.push(
                 Finding::new(
@@ -554,7 +562,7 @@ pub(crate) fn check_change_server_os_metadata(
 }
 /// Checks a value against `ChangeOsMode`.
 pub(crate) fn check_change_os_mode(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -588,7 +596,7 @@ pub(crate) fn check_change_os_mode(
     }
 }
 /// Checks a value against `AutoPay`.
-pub(crate) fn check_auto_pay(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check_auto_pay(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
@@ -620,7 +628,7 @@ pub(crate) fn check_auto_pay(value: &Value, path: &Path<'_>, out: &mut Vec<Findi
 }
 /// Checks a value against `ChangeServerOsWithCloudInitOption`.
 pub(crate) fn check_change_server_os_with_cloud_init_option(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -640,8 +648,8 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
     };
     for key in object.keys() {
         if !matches!(
-            key.as_str(), "adminpass" | "keyname" | "userid" | "imageid" | "metadata" |
-            "mode" | "isAutoPay"
+            key, "adminpass" | "keyname" | "userid" | "imageid" | "metadata" | "mode" |
+            "isAutoPay"
         ) {
             out.push(
                 Finding::new(
@@ -760,7 +768,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
 }
 /// Checks a value against `ChangeServerOsWithCloudInitRequestBody`.
 pub(crate) fn check_change_server_os_with_cloud_init_request_body(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -779,7 +787,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
         return;
     };
     for key in object.keys() {
-        if !matches!(key.as_str(), "os-change") {
+        if !matches!(key, "os-change") {
             out.push(
                 Finding::new(
                         &catalog::UNKNOWN_MEMBER,
@@ -805,7 +813,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
 }
 /// Checks a value against `ChangeServerOsWithoutCloudInitMetadata`.
 pub(crate) fn check_change_server_os_without_cloud_init_metadata(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -824,7 +832,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
         return;
     };
     for key in object.keys() {
-        if !matches!(key.as_str(), "__system__encrypted" | "__system__cmkid" | "BYOL") {
+        if !matches!(key, "__system__encrypted" | "__system__cmkid" | "BYOL") {
             out.push(
                 Finding::new(
                         &catalog::UNKNOWN_MEMBER,
@@ -890,7 +898,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
 }
 /// Checks a value against `ChangeServerOsWithoutCloudInitOption`.
 pub(crate) fn check_change_server_os_without_cloud_init_option(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -910,8 +918,8 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
     };
     for key in object.keys() {
         if !matches!(
-            key.as_str(), "adminpass" | "keyname" | "userid" | "imageid" | "mode" |
-            "metadata" | "isAutoPay"
+            key, "adminpass" | "keyname" | "userid" | "imageid" | "mode" | "metadata" |
+            "isAutoPay"
         ) {
             out.push(
                 Finding::new(
@@ -1008,7 +1016,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
 }
 /// Checks a value against `ChangeServerOsWithoutCloudInitRequestBody`.
 pub(crate) fn check_change_server_os_without_cloud_init_request_body(
-    value: &Value,
+    value: &Json<'_>,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -1027,7 +1035,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
         return;
     };
     for key in object.keys() {
-        if !matches!(key.as_str(), "os-change") {
+        if !matches!(key, "os-change") {
             out.push(
                 Finding::new(
                         &catalog::UNKNOWN_MEMBER,

@@ -34,7 +34,7 @@ impl ChangeServerOsWithCloudInitRequestBody {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_with_cloud_init_request_body(
-            &value,
+            &crate::support::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -120,7 +120,7 @@ impl ChangeServerOsWithCloudInitOption {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_with_cloud_init_option(
-            &value,
+            &crate::support::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -201,7 +201,7 @@ impl ChangeServerOsWithoutCloudInitRequestBody {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_without_cloud_init_request_body(
-            &value,
+            &crate::support::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -287,7 +287,7 @@ impl ChangeServerOsWithoutCloudInitOption {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_without_cloud_init_option(
-            &value,
+            &crate::support::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -394,7 +394,11 @@ impl ChangeServerOsMetadata {
         let value = serde_json::to_value(self)
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_metadata(&value, &Path::Root, &mut out);
+        crate::lint::check_change_server_os_metadata(
+            &crate::support::json::Json::from(&value),
+            &Path::Root,
+            &mut out,
+        );
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
@@ -480,7 +484,7 @@ impl ChangeServerOsWithoutCloudInitMetadata {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_without_cloud_init_metadata(
-            &value,
+            &crate::support::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );

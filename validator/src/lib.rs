@@ -21,8 +21,8 @@ pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
 pub use diagnostic::{Diagnostic, FileReport};
 
+use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
-use serde_json::Value;
 
 use crate::locate::Wanted;
 use crate::rules::{
@@ -83,7 +83,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
             position,
         ));
     }
-    for finding in operation.lint(&parsed.value) {
+    for finding in operation.lint_json(&parsed.value) {
         let rule = changeos_models::catalog::rule(finding.rule).unwrap_or(&INVALID_JSON);
         let mut entry = Pending::member(rule, finding.message, finding.help, (finding.pointer, locate::LAST));
         entry.severity = finding.severity;
@@ -127,7 +127,7 @@ pub fn read_error_report(error: &ReadError) -> FileReport {
 }
 
 /// Pointers of secret members holding a literal value rather than a placeholder.
-fn literal_secrets(operation: Operation, value: &Value) -> Vec<String> {
+fn literal_secrets(operation: Operation, value: &Json<'_>) -> Vec<String> {
     operation
         .secret_pointers()
         .iter()
@@ -135,7 +135,7 @@ fn literal_secrets(operation: Operation, value: &Value) -> Vec<String> {
         .filter(|p| {
             value
                 .pointer(p)
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .is_some_and(|s| !s.is_empty() && !is_placeholder(s))
         })
         .map(|p| (*p).to_owned())

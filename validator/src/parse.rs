@@ -2,16 +2,19 @@
 //! keeps the last silently, and the server's reading of them is undefined) and content after
 //! the document.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 
+use changeos_models::support::json::{Json, Object};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
 
-/// A parsed document and what the parse noticed on the way.
+/// A parsed document (borrowing from the text) and what the parse noticed on the way.
 #[derive(Debug)]
-pub struct Parsed {
-    pub value: Value,
+pub struct Parsed<'a> {
+    pub value: Json<'a>,
     pub duplicates: Vec<Duplicate>,
     /// 1-based (line, column) of content after the document, if any.
     pub trailing: Option<(usize, usize)>,
@@ -35,7 +38,7 @@ pub struct ParseError {
 }
 
 /// Parses `text` (without a byte-order mark).
-pub fn parse(text: &str) -> Result<Parsed, ParseError> {
+pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
     let duplicates = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
     let value = ValueSeed {
@@ -100,10 +103,13 @@ impl Duplicate {
     }
 }
 
-/// Builds a `Value` like serde_json's own, noting duplicate keys.
+/// Objects with more members than this get a hash index to find repeated names.
+const LINEAR_SCAN_LIMIT: usize = 16;
+
+/// Builds a [`Json`] that borrows its strings from the text, noting duplicate keys.
 #[derive(Clone, Copy)]
-struct ValueSeed<'a> {
-    duplicates: &'a RefCell<Vec<Found>>,
+struct ValueSeed<'d> {
+    duplicates: &'d RefCell<Vec<Found>>,
 }
 
 impl ValueSeed<'_> {
@@ -114,87 +120,158 @@ impl ValueSeed<'_> {
             entry.reversed.push(token());
         }
     }
+
+    fn count(&self) -> usize {
+        self.duplicates.borrow().len()
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = Value;
+    type Value = Json<'de>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = Value;
+    type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
+        Ok(Json::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
+    fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(v.into()))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
+    fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(v.into()))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    fn visit_f64<E>(self, v: f64) -> Result<Json<'de>, E> {
+        Ok(Number::from_f64(v).map_or(Json::Null, Json::Number))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Borrowed(v)))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+    fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v.to_owned())))
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v)))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         loop {
-            let since = self.duplicates.borrow().len();
+            let since = self.count();
             match seq.next_element_seed(self)? {
                 Some(item) => {
-                    let index = items.len();
-                    self.prefix(since, || index.to_string());
+                    if self.count() > since {
+                        let index = items.len();
+                        self.prefix(since, || index.to_string());
+                    }
                     items.push(item);
                 }
-                None => return Ok(Value::Array(items)),
+                None => return Ok(Json::Array(items)),
             }
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let since = self.duplicates.borrow().len();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+        let mut object = Object::new();
+        let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let since = self.count();
             let value = map.next_value_seed(self)?;
-            self.prefix(since, || key.clone());
-            if object.contains_key(&key) {
-                let occurrence = 1 + self
-                    .duplicates
-                    .borrow()
-                    .iter()
-                    .filter(|d| d.reversed.len() == 1 && d.reversed[0] == key)
-                    .count();
-                self.duplicates.borrow_mut().push(Found {
-                    reversed: vec![key.clone()],
-                    occurrence,
-                });
+            if self.count() > since {
+                self.prefix(since, || key.to_string());
             }
-            object.insert(key, value);
+            let existing = match &index {
+                Some(index) => index.get(&key).copied(),
+                None => object.position(&key),
+            };
+            match existing {
+                Some(position) => {
+                    self.note_duplicate(&key);
+                    object.replace(position, value);
+                }
+                None => {
+                    if let Some(index) = &mut index {
+                        index.insert(key.clone(), object.len());
+                    }
+                    object.push(key, value);
+                    if index.is_none() && object.len() > LINEAR_SCAN_LIMIT {
+                        index = Some(
+                            object
+                                .keys()
+                                .enumerate()
+                                .map(|(i, k)| (Cow::Owned(k.to_owned()), i))
+                                .collect(),
+                        );
+                    }
+                }
+            }
         }
-        Ok(Value::Object(object))
+        Ok(Json::Object(object))
+    }
+}
+
+impl ValueSeed<'_> {
+    fn note_duplicate(&self, key: &str) {
+        let occurrence = 1 + self
+            .duplicates
+            .borrow()
+            .iter()
+            .filter(|d| d.reversed.len() == 1 && d.reversed[0] == key)
+            .count();
+        self.duplicates.borrow_mut().push(Found {
+            reversed: vec![key.to_owned()],
+            occurrence,
+        });
+    }
+}
+
+/// A member name, borrowed from the text when it has no escapes.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v))
     }
 }
 
@@ -206,7 +283,8 @@ mod tests {
     fn values_match_serde_json() {
         let text = r#"{"a": [1, -2, 3.5, "x", true, null, {"b": {}}], "c": 18446744073709551615}"#;
         let parsed = parse(text).expect("valid");
-        assert_eq!(parsed.value, serde_json::from_str::<Value>(text).expect("valid"));
+        let expected: serde_json::Value = serde_json::from_str(text).expect("valid");
+        assert_eq!(parsed.value, Json::from(&expected));
         assert!(parsed.duplicates.is_empty());
         assert_eq!(parsed.trailing, None);
     }
@@ -222,14 +300,25 @@ mod tests {
             .collect();
         assert_eq!(found, [("/b/0/x", 1), ("/b/0/x", 2), ("/a", 1), ("/c~1~0/d", 1)]);
         // Like serde_json, the last value wins.
-        assert_eq!(parsed.value["a"], 2);
+        assert_eq!(parsed.value.pointer("/a"), Some(&Json::Number(2.into())));
+    }
+
+    #[test]
+    fn duplicates_in_large_objects() {
+        let members: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!("{{{}, \"k3\": 99, \"k39\": 0}}", members.join(", "));
+        let parsed = parse(&text).expect("valid");
+        let found: Vec<&str> = parsed.duplicates.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(found, ["/k3", "/k39"]);
+        assert_eq!(parsed.value.pointer("/k3"), Some(&Json::Number(99.into())));
+        assert_eq!(parsed.value.as_object().map(|o| o.len()), Some(40));
     }
 
     #[test]
     fn trailing_content_is_noted_not_fatal() {
         let parsed = parse("{\"a\": 1}\n  {\"b\": 2}").expect("the first document parses");
         assert_eq!(parsed.trailing, Some((2, 3)));
-        assert_eq!(parsed.value["a"], 1);
+        assert_eq!(parsed.value.pointer("/a"), Some(&Json::Number(1.into())));
     }
 
     #[test]

@@ -32,12 +32,16 @@ pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(Some(metadata.len())));
     }
     let file = std::fs::File::open(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
-    read_limited(file)
+    // Sized from the metadata, the read takes one call plus the one that sees the end.
+    read_into(file, Vec::with_capacity(metadata.len() as usize + 1))
 }
 
-/// At most [`MAX_FILE_BYTES`] from `reader` (standard input, or a file that grew).
+/// At most [`MAX_FILE_BYTES`] from `reader` (standard input).
 pub fn read_limited(reader: impl Read) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    read_into(reader, Vec::new())
+}
+
+fn read_into(reader: impl Read, mut bytes: Vec<u8>) -> Result<Vec<u8>, ReadError> {
     reader
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)

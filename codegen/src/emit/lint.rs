@@ -40,6 +40,8 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use serde_json::Value;
 
+        use crate::support::json::Json;
+
         use crate::Finding;
         use crate::catalog;
         use crate::support::checks;
@@ -106,6 +108,11 @@ fn operation_enum(api: &Api, ops: &[(&Operation, &str)]) -> TokenStream {
 
             /// Every finding of the spec's rules on a request body.
             pub fn lint(self, value: &Value) -> Vec<Finding> {
+                self.lint_json(&Json::from(value))
+            }
+
+            /// [`Operation::lint`] on a value parsed into the linter's own form.
+            pub fn lint_json(self, value: &Json<'_>) -> Vec<Finding> {
                 let mut out = Vec::new();
                 match self { #( Operation::#variants => #checks(value, &Path::Root, &mut out), )* }
                 out
@@ -180,7 +187,7 @@ impl<'a> Emitter<'a> {
         let doc = format!(" Checks a value against `{name}`.");
         self.fns.push(quote! {
             #[doc = #doc]
-            pub(crate) fn #fn_name(value: &Value, path: &Path<'_>, out: &mut Vec<Finding>) {
+            pub(crate) fn #fn_name(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
                 #null_ok
                 #body
             }
@@ -203,7 +210,7 @@ impl<'a> Emitter<'a> {
             let known = if names.is_empty() {
                 quote! { false }
             } else {
-                quote! { matches!(key.as_str(), #(#names)|*) }
+                quote! { matches!(key, #(#names)|*) }
             };
             quote! {
                 for key in object.keys() {
@@ -234,8 +241,18 @@ impl<'a> Emitter<'a> {
             .map(|p| {
                 let check = self.reference(&p.schema, &inline_name(name, &p.wire));
                 let wire = &p.wire;
+                // A member marked `x-review` lints as usual, and its use is a warning too.
+                let review = p.review.then(|| {
+                    let shown = format!("`{wire}`");
+                    let push = push(
+                        REVIEW_RULE,
+                        quote! { &path.key(#wire) },
+                        vec![("name", quote! { #shown })],
+                    );
+                    quote! { out.push(#push); }
+                });
                 quote! {
-                    if let Some(member) = object.get(#wire) { #check(member, &path.key(#wire), out); }
+                    if let Some(member) = object.get(#wire) { #check(member, &path.key(#wire), out); #review }
                 }
             })
             .collect();

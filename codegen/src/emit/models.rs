@@ -51,7 +51,15 @@ fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, is_request: bool) -
             .as_deref()
             .or(schema.and_then(|s| s.description.as_deref()));
         let doc = schema
-            .map(|s| doc_attrs(&describe(description, s, Some(p.required))))
+            .map(|s| {
+                let mut text = describe(description, s, Some(p.required));
+                if p.review {
+                    text.push_str(
+                        "\n\nNot reviewed yet: added from a vendor doc page by `changeos-codegen doc-diff --write` (`x-review` in the spec).",
+                    );
+                }
+                doc_attrs(&text)
+            })
             .unwrap_or_default();
         let rename = (snake(&p.wire) != p.wire).then_some(p.wire.as_str());
         let mut serde_args = Vec::new();
@@ -122,7 +130,7 @@ fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
             pub fn lint(&self) -> Vec<Finding> {
                 let value = serde_json::to_value(self).expect("generated models serialise to JSON");
                 let mut out = Vec::new();
-                crate::lint::#check(&value, &Path::Root, &mut out);
+                crate::lint::#check(&crate::support::json::Json::from(&value), &Path::Root, &mut out);
                 out
             }
 

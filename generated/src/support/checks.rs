@@ -1,7 +1,7 @@
-//! Value tests behind the standard JSON Schema keywords, with the same meaning a JSON Schema
+//! Json tests behind the standard JSON Schema keywords, with the same meaning a JSON Schema
 //! 2020-12 validator gives them, and the help texts that make a finding actionable.
 
-use serde_json::{Map, Value};
+use super::json::{Json, Object};
 
 /// The JSON Schema `type` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,41 +17,41 @@ pub enum JsonType {
 
 impl JsonType {
     /// JSON Schema's reading: an integer is any number with a zero fractional part.
-    pub fn matches(self, value: &Value) -> bool {
+    pub fn matches(self, value: &Json<'_>) -> bool {
         match self {
-            JsonType::Object => value.is_object(),
-            JsonType::Array => value.is_array(),
+            JsonType::Object => matches!(value, Json::Object(_)),
+            JsonType::Array => matches!(value, Json::Array(_)),
             JsonType::String => value.is_string(),
             JsonType::Integer => match value {
-                Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
+                Json::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0),
                 _ => false,
             },
-            JsonType::Number => value.is_number(),
-            JsonType::Boolean => value.is_boolean(),
+            JsonType::Number => matches!(value, Json::Number(_)),
+            JsonType::Boolean => matches!(value, Json::Bool(_)),
             JsonType::Null => value.is_null(),
         }
     }
 }
 
 /// "a string", "a JSON boolean", ...: the kind of a value, never its content.
-pub fn type_name(value: &Value) -> &'static str {
+pub fn type_name(value: &Json<'_>) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a JSON boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a JSON boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }
 
 /// The kind of a value and, for scalars, the value itself: `a JSON boolean (true)`.
 /// Never use it on a secret's value.
-pub fn describe(value: &Value) -> String {
+pub fn describe(value: &Json<'_>) -> String {
     match value {
-        Value::Bool(_) => format!("{} ({value})", type_name(value)),
-        Value::Number(n) => format!("{} ({})", type_name(value), excerpt(&n.to_string())),
-        Value::String(s) => quote(s),
+        Json::Bool(b) => format!("{} ({b})", type_name(value)),
+        Json::Number(n) => format!("{} ({})", type_name(value), excerpt(&n.to_string())),
+        Json::String(s) => quote(s),
         _ => type_name(value).to_owned(),
     }
 }
@@ -59,7 +59,7 @@ pub fn describe(value: &Value) -> String {
 /// A string as JSON writes it, quotes and escapes included; a long one is cut short so that
 /// a message stays one readable line.
 pub fn quote(s: &str) -> String {
-    let quoted = Value::String(s.to_owned()).to_string();
+    let quoted = serde_json::Value::String(s.to_owned()).to_string();
     if char_len(&quoted) <= EXCERPT_CHARS {
         quoted
     } else {
@@ -95,9 +95,10 @@ pub fn is_uuid(s: &str) -> bool {
 
 /// When a JSON boolean or number was written where the API wants the string of it
 /// (`true` for `"true"`), says how to write it.
-pub fn string_hint(value: &Value, allowed: &[&str]) -> Option<String> {
+pub fn string_hint(value: &Json<'_>, allowed: &[&str]) -> Option<String> {
     let text = match value {
-        Value::Bool(_) | Value::Number(_) => value.to_string(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.to_string(),
         _ => return None,
     };
     let wanted = allowed.is_empty() || allowed.contains(&text.as_str());
@@ -170,20 +171,20 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// A JSON Schema condition on an object: true for a value that is not an object (the
 /// keywords `required` and `properties` only apply to objects), else every `required`
 /// member is present and `members` holds.
-pub fn object_matches(value: &Value, required: &[&str], members: impl Fn(&Map<String, Value>) -> bool) -> bool {
+pub fn object_matches(value: &Json<'_>, required: &[&str], members: impl Fn(&Object<'_>) -> bool) -> bool {
     match value.as_object() {
         None => true,
-        Some(object) => required.iter().all(|k| object.contains_key(*k)) && members(object),
+        Some(object) => required.iter().all(|k| object.contains_key(k)) && members(object),
     }
 }
 
 /// A condition on the member `key` of `object`: true when it is absent, as `properties` says.
-pub fn member_matches(object: &Map<String, Value>, key: &str, test: impl Fn(&Value) -> bool) -> bool {
+pub fn member_matches(object: &Object<'_>, key: &str, test: impl Fn(&Json<'_>) -> bool) -> bool {
     object.get(key).is_none_or(test)
 }
 
 /// `const` / `enum` of strings in a condition.
-pub fn is_one_of(value: &Value, allowed: &[&str]) -> bool {
+pub fn is_one_of(value: &Json<'_>, allowed: &[&str]) -> bool {
     value.as_str().is_some_and(|s| allowed.contains(&s))
 }
 
@@ -192,13 +193,20 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A test value as the linter sees it.
+    macro_rules! j {
+        ($($t:tt)+) => {
+            &Json::from(&json!($($t)+))
+        };
+    }
+
     #[test]
     fn integers_follow_json_schema() {
-        assert!(JsonType::Integer.matches(&json!(3)));
-        assert!(JsonType::Integer.matches(&json!(3.0)));
-        assert!(!JsonType::Integer.matches(&json!(3.5)));
-        assert!(!JsonType::Integer.matches(&json!("3")));
-        assert!(JsonType::Number.matches(&json!(3.5)));
+        assert!(JsonType::Integer.matches(j!(3)));
+        assert!(JsonType::Integer.matches(j!(3.0)));
+        assert!(!JsonType::Integer.matches(j!(3.5)));
+        assert!(!JsonType::Integer.matches(j!("3")));
+        assert!(JsonType::Number.matches(j!(3.5)));
     }
 
     #[test]
@@ -213,26 +221,23 @@ mod tests {
 
     #[test]
     fn describe_never_hides_kind() {
-        assert_eq!(describe(&json!(true)), "a JSON boolean (true)");
-        assert_eq!(describe(&json!("a\"b")), "\"a\\\"b\"");
-        assert_eq!(describe(&json!([1])), "an array");
-        assert_eq!(type_name(&json!(null)), "null");
+        assert_eq!(describe(j!(true)), "a JSON boolean (true)");
+        assert_eq!(describe(j!("a\"b")), "\"a\\\"b\"");
+        assert_eq!(describe(j!([1])), "an array");
+        assert_eq!(type_name(j!(null)), "null");
         let long = "x".repeat(500);
-        assert_eq!(
-            describe(&json!(long)),
-            format!("\"{}… (500 characters)", "x".repeat(39))
-        );
+        assert_eq!(describe(j!(long)), format!("\"{}… (500 characters)", "x".repeat(39)));
     }
 
     #[test]
     fn string_hint_for_booleans_and_numbers() {
         assert_eq!(
-            string_hint(&json!(true), &["true", "false"]).as_deref(),
+            string_hint(j!(true), &["true", "false"]).as_deref(),
             Some("write it as the string \"true\" (in quotes): the API wants a string")
         );
-        assert!(string_hint(&json!(1), &["true", "false"]).is_none());
-        assert!(string_hint(&json!(1), &[]).is_some());
-        assert!(string_hint(&json!("true"), &["true"]).is_none());
+        assert!(string_hint(j!(1), &["true", "false"]).is_none());
+        assert!(string_hint(j!(1), &[]).is_some());
+        assert!(string_hint(j!("true"), &["true"]).is_none());
     }
 
     #[test]
@@ -270,14 +275,15 @@ mod tests {
 
     #[test]
     fn conditions_follow_json_schema() {
-        let v = json!({"a": 1, "m": {"u": "x"}});
+        let raw = json!({"a": 1, "m": {"u": "x"}});
+        let v = Json::from(&raw);
         assert!(object_matches(&v, &["a"], |_| true));
         assert!(!object_matches(&v, &["b"], |_| true));
-        assert!(object_matches(&json!("not an object"), &["b"], |_| false));
+        assert!(object_matches(j!("not an object"), &["b"], |_| false));
         let o = v.as_object().unwrap();
         assert!(member_matches(o, "absent", |_| false));
         assert!(member_matches(o, "m", |m| object_matches(m, &["u"], |_| true)));
-        assert!(is_one_of(&json!("1"), &["1"]));
-        assert!(!is_one_of(&json!(1), &["1"]));
+        assert!(is_one_of(j!("1"), &["1"]));
+        assert!(!is_one_of(j!(1), &["1"]));
     }
 }

@@ -7,6 +7,7 @@
 pub mod base64;
 pub mod checks;
 pub mod finding;
+pub mod json;
 pub mod password;
 pub mod path;
 pub mod placeholder;
