@@ -70,17 +70,7 @@ fn write(failure: &mut Option<std::io::Error>, result: std::io::Result<()>) {
 }
 
 fn load_config(args: &CheckArgs) -> Result<Config, String> {
-    if args.no_config {
-        return Ok(Config::default());
-    }
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir().ok().and_then(|dir| Config::discover(&dir)),
-    };
-    match path {
-        Some(path) => Config::load(&path).map_err(|e| e.to_string()),
-        None => Ok(Config::default()),
-    }
+    Config::resolve(args.config.as_deref(), args.no_config).map_err(|e| e.to_string())
 }
 
 fn find_rule(id: &str) -> Result<&'static RuleInfo, String> {

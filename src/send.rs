@@ -227,17 +227,7 @@ fn lint_gate(name: &str, report: &mut FileReport, no_verify: bool, out: &mut Out
 }
 
 fn load_config(args: &SendArgs) -> Result<Config, Fail> {
-    if args.no_config {
-        return Ok(Config::default());
-    }
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir().ok().and_then(|dir| Config::discover(&dir)),
-    };
-    match path {
-        Some(path) => Config::load(&path).map_err(|e| Fail::usage(e.to_string())),
-        None => Ok(Config::default()),
-    }
+    Config::resolve(args.config.as_deref(), args.no_config).map_err(|e| Fail::usage(e.to_string()))
 }
 
 /// A placeholder filled from the environment: where, and from which variable.

@@ -95,6 +95,22 @@ impl Config {
         start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
     }
 
+    /// The config a command uses: none with `no_config`, else `explicit`, else the nearest
+    /// `changeos.toml` above the current directory, else the default.
+    pub fn resolve(explicit: Option<&Path>, no_config: bool) -> Result<Config, ConfigError> {
+        if no_config {
+            return Ok(Config::default());
+        }
+        let path = match explicit {
+            Some(path) => Some(path.to_path_buf()),
+            None => std::env::current_dir().ok().and_then(|dir| Config::discover(&dir)),
+        };
+        match path {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
     /// Reads and checks the config at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let shown = path.display().to_string();

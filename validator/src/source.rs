@@ -16,14 +16,15 @@ pub enum ReadError {
     TooLarge(Option<u64>),
 }
 
-/// The bytes of the file at `path`.
+/// The bytes of the file at `path`: open, one `fstat`, usually one `read`, close. With 10,000
+/// files per run the system calls are most of the cost, so there are no more than needed.
 pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let metadata = std::fs::metadata(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
+    let mut file = open(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
+    let metadata = file.metadata().map_err(|e| ReadError::Unreadable(describe(&e)))?;
     if metadata.is_dir() {
         return Err(ReadError::Unreadable("it is a directory".to_owned()));
     }
     if !metadata.is_file() {
-        // Opening a FIFO or a device would block or never end.
         return Err(ReadError::Unreadable(
             "it is not a regular file (a FIFO, socket or device)".to_owned(),
         ));
@@ -31,17 +32,60 @@ pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
     if metadata.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(Some(metadata.len())));
     }
-    let file = std::fs::File::open(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
-    // Sized from the metadata, the read takes one call plus the one that sees the end.
-    read_into(file, Vec::with_capacity(metadata.len() as usize + 1))
+    read_sized(&mut file, metadata.len() as usize)
+}
+
+/// Opens for reading without blocking: opening a FIFO that nobody writes to would otherwise
+/// wait forever. Reads of regular files ignore the flag.
+#[cfg(unix)]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open(path: &Path) -> std::io::Result<std::fs::File> {
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() && !metadata.is_dir() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    std::fs::File::open(path)
+}
+
+/// Reads a regular file whose size was `expected` a moment ago. A read that fills less than
+/// the buffer after reaching the expected size is the end of a regular file; a file that grew
+/// meanwhile is read on, up to the limit.
+fn read_sized(file: &mut std::fs::File, expected: usize) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = vec![0u8; expected + 1];
+    let mut filled = 0;
+    loop {
+        let n = match file.read(&mut bytes[filled..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadError::Unreadable(describe(&e))),
+        };
+        filled += n;
+        if n == 0 || (filled >= expected && filled < bytes.len()) {
+            break;
+        }
+        if filled == bytes.len() {
+            if filled as u64 > MAX_FILE_BYTES {
+                return Err(ReadError::TooLarge(None));
+            }
+            let grown = (bytes.len() * 2).min(MAX_FILE_BYTES as usize + 1);
+            bytes.resize(grown, 0);
+        }
+    }
+    bytes.truncate(filled);
+    Ok(bytes)
 }
 
 /// At most [`MAX_FILE_BYTES`] from `reader` (standard input).
 pub fn read_limited(reader: impl Read) -> Result<Vec<u8>, ReadError> {
-    read_into(reader, Vec::new())
-}
-
-fn read_into(reader: impl Read, mut bytes: Vec<u8>) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
     reader
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
