@@ -8,7 +8,10 @@ fn hooks() -> Vec<BTreeMap<String, String>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/.pre-commit-hooks.yaml");
     let text = std::fs::read_to_string(path).expect(".pre-commit-hooks.yaml is readable");
     let mut hooks: Vec<BTreeMap<String, String>> = Vec::new();
-    for line in text.lines().filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+    {
         let (starts_hook, field) = match line.strip_prefix("- ") {
             Some(rest) => (true, rest),
             None => (false, line.trim_start()),
@@ -16,8 +19,13 @@ fn hooks() -> Vec<BTreeMap<String, String>> {
         if starts_hook {
             hooks.push(BTreeMap::new());
         }
-        let (key, value) = field.split_once(':').unwrap_or_else(|| panic!("not a `key: value` line: {line}"));
-        hooks.last_mut().expect("a field before the first hook").insert(key.trim().to_owned(), value.trim().to_owned());
+        let (key, value) = field
+            .split_once(':')
+            .unwrap_or_else(|| panic!("not a `key: value` line: {line}"));
+        hooks
+            .last_mut()
+            .expect("a field before the first hook")
+            .insert(key.trim().to_owned(), value.trim().to_owned());
     }
     hooks
 }
@@ -25,7 +33,10 @@ fn hooks() -> Vec<BTreeMap<String, String>> {
 #[test]
 fn the_check_hook_runs_changeos_check_on_json_files() {
     let hooks = hooks();
-    let check = hooks.iter().find(|h| h.get("id").map(String::as_str) == Some("changeos-check")).expect("changeos-check hook");
+    let check = hooks
+        .iter()
+        .find(|h| h.get("id").map(String::as_str) == Some("changeos-check"))
+        .expect("changeos-check hook");
     assert_eq!(check["entry"], "changeos check");
     assert_eq!(check["language"], "rust");
     assert_eq!(check["types"], "[json]");
@@ -45,5 +56,8 @@ fn the_entry_is_a_command_of_the_binary_and_the_readme_shows_the_hook() {
         .expect("the binary runs");
     assert_eq!(out.status.code(), Some(0));
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
-    assert!(readme.contains("id: changeos-check"), "README shows the .pre-commit-config.yaml snippet");
+    assert!(
+        readme.contains("id: changeos-check"),
+        "README shows the .pre-commit-config.yaml snippet"
+    );
 }

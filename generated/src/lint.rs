@@ -494,7 +494,7 @@ pub(crate) fn check_change_server_os_metadata(
                         &catalog::UNKNOWN_MEMBER,
                         &path.key(key),
                         &[
-                            ("name", &format!("`{key}`")),
+                            ("name", &path.key(key).name()),
                             (
                                 "expected",
                                 "`__system__encrypted`, `__system__cmkid`, `user_data` and `BYOL`",
@@ -656,7 +656,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
                         &catalog::UNKNOWN_MEMBER,
                         &path.key(key),
                         &[
-                            ("name", &format!("`{key}`")),
+                            ("name", &path.key(key).name()),
                             (
                                 "expected",
                                 "`adminpass`, `keyname`, `userid`, `imageid`, `metadata`, `mode` and `isAutoPay`",
@@ -792,7 +792,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
                 Finding::new(
                         &catalog::UNKNOWN_MEMBER,
                         &path.key(key),
-                        &[("name", &format!("`{key}`")), ("expected", "`os-change`")],
+                        &[("name", &path.key(key).name()), ("expected", "`os-change`")],
                     )
                     .with_help(checks::suggest_help(key, &["os-change"])),
             );
@@ -838,7 +838,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
                         &catalog::UNKNOWN_MEMBER,
                         &path.key(key),
                         &[
-                            ("name", &format!("`{key}`")),
+                            ("name", &path.key(key).name()),
                             (
                                 "expected",
                                 "`__system__encrypted`, `__system__cmkid` and `BYOL`",
@@ -926,7 +926,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
                         &catalog::UNKNOWN_MEMBER,
                         &path.key(key),
                         &[
-                            ("name", &format!("`{key}`")),
+                            ("name", &path.key(key).name()),
                             (
                                 "expected",
                                 "`adminpass`, `keyname`, `userid`, `imageid`, `mode`, `metadata` and `isAutoPay`",
@@ -1040,7 +1040,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
                 Finding::new(
                         &catalog::UNKNOWN_MEMBER,
                         &path.key(key),
-                        &[("name", &format!("`{key}`")), ("expected", "`os-change`")],
+                        &[("name", &path.key(key).name()), ("expected", "`os-change`")],
                     )
                     .with_help(checks::suggest_help(key, &["os-change"])),
             );

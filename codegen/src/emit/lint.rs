@@ -203,7 +203,7 @@ impl<'a> Emitter<'a> {
                 rule,
                 quote! { &path.key(key) },
                 vec![
-                    ("name", quote! { &format!("`{key}`") }),
+                    ("name", quote! { &path.key(key).name() }),
                     ("expected", quote! { #expected }),
                 ],
             );

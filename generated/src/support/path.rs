@@ -21,11 +21,25 @@ impl<'a> Path<'a> {
     }
 
     /// What messages call the place: the member name in backticks (`` `imageid` ``,
-    /// `` `sub_jobs[2]` ``), or "the request body" for the root.
+    /// `` `sub_jobs[2]` ``), or "the request body" for the root. Control characters in a
+    /// name are escaped, so that a message never carries a terminal escape sequence.
     pub fn name(&self) -> String {
         match self {
             Path::Root => "the request body".to_owned(),
-            _ => format!("`{}`", self.bare_name()),
+            _ => {
+                let bare = self.bare_name();
+                let shown: String = bare
+                    .chars()
+                    .map(|c| {
+                        if c.is_control() {
+                            c.escape_default().to_string()
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                format!("`{shown}`")
+            }
         }
     }
 
@@ -82,5 +96,6 @@ mod tests {
         assert_eq!(b.name(), "`a/b~c`");
         assert_eq!(c.name(), "`a/b~c[3]`");
         assert_eq!(root.name(), "the request body");
+        assert_eq!(root.key("a\u{1b}[31m").name(), "`a\\u{1b}[31m`");
     }
 }

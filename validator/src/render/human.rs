@@ -74,7 +74,17 @@ impl Human {
 /// The part of `line` to show and the character offset of `column` in it.
 fn window(line: &str, column: usize) -> (String, usize) {
     let line = line.trim_end_matches('\r');
-    let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    // A quoted line is the user's bytes: control characters (an ESC starting a terminal escape
+    // sequence) are shown as U+FFFD, never sent to the terminal; a tab becomes one space so
+    // that the caret stays under its column.
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect();
     let at = column.saturating_sub(1).min(chars.len());
     if chars.len() <= WINDOW {
         return (chars.iter().collect(), at);
@@ -130,5 +140,6 @@ mod tests {
         assert_eq!(shown.chars().nth(caret), Some('X'));
         assert!(shown.starts_with('…') && shown.ends_with('…'));
         assert_eq!(window("\tab", 2), (" ab".to_owned(), 1));
+        assert_eq!(window("a\u{1b}[31mb", 1).0, "a\u{fffd}[31mb");
     }
 }
