@@ -2,6 +2,7 @@
 //! array elements and the root). It runs only for files that have findings, in one pass over
 //! text that serde_json already parsed, so the scanner can stay small and trust the syntax.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Start and end (inclusive) as 1-based (line, column), columns in characters.
@@ -95,7 +96,7 @@ struct Scanner<'a, 'w> {
     found: &'a mut HashMap<&'w Wanted, (usize, usize)>,
 }
 
-impl Scanner<'_, '_> {
+impl<'a> Scanner<'a, '_> {
     /// Walks one value whose pointer is `path`, noting the wanted members inside it.
     fn value(&mut self, path: &mut String) {
         self.skip_ws();
@@ -110,7 +111,7 @@ impl Scanner<'_, '_> {
 
     fn object(&mut self, path: &mut String) {
         self.pos += 1;
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen = Seen::default();
         loop {
             self.skip_ws();
             match self.peek() {
@@ -127,12 +128,11 @@ impl Scanner<'_, '_> {
             let key_start = self.pos;
             self.skip_string();
             let key_end = self.pos;
-            let key: String = serde_json::from_slice(&self.bytes[key_start..key_end]).unwrap_or_default();
-            let occurrence = seen.entry(key.clone()).or_insert(0);
+            let key = self.key(key_start, key_end);
+            let occurrence = seen.next(&key);
             let parent_len = path.len();
             push_token(path, &key);
-            self.note(path, *occurrence, (key_start, key_end));
-            *occurrence += 1;
+            self.note(path, occurrence, (key_start, key_end));
             self.skip_ws();
             if self.peek() == Some(b':') {
                 self.pos += 1;
@@ -182,6 +182,18 @@ impl Scanner<'_, '_> {
         }
     }
 
+    /// The member name between `start` and `end` (quotes included): borrowed from the text
+    /// unless it has escapes to decode.
+    fn key(&self, start: usize, end: usize) -> Cow<'a, str> {
+        let raw = &self.bytes[start..end];
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+        if inner.contains(&b'\\') {
+            Cow::Owned(serde_json::from_slice(raw).unwrap_or_default())
+        } else {
+            Cow::Borrowed(std::str::from_utf8(inner).unwrap_or_default())
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -206,6 +218,34 @@ impl Scanner<'_, '_> {
         while matches!(self.peek(), Some(b) if !matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
         }
+    }
+}
+
+/// How often each name has appeared in one object so far: a short list for the few members
+/// of a payload object, a hash map once an object is large.
+#[derive(Default)]
+struct Seen<'a> {
+    few: Vec<(Cow<'a, str>, usize)>,
+    many: Option<HashMap<Cow<'a, str>, usize>>,
+}
+
+impl<'a> Seen<'a> {
+    /// The number of earlier appearances of `key`, counting this one for next time.
+    fn next(&mut self, key: &Cow<'a, str>) -> usize {
+        if let Some(many) = &mut self.many {
+            let count = many.entry(key.clone()).or_insert(0);
+            *count += 1;
+            return *count - 1;
+        }
+        if let Some((_, count)) = self.few.iter_mut().find(|(k, _)| k == key) {
+            *count += 1;
+            return *count - 1;
+        }
+        self.few.push((key.clone(), 1));
+        if self.few.len() > 16 {
+            self.many = Some(self.few.drain(..).collect());
+        }
+        0
     }
 }
 
@@ -256,6 +296,15 @@ mod tests {
         let text = "{\"m\": {\"k\": 1, \"k\": 2},\n \"m\": {\"k\": 3}}";
         let found = spans(text, &[("/m".to_owned(), LAST), ("/m/k".to_owned(), LAST)]);
         assert_eq!(found.iter().map(|s| s.start).collect::<Vec<_>>(), [(2, 2), (2, 8)]);
+    }
+
+    #[test]
+    fn later_appearances_in_large_objects_and_escaped_names() {
+        let members: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!("{{{},\n\"k7\": 1, \"\\u0061\": 2}}", members.join(", "));
+        let found = spans(&text, &[("/k7".to_owned(), 1), ("/a".to_owned(), 0)]);
+        assert_eq!(found[0].start, (2, 1));
+        assert_eq!(found[1].start, (2, 10));
     }
 
     #[test]
