@@ -129,7 +129,7 @@ impl<'a> Scanner<'a, '_> {
             self.skip_string();
             let key_end = self.pos;
             let key = self.key(key_start, key_end);
-            let occurrence = seen.next(&key);
+            let occurrence = seen.next(key.clone());
             let parent_len = path.len();
             push_token(path, &key);
             self.note(path, occurrence, (key_start, key_end));
@@ -231,17 +231,17 @@ struct Seen<'a> {
 
 impl<'a> Seen<'a> {
     /// The number of earlier appearances of `key`, counting this one for next time.
-    fn next(&mut self, key: &Cow<'a, str>) -> usize {
+    fn next(&mut self, key: Cow<'a, str>) -> usize {
         if let Some(many) = &mut self.many {
-            let count = many.entry(key.clone()).or_insert(0);
+            let count = many.entry(key).or_insert(0);
             *count += 1;
             return *count - 1;
         }
-        if let Some((_, count)) = self.few.iter_mut().find(|(k, _)| k == key) {
+        if let Some((_, count)) = self.few.iter_mut().find(|(k, _)| *k == key) {
             *count += 1;
             return *count - 1;
         }
-        self.few.push((key.clone(), 1));
+        self.few.push((key, 1));
         if self.few.len() > 16 {
             self.many = Some(self.few.drain(..).collect());
         }
