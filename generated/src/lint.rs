@@ -485,47 +485,47 @@ pub(crate) fn check_change_server_os_metadata(
         );
         return;
     };
-    for key in object.keys() {
-        if !matches!(
-            key, "__system__encrypted" | "__system__cmkid" | "user_data" | "BYOL"
-        ) {
-            out.push(
-                Finding::new(
-                        &catalog::UNKNOWN_MEMBER,
-                        &path.key(key),
-                        &[
-                            ("name", &path.key(key).name()),
-                            (
-                                "expected",
-                                "`__system__encrypted`, `__system__cmkid`, `user_data` and `BYOL`",
-                            ),
-                        ],
-                    )
-                    .with_help(
-                        checks::suggest_help(
-                            key,
+    for (key, member) in object.iter() {
+        match key {
+            "__system__encrypted" => {
+                check_system_encrypted(member, &path.key("__system__encrypted"), out);
+            }
+            "__system__cmkid" => {
+                check_cmk_id(member, &path.key("__system__cmkid"), out);
+            }
+            "user_data" => {
+                check_user_data(member, &path.key("user_data"), out);
+            }
+            "BYOL" => {
+                check_byol(member, &path.key("BYOL"), out);
+            }
+            _ => {
+                out.push(
+                    Finding::new(
+                            &catalog::UNKNOWN_MEMBER,
+                            &path.key(key),
                             &[
-                                "__system__encrypted",
-                                "__system__cmkid",
-                                "user_data",
-                                "BYOL",
+                                ("name", &path.key(key).name()),
+                                (
+                                    "expected",
+                                    "`__system__encrypted`, `__system__cmkid`, `user_data` and `BYOL`",
+                                ),
                             ],
+                        )
+                        .with_help(
+                            checks::suggest_help(
+                                key,
+                                &[
+                                    "__system__encrypted",
+                                    "__system__cmkid",
+                                    "user_data",
+                                    "BYOL",
+                                ],
+                            ),
                         ),
-                    ),
-            );
+                )
+            }
         }
-    }
-    if let Some(member) = object.get("__system__encrypted") {
-        check_system_encrypted(member, &path.key("__system__encrypted"), out);
-    }
-    if let Some(member) = object.get("__system__cmkid") {
-        check_cmk_id(member, &path.key("__system__cmkid"), out);
-    }
-    if let Some(member) = object.get("user_data") {
-        check_user_data(member, &path.key("user_data"), out);
-    }
-    if let Some(member) = object.get("BYOL") {
-        check_byol(member, &path.key("BYOL"), out);
     }
     if object.contains_key("__system__cmkid") {
         for (need, shown) in [("__system__encrypted", "`__system__encrypted`")] {
@@ -646,65 +646,64 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
         );
         return;
     };
-    for key in object.keys() {
-        if !matches!(
-            key, "adminpass" | "keyname" | "userid" | "imageid" | "metadata" | "mode" |
-            "isAutoPay"
-        ) {
-            out.push(
-                Finding::new(
-                        &catalog::UNKNOWN_MEMBER,
-                        &path.key(key),
-                        &[
-                            ("name", &path.key(key).name()),
-                            (
-                                "expected",
-                                "`adminpass`, `keyname`, `userid`, `imageid`, `metadata`, `mode` and `isAutoPay`",
-                            ),
-                        ],
-                    )
-                    .with_help(
-                        checks::suggest_help(
-                            key,
+    let mut has_imageid = false;
+    for (key, member) in object.iter() {
+        match key {
+            "adminpass" => {
+                check_admin_password(member, &path.key("adminpass"), out);
+            }
+            "keyname" => {
+                check_key_name(member, &path.key("keyname"), out);
+            }
+            "userid" => {
+                check_user_id(member, &path.key("userid"), out);
+            }
+            "imageid" => {
+                has_imageid = true;
+                check_image_id(member, &path.key("imageid"), out);
+            }
+            "metadata" => {
+                check_change_server_os_metadata(member, &path.key("metadata"), out);
+            }
+            "mode" => {
+                check_change_os_mode(member, &path.key("mode"), out);
+            }
+            "isAutoPay" => {
+                check_auto_pay(member, &path.key("isAutoPay"), out);
+            }
+            _ => {
+                out.push(
+                    Finding::new(
+                            &catalog::UNKNOWN_MEMBER,
+                            &path.key(key),
                             &[
-                                "adminpass",
-                                "keyname",
-                                "userid",
-                                "imageid",
-                                "metadata",
-                                "mode",
-                                "isAutoPay",
+                                ("name", &path.key(key).name()),
+                                (
+                                    "expected",
+                                    "`adminpass`, `keyname`, `userid`, `imageid`, `metadata`, `mode` and `isAutoPay`",
+                                ),
                             ],
+                        )
+                        .with_help(
+                            checks::suggest_help(
+                                key,
+                                &[
+                                    "adminpass",
+                                    "keyname",
+                                    "userid",
+                                    "imageid",
+                                    "metadata",
+                                    "mode",
+                                    "isAutoPay",
+                                ],
+                            ),
                         ),
-                    ),
-            );
+                )
+            }
         }
     }
-    for (name, shown) in [("imageid", "`imageid`")] {
-        if !object.contains_key(name) {
-            out.push(Finding::new(&catalog::MISSING_MEMBER, path, &[("name", shown)]));
-        }
-    }
-    if let Some(member) = object.get("adminpass") {
-        check_admin_password(member, &path.key("adminpass"), out);
-    }
-    if let Some(member) = object.get("keyname") {
-        check_key_name(member, &path.key("keyname"), out);
-    }
-    if let Some(member) = object.get("userid") {
-        check_user_id(member, &path.key("userid"), out);
-    }
-    if let Some(member) = object.get("imageid") {
-        check_image_id(member, &path.key("imageid"), out);
-    }
-    if let Some(member) = object.get("metadata") {
-        check_change_server_os_metadata(member, &path.key("metadata"), out);
-    }
-    if let Some(member) = object.get("mode") {
-        check_change_os_mode(member, &path.key("mode"), out);
-    }
-    if let Some(member) = object.get("isAutoPay") {
-        check_auto_pay(member, &path.key("isAutoPay"), out);
+    if !has_imageid {
+        out.push(Finding::new(&catalog::MISSING_MEMBER, path, &[("name", "`imageid`")]));
     }
     if checks::object_matches(value, &["adminpass", "keyname"], |_| true) {
         out.push(
@@ -786,28 +785,35 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
         );
         return;
     };
-    for key in object.keys() {
-        if !matches!(key, "os-change") {
-            out.push(
-                Finding::new(
-                        &catalog::UNKNOWN_MEMBER,
-                        &path.key(key),
-                        &[("name", &path.key(key).name()), ("expected", "`os-change`")],
-                    )
-                    .with_help(checks::suggest_help(key, &["os-change"])),
-            );
+    let mut has_os_change = false;
+    for (key, member) in object.iter() {
+        match key {
+            "os-change" => {
+                has_os_change = true;
+                check_change_server_os_with_cloud_init_option(
+                    member,
+                    &path.key("os-change"),
+                    out,
+                );
+            }
+            _ => {
+                out.push(
+                    Finding::new(
+                            &catalog::UNKNOWN_MEMBER,
+                            &path.key(key),
+                            &[
+                                ("name", &path.key(key).name()),
+                                ("expected", "`os-change`"),
+                            ],
+                        )
+                        .with_help(checks::suggest_help(key, &["os-change"])),
+                )
+            }
         }
     }
-    for (name, shown) in [("os-change", "`os-change`")] {
-        if !object.contains_key(name) {
-            out.push(Finding::new(&catalog::MISSING_MEMBER, path, &[("name", shown)]));
-        }
-    }
-    if let Some(member) = object.get("os-change") {
-        check_change_server_os_with_cloud_init_option(
-            member,
-            &path.key("os-change"),
-            out,
+    if !has_os_change {
+        out.push(
+            Finding::new(&catalog::MISSING_MEMBER, path, &[("name", "`os-change`")]),
         );
     }
 }
@@ -831,37 +837,39 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
         );
         return;
     };
-    for key in object.keys() {
-        if !matches!(key, "__system__encrypted" | "__system__cmkid" | "BYOL") {
-            out.push(
-                Finding::new(
-                        &catalog::UNKNOWN_MEMBER,
-                        &path.key(key),
-                        &[
-                            ("name", &path.key(key).name()),
-                            (
-                                "expected",
-                                "`__system__encrypted`, `__system__cmkid` and `BYOL`",
+    for (key, member) in object.iter() {
+        match key {
+            "__system__encrypted" => {
+                check_system_encrypted(member, &path.key("__system__encrypted"), out);
+            }
+            "__system__cmkid" => {
+                check_cmk_id(member, &path.key("__system__cmkid"), out);
+            }
+            "BYOL" => {
+                check_byol(member, &path.key("BYOL"), out);
+            }
+            _ => {
+                out.push(
+                    Finding::new(
+                            &catalog::UNKNOWN_MEMBER,
+                            &path.key(key),
+                            &[
+                                ("name", &path.key(key).name()),
+                                (
+                                    "expected",
+                                    "`__system__encrypted`, `__system__cmkid` and `BYOL`",
+                                ),
+                            ],
+                        )
+                        .with_help(
+                            checks::suggest_help(
+                                key,
+                                &["__system__encrypted", "__system__cmkid", "BYOL"],
                             ),
-                        ],
-                    )
-                    .with_help(
-                        checks::suggest_help(
-                            key,
-                            &["__system__encrypted", "__system__cmkid", "BYOL"],
                         ),
-                    ),
-            );
+                )
+            }
         }
-    }
-    if let Some(member) = object.get("__system__encrypted") {
-        check_system_encrypted(member, &path.key("__system__encrypted"), out);
-    }
-    if let Some(member) = object.get("__system__cmkid") {
-        check_cmk_id(member, &path.key("__system__cmkid"), out);
-    }
-    if let Some(member) = object.get("BYOL") {
-        check_byol(member, &path.key("BYOL"), out);
     }
     if object.contains_key("__system__cmkid") {
         for (need, shown) in [("__system__encrypted", "`__system__encrypted`")] {
@@ -916,69 +924,68 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
         );
         return;
     };
-    for key in object.keys() {
-        if !matches!(
-            key, "adminpass" | "keyname" | "userid" | "imageid" | "mode" | "metadata" |
-            "isAutoPay"
-        ) {
-            out.push(
-                Finding::new(
-                        &catalog::UNKNOWN_MEMBER,
-                        &path.key(key),
-                        &[
-                            ("name", &path.key(key).name()),
-                            (
-                                "expected",
-                                "`adminpass`, `keyname`, `userid`, `imageid`, `mode`, `metadata` and `isAutoPay`",
-                            ),
-                        ],
-                    )
-                    .with_help(
-                        checks::suggest_help(
-                            key,
+    let mut has_imageid = false;
+    for (key, member) in object.iter() {
+        match key {
+            "adminpass" => {
+                check_admin_password(member, &path.key("adminpass"), out);
+            }
+            "keyname" => {
+                check_key_name(member, &path.key("keyname"), out);
+            }
+            "userid" => {
+                check_user_id(member, &path.key("userid"), out);
+            }
+            "imageid" => {
+                has_imageid = true;
+                check_image_id(member, &path.key("imageid"), out);
+            }
+            "mode" => {
+                check_change_os_mode(member, &path.key("mode"), out);
+            }
+            "metadata" => {
+                check_change_server_os_without_cloud_init_metadata(
+                    member,
+                    &path.key("metadata"),
+                    out,
+                );
+            }
+            "isAutoPay" => {
+                check_auto_pay(member, &path.key("isAutoPay"), out);
+            }
+            _ => {
+                out.push(
+                    Finding::new(
+                            &catalog::UNKNOWN_MEMBER,
+                            &path.key(key),
                             &[
-                                "adminpass",
-                                "keyname",
-                                "userid",
-                                "imageid",
-                                "mode",
-                                "metadata",
-                                "isAutoPay",
+                                ("name", &path.key(key).name()),
+                                (
+                                    "expected",
+                                    "`adminpass`, `keyname`, `userid`, `imageid`, `mode`, `metadata` and `isAutoPay`",
+                                ),
                             ],
+                        )
+                        .with_help(
+                            checks::suggest_help(
+                                key,
+                                &[
+                                    "adminpass",
+                                    "keyname",
+                                    "userid",
+                                    "imageid",
+                                    "mode",
+                                    "metadata",
+                                    "isAutoPay",
+                                ],
+                            ),
                         ),
-                    ),
-            );
+                )
+            }
         }
     }
-    for (name, shown) in [("imageid", "`imageid`")] {
-        if !object.contains_key(name) {
-            out.push(Finding::new(&catalog::MISSING_MEMBER, path, &[("name", shown)]));
-        }
-    }
-    if let Some(member) = object.get("adminpass") {
-        check_admin_password(member, &path.key("adminpass"), out);
-    }
-    if let Some(member) = object.get("keyname") {
-        check_key_name(member, &path.key("keyname"), out);
-    }
-    if let Some(member) = object.get("userid") {
-        check_user_id(member, &path.key("userid"), out);
-    }
-    if let Some(member) = object.get("imageid") {
-        check_image_id(member, &path.key("imageid"), out);
-    }
-    if let Some(member) = object.get("mode") {
-        check_change_os_mode(member, &path.key("mode"), out);
-    }
-    if let Some(member) = object.get("metadata") {
-        check_change_server_os_without_cloud_init_metadata(
-            member,
-            &path.key("metadata"),
-            out,
-        );
-    }
-    if let Some(member) = object.get("isAutoPay") {
-        check_auto_pay(member, &path.key("isAutoPay"), out);
+    if !has_imageid {
+        out.push(Finding::new(&catalog::MISSING_MEMBER, path, &[("name", "`imageid`")]));
     }
     if !(checks::object_matches(value, &["adminpass"], |_| true)
         || checks::object_matches(value, &["keyname"], |_| true))
@@ -1034,28 +1041,35 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
         );
         return;
     };
-    for key in object.keys() {
-        if !matches!(key, "os-change") {
-            out.push(
-                Finding::new(
-                        &catalog::UNKNOWN_MEMBER,
-                        &path.key(key),
-                        &[("name", &path.key(key).name()), ("expected", "`os-change`")],
-                    )
-                    .with_help(checks::suggest_help(key, &["os-change"])),
-            );
+    let mut has_os_change = false;
+    for (key, member) in object.iter() {
+        match key {
+            "os-change" => {
+                has_os_change = true;
+                check_change_server_os_without_cloud_init_option(
+                    member,
+                    &path.key("os-change"),
+                    out,
+                );
+            }
+            _ => {
+                out.push(
+                    Finding::new(
+                            &catalog::UNKNOWN_MEMBER,
+                            &path.key(key),
+                            &[
+                                ("name", &path.key(key).name()),
+                                ("expected", "`os-change`"),
+                            ],
+                        )
+                        .with_help(checks::suggest_help(key, &["os-change"])),
+                )
+            }
         }
     }
-    for (name, shown) in [("os-change", "`os-change`")] {
-        if !object.contains_key(name) {
-            out.push(Finding::new(&catalog::MISSING_MEMBER, path, &[("name", shown)]));
-        }
-    }
-    if let Some(member) = object.get("os-change") {
-        check_change_server_os_without_cloud_init_option(
-            member,
-            &path.key("os-change"),
-            out,
+    if !has_os_change {
+        out.push(
+            Finding::new(&catalog::MISSING_MEMBER, path, &[("name", "`os-change`")]),
         );
     }
 }

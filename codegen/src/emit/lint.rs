@@ -194,53 +194,42 @@ impl<'a> Emitter<'a> {
         });
     }
 
+    /// One pass over the object's members: each known name goes to its check, any other name
+    /// is an unknown member; then the missing required members and the rules across members.
     fn object(&mut self, name: &str, schema: &Schema, object: &'a ObjectSchema) -> TokenStream {
         let wrong = wrong_type(schema, "an object", false, None);
         let names: Vec<&str> = object.properties.iter().map(|p| p.wire.as_str()).collect();
-        let unknown = object.closed.as_ref().map(|rule| {
-            let expected = list(&names, "`", "`", "and");
-            let push = push(
-                rule,
-                quote! { &path.key(key) },
-                vec![
-                    ("name", quote! { &path.key(key).name() }),
-                    ("expected", quote! { #expected }),
-                ],
-            );
-            let known = if names.is_empty() {
-                quote! { false }
-            } else {
-                quote! { matches!(key, #(#names)|*) }
-            };
-            quote! {
-                for key in object.keys() {
-                    if !#known {
-                        out.push(#push.with_help(checks::suggest_help(key, &[#(#names),*])));
-                    }
-                }
+        let unknown = match &object.closed {
+            Some(rule) => {
+                let expected = list(&names, "`", "`", "and");
+                let push = push(
+                    rule,
+                    quote! { &path.key(key) },
+                    vec![
+                        ("name", quote! { &path.key(key).name() }),
+                        ("expected", quote! { #expected }),
+                    ],
+                );
+                quote! { _ => out.push(#push.with_help(checks::suggest_help(key, &[#(#names),*]))), }
             }
-        });
-        let required: Vec<&str> = object
-            .properties
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| p.wire.as_str())
-            .collect();
-        let shown: Vec<String> = required.iter().map(|r| format!("`{r}`")).collect();
-        let missing = object.required_rule.as_ref().map(|rule| {
-            let push = push(rule, quote! { path }, vec![("name", quote! { shown })]);
-            quote! {
-                for (name, shown) in [#((#required, #shown)),*] {
-                    if !object.contains_key(name) { out.push(#push); }
-                }
-            }
-        });
-        let members: Vec<TokenStream> = object
+            None => quote! { _ => {} },
+        };
+        let mut flags = Vec::new();
+        let arms: Vec<TokenStream> = object
             .properties
             .iter()
             .map(|p| {
                 let check = self.reference(&p.schema, &inline_name(name, &p.wire));
                 let wire = &p.wire;
+                let seen = p.required.then(|| {
+                    // Two wire names can share a snake-case form (`a-b`, `a_b`): number the later.
+                    let mut flag = format_ident!("has_{}", snake(wire));
+                    if flags.iter().any(|(f, _)| *f == flag) {
+                        flag = format_ident!("has_{}_{}", snake(wire), flags.len());
+                    }
+                    flags.push((flag.clone(), wire.clone()));
+                    quote! { #flag = true; }
+                });
                 // A member marked `x-review` lints as usual, and its use is a warning too.
                 let review = p.review.then(|| {
                     let shown = format!("`{wire}`");
@@ -251,17 +240,29 @@ impl<'a> Emitter<'a> {
                     );
                     quote! { out.push(#push); }
                 });
-                quote! {
-                    if let Some(member) = object.get(#wire) { #check(member, &path.key(#wire), out); #review }
-                }
+                quote! { #wire => { #seen #check(member, &path.key(#wire), out); #review } }
             })
             .collect();
+        let declare = flags.iter().map(|(flag, _)| quote! { let mut #flag = false; });
+        let missing = object.required_rule.as_ref().map(|rule| {
+            let checks = flags.iter().map(|(flag, wire)| {
+                let shown = format!("`{wire}`");
+                let push = push(rule, quote! { path }, vec![("name", quote! { #shown })]);
+                quote! { if !#flag { out.push(#push); } }
+            });
+            quote! { #(#checks)* }
+        });
         let cross = object.cross_rules.iter().map(cross_rule);
         quote! {
             let Some(object) = value.as_object() else { #wrong return; };
-            #unknown
+            #(#declare)*
+            for (key, member) in object.iter() {
+                match key {
+                    #(#arms)*
+                    #unknown
+                }
+            }
             #missing
-            #(#members)*
             #(#cross)*
         }
     }
