@@ -2,11 +2,12 @@
 //! GET (429 with Retry-After, 500 and 503, resets, slow answers), what is not retried (404,
 //! malformed JSON), the wait's end states, and that no secret is ever printed.
 
+mod common;
 mod mock_ecs;
 
 use std::time::Duration;
 
-use mock_ecs::{Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, Mock, PROJECT, Reply, changeos};
+use mock_ecs::{Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, LeaksNothing, Mock, PROJECT, Reply, changeos};
 
 fn job(mock: &Mock, action: &str, format: &str) -> mock_ecs::Changeos {
     changeos(["job", action, JOB, "--project-id", PROJECT, "--endpoint"])

@@ -5,12 +5,14 @@
 //! POST never twice) and, in every output format, that neither the password, the SK, the
 //! tokens nor any signature the server received appears in what the command printed.
 
+mod common;
 mod mock_ecs;
 
 use std::time::Duration;
 
 use mock_ecs::{
-    Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, Mock, PASSWORD, PROJECT, Reply, SERVER, SK, changeos, example,
+    Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, LeaksNothing, Mock, PASSWORD, PROJECT, Reply, SERVER, SK,
+    changeos, example,
 };
 
 /// `changeos send --format F` of the password example to the mock, with the test's keys.

@@ -35,6 +35,33 @@ impl Ran {
         self
     }
 
+    /// Everything printed.
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// Asserts that `needle` was printed (on either stream).
+    #[track_caller]
+    pub fn says(&self, needle: &str) -> &Self {
+        assert!(
+            self.all().contains(needle),
+            "{needle:?} not printed\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// The JSON lines of stdout.
+    #[track_caller]
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{}", self.stdout)))
+            .collect()
+    }
+
     /// The `--format json` document of the run.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
@@ -88,7 +115,13 @@ impl Changeos {
 /// Runs `command` with `stdin` fed to it and both outputs read concurrently (a full pipe must
 /// not deadlock the test); kills it and panics when it outlives [`TIME_LIMIT`].
 #[track_caller]
-pub fn run_with_limit(mut command: Command, stdin: Vec<u8>) -> Ran {
+pub fn run_with_limit(command: Command, stdin: Vec<u8>) -> Ran {
+    run_within(command, stdin, TIME_LIMIT)
+}
+
+/// [`run_with_limit`] with another limit.
+#[track_caller]
+pub fn run_within(mut command: Command, stdin: Vec<u8>, limit: Duration) -> Ran {
     let shown = format!("{command:?}");
     let start = Instant::now();
     let mut child = command
@@ -117,10 +150,10 @@ pub fn run_with_limit(mut command: Command, stdin: Vec<u8>) -> Ran {
     let status = loop {
         match child.try_wait().expect("wait for the child") {
             Some(status) => break status,
-            None if start.elapsed() > TIME_LIMIT => {
+            None if start.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("{shown} did not finish within {TIME_LIMIT:?}: killed");
+                panic!("{shown} did not finish within {limit:?}: killed");
             }
             None => std::thread::sleep(Duration::from_millis(10)),
         }

@@ -18,11 +18,11 @@ use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use changeos_client::{Credentials, Endpoint, Method, QueryValue, RequestToSign, ResourcePath, Scheme, sign};
 
@@ -613,58 +613,17 @@ pub fn read_data(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A run's result.
-#[derive(Debug)]
-pub struct Ran {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-    pub elapsed: Duration,
+pub use crate::common::cli::{Ran, TempDir};
+
+/// What the send and job tests assert of every run besides its exit code.
+pub trait LeaksNothing {
+    /// Asserts that none of the mock's secrets, nor any of `more`, was printed.
+    fn leaks_nothing(&self, more: &[String]) -> &Self;
 }
 
-impl Ran {
+impl LeaksNothing for Ran {
     #[track_caller]
-    pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "exit code\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    /// Everything printed.
-    pub fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-
-    /// Asserts that `needle` was printed (on either stream).
-    #[track_caller]
-    pub fn says(&self, needle: &str) -> &Self {
-        assert!(
-            self.all().contains(needle),
-            "{needle:?} not printed\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    /// The JSON lines of stdout.
-    #[track_caller]
-    pub fn events(&self) -> Vec<serde_json::Value> {
-        self.stdout
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l}\n{}", self.stdout)))
-            .collect()
-    }
-
-    /// Asserts that none of the secrets, nor any of `more`, was printed.
-    #[track_caller]
-    pub fn leaks_nothing(&self, more: &[String]) -> &Self {
+    fn leaks_nothing(&self, more: &[String]) -> &Self {
         let all = self.all();
         let fixed = [SK, SECURITY_TOKEN, AUTH_TOKEN, PASSWORD];
         for secret in fixed.iter().copied().chain(more.iter().map(String::as_str)) {
@@ -735,77 +694,11 @@ impl Changeos {
     }
 
     #[track_caller]
-    pub fn run(mut self) -> Ran {
-        let shown = format!("{:?}", self.command);
-        let start = Instant::now();
-        let mut child = self
-            .command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
-        let mut input = child.stdin.take().expect("stdin");
-        let stdin = std::mem::take(&mut self.stdin);
-        let writer = std::thread::spawn(move || {
-            let _ = input.write_all(&stdin);
-        });
-        let mut out = child.stdout.take().expect("stdout");
-        let mut err = child.stderr.take().expect("stderr");
-        let out_reader = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = out.read_to_string(&mut s);
-            s
-        });
-        let err_reader = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = err.read_to_string(&mut s);
-            s
-        });
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("wait") {
-                break status;
-            }
-            if start.elapsed() > TIME_LIMIT {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{shown} did not finish within {TIME_LIMIT:?}: killed");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
-        let _ = writer.join();
-        Ran {
-            code: status.code(),
-            stdout: out_reader.join().expect("stdout reader"),
-            stderr: err_reader.join().expect("stderr reader"),
-            elapsed: start.elapsed(),
-        }
-    }
-}
-
-/// A directory removed when dropped.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "changeos-send-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("temp dir");
-        TempDir(path)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+    pub fn run(self) -> Ran {
+        // The home directory lives until the run is over.
+        let Changeos { command, stdin, home } = self;
+        let ran = crate::common::cli::run_within(command, stdin, TIME_LIMIT);
+        drop(home);
+        ran
     }
 }
