@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn check(args: &CheckArgs) -> Result<u8, String> {
     let config = load_config(args)?;
-    let inputs = files::expand(&args.paths);
+    let inputs = files::arguments(&args.paths);
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut renderer = renderer(args.format.report_format(), color);

@@ -53,6 +53,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
             "cannot read the payload {name}: {}",
             match e {
                 ReadError::Unreadable(why) => why,
+                ReadError::Directory => "it is a directory".to_owned(),
                 ReadError::TooLarge(_) => format!(
                     "it is larger than the {} bytes a signed request body can have",
                     changeos_validator::source::MAX_FILE_BYTES

@@ -105,6 +105,11 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
 pub fn read_error_report(error: &ReadError) -> FileReport {
     let diagnostic = match error {
         ReadError::Unreadable(why) => Diagnostic::at(&UNREADABLE_FILE, format!("cannot read the file: {why}"), (1, 1)),
+        ReadError::Directory => Diagnostic::at(
+            &UNREADABLE_FILE,
+            "cannot read the file: it is a directory".to_owned(),
+            (1, 1),
+        ),
         ReadError::TooLarge(size) => Diagnostic::at(
             &FILE_TOO_LARGE,
             match size {

@@ -12,27 +12,92 @@ pub const MAX_FILE_BYTES: u64 = 12 * 1024 * 1024;
 pub enum ReadError {
     /// Missing, unreadable, not a regular file...: the message says which.
     Unreadable(String),
+    /// A directory, where a file was expected.
+    Directory,
     /// Over [`MAX_FILE_BYTES`]; the size if known.
     TooLarge(Option<u64>),
 }
 
-/// The bytes of the file at `path`: open, one `fstat`, usually one `read`, close. With 10,000
-/// files per run the system calls are most of the cost, so there are no more than needed.
+/// The first buffer of a [`Reader`]: payload files are a few KiB, and one read of a file that
+/// fits returns all of it.
+const FIRST_BUFFER: usize = 16 * 1024;
+
+/// Reads payload files into one buffer kept from file to file, so that checking many files
+/// allocates and zeroes a buffer only when a larger file comes. With 10,000 files per run the
+/// system calls are most of the cost, so there are no more than needed: open, `fstat` (none for
+/// a file a directory walk found to be regular), usually one `read`, close.
+#[derive(Debug, Default)]
+pub struct Reader {
+    buffer: Vec<u8>,
+}
+
+impl Reader {
+    /// The bytes of the file at `path`, refusing what is not a regular file or is too large
+    /// before reading it.
+    pub fn path(&mut self, path: &Path) -> Result<&[u8], ReadError> {
+        let mut file = open(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
+        let metadata = file.metadata().map_err(|e| ReadError::Unreadable(describe(&e)))?;
+        if metadata.is_dir() {
+            return Err(ReadError::Directory);
+        }
+        if !metadata.is_file() {
+            return Err(ReadError::Unreadable(
+                "it is not a regular file (a FIFO, socket or device)".to_owned(),
+            ));
+        }
+        if metadata.len() > MAX_FILE_BYTES {
+            return Err(ReadError::TooLarge(Some(metadata.len())));
+        }
+        self.fill(&mut file, metadata.len() as usize)
+    }
+
+    /// The bytes of a file that a directory walk found to be a regular file: read to its end
+    /// without a `stat`, up to the limit.
+    pub fn found(&mut self, path: &Path) -> Result<&[u8], ReadError> {
+        let mut file = open(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
+        self.fill(&mut file, 0)
+    }
+
+    /// Reads a regular file of at least `expected` bytes. A read that fills less than the buffer
+    /// after reaching the expected size is the end of a regular file; a file that grew meanwhile
+    /// is read on, up to the limit.
+    fn fill(&mut self, file: &mut std::fs::File, expected: usize) -> Result<&[u8], ReadError> {
+        let wanted = (expected + 1).max(FIRST_BUFFER);
+        if self.buffer.len() < wanted {
+            self.buffer.resize(wanted, 0);
+        }
+        let mut filled = 0;
+        loop {
+            let n = match file.read(&mut self.buffer[filled..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if e.raw_os_error() == Some(EISDIR) => return Err(ReadError::Directory),
+                Err(e) => return Err(ReadError::Unreadable(describe(&e))),
+            };
+            filled += n;
+            if n == 0 || (filled >= expected && filled < self.buffer.len()) {
+                break;
+            }
+            if filled == self.buffer.len() {
+                if filled as u64 > MAX_FILE_BYTES {
+                    return Err(ReadError::TooLarge(None));
+                }
+                let grown = (self.buffer.len() * 2).min(MAX_FILE_BYTES as usize + 1);
+                self.buffer.resize(grown, 0);
+            }
+        }
+        Ok(&self.buffer[..filled])
+    }
+}
+
+#[cfg(unix)]
+const EISDIR: i32 = libc::EISDIR;
+#[cfg(not(unix))]
+const EISDIR: i32 = -1;
+
+/// The bytes of the file at `path` (see [`Reader::path`]).
 pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let mut file = open(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
-    let metadata = file.metadata().map_err(|e| ReadError::Unreadable(describe(&e)))?;
-    if metadata.is_dir() {
-        return Err(ReadError::Unreadable("it is a directory".to_owned()));
-    }
-    if !metadata.is_file() {
-        return Err(ReadError::Unreadable(
-            "it is not a regular file (a FIFO, socket or device)".to_owned(),
-        ));
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(Some(metadata.len())));
-    }
-    read_sized(&mut file, metadata.len() as usize)
+    Reader::default().path(path).map(<[u8]>::to_vec)
 }
 
 /// Opens for reading without blocking: opening a FIFO that nobody writes to would otherwise
@@ -53,34 +118,6 @@ fn open(path: &Path) -> std::io::Result<std::fs::File> {
         return Err(std::io::Error::other("it is not a regular file"));
     }
     std::fs::File::open(path)
-}
-
-/// Reads a regular file whose size was `expected` a moment ago. A read that fills less than
-/// the buffer after reaching the expected size is the end of a regular file; a file that grew
-/// meanwhile is read on, up to the limit.
-fn read_sized(file: &mut std::fs::File, expected: usize) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = vec![0u8; expected + 1];
-    let mut filled = 0;
-    loop {
-        let n = match file.read(&mut bytes[filled..]) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ReadError::Unreadable(describe(&e))),
-        };
-        filled += n;
-        if n == 0 || (filled >= expected && filled < bytes.len()) {
-            break;
-        }
-        if filled == bytes.len() {
-            if filled as u64 > MAX_FILE_BYTES {
-                return Err(ReadError::TooLarge(None));
-            }
-            let grown = (bytes.len() * 2).min(MAX_FILE_BYTES as usize + 1);
-            bytes.resize(grown, 0);
-        }
-    }
-    bytes.truncate(filled);
-    Ok(bytes)
 }
 
 /// At most [`MAX_FILE_BYTES`] from `reader` (standard input).
@@ -117,9 +154,28 @@ mod tests {
             read_path(Path::new("/no/such/file")),
             Err(ReadError::Unreadable("no such file".to_owned()))
         );
+        assert_eq!(read_path(Path::new("/")), Err(ReadError::Directory));
+        assert_eq!(Reader::default().found(Path::new("/")), Err(ReadError::Directory));
+    }
+
+    #[test]
+    fn the_buffer_is_kept_and_grows_for_larger_files() {
+        let dir = std::env::temp_dir().join(format!("changeos-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let small = dir.join("small.json");
+        let large = dir.join("large.json");
+        std::fs::write(&small, "{}").expect("write");
+        let big: Vec<u8> = (0..FIRST_BUFFER * 3 + 5).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&large, &big).expect("write");
+        let mut reader = Reader::default();
+        assert_eq!(reader.found(&small), Ok(&b"{}"[..]));
+        assert_eq!(reader.found(&large), Ok(&big[..]));
+        assert_eq!(reader.path(&large), Ok(&big[..]));
+        assert_eq!(reader.path(&small), Ok(&b"{}"[..]));
         assert_eq!(
-            read_path(Path::new("/")),
-            Err(ReadError::Unreadable("it is a directory".to_owned()))
+            reader.found(&dir.join("missing.json")),
+            Err(ReadError::Unreadable("no such file".to_owned()))
         );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
