@@ -2,8 +2,9 @@
 //! the reports that arrived early (files themselves are read, checked and dropped by workers).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 
 use crate::config::Config;
 use crate::files::{self, Input};
@@ -20,7 +21,11 @@ enum Checked {
 /// Checks one input and applies the config. A directory is checked as a file, which fails; use
 /// [`check_all`] to have directories walked.
 pub fn check_input(input: &Input, operation: Operation, config: &Config) -> FileReport {
-    match check_one(&mut Reader::default(), input, operation, config) {
+    check_input_with(&mut Reader::default(), input, operation, config)
+}
+
+fn check_input_with(reader: &mut Reader, input: &Input, operation: Operation, config: &Config) -> FileReport {
+    match check_one(reader, input, operation, config) {
         Checked::Report(report) => report,
         Checked::Directory => {
             let mut report = read_error_report(&ReadError::Directory);
@@ -68,7 +73,7 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
         Checked::Report(report) => emit(input, report),
         Checked::Directory => {
             let path = input.path().map(|p| p.to_path_buf()).unwrap_or_default();
-            check_ordered(&files::walk(&path), operation, config, emit);
+            check_tree(&path, operation, config, emit);
         }
     };
     if threads <= 1 {
@@ -132,6 +137,66 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
         }
         flush(&mut early, &mut due);
     });
+}
+
+/// Checks the files under `dir` while they are still being listed: one thread walks and hands
+/// over batches, the others check them. Reading a large directory and matching every entry
+/// against .gitignore costs as much as checking a tenth of its files, and would otherwise be
+/// done before any checking starts. The reports are held until the walk ends (a clean file's
+/// report is a few bytes; only a file with findings keeps its text) and are then emitted in
+/// the order [`files::walk`] gives.
+fn check_tree(dir: &Path, operation: Operation, config: &Config, emit: &mut dyn FnMut(&Input, FileReport)) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (work_sender, work) = mpsc::channel::<Vec<Input>>();
+    let work = Mutex::new(work);
+    let (done_sender, done) = mpsc::channel::<Vec<(Input, FileReport)>>();
+    let (mut checked, broken) = std::thread::scope(|scope| {
+        let walker = scope.spawn(move || {
+            files::walk_in_batches(dir, CHUNK, |batch| {
+                // The checkers stop only when this thread has stopped sending.
+                let _ = work_sender.send(batch);
+            })
+        });
+        for _ in 0..threads {
+            let done_sender = done_sender.clone();
+            let work = &work;
+            scope.spawn(move || {
+                let mut reader = Reader::default();
+                loop {
+                    let batch = match work.lock() {
+                        Ok(work) => work.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(batch) = batch else { break };
+                    let reports = batch
+                        .into_iter()
+                        .map(|input| {
+                            let report = check_input_with(&mut reader, &input, operation, config);
+                            (input, report)
+                        })
+                        .collect();
+                    if done_sender.send(reports).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_sender);
+        let checked: Vec<(Input, FileReport)> = done.iter().flatten().collect();
+        let broken = walker
+            .join()
+            .unwrap_or_else(|_| vec![Input::Broken(dir.to_path_buf(), "the directory walk failed".to_owned())]);
+        (checked, broken)
+    });
+    files::sort_by_path(&mut checked, |(input, _)| input);
+    let found_any = !checked.is_empty();
+    for (input, report) in checked {
+        emit(&input, report);
+    }
+    for input in files::after_walk(dir, found_any, broken) {
+        let report = check_input(&input, operation, config);
+        emit(&input, report);
+    }
 }
 
 #[cfg(test)]
