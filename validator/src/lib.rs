@@ -271,11 +271,8 @@ fn redact_secrets(operation: Operation, text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     let mut pos = 0;
-    while pos < bytes.len() {
-        if bytes[pos] != b'"' {
-            pos += 1;
-            continue;
-        }
+    while let Some(quote) = memchr::memchr(b'"', bytes.get(pos..).unwrap_or_default()) {
+        pos += quote;
         let (key_end, after_key) = string_end(bytes, pos);
         let key = &text[pos..after_key];
         pos = after_key;
@@ -325,11 +322,12 @@ fn redact_secrets(operation: Operation, text: &str) -> String {
 /// the offset after it; both are the end of the line (or text) if it is not closed there.
 fn string_end(bytes: &[u8], start: usize) -> (usize, usize) {
     let mut i = start + 1;
-    while let Some(&b) = bytes.get(i) {
-        match b {
+    while let Some(at) = memchr::memchr3(b'"', b'\n', b'\\', bytes.get(i..).unwrap_or_default()) {
+        i += at;
+        match bytes[i] {
             b'"' => return (i, i + 1),
             b'\n' => return (i, i),
-            b'\\' if bytes.get(i + 1).is_some_and(|b| *b != b'\n') => i += 2,
+            _ if bytes.get(i + 1).is_some_and(|b| *b != b'\n') => i += 2,
             _ => i += 1,
         }
     }
