@@ -43,6 +43,7 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = ValueSeed {
         duplicates: &duplicates,
+        compact: text.len() > COMPACT_ABOVE,
     }
     .deserialize(&mut de)
     .map_err(|e| error(text, &e))?;
@@ -103,6 +104,12 @@ impl Duplicate {
     }
 }
 
+/// Texts longer than this are parsed into compact values. A payload is a few KiB and has a
+/// handful of objects, where room to grow is cheaper than giving it back; a 12 MiB text can
+/// hold millions of tiny objects, each of which would otherwise keep room for eight members
+/// (a gigabyte for `[{}, {"a": 1}, ...]`).
+const COMPACT_ABOVE: usize = 1024 * 1024;
+
 /// Objects with more members than this get a hash index to find repeated names.
 const LINEAR_SCAN_LIMIT: usize = 16;
 
@@ -110,6 +117,8 @@ const LINEAR_SCAN_LIMIT: usize = 16;
 #[derive(Clone, Copy)]
 struct ValueSeed<'d> {
     duplicates: &'d RefCell<Vec<Found>>,
+    /// Give back unused room in every object and array: see [`COMPACT_ABOVE`].
+    compact: bool,
 }
 
 impl ValueSeed<'_> {
@@ -183,9 +192,18 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                         let index = items.len();
                         self.prefix(since, || index.to_string());
                     }
+                    if self.compact && items.capacity() == 0 {
+                        // Room for one first: one-element arrays would each keep room for four.
+                        items.reserve_exact(1);
+                    }
                     items.push(item);
                 }
-                None => return Ok(Json::Array(items)),
+                None => {
+                    if self.compact {
+                        items.shrink_to_fit();
+                    }
+                    return Ok(Json::Array(items));
+                }
             }
         }
     }
@@ -212,7 +230,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                     if let Some(index) = &mut index {
                         index.insert(key.clone(), object.len());
                     }
-                    object.push(key, value);
+                    object.push_member(key, value);
                     if index.is_none() && object.len() > LINEAR_SCAN_LIMIT {
                         index = Some(
                             object
@@ -224,6 +242,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                     }
                 }
             }
+        }
+        if self.compact {
+            object.shrink_to_fit();
         }
         Ok(Json::Object(object))
     }

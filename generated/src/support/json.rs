@@ -26,11 +26,24 @@ pub struct Object<'a> {
 }
 
 impl<'a> Object<'a> {
+    /// An empty object; it allocates nothing until its first member.
     pub fn new() -> Self {
-        // Payload objects have a few members; starting at four saves the first regrowths.
-        Object {
-            members: Vec::with_capacity(4),
+        Object { members: Vec::new() }
+    }
+
+    /// Appends a member whose name the caller knows to be new, the first one making room for
+    /// eight: payload objects have a handful of members, and growing from four would
+    /// reallocate once per object.
+    pub fn push_member(&mut self, name: Cow<'a, str>, value: Json<'a>) {
+        if self.members.capacity() == 0 {
+            self.members.reserve_exact(8);
         }
+        self.members.push((name, value));
+    }
+
+    /// Gives back the room an object does not use.
+    pub fn shrink_to_fit(&mut self) {
+        self.members.shrink_to_fit();
     }
 
     /// Appends a member whose name the caller knows to be new.
