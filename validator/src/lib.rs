@@ -21,6 +21,7 @@ pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
 pub use diagnostic::{Diagnostic, FileReport};
 
+use changeos_models::support::canonical::looks_secret;
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
 
@@ -254,14 +255,12 @@ fn finish(operation: Operation, text: &str, pending: Vec<Pending>) -> FileReport
 }
 
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
-/// anywhere, in a document that parsed or not) masked by one `*` per character, so that
-/// lines and columns stay those of the file.
+/// also spelt `adminPass` or `admin_pass`, anywhere, in a document that parsed or not) masked
+/// by one `*` per character, so that lines and columns stay those of the file.
 fn redact_secrets(operation: Operation, text: &str) -> String {
-    let names: Vec<&str> = operation
-        .secret_pointers()
-        .iter()
-        .filter_map(|p| p.rsplit('/').next())
-        .collect();
+    // Misspelt secret members too (`adminPass`, `admin_pass`): an unknown member is quoted in
+    // its own finding, and a password under a wrong name is still a password.
+    let names = operation.shape().secret_names();
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
@@ -279,9 +278,9 @@ fn redact_secrets(operation: Operation, text: &str) -> String {
         }
         let raw = &key[1..key.len() - 1];
         let is_secret = if raw.contains('\\') {
-            serde_json::from_str::<String>(key).is_ok_and(|key| names.contains(&key.as_str()))
+            serde_json::from_str::<String>(key).is_ok_and(|key| looks_secret(&key, &names))
         } else {
-            names.contains(&raw)
+            looks_secret(raw, &names)
         };
         if !is_secret {
             continue;
@@ -437,6 +436,10 @@ mod tests {
         assert_eq!(
             masked(r#"{"admin\u0070ass": 12345678}"#),
             r#"{"admin\u0070ass": ********}"#
+        );
+        assert_eq!(
+            masked(r#"{"adminPass": "Typo-1", "ADMIN_PASS": "Typo-2", "admin": "x"}"#),
+            r#"{"adminPass": "******", "ADMIN_PASS": "******", "admin": "x"}"#
         );
         assert_eq!(
             masked("{\"adminpass\": \"Pa55 not closed\n}"),
