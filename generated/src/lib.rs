@@ -30,6 +30,6 @@ pub mod models;
 pub mod shapes;
 pub mod support;
 
-pub use support::finding::{Finding, RuleInfo, Severity, Violations};
 pub use support::canonical::Canonical;
+pub use support::finding::{Finding, RuleInfo, Severity, Violations};
 pub use support::secret::SecretString;

@@ -298,7 +298,11 @@ mod tests {
             (json!(null), json!(null)),
         ] {
             let out = OUTER.canonical(&json!({ "password": secret, "list": [{ "token": secret }] }));
-            assert_eq!(out, json!({ "password": shown, "list": [{ "token": shown }] }), "{secret}");
+            assert_eq!(
+                out,
+                json!({ "password": shown, "list": [{ "token": shown }] }),
+                "{secret}"
+            );
         }
     }
 
@@ -326,7 +330,12 @@ mod tests {
 
     #[test]
     fn values_of_the_wrong_type_are_kept() {
-        for value in [json!([1, 2]), json!("x"), json!(null), json!({"inner": 3, "list": {"a": 1}})] {
+        for value in [
+            json!([1, 2]),
+            json!("x"),
+            json!(null),
+            json!({"inner": 3, "list": {"a": 1}}),
+        ] {
             assert_eq!(OUTER.canonical(&value), value);
         }
     }
@@ -343,7 +352,10 @@ mod tests {
 
     #[test]
     fn text_is_pretty_with_a_final_newline() {
-        assert_eq!(to_text(&json!({"a": ["é", 1]})), "{\n  \"a\": [\n    \"é\",\n    1\n  ]\n}\n");
+        assert_eq!(
+            to_text(&json!({"a": ["é", 1]})),
+            "{\n  \"a\": [\n    \"é\",\n    1\n  ]\n}\n"
+        );
         assert_eq!(to_text(&json!({})), "{}\n");
     }
 }
