@@ -4,9 +4,11 @@
 //! trailing content, see [`parse`]), runs the generated linter of one [`Operation`], looks for
 //! literal secrets, and only when something was found maps pointers back to line and column
 //! ([`locate`]). [`config`] then adjusts severities; [`run`] checks many files on every core
-//! and hands the reports back in input order; [`render`] turns reports into text. The engine
+//! and hands the reports back in input order; [`render`] turns reports into text;
+//! [`canonical`] gives a file's canonical, secret-safe form (`changeos render`). The engine
 //! knows no command line and does no network I/O.
 
+pub mod canonical;
 pub mod config;
 pub mod diagnostic;
 pub mod files;
