@@ -9,8 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use changeos_models::support::placeholder::is_placeholder;
-use common::secrets::{files_under, literal_passwords, read_all};
+use common::secrets::{files_under, leaks_in, literal_passwords, read_all};
 use common::workspace_path;
 
 /// Where snapshots are committed.
@@ -22,7 +21,11 @@ fn is_snapshot(path: &Path) -> bool {
 /// Text files that may write a password: sources, payloads, scripts, docs.
 fn is_source(path: &Path) -> bool {
     const TEXT: [&str; 10] = ["rs", "json", "sh", "md", "toml", "yaml", "yml", "py", "txt", "html"];
-    !is_snapshot(path) && path.extension().and_then(|e| e.to_str()).is_some_and(|e| TEXT.contains(&e))
+    !is_snapshot(path)
+        && path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| TEXT.contains(&e))
 }
 
 fn snapshots() -> Vec<PathBuf> {
@@ -39,19 +42,6 @@ fn repository_passwords() -> Vec<String> {
 fn hint(password: &str) -> String {
     let start: String = password.chars().take(3).collect();
     format!("`{start}…` ({} characters)", password.chars().count())
-}
-
-/// Whether `password` is in `line` other than as a part of a placeholder (the word or JSON
-/// string around it): a test that writes `"${ADMIN_PASS"` (a malformed placeholder, so a
-/// literal) must not make every `"${ADMIN_PASS}"` a leak.
-fn leaks_in(line: &str, password: &str) -> bool {
-    let delimiter = |c: char| c == '"' || c.is_whitespace();
-    line.match_indices(password).any(|(at, _)| {
-        let open = line[..at].rfind(delimiter).map_or(0, |i| i + 1);
-        let end = at + password.len();
-        let close = line[end..].find(delimiter).map_or(line.len(), |i| end + i);
-        !is_placeholder(&line[open..close])
-    })
 }
 
 fn found_in(text: &str) -> Vec<String> {

@@ -17,10 +17,7 @@ pub const MIN_LEN: usize = 6;
 
 /// The normalised names of the secret members of every request body.
 pub fn secret_names() -> Vec<String> {
-    let names: BTreeSet<String> = Operation::ALL
-        .iter()
-        .flat_map(|op| op.shape().secret_names())
-        .collect();
+    let names: BTreeSet<String> = Operation::ALL.iter().flat_map(|op| op.shape().secret_names()).collect();
     names.into_iter().collect()
 }
 
@@ -68,6 +65,19 @@ fn resolve_format_arg(value: String, constants: &BTreeMap<String, String>) -> Op
         Some(name) if is_ident(name) => constants.get(name).cloned(),
         _ => Some(value),
     }
+}
+
+/// Whether `password` is in `line` other than as a part of a placeholder (the word or JSON
+/// string around it): a test that writes `"${ADMIN_PASS"` (a malformed placeholder, so a
+/// literal) must not make every `"${ADMIN_PASS}"` a leak.
+pub fn leaks_in(line: &str, password: &str) -> bool {
+    let delimiter = |c: char| c == '"' || c.is_whitespace();
+    line.match_indices(password).any(|(at, _)| {
+        let open = line[..at].rfind(delimiter).map_or(0, |i| i + 1);
+        let end = at + password.len();
+        let close = line[end..].find(delimiter).map_or(line.len(), |i| end + i);
+        !is_placeholder(&line[open..close])
+    })
 }
 
 /// Whether a value is a password worth looking for.
@@ -193,7 +203,10 @@ fn secret_functions(text: &str, names: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for (at, _) in text.match_indices("fn ") {
         let rest = &text[at + 3..];
-        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         let Some(params) = rest[name.len()..].strip_prefix('(') else {
             continue;
         };
