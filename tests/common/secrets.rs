@@ -23,13 +23,17 @@ pub fn secret_names() -> Vec<String> {
 
 /// Literal passwords written in a set of files: in JSON (`"adminpass": "..."`, also spelt
 /// `adminPass`, `admin_pass`...), in Rust source that holds JSON (escaped quotes too), calls a
-/// builder (`.adminpass("...")`) or a helper whose parameter is a secret member
+/// builder (`.adminpass("...")`) or a helper whose first parameter is a secret member
 /// (`fn password(adminpass: Value)` called as `password(json!("..."))`), and through a string
 /// constant named there (`.adminpass(SECRET)`, `"{PASSWORD}"` in a `format!`), wherever in the
 /// files the constant is defined.
 pub fn literal_passwords(files: &[(PathBuf, String)]) -> BTreeSet<String> {
     let names = secret_names();
-    let constants: BTreeMap<String, String> = files.iter().flat_map(|(_, text)| constants(text)).collect();
+    // A name may be given to different values in different places: each counts.
+    let mut constants: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in files.iter().flat_map(|(_, text)| constants_in(text)) {
+        constants.entry(name).or_default().push(value);
+    }
     let functions: Vec<String> = files
         .iter()
         .flat_map(|(_, text)| secret_functions(text, &names))
@@ -38,15 +42,11 @@ pub fn literal_passwords(files: &[(PathBuf, String)]) -> BTreeSet<String> {
     for (_, text) in files {
         for text in [text.clone(), text.replace("\\\"", "\"")] {
             for value in values_after_secret_keys(&text, &names, &functions) {
-                let value = match value {
-                    Found::Literal(value) => Some(value),
-                    Found::Name(name) => constants.get(&name).cloned(),
+                let values = match value {
+                    Found::Literal(value) => resolve_format_arg(value, &constants),
+                    Found::Name(name) => constants.get(&name).cloned().unwrap_or_default(),
                 };
-                if let Some(value) = value.and_then(|v| resolve_format_arg(v, &constants))
-                    && counts(&value)
-                {
-                    found.insert(value);
-                }
+                found.extend(values.into_iter().filter(|v| counts(v)));
             }
         }
     }
@@ -60,10 +60,10 @@ enum Found {
 }
 
 /// `"{NAME}"` (a `format!` argument) stands for the constant NAME.
-fn resolve_format_arg(value: String, constants: &BTreeMap<String, String>) -> Option<String> {
+fn resolve_format_arg(value: String, constants: &BTreeMap<String, Vec<String>>) -> Vec<String> {
     match value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
-        Some(name) if is_ident(name) => constants.get(name).cloned(),
-        _ => Some(value),
+        Some(name) if is_ident(name) => constants.get(name).cloned().unwrap_or_default(),
+        _ => vec![value],
     }
 }
 
@@ -172,7 +172,7 @@ fn string_literal(text: &str, start: usize) -> Option<(String, usize)> {
 }
 
 /// `NAME: &str = "value"` and `let NAME = "value"` in Rust source.
-fn constants(text: &str) -> Vec<(String, String)> {
+fn constants_in(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.trim_start();
@@ -198,7 +198,7 @@ fn constants(text: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Functions with a parameter named like a secret member: `fn password(adminpass: Value)`.
+/// Functions whose first parameter is named like a secret member: `fn password(adminpass: Value)`.
 fn secret_functions(text: &str, names: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for (at, _) in text.match_indices("fn ") {
@@ -211,7 +211,8 @@ fn secret_functions(text: &str, names: &[String]) -> Vec<String> {
             continue;
         };
         let Some(close) = params.find(')') else { continue };
-        let secret_param = params[..close].split(',').any(|param| {
+        // The first parameter: the scan reads the first argument of a call.
+        let secret_param = params[..close].split(',').next().is_some_and(|param| {
             param
                 .split_once(':')
                 .is_some_and(|(param, _)| looks_secret(param.trim().trim_start_matches("mut "), names))
