@@ -336,3 +336,21 @@ fn no_password_in_any_render_output() {
     }
     assert!(rendered > 40, "too few payloads rendered: {rendered}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The README
+
+/// The README's example of `render` is what it prints, and its table names every flag.
+#[test]
+fn the_readme_shows_what_render_prints() {
+    let readme = std::fs::read_to_string(workspace_path("README.md")).expect("README");
+    let command = "$ changeos render tests/data/valid/cloudinit-literal-password.json\n";
+    let start = readme.find(command).expect("the README shows a render") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").expect("the end of the block")];
+    let ran = changeos(["render", "tests/data/valid/cloudinit-literal-password.json"]).run();
+    ran.expect_code(0);
+    assert_eq!(shown, ran.stdout);
+    for flag in ["`PAYLOAD`", "`--op cloudinit` (default)", "`--op nocloudinit`"] {
+        assert!(readme.contains(&format!("| {flag} |")), "README lacks {flag}");
+    }
+}
