@@ -35,6 +35,8 @@ pub enum Command {
     Send(SendArgs),
     /// Show a job, or wait until it ends.
     Job(JobArgs),
+    /// Print a payload's canonical form, passwords redacted, for snapshot tests.
+    Render(RenderArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -78,6 +80,22 @@ pub struct SchemaArgs {
     #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
     pub op: Op,
 }
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = RENDER_EXIT_CODES)]
+pub struct RenderArgs {
+    /// The payload file; `-` reads standard input.
+    pub payload: PathBuf,
+    /// Which request body the file is (it decides the order of members and which are secret).
+    #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
+    pub op: Op,
+}
+
+const RENDER_EXIT_CODES: &str = "Prints the canonical form: members in spec order (unknown ones after them, as \
+written), 2-space indents, one final newline; every password is \"[redacted]\", placeholders such as \
+\"$ADMIN_PASS\" are kept. Lint findings do not stop it (stderr says how many errors there are).\n\n\
+Exit codes: 0 printed; 1 the payload has no canonical form (unreadable, too large, not UTF-8, not \
+valid JSON, a member twice, content after the document): the reasons go to stderr; 2 bad invocation.";
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {

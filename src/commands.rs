@@ -14,7 +14,7 @@ use crate::cli::{CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, ListForm
 /// No error-level finding (and, with `--strict`, no warning).
 const EXIT_CLEAN: u8 = 0;
 /// Some finding fails the check.
-const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
 /// Bad invocation, broken config, or an internal error.
 const EXIT_USAGE: u8 = 2;
 
@@ -27,6 +27,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Completions(args) => completions(&args),
         Command::Send(args) => Ok(crate::send::run(&args)),
         Command::Job(args) => Ok(crate::job::run(&args)),
+        Command::Render(args) => crate::render::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -146,7 +147,7 @@ fn completions(args: &CompletionsArgs) -> Result<u8, String> {
     print_out(&String::from_utf8_lossy(&out))
 }
 
-fn print_out(text: &str) -> Result<u8, String> {
+pub(crate) fn print_out(text: &str) -> Result<u8, String> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write: {e}")),

@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod job;
 mod remote;
+mod render;
 mod send;
 
 use std::process::ExitCode;

@@ -4,13 +4,14 @@
 
 mod common;
 
-use changeos_models::Violations;
 use changeos_models::lint::Operation;
 use changeos_models::models::{
     AutoPay, Byol, ChangeOsMode, ChangeServerOsMetadata, ChangeServerOsWithCloudInitOption,
-    ChangeServerOsWithCloudInitRequestBody, ChangeServerOsWithoutCloudInitOption,
-    ChangeServerOsWithoutCloudInitRequestBody, ErrorBody, Job, JobIdResponse, JobStatus, SystemEncrypted,
+    ChangeServerOsWithCloudInitRequestBody, ChangeServerOsWithoutCloudInitMetadata,
+    ChangeServerOsWithoutCloudInitOption, ChangeServerOsWithoutCloudInitRequestBody, ErrorBody, Job, JobIdResponse,
+    JobStatus, SystemEncrypted,
 };
+use changeos_models::{Canonical, Violations};
 use common::{CMK_ID, IMAGE_ID, KEY_NAME, USER_ID, body, read_json};
 use serde_json::{Value, json};
 
@@ -540,5 +541,110 @@ fn debug_never_shows_the_password() {
         format!("{violations:#?}"),
     ] {
         assert!(!text.contains(weak), "the password leaked: {text}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The canonical form (for snapshots)
+
+/// The canonical text of a request body parsed into its model, and of the same body as JSON.
+fn canonical_texts(operation: Operation, value: &Value) -> (String, String) {
+    let typed = match operation {
+        Operation::ChangeServerOsWithCloudInit => parse!(ChangeServerOsWithCloudInitRequestBody, value)
+            .expect("parses")
+            .canonical_json(),
+        Operation::ChangeServerOsWithoutCloudInit => parse!(ChangeServerOsWithoutCloudInitRequestBody, value)
+            .expect("parses")
+            .canonical_json(),
+    };
+    (typed, operation.canonical_json(value))
+}
+
+/// A model and its JSON have one canonical form, in the spec's order (the order the models
+/// serialise in), absent members left out.
+#[test]
+fn typed_requests_and_their_json_have_one_canonical_form() {
+    let mut payloads = common::vendor_examples();
+    payloads.extend(common::richer_valid_payloads());
+    for payload in &payloads {
+        let (typed, json) = canonical_texts(payload.operation, &payload.body);
+        assert_eq!(typed, json, "{}", payload.name);
+        assert!(
+            typed.ends_with("}\n") && !typed.contains("null"),
+            "{}: {typed}",
+            payload.name
+        );
+    }
+    let v2 = read_json("tests/data/every-member/cloudinit.json");
+    let (typed, json) = canonical_texts(Operation::ChangeServerOsWithCloudInit, &v2);
+    assert_eq!(typed, json);
+    assert_eq!(
+        serde_json::from_str::<Value>(&typed).unwrap(),
+        v2,
+        "every member is kept, the placeholder too"
+    );
+}
+
+/// Every secret is `[redacted]`, in a model at every level of nesting; placeholders stay.
+#[test]
+fn canonical_form_redacts_passwords_and_keeps_placeholders() {
+    const SECRET: &str = "Canon.Pass-2024";
+    let option = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
+        .adminpass(SECRET)
+        .build()
+        .expect("valid");
+    let request = ChangeServerOsWithCloudInitRequestBody::builder(option.clone())
+        .build()
+        .expect("valid");
+    assert_eq!(
+        option.canonical(),
+        json!({ "adminpass": "[redacted]", "imageid": IMAGE_ID })
+    );
+    assert_eq!(
+        request.canonical(),
+        body(json!({ "adminpass": "[redacted]", "imageid": IMAGE_ID }))
+    );
+    assert!(!request.canonical_json().contains(SECRET));
+    // The request still sends the password: only the canonical form hides it.
+    assert_eq!(request.os_change.adminpass.as_ref().map(|p| p.expose()), Some(SECRET));
+
+    for placeholder in ["$ADMIN_PASS", "${ADMIN_PASS}"] {
+        let v1 = ChangeServerOsWithoutCloudInitOption::builder(IMAGE_ID)
+            .adminpass(placeholder)
+            .build()
+            .expect("valid");
+        assert_eq!(v1.canonical()["adminpass"], json!(placeholder));
+    }
+}
+
+/// The generated insta selectors of every request model and operation parse (insta panics on
+/// one that does not), and reach exactly the secret members.
+#[test]
+fn every_request_model_has_insta_settings() {
+    fn selectors<T: Canonical>() -> Vec<&'static str> {
+        let _ = T::insta_settings();
+        T::redaction_selectors().to_vec()
+    }
+    assert_eq!(
+        selectors::<ChangeServerOsWithCloudInitRequestBody>(),
+        [r#"["os-change"].adminpass"#]
+    );
+    assert_eq!(
+        selectors::<ChangeServerOsWithoutCloudInitRequestBody>(),
+        [r#"["os-change"].adminpass"#]
+    );
+    assert_eq!(selectors::<ChangeServerOsWithCloudInitOption>(), [".adminpass"]);
+    assert_eq!(selectors::<ChangeServerOsWithoutCloudInitOption>(), [".adminpass"]);
+    assert!(selectors::<ChangeServerOsMetadata>().is_empty());
+    assert!(selectors::<ChangeServerOsWithoutCloudInitMetadata>().is_empty());
+    for operation in Operation::ALL {
+        let _ = operation.insta_settings();
+        // The same members as the linter's secret pointers.
+        assert_eq!(
+            operation.redaction_selectors().len(),
+            operation.secret_pointers().len(),
+            "{}",
+            operation.id()
+        );
     }
 }

@@ -55,6 +55,7 @@ fn small_spec_emits_models_linter_catalog_and_schema() {
             "generated/src/models.rs",
             "generated/src/lint.rs",
             "generated/src/catalog.rs",
+            "generated/src/shapes.rs",
             "generated/schema/PaintThing.request.json"
         ]
     );
@@ -115,6 +116,42 @@ fn a_new_metadata_field_with_an_enum_changes_only_generated_code() {
     assert!(file(&after, "generated/src/models.rs").contains("pub enum SystemDiskType"));
     assert!(file(&after, "generated/src/lint.rs").contains("fn check_system_disk_type("));
     insta::assert_snapshot!(diffs);
+}
+
+/// Secrets in arrays and in inline objects: every object a body reaches gets a shape (inline
+/// ones under the name of their Rust type), and the insta selectors reach into arrays (`[]`)
+/// and quote names that are not identifiers.
+#[test]
+fn secrets_in_arrays_and_inline_objects_get_shapes_and_selectors() {
+    let mut spec = fixture("small.json");
+    spec["components"]["schemas"]["Paint"]["properties"]["keys"] = json!({
+        "type": "array",
+        "items": { "type": "string", "x-secret": true }
+    });
+    spec["components"]["schemas"]["Paint"]["properties"]["lock"] = json!({
+        "type": "object",
+        "properties": {
+            "pin-code": { "type": "string", "x-secret": true },
+            "coats": { "type": "array", "items": { "type": "object", "properties": { "token": { "type": "string", "x-secret": true } } } }
+        }
+    });
+    let files = emit(&spec);
+    let shapes = without_header(file(&files, "generated/src/shapes.rs"));
+    for expected in [
+        r#"".paint.secret","#,
+        r#"".paint.keys[]","#,
+        r#"".paint.lock[\"pin-code\"]","#,
+        r#"".paint.lock.coats[].token","#,
+        "impl Canonical for PaintLock {",
+        "impl Canonical for PaintLockCoatsItem {",
+        "shape: &Shape::Array(&Shape::Secret)",
+        "shape: &Shape::Array(&SHAPE_PAINT_LOCK_COATS_ITEM)",
+    ] {
+        assert!(shapes.contains(expected), "{expected} not in\n{shapes}");
+    }
+    // Response types get no shape: they are never snapshotted as requests.
+    assert!(!shapes.contains("PaintJob"), "{shapes}");
+    insta::assert_snapshot!(shapes);
 }
 
 #[test]

@@ -111,3 +111,5 @@ pub fn body(os_change: Value) -> Value {
 
 /// Running the binary with a time limit, and temporary directories.
 pub mod cli;
+/// The literal passwords the repository's tests and fixtures write.
+pub mod secrets;

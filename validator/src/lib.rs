@@ -4,9 +4,11 @@
 //! trailing content, see [`parse`]), runs the generated linter of one [`Operation`], looks for
 //! literal secrets, and only when something was found maps pointers back to line and column
 //! ([`locate`]). [`config`] then adjusts severities; [`run`] checks many files on every core
-//! and hands the reports back in input order; [`render`] turns reports into text. The engine
+//! and hands the reports back in input order; [`render`] turns reports into text;
+//! [`canonical`] gives a file's canonical, secret-safe form (`changeos render`). The engine
 //! knows no command line and does no network I/O.
 
+pub mod canonical;
 pub mod config;
 pub mod diagnostic;
 pub mod files;
@@ -21,6 +23,7 @@ pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
 pub use diagnostic::{Diagnostic, FileReport};
 
+use changeos_models::support::canonical::looks_secret;
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
 
@@ -259,14 +262,12 @@ fn finish(operation: Operation, text: &str, pending: Vec<Pending>) -> FileReport
 }
 
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
-/// anywhere, in a document that parsed or not) masked by one `*` per character, so that
-/// lines and columns stay those of the file.
+/// also spelt `adminPass` or `admin_pass`, anywhere, in a document that parsed or not) masked
+/// by one `*` per character, so that lines and columns stay those of the file.
 fn redact_secrets(operation: Operation, text: &str) -> String {
-    let names: Vec<&str> = operation
-        .secret_pointers()
-        .iter()
-        .filter_map(|p| p.rsplit('/').next())
-        .collect();
+    // Misspelt secret members too (`adminPass`, `admin_pass`): an unknown member is quoted in
+    // its own finding, and a password under a wrong name is still a password.
+    let names = operation.shape().secret_names();
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
@@ -281,9 +282,9 @@ fn redact_secrets(operation: Operation, text: &str) -> String {
         }
         let raw = &key[1..key.len() - 1];
         let is_secret = if raw.contains('\\') {
-            serde_json::from_str::<String>(key).is_ok_and(|key| names.contains(&key.as_str()))
+            serde_json::from_str::<String>(key).is_ok_and(|key| looks_secret(&key, &names))
         } else {
-            names.contains(&raw)
+            looks_secret(raw, &names)
         };
         if !is_secret {
             continue;
@@ -440,6 +441,10 @@ mod tests {
         assert_eq!(
             masked(r#"{"admin\u0070ass": 12345678}"#),
             r#"{"admin\u0070ass": ********}"#
+        );
+        assert_eq!(
+            masked(r#"{"adminPass": "Typo-1", "ADMIN_PASS": "Typo-2", "admin": "x"}"#),
+            r#"{"adminPass": "******", "ADMIN_PASS": "******", "admin": "x"}"#
         );
         assert_eq!(
             masked("{\"adminpass\": \"Pa55 not closed\n}"),

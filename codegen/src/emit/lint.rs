@@ -585,7 +585,7 @@ pub fn list(items: &[&str], open: &str, close: &str, last: &str) -> String {
 }
 
 /// Pointers of every secret string a body reaches, in spec order.
-fn secret_pointers(api: &Api, body: &str) -> Vec<String> {
+pub(super) fn secret_pointers(api: &Api, body: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(t) = api.type_def(body) {
         walk_secrets(api, &t.schema, "", &mut vec![body.to_owned()], &mut out);
@@ -593,7 +593,9 @@ fn secret_pointers(api: &Api, body: &str) -> Vec<String> {
     out
 }
 
-fn walk_secrets(api: &Api, schema: &Schema, pointer: &str, stack: &mut Vec<String>, out: &mut Vec<String>) {
+/// Pointers (from `pointer` down, `*` for every item of an array) of every secret string
+/// `schema` reaches; `stack` holds the named types on the way, so recursion stops.
+pub(super) fn walk_secrets(api: &Api, schema: &Schema, pointer: &str, stack: &mut Vec<String>, out: &mut Vec<String>) {
     let mut visit = |r: &SchemaRef, here: String, out: &mut Vec<String>| {
         let named = match r {
             SchemaRef::Named(n) if stack.contains(n) => return,

@@ -1,10 +1,12 @@
 //! Hand-written helpers that the generated linter and models call.
 //!
-//! They hold what does not change when the spec changes: the finding type, JSON pointers, and
-//! the value checks behind the extension keywords (password policy, base64, placeholders).
+//! They hold what does not change when the spec changes: the finding type, JSON pointers, the
+//! value checks behind the extension keywords (password policy, base64, placeholders), and the
+//! canonical, secret-safe form of request bodies for snapshots.
 //! Each is tested here on its own; the generated code only wires them to the spec's fields.
 
 pub mod base64;
+pub mod canonical;
 pub mod checks;
 pub mod finding;
 pub mod json;

@@ -1,0 +1,361 @@
+//! The canonical, secret-safe JSON form of a request body: what a snapshot test stores.
+//!
+//! - Members in the spec's order; members the spec does not know follow, in the order
+//!   written. Absent members stay absent (nothing is added, no `null` appears).
+//! - Every value of a secret member (`x-secret`) is replaced by [`REDACTED`], except a
+//!   placeholder (`"$ADMIN_PASS"`, `"${ADMIN_PASS}"`), which names a value supplied at send
+//!   time and is not a secret, and `null`, which holds nothing.
+//! - Where the spec does not describe the structure (a member it does not know, a value of
+//!   the wrong type), a member whose name is a secret member's name up to case, `-` and `_`
+//!   (`adminPass`, `admin_pass`) is redacted too: a misspelt password is still a password.
+//!
+//! What the spec says about each type (its [`Shape`] and the insta selectors of its secrets)
+//! is generated into `shapes.rs`; this module holds the algorithm, which does not change
+//! when the spec does.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::support::placeholder::is_placeholder;
+use crate::support::secret::REDACTED;
+
+/// What the spec says about a value, as far as its canonical form needs it.
+pub enum Shape {
+    /// An object: its members in spec order.
+    Object(&'static [Member]),
+    /// An array, and the shape of its items.
+    Array(&'static Shape),
+    /// A secret (`x-secret`): redacted unless a placeholder or `null`.
+    Secret,
+    /// Any other value: written as it is.
+    Scalar,
+}
+
+/// A member of an object [`Shape`].
+pub struct Member {
+    /// The name on the wire.
+    pub name: &'static str,
+    pub shape: &'static Shape,
+}
+
+impl Shape {
+    /// The canonical, secret-safe form of `value` (see the module documentation).
+    pub fn canonical(&'static self, value: &Value) -> Value {
+        let secrets = self.secret_names();
+        canonical(value, self, &secrets)
+    }
+
+    /// The names of the secret members anywhere under this shape, normalised (lower case,
+    /// no `-` or `_`) for [`looks_secret`].
+    pub fn secret_names(&'static self) -> Vec<String> {
+        let mut names = BTreeSet::new();
+        let mut seen = Vec::new();
+        collect_secret_names(self, &mut seen, &mut names);
+        names.into_iter().collect()
+    }
+}
+
+fn collect_secret_names(shape: &'static Shape, seen: &mut Vec<*const Shape>, out: &mut BTreeSet<String>) {
+    // Shapes of recursive schemas refer to themselves: visit each once.
+    if seen.contains(&(shape as *const Shape)) {
+        return;
+    }
+    seen.push(shape);
+    match shape {
+        Shape::Object(members) => {
+            for member in *members {
+                if matches!(member.shape, Shape::Secret) {
+                    out.insert(normalise(member.name));
+                }
+                collect_secret_names(member.shape, seen, out);
+            }
+        }
+        Shape::Array(item) => collect_secret_names(item, seen, out),
+        Shape::Secret | Shape::Scalar => {}
+    }
+}
+
+fn canonical(value: &Value, shape: &Shape, secrets: &[String]) -> Value {
+    match (shape, value) {
+        (Shape::Secret, value) => redact(value),
+        (Shape::Object(members), Value::Object(map)) => {
+            let mut out = Map::with_capacity(map.len());
+            for member in *members {
+                if let Some(child) = map.get(member.name) {
+                    out.insert(member.name.to_owned(), canonical(child, member.shape, secrets));
+                }
+            }
+            for (name, child) in map {
+                if !members.iter().any(|m| m.name == name) {
+                    out.insert(name.clone(), unknown_member(name, child, secrets));
+                }
+            }
+            Value::Object(out)
+        }
+        (Shape::Array(item), Value::Array(items)) => {
+            Value::Array(items.iter().map(|i| canonical(i, item, secrets)).collect())
+        }
+        // The spec does not describe what is here (a scalar where it wants an object, an
+        // object where it wants a string...): keep it as written, secret-looking members aside.
+        (_, value) => scrub(value, secrets),
+    }
+}
+
+/// A member the shape does not describe.
+fn unknown_member(name: &str, value: &Value, secrets: &[String]) -> Value {
+    if looks_secret(name, secrets) {
+        redact(value)
+    } else {
+        scrub(value, secrets)
+    }
+}
+
+/// `value` as written, except that members named like a secret are redacted at any depth.
+fn scrub(value: &Value, secrets: &[String]) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(name, child)| (name.clone(), unknown_member(name, child, secrets)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|i| scrub(i, secrets)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The value of a secret member as it may be shown.
+pub fn redact(value: &Value) -> Value {
+    match value {
+        Value::Null => Value::Null,
+        Value::String(text) if is_placeholder(text) => value.clone(),
+        _ => Value::String(REDACTED.to_owned()),
+    }
+}
+
+/// Whether `name` is one of `secrets` (normalised names) up to case, `-` and `_`.
+pub fn looks_secret(name: &str, secrets: &[String]) -> bool {
+    let name = normalise(name);
+    secrets.contains(&name)
+}
+
+fn normalise(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The text of a canonical value: pretty-printed with 2-space indents, one final newline;
+/// strings as JSON writes them (escapes such as `\u00e9` become the character itself).
+pub fn to_text(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("a JSON value always serialises");
+    text.push('\n');
+    text
+}
+
+/// A request model with a canonical, secret-safe JSON form; implemented (in `shapes.rs`)
+/// from the spec for every object a request body reaches.
+///
+/// ```
+/// use changeos_models::Canonical;
+/// use changeos_models::models::ChangeServerOsWithCloudInitOption;
+///
+/// let option = ChangeServerOsWithCloudInitOption::builder("e215580f-73ad-429d-b6f2-5433947433b0")
+///     .adminpass("Literal.Pass-2024")
+///     .build()
+///     .unwrap();
+/// assert_eq!(
+///     option.canonical_json(),
+///     "{\n  \"adminpass\": \"[redacted]\",\n  \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\"\n}\n"
+/// );
+/// ```
+pub trait Canonical: Serialize {
+    /// What the spec says about this type: its members in order, its secrets.
+    fn shape() -> &'static Shape;
+
+    /// insta selectors of every secret member (`.adminpass`, `["os-change"].adminpass`, `[]`
+    /// for every item of an array), generated from the spec.
+    fn redaction_selectors() -> &'static [&'static str];
+
+    /// The canonical, secret-safe JSON value (see the module documentation).
+    fn canonical(&self) -> Value {
+        let value = serde_json::to_value(self).expect("generated models serialise to JSON");
+        Self::shape().canonical(&value)
+    }
+
+    /// [`Canonical::canonical`] as text: pretty, 2-space indents, one final newline; the same
+    /// text `changeos render` prints.
+    fn canonical_json(&self) -> String {
+        to_text(&self.canonical())
+    }
+
+    /// The current insta settings plus a redaction of every secret member of this type,
+    /// keeping placeholders: `T::insta_settings().bind(|| insta::assert_json_snapshot!(value))`
+    /// never stores a password.
+    #[cfg(feature = "insta")]
+    fn insta_settings() -> insta::Settings
+    where
+        Self: Sized,
+    {
+        insta_settings(Self::redaction_selectors())
+    }
+}
+
+/// The current insta settings plus a redaction, at each of `selectors`, that replaces a value
+/// by [`REDACTED`] unless it is a placeholder or `null`.
+#[cfg(feature = "insta")]
+pub fn insta_settings(selectors: &[&str]) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    for selector in selectors {
+        settings.add_dynamic_redaction(selector, redact_content);
+    }
+    settings
+}
+
+#[cfg(feature = "insta")]
+fn redact_content(value: insta::internals::Content, _: insta::internals::ContentPath<'_>) -> insta::internals::Content {
+    use insta::internals::Content;
+    match value.resolve_inner() {
+        Content::None | Content::Unit => value,
+        Content::String(text) if is_placeholder(text) => value,
+        _ => Content::from(REDACTED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    static INNER: Shape = Shape::Object(&[
+        Member {
+            name: "token",
+            shape: &Shape::Secret,
+        },
+        Member {
+            name: "note",
+            shape: &Shape::Scalar,
+        },
+    ]);
+    static OUTER: Shape = Shape::Object(&[
+        Member {
+            name: "id",
+            shape: &Shape::Scalar,
+        },
+        Member {
+            name: "password",
+            shape: &Shape::Secret,
+        },
+        Member {
+            name: "inner",
+            shape: &INNER,
+        },
+        Member {
+            name: "list",
+            shape: &Shape::Array(&INNER),
+        },
+    ]);
+    /// A shape that contains itself, as a recursive schema's does.
+    static NODE: Shape = Shape::Object(&[
+        Member {
+            name: "key",
+            shape: &Shape::Secret,
+        },
+        Member {
+            name: "next",
+            shape: &NODE,
+        },
+    ]);
+
+    fn text(value: &Value) -> String {
+        serde_json::to_string(value).unwrap()
+    }
+
+    #[test]
+    fn members_in_spec_order_then_unknown_ones_as_written() {
+        let value = json!({"zz": 1, "inner": {"note": "n", "token": "t0ken"}, "aa": 2, "id": "x"});
+        assert_eq!(
+            text(&OUTER.canonical(&value)),
+            r#"{"id":"x","inner":{"token":"[redacted]","note":"n"},"zz":1,"aa":2}"#
+        );
+    }
+
+    #[test]
+    fn secrets_are_redacted_but_placeholders_and_null_kept() {
+        for (secret, shown) in [
+            (json!("Cloud.Pass-2024"), json!("[redacted]")),
+            (json!(""), json!("[redacted]")),
+            (json!(12345678), json!("[redacted]")),
+            (json!({"a": "b"}), json!("[redacted]")),
+            (json!(["b"]), json!("[redacted]")),
+            (json!(true), json!("[redacted]")),
+            (json!("$ADMIN_PASS"), json!("$ADMIN_PASS")),
+            (json!("${ADMIN_PASS}"), json!("${ADMIN_PASS}")),
+            (json!("$ADMIN PASS"), json!("[redacted]")),
+            (json!(null), json!(null)),
+        ] {
+            let out = OUTER.canonical(&json!({ "password": secret, "list": [{ "token": secret }] }));
+            assert_eq!(
+                out,
+                json!({ "password": shown, "list": [{ "token": shown }] }),
+                "{secret}"
+            );
+        }
+    }
+
+    #[test]
+    fn secret_looking_names_are_redacted_where_the_spec_says_nothing() {
+        let value = json!({
+            "Password": "p1", "pass_word": "p2", "inner": {"TOKEN": "t1", "to-ken": "$T"},
+            "extra": {"deep": [{"password": "p3"}], "passwords": "not one"},
+            "id": {"token": "t2"},
+            "list": "token"
+        });
+        let out = OUTER.canonical(&value);
+        assert_eq!(
+            out,
+            json!({
+                "id": {"token": "[redacted]"},
+                "inner": {"TOKEN": "[redacted]", "to-ken": "$T"},
+                "list": "token",
+                "Password": "[redacted]", "pass_word": "[redacted]",
+                "extra": {"deep": [{"password": "[redacted]"}], "passwords": "not one"}
+            })
+        );
+        assert_eq!(OUTER.secret_names(), ["password", "token"]);
+    }
+
+    #[test]
+    fn values_of_the_wrong_type_are_kept() {
+        for value in [
+            json!([1, 2]),
+            json!("x"),
+            json!(null),
+            json!({"inner": 3, "list": {"a": 1}}),
+        ] {
+            assert_eq!(OUTER.canonical(&value), value);
+        }
+    }
+
+    #[test]
+    fn recursive_shapes_terminate() {
+        assert_eq!(NODE.secret_names(), ["key"]);
+        let value = json!({"next": {"next": {"key": "k"}, "key": "$K"}, "key": "k"});
+        assert_eq!(
+            text(&NODE.canonical(&value)),
+            r#"{"key":"[redacted]","next":{"key":"$K","next":{"key":"[redacted]"}}}"#
+        );
+    }
+
+    #[test]
+    fn text_is_pretty_with_a_final_newline() {
+        assert_eq!(
+            to_text(&json!({"a": ["é", 1]})),
+            "{\n  \"a\": [\n    \"é\",\n    1\n  ]\n}\n"
+        );
+        assert_eq!(to_text(&json!({})), "{}\n");
+    }
+}

@@ -1,0 +1,77 @@
+//! `changeos render`: a payload's canonical, secret-safe form on stdout, for snapshot tests in
+//! any language. The engine decides (`changeos_validator::canonical`); this is the edge: read
+//! the input, print, choose the exit code.
+
+use std::io::IsTerminal;
+
+use changeos_models::Severity;
+use changeos_validator::canonical::canonical_source;
+use changeos_validator::render::{Format, renderer};
+use changeos_validator::source::{read_limited, read_path};
+use changeos_validator::{FileReport, read_error_report};
+
+use crate::cli::RenderArgs;
+use crate::commands::{EXIT_FINDINGS, print_out};
+
+pub fn run(args: &RenderArgs) -> Result<u8, String> {
+    // `-` in the report's locations, as `check` writes it; in sentences, what it means.
+    let name = args.payload.display().to_string();
+    let from_stdin = args.payload.as_os_str() == "-";
+    let said = if from_stdin {
+        "standard input".to_owned()
+    } else {
+        name.clone()
+    };
+    let bytes = if from_stdin {
+        read_limited(std::io::stdin().lock())
+    } else {
+        read_path(&args.payload)
+    };
+    let rendered = match bytes {
+        Ok(bytes) => canonical_source(args.op.operation(), &bytes),
+        Err(e) => Err(read_error_report(&e)),
+    };
+    match rendered {
+        Ok(rendered) => {
+            mention_errors(&said, &rendered.report);
+            print_out(&rendered.text)
+        }
+        Err(report) => {
+            refuse(&name, &said, &report);
+            Ok(EXIT_FINDINGS)
+        }
+    }
+}
+
+/// Error-level findings do not stop `render` (the form shows the file as it is), but a
+/// snapshot of a payload the API would refuse should not pass unnoticed: one line on stderr.
+fn mention_errors(name: &str, report: &FileReport) {
+    let mut rules: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.rule)
+        .collect();
+    if rules.is_empty() {
+        return;
+    }
+    let count = rules.len();
+    rules.sort_unstable();
+    rules.dedup();
+    eprintln!(
+        "warning: {name} has {count} lint error{} ({}); rendered all the same: `changeos check` shows them",
+        if count == 1 { "" } else { "s" },
+        rules.join(", ")
+    );
+}
+
+/// The reasons, as `changeos check` shows them (without its summary line), then what they
+/// mean for `render`.
+fn refuse(name: &str, said: &str, report: &FileReport) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut text = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = renderer(Format::Human, color).file(name, report, &mut text);
+    eprint!("{}", String::from_utf8_lossy(&text));
+    eprintln!("error: {said} has no canonical form, so nothing was printed");
+}
