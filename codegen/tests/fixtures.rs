@@ -46,7 +46,7 @@ fn without_header(text: &str) -> String {
 }
 
 #[test]
-fn small_spec_emits_models_linter_catalog_and_schema() {
+fn small_spec_emits_models_linter_catalog_shapes_and_schema() {
     let files = emit(&fixture("small.json"));
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
@@ -55,6 +55,7 @@ fn small_spec_emits_models_linter_catalog_and_schema() {
             "generated/src/models.rs",
             "generated/src/lint.rs",
             "generated/src/catalog.rs",
+            "generated/src/shape.rs",
             "generated/schema/PaintThing.request.json"
         ]
     );
@@ -115,6 +116,25 @@ fn a_new_metadata_field_with_an_enum_changes_only_generated_code() {
     assert!(file(&after, "generated/src/models.rs").contains("pub enum SystemDiskType"));
     assert!(file(&after, "generated/src/lint.rs").contains("fn check_system_disk_type("));
     insta::assert_snapshot!(diffs);
+}
+
+/// Shapes follow arrays and objects written in place, and name each after where it sits.
+#[test]
+fn shapes_of_arrays_and_inline_objects_keep_spec_order() {
+    let mut spec = fixture("small.json");
+    spec["components"]["schemas"]["PaintExtras"]["properties"]["coats"] = json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": { "shade": { "type": "string" }, "area": { "type": "object", "properties": {} } }
+        }
+    });
+    let shape = without_header(file(&emit(&spec), "generated/src/shape.rs"));
+    assert!(
+        shape.contains("pub static PAINT_EXTRAS_COATS: Shape = Shape::Array(&PAINT_EXTRAS_COATS_ITEM)"),
+        "{shape}"
+    );
+    insta::assert_snapshot!(shape);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! From the IR to files: Rust (models, linter, catalog) built as token trees and formatted
+//! From the IR to files: Rust (models, linter, catalog, shapes) built as token trees and formatted
 //! with prettyplease, and one JSON Schema per request body.
 
 mod catalog;
@@ -6,6 +6,7 @@ mod docs;
 mod lint;
 mod models;
 mod schema;
+mod shape;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -47,6 +48,7 @@ pub fn emit(api: &Api, spec: &Value, origin: &Origin<'_>) -> Result<Vec<File>, E
         rust_file("generated/src/models.rs", origin, models::emit(api))?,
         rust_file("generated/src/lint.rs", origin, lint::emit(api))?,
         rust_file("generated/src/catalog.rs", origin, catalog::emit(api))?,
+        rust_file("generated/src/shape.rs", origin, shape::emit(api))?,
     ];
     for (op, _) in api.body_operations() {
         files.push(File {
