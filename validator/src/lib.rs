@@ -6,7 +6,11 @@
 //! ([`locate`]). [`config`] then adjusts severities; [`run`] checks many files on every core
 //! and hands the reports back in input order; [`render`] turns reports into text. The engine
 //! knows no command line and does no network I/O.
+//!
+//! [`canonical`] lays payload files out in one canonical form (`changeos fmt`), over
+//! [`syntax`], a parse that keeps the source text of strings and numbers.
 
+pub mod canonical;
 pub mod config;
 pub mod diagnostic;
 pub mod files;
@@ -16,6 +20,7 @@ pub mod render;
 pub mod rules;
 pub mod run;
 pub mod source;
+pub mod syntax;
 
 pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
@@ -30,7 +35,7 @@ use crate::rules::{
 };
 use crate::source::ReadError;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Lints one payload's bytes as a request body of `operation`.
 pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
@@ -256,7 +261,7 @@ fn finish(operation: Operation, text: &str, pending: Vec<Pending>) -> FileReport
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
 /// anywhere, in a document that parsed or not) masked by one `*` per character, so that
 /// lines and columns stay those of the file.
-fn redact_secrets(operation: Operation, text: &str) -> String {
+pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
     let names: Vec<&str> = operation
         .secret_pointers()
         .iter()

@@ -1,5 +1,6 @@
-//! Checking many inputs on every core while handing reports back in input order, holding only
-//! the reports that arrived early (files themselves are read, checked and dropped by workers).
+//! Checking (or formatting) many inputs on every core while handing results back in input
+//! order, holding only the results that arrived early (files themselves are read, checked and
+//! dropped by workers).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -30,17 +31,23 @@ pub fn check_input(input: &Input, operation: Operation, config: &Config) -> File
 const CHUNK: usize = 32;
 
 /// Checks every input, calling `emit` with each report in input order.
-pub fn check_all(inputs: &[Input], operation: Operation, config: &Config, mut emit: impl FnMut(&Input, FileReport)) {
+pub fn check_all(inputs: &[Input], operation: Operation, config: &Config, emit: impl FnMut(&Input, FileReport)) {
+    in_order(inputs, |input| check_input(input, operation, config), emit);
+}
+
+/// Runs `work` on every input, on every core, calling `emit` with each result in input order.
+pub fn in_order<T: Send>(inputs: &[Input], work: impl Fn(&Input) -> T + Sync, mut emit: impl FnMut(&Input, T)) {
     let chunks = inputs.len().div_ceil(CHUNK);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks);
     if workers <= 1 {
         for input in inputs {
-            emit(input, check_input(input, operation, config));
+            emit(input, work(input));
         }
         return;
     }
     let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::channel::<(usize, Vec<FileReport>)>();
+    let (sender, receiver) = mpsc::channel::<(usize, Vec<T>)>();
+    let work = &work;
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();
@@ -52,24 +59,21 @@ pub fn check_all(inputs: &[Input], operation: Operation, config: &Config, mut em
                     let Some(slice) = inputs.get(start..(start + CHUNK).min(inputs.len())) else {
                         break;
                     };
-                    let reports = slice
-                        .iter()
-                        .map(|input| check_input(input, operation, config))
-                        .collect();
-                    if slice.is_empty() || sender.send((chunk, reports)).is_err() {
+                    let results = slice.iter().map(work).collect();
+                    if slice.is_empty() || sender.send((chunk, results)).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(sender);
-        let mut early: BTreeMap<usize, Vec<FileReport>> = BTreeMap::new();
+        let mut early: BTreeMap<usize, Vec<T>> = BTreeMap::new();
         let mut due = 0;
-        for (chunk, reports) in receiver {
-            early.insert(chunk, reports);
-            while let Some(reports) = early.remove(&due) {
-                for (offset, report) in reports.into_iter().enumerate() {
-                    emit(&inputs[due * CHUNK + offset], report);
+        for (chunk, results) in receiver {
+            early.insert(chunk, results);
+            while let Some(results) = early.remove(&due) {
+                for (offset, result) in results.into_iter().enumerate() {
+                    emit(&inputs[due * CHUNK + offset], result);
                 }
                 due += 1;
             }
