@@ -23,6 +23,12 @@ pub struct Cli {
 pub enum Command {
     /// Lint payload files (exit 0: no error, 1: some error, 2: bad invocation or config).
     Check(CheckArgs),
+    /// Rewrite payload files in one canonical layout (exit 0: done, 1: --check found files to
+    /// change or a file was refused).
+    ///
+    /// Members in spec order (unknown ones after them, in their order), 2-space indent, LF line
+    /// ends, one final newline, no byte-order mark; strings and numbers stay as written.
+    Fmt(FmtArgs),
     /// Explain a rule, with a bad and a good example.
     Explain(ExplainArgs),
     /// List every rule: id, severity, summary.
@@ -58,6 +64,19 @@ pub struct CheckArgs {
     /// Ignore every changeos.toml.
     #[arg(long)]
     pub no_config: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Payload files or directories (walked for *.json), rewritten in place; `-` or nothing
+    /// formats standard input to standard output.
+    pub paths: Vec<PathBuf>,
+    /// Which request body the files are (it decides the order of members).
+    #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
+    pub op: Op,
+    /// Change nothing: list the files that would change, one per line (exit 1 if any).
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, clap::Args)]

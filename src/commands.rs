@@ -21,6 +21,7 @@ const EXIT_USAGE: u8 = 2;
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args),
+        Command::Fmt(args) => Ok(crate::fmt::run(&args)),
         Command::Explain(args) => explain(&args),
         Command::Rules(args) => list_rules(&args),
         Command::Schema(args) => schema(&args),

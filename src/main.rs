@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod fmt;
 mod job;
 mod remote;
 mod render;

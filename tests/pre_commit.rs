@@ -49,15 +49,35 @@ fn the_check_hook_runs_changeos_check_on_json_files() {
 }
 
 #[test]
+fn the_fmt_hook_runs_changeos_fmt_on_json_files() {
+    let hooks = hooks();
+    let fmt = hooks
+        .iter()
+        .find(|h| h.get("id").map(String::as_str) == Some("changeos-fmt"))
+        .expect("changeos-fmt hook");
+    assert_eq!(fmt["entry"], "changeos fmt");
+    assert_eq!(fmt["language"], "rust");
+    assert_eq!(fmt["types"], "[json]");
+    assert!(!fmt["name"].is_empty());
+    let mut ids: Vec<&str> = hooks.iter().filter_map(|h| h.get("id").map(String::as_str)).collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "one hook per id");
+}
+
+#[test]
 fn the_entry_is_a_command_of_the_binary_and_the_readme_shows_the_hook() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_changeos"))
-        .args(["check", "--help"])
-        .output()
-        .expect("the binary runs");
-    assert_eq!(out.status.code(), Some(0));
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
-    assert!(
-        readme.contains("id: changeos-check"),
-        "README shows the .pre-commit-config.yaml snippet"
-    );
+    for (command, id) in [("check", "changeos-check"), ("fmt", "changeos-fmt")] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_changeos"))
+            .args([command, "--help"])
+            .output()
+            .expect("the binary runs");
+        assert_eq!(out.status.code(), Some(0), "changeos {command} --help");
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+        assert!(
+            readme.contains(&format!("id: {id}")),
+            "README shows the .pre-commit-config.yaml snippet of {id}"
+        );
+    }
 }

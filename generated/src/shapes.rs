@@ -13,7 +13,8 @@ use crate::models::{
     ChangeServerOsWithoutCloudInitRequestBody, ChangeServerOsWithoutCloudInitOption,
     ChangeServerOsMetadata, ChangeServerOsWithoutCloudInitMetadata,
 };
-use crate::support::canonical::{Canonical, Member, Shape, to_text};
+use crate::support::canonical::{Canonical, to_text};
+use crate::support::shape::{Member, Shape};
 impl Operation {
     /// What the spec says about the request body: its members in order, its secrets.
     pub fn shape(self) -> &'static Shape {

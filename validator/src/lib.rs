@@ -7,17 +7,22 @@
 //! and hands the reports back in input order; [`render`] turns reports into text;
 //! [`canonical`] gives a file's canonical, secret-safe form (`changeos render`). The engine
 //! knows no command line and does no network I/O.
+//!
+//! [`layout`] lays payload files out in one canonical layout (`changeos fmt`), over
+//! [`syntax`], a parse that keeps the source text of strings and numbers.
 
 pub mod canonical;
 pub mod config;
 pub mod diagnostic;
 pub mod files;
+pub mod layout;
 pub mod locate;
 pub mod parse;
 pub mod render;
 pub mod rules;
 pub mod run;
 pub mod source;
+pub mod syntax;
 
 pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
@@ -33,7 +38,7 @@ use crate::rules::{
 };
 use crate::source::ReadError;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Lints one payload's bytes as a request body of `operation`.
 pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
@@ -264,7 +269,7 @@ fn finish(operation: Operation, text: &str, pending: Vec<Pending>) -> FileReport
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
 /// also spelt `adminPass` or `admin_pass`, anywhere, in a document that parsed or not) masked
 /// by one `*` per character, so that lines and columns stay those of the file.
-fn redact_secrets(operation: Operation, text: &str) -> String {
+pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
     // Misspelt secret members too (`adminPass`, `admin_pass`): an unknown member is quoted in
     // its own finding, and a password under a wrong name is still a password.
     let names = operation.shape().secret_names();

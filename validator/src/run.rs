@@ -1,5 +1,6 @@
-//! Checking many inputs on every core while handing reports back in input order, holding only
-//! the reports that arrived early (files themselves are read, checked and dropped by workers).
+//! Checking (or formatting) many inputs on every core while handing results back in input
+//! order, holding only the results that arrived early (files themselves are read, checked and
+//! dropped by workers).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -67,20 +68,37 @@ pub fn check_all(inputs: &[Input], operation: Operation, config: &Config, mut em
 }
 
 fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: &mut dyn FnMut(&Input, FileReport)) {
+    in_order_with(
+        inputs,
+        |reader: &mut Reader, input| check_one(reader, input, operation, config),
+        |input, checked| match checked {
+            Checked::Report(report) => emit(input, report),
+            Checked::Directory => {
+                let path = input.path().map(Path::to_path_buf).unwrap_or_default();
+                check_tree(&path, operation, config, emit);
+            }
+        },
+    );
+}
+
+/// Runs `work` on every input, on every core, calling `emit` with each result in input order.
+pub fn in_order<T: Send>(inputs: &[Input], work: impl Fn(&Input) -> T + Sync, emit: impl FnMut(&Input, T)) {
+    in_order_with(inputs, |_: &mut (), input| work(input), emit);
+}
+
+/// [`in_order`], where each thread keeps a state of its own (a read buffer) from input to input.
+/// The calling thread works too, so that every core works and no thread only waits.
+pub fn in_order_with<S: Default, T: Send>(
+    inputs: &[Input],
+    work: impl Fn(&mut S, &Input) -> T + Sync,
+    mut emit: impl FnMut(&Input, T),
+) {
     let chunks = inputs.len().div_ceil(CHUNK);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks);
-    let deliver = |input: &Input, checked: Checked, emit: &mut dyn FnMut(&Input, FileReport)| match checked {
-        Checked::Report(report) => emit(input, report),
-        Checked::Directory => {
-            let path = input.path().map(|p| p.to_path_buf()).unwrap_or_default();
-            check_tree(&path, operation, config, emit);
-        }
-    };
     if threads <= 1 {
-        let mut reader = Reader::default();
+        let mut state = S::default();
         for input in inputs {
-            let checked = check_one(&mut reader, input, operation, config);
-            deliver(input, checked, emit);
+            emit(input, work(&mut state, input));
         }
         return;
     }
@@ -93,46 +111,41 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
             .filter(|slice| !slice.is_empty())
             .map(|slice| (chunk, slice))
     };
-    let check_chunk = |reader: &mut Reader, slice: &[Input]| -> Vec<Checked> {
-        slice
-            .iter()
-            .map(|input| check_one(reader, input, operation, config))
-            .collect()
-    };
-    let (sender, receiver) = mpsc::channel::<(usize, Vec<Checked>)>();
+    let work = &work;
+    let run_chunk =
+        |state: &mut S, slice: &[Input]| -> Vec<T> { slice.iter().map(|input| work(state, input)).collect() };
+    let (sender, receiver) = mpsc::channel::<(usize, Vec<T>)>();
     std::thread::scope(|scope| {
-        // The calling thread checks too, so that every core checks and no thread only waits.
         for _ in 1..threads {
             let sender = sender.clone();
             scope.spawn(move || {
-                let mut reader = Reader::default();
+                let mut state = S::default();
                 while let Some((chunk, slice)) = take() {
-                    if sender.send((chunk, check_chunk(&mut reader, slice))).is_err() {
+                    if sender.send((chunk, run_chunk(&mut state, slice))).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(sender);
-        let mut early: BTreeMap<usize, Vec<Checked>> = BTreeMap::new();
+        let mut early: BTreeMap<usize, Vec<T>> = BTreeMap::new();
         let mut due = 0;
-        let mut flush = |early: &mut BTreeMap<usize, Vec<Checked>>, due: &mut usize| {
-            while let Some(checked) = early.remove(due) {
-                for (offset, checked) in checked.into_iter().enumerate() {
-                    let input = &inputs[*due * CHUNK + offset];
-                    deliver(input, checked, emit);
+        let mut flush = |early: &mut BTreeMap<usize, Vec<T>>, due: &mut usize| {
+            while let Some(results) = early.remove(due) {
+                for (offset, result) in results.into_iter().enumerate() {
+                    emit(&inputs[*due * CHUNK + offset], result);
                 }
                 *due += 1;
             }
         };
-        let mut reader = Reader::default();
+        let mut state = S::default();
         while let Some((chunk, slice)) = take() {
-            early.insert(chunk, check_chunk(&mut reader, slice));
+            early.insert(chunk, run_chunk(&mut state, slice));
             early.extend(receiver.try_iter());
             flush(&mut early, &mut due);
         }
-        for (chunk, checked) in receiver {
-            early.insert(chunk, checked);
+        for (chunk, results) in receiver {
+            early.insert(chunk, results);
             flush(&mut early, &mut due);
         }
         flush(&mut early, &mut due);

@@ -66,7 +66,8 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use crate::lint::Operation;
         use crate::models::{#(#types),*};
-        use crate::support::canonical::{Canonical, Member, Shape, to_text};
+        use crate::support::canonical::{Canonical, to_text};
+        use crate::support::shape::{Member, Shape};
 
         #operation
         #(#impls)*

@@ -20,25 +20,7 @@ use serde_json::{Map, Value};
 
 use crate::support::placeholder::is_placeholder;
 use crate::support::secret::REDACTED;
-
-/// What the spec says about a value, as far as its canonical form needs it.
-pub enum Shape {
-    /// An object: its members in spec order.
-    Object(&'static [Member]),
-    /// An array, and the shape of its items.
-    Array(&'static Shape),
-    /// A secret (`x-secret`): redacted unless a placeholder or `null`.
-    Secret,
-    /// Any other value: written as it is.
-    Scalar,
-}
-
-/// A member of an object [`Shape`].
-pub struct Member {
-    /// The name on the wire.
-    pub name: &'static str,
-    pub shape: &'static Shape,
-}
+use crate::support::shape::Shape;
 
 impl Shape {
     /// The canonical, secret-safe form of `value` (see the module documentation).
@@ -229,6 +211,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::support::shape::Member;
 
     static INNER: Shape = Shape::Object(&[
         Member {

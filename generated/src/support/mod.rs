@@ -14,3 +14,4 @@ pub mod password;
 pub mod path;
 pub mod placeholder;
 pub mod secret;
+pub mod shape;

@@ -1,0 +1,153 @@
+//! `changeos fmt`: payload files rewritten in the canonical layout (see
+//! `changeos_validator::layout`), or with `--check` only listed; standard input is formatted
+//! to standard output.
+
+use std::io::{IsTerminal, Write};
+
+use changeos_validator::FileReport;
+use changeos_validator::files::{self, Input};
+use changeos_validator::layout::{self, Outcome};
+use changeos_validator::render::{Format, renderer};
+use changeos_validator::run;
+
+use crate::cli::FmtArgs;
+
+/// Every file is in the canonical layout (now, or already).
+const EXIT_FORMATTED: u8 = 0;
+/// `--check` found a file to reformat, or a file was refused or could not be written.
+const EXIT_NOT_FORMATTED: u8 = 1;
+/// Standard output or error could not be written.
+const EXIT_OUTPUT: u8 = 2;
+
+/// What became of one input.
+enum Done {
+    /// Already in the canonical layout.
+    Unchanged,
+    /// Rewritten in place.
+    Reformatted,
+    /// `--check`: it would be rewritten.
+    WouldReformat,
+    /// Standard input's canonical text, for standard output.
+    Printed(String),
+    /// Not formatted: why, placed in the file.
+    Refused(FileReport),
+    /// Formatted, but the file could not be written.
+    WriteFailed(String),
+}
+
+/// How many inputs ended which way.
+#[derive(Default)]
+struct Tally {
+    unchanged: usize,
+    reformatted: usize,
+    refused: usize,
+}
+
+pub fn run(args: &FmtArgs) -> u8 {
+    let inputs = files::expand(&args.paths);
+    let operation = args.op.operation();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut diagnostics = renderer(Format::Human, color);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut err = std::io::stderr().lock();
+    let mut tally = Tally::default();
+    let mut failure = None;
+    run::in_order(
+        &inputs,
+        |input| format_one(input, operation, args.check),
+        |input, done| {
+            let name = input.name();
+            let written = match done {
+                Done::Unchanged => {
+                    tally.unchanged += 1;
+                    Ok(())
+                }
+                Done::Reformatted => {
+                    tally.reformatted += 1;
+                    Ok(())
+                }
+                Done::WouldReformat => {
+                    tally.reformatted += 1;
+                    writeln!(out, "{name}")
+                }
+                Done::Printed(text) => out.write_all(text.as_bytes()),
+                Done::Refused(report) => {
+                    tally.refused += 1;
+                    diagnostics.file(&name, &report, &mut err)
+                }
+                Done::WriteFailed(why) => {
+                    tally.refused += 1;
+                    writeln!(err, "error: cannot write {name}: {why}")
+                }
+            };
+            keep_first_error(&mut failure, written);
+        },
+    );
+    keep_first_error(&mut failure, out.flush());
+    let only_stdin = inputs.iter().all(|i| matches!(i, Input::Stdin));
+    if args.check || !only_stdin {
+        keep_first_error(&mut failure, writeln!(err, "{}", summary(&tally, args.check)));
+    }
+    if let Some(e) = failure {
+        let _ = writeln!(err, "error: cannot write the output: {e}");
+        return EXIT_OUTPUT;
+    }
+    if tally.refused > 0 || (args.check && tally.reformatted > 0) {
+        EXIT_NOT_FORMATTED
+    } else {
+        EXIT_FORMATTED
+    }
+}
+
+/// Formats one input and, unless `check`, writes a changed file back.
+fn format_one(input: &Input, operation: changeos_validator::Operation, check: bool) -> Done {
+    let (text, changed) = match layout::format_input(input, operation) {
+        Outcome::Refused(report) => return Done::Refused(report),
+        Outcome::Formatted { text, changed } => (text, changed),
+    };
+    match input {
+        Input::Stdin if !check => Done::Printed(text),
+        _ if !changed => Done::Unchanged,
+        _ if check => Done::WouldReformat,
+        // A plain write, not a new file renamed over the old one: a symlink stays a symlink
+        // and the file keeps its permissions and owner.
+        Input::File(path) | Input::Found(path) => match std::fs::write(path, text) {
+            Ok(()) => Done::Reformatted,
+            Err(e) => Done::WriteFailed(e.to_string()),
+        },
+        Input::Stdin | Input::Broken(..) => Done::Unchanged,
+    }
+}
+
+fn summary(tally: &Tally, check: bool) -> String {
+    let mut parts = vec![
+        if check {
+            format!("{} would be reformatted", files_count(tally.reformatted))
+        } else {
+            format!("{} reformatted", files_count(tally.reformatted))
+        },
+        format!("{} already formatted", tally.unchanged),
+    ];
+    if tally.refused > 0 {
+        parts.push(format!("{} not formatted (see above)", tally.refused));
+    }
+    parts.join(", ")
+}
+
+fn files_count(n: usize) -> String {
+    if n == 1 {
+        "1 file".to_owned()
+    } else {
+        format!("{n} files")
+    }
+}
+
+/// Keeps the first write error; a reader that went away (`| head`) is not one.
+fn keep_first_error(failure: &mut Option<std::io::Error>, result: std::io::Result<()>) {
+    if let Err(e) = result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+        && failure.is_none()
+    {
+        *failure = Some(e);
+    }
+}

@@ -1,0 +1,302 @@
+//! The canonical layout of payload files, what `changeos fmt` writes: members in spec order
+//! (the generated [`Shape`] of the request body, nested objects and arrays included), members
+//! the spec does not know after the known ones in their original order, two spaces of
+//! indentation, one member or element per line, `[]` and `{}` when empty, LF line ends, one
+//! final newline and no byte-order mark. Strings, keys and numbers are copied as written
+//! (`"\u00e9"` stays `"\u00e9"`, `1.50` stays `1.50`), so the JSON value never changes; nothing
+//! is redacted.
+//!
+//! A file whose layout would be ambiguous is refused with the findings that say why: not
+//! UTF-8 or not JSON (`invalid-json`), a key that appears twice (`duplicate-key`: which value
+//! would be kept?), content after the document (`trailing-content`). Those are found by
+//! [`crate::check_source`], so that `fmt` and `check` agree on them to the column.
+
+use changeos_models::support::shape::{Shape, UNKNOWN};
+
+use crate::files::Input;
+use crate::rules::{DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
+use crate::source::{ReadError, read_limited, read_path};
+use crate::syntax::{self, Member, Value};
+use crate::{BOM, Diagnostic, FileReport, Operation, check_source, locate, read_error_report, redact_secrets};
+
+/// What formatting one payload gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The canonical text; `changed` when it differs from the bytes that were read.
+    Formatted { text: String, changed: bool },
+    /// Not formatted: the findings that make the result ambiguous (or the reason the input
+    /// could not be read), placed in the file.
+    Refused(FileReport),
+}
+
+/// Formats one input: a file, standard input, or a path that could not be expanded.
+pub fn format_input(input: &Input, operation: Operation) -> Outcome {
+    let bytes = match input {
+        Input::Stdin => read_limited(std::io::stdin().lock()),
+        Input::File(path) | Input::Found(path) => read_path(path),
+        Input::Broken(_, why) => Err(ReadError::Unreadable(why.clone())),
+    };
+    match bytes {
+        Ok(bytes) => format_source(operation, &bytes),
+        Err(e) => Outcome::Refused(read_error_report(&e)),
+    }
+}
+
+/// Formats one payload's bytes as a request body of `operation`.
+pub fn format_source(operation: Operation, bytes: &[u8]) -> Outcome {
+    let report = check_source(operation, bytes);
+    let refusals: Vec<Diagnostic> = report
+        .diagnostics
+        .into_iter()
+        .filter_map(|d| refusal_reason(d.rule).map(|reason| with_reason(d, reason)))
+        .collect();
+    if !refusals.is_empty() {
+        return Outcome::Refused(FileReport {
+            diagnostics: refusals,
+            source: report.source,
+        });
+    }
+    // `check_source` found UTF-8 JSON (after an optional byte-order mark, which is dropped).
+    let without_bom = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(without_bom) else {
+        return refuse_at(operation, "", 0, "the file is not UTF-8 text");
+    };
+    match syntax::parse(text) {
+        Ok(document) if document.trailing.is_none() => {
+            let formatted = layout(operation.shape(), &document.value);
+            let changed = formatted.as_bytes() != bytes;
+            Outcome::Formatted {
+                text: formatted,
+                changed,
+            }
+        }
+        Ok(document) => refuse_at(
+            operation,
+            text,
+            document.trailing.unwrap_or_default(),
+            "content after the end of the JSON document",
+        ),
+        Err(e) => refuse_at(operation, text, e.offset, e.message),
+    }
+}
+
+/// The canonical text of `value`, ordered by `shape`, with its final newline.
+pub fn layout(shape: &Shape, value: &Value<'_>) -> String {
+    let mut out = String::new();
+    write_value(&mut out, shape, value, 0);
+    out.push('\n');
+    out
+}
+
+/// Why `fmt` does not format a file with a finding of `rule`; `None` when the finding does
+/// not stop it (the API's rules, a byte-order mark, a literal password).
+fn refusal_reason(rule: &str) -> Option<&'static str> {
+    if rule == INVALID_JSON.id {
+        Some("fmt formats only JSON documents: fix the file (`changeos check` shows where), then run fmt again")
+    } else if rule == DUPLICATE_KEY.id {
+        Some("fmt cannot tell which of the values is meant: keep one, then run fmt again")
+    } else if rule == TRAILING_CONTENT.id {
+        Some("fmt cannot tell which content is meant: keep one JSON document, then run fmt again")
+    } else {
+        None
+    }
+}
+
+fn with_reason(mut diagnostic: Diagnostic, reason: &str) -> Diagnostic {
+    diagnostic.help = Some(reason.to_owned());
+    diagnostic
+}
+
+/// A refusal the syntax module found where `check_source` found none: it should not happen
+/// (both follow RFC 8259), but a disagreement must not become a wrong rewrite.
+fn refuse_at(operation: Operation, text: &str, offset: usize, message: &str) -> Outcome {
+    let diagnostic = Diagnostic::at(
+        &INVALID_JSON,
+        format!("not valid JSON: {message}"),
+        locate::line_column(text, offset),
+    );
+    Outcome::Refused(FileReport {
+        diagnostics: vec![with_reason(
+            diagnostic,
+            refusal_reason(INVALID_JSON.id).unwrap_or_default(),
+        )],
+        source: Some(redact_secrets(operation, text)),
+    })
+}
+
+fn write_value(out: &mut String, shape: &Shape, value: &Value<'_>, depth: usize) {
+    match value {
+        Value::Object(members) if members.is_empty() => out.push_str("{}"),
+        Value::Array(items) if items.is_empty() => out.push_str("[]"),
+        Value::Object(members) => {
+            out.push('{');
+            for (i, (member, member_shape)) in in_spec_order(shape, members).into_iter().enumerate() {
+                separate(out, i, depth + 1);
+                out.push_str(member.raw_key);
+                out.push_str(": ");
+                write_value(out, member_shape, &member.value, depth + 1);
+            }
+            close(out, depth, '}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                separate(out, i, depth + 1);
+                write_value(out, shape.items(), item, depth + 1);
+            }
+            close(out, depth, ']');
+        }
+        Value::String(raw) | Value::Number(raw) | Value::Literal(raw) => out.push_str(raw),
+    }
+}
+
+/// The members the spec knows, in its order, then the others in their order, each with the
+/// shape of its value.
+fn in_spec_order<'m, 'a>(shape: &Shape, members: &'m [Member<'a>]) -> Vec<(&'m Member<'a>, &'static Shape)> {
+    let mut ordered: Vec<(usize, &'m Member<'a>, &'static Shape)> = members
+        .iter()
+        .map(|m| match shape.member(&m.key) {
+            Some((position, member_shape)) => (position, m, member_shape),
+            None => (usize::MAX, m, &UNKNOWN),
+        })
+        .collect();
+    // Stable: unknown members (all `usize::MAX`) keep their relative order.
+    ordered.sort_by_key(|(position, _, _)| *position);
+    ordered.into_iter().map(|(_, m, s)| (m, s)).collect()
+}
+
+/// Starts the `index`th member or element on a line of its own.
+fn separate(out: &mut String, index: usize, depth: usize) {
+    if index > 0 {
+        out.push(',');
+    }
+    out.push('\n');
+    indent(out, depth);
+}
+
+fn close(out: &mut String, depth: usize, bracket: char) {
+    out.push('\n');
+    indent(out, depth);
+    out.push(bracket);
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V2: Operation = Operation::ChangeServerOsWithCloudInit;
+
+    fn formatted(source: &str) -> String {
+        match format_source(V2, source.as_bytes()) {
+            Outcome::Formatted { text, .. } => text,
+            Outcome::Refused(report) => panic!("refused: {:?}", report.diagnostics),
+        }
+    }
+
+    fn refused_rules(source: &[u8]) -> Vec<&'static str> {
+        match format_source(V2, source) {
+            Outcome::Refused(report) => report.diagnostics.iter().map(|d| d.rule).collect(),
+            Outcome::Formatted { text, .. } => panic!("formatted: {text}"),
+        }
+    }
+
+    #[test]
+    fn members_follow_the_spec_and_unknown_ones_keep_their_order() {
+        let source = r#"{"z": 1, "os-change": {"zz": [], "mode": "withStopServer", "metadata": {"BYOL": "true", "__system__encrypted": "0"}, "imageid": "i", "aa": {}}, "a": [1, {"y": 2, "x": 1}]}"#;
+        assert_eq!(
+            formatted(source),
+            r#"{
+  "os-change": {
+    "imageid": "i",
+    "metadata": {
+      "__system__encrypted": "0",
+      "BYOL": "true"
+    },
+    "mode": "withStopServer",
+    "zz": [],
+    "aa": {}
+  },
+  "z": 1,
+  "a": [
+    1,
+    {
+      "y": 2,
+      "x": 1
+    }
+  ]
+}
+"#
+        );
+    }
+
+    #[test]
+    fn the_canonical_text_is_unchanged() {
+        let canonical = "{\n  \"os-change\": {\n    \"imageid\": \"\\u0069\"\n  }\n}\n";
+        assert_eq!(
+            format_source(V2, canonical.as_bytes()),
+            Outcome::Formatted {
+                text: canonical.to_owned(),
+                changed: false
+            }
+        );
+        let crlf = canonical.replace('\n', "\r\n");
+        assert_eq!(
+            format_source(V2, crlf.as_bytes()),
+            Outcome::Formatted {
+                text: canonical.to_owned(),
+                changed: true
+            }
+        );
+        let with_bom = format!("\u{feff}{canonical}");
+        assert_eq!(
+            format_source(V2, with_bom.as_bytes()),
+            Outcome::Formatted {
+                text: canonical.to_owned(),
+                changed: true
+            }
+        );
+    }
+
+    #[test]
+    fn ambiguous_files_are_refused_with_the_reason() {
+        assert_eq!(refused_rules(b"{\"a\": 1, \"a\": 2}"), ["duplicate-key"]);
+        assert_eq!(refused_rules(b"{\"a\": 1} {}"), ["trailing-content"]);
+        assert_eq!(refused_rules(b"{\"a\": 1,}"), ["invalid-json"]);
+        assert_eq!(refused_rules(b""), ["invalid-json"]);
+        assert_eq!(refused_rules(b"{\"a\xff\": 1}"), ["invalid-json"]);
+        assert_eq!(refused_rules(b"[1e400]"), ["invalid-json"]);
+        let Outcome::Refused(report) = format_source(V2, b"{\n  \"a\": 1,\n  \"a\": 2\n}") else {
+            panic!("formatted")
+        };
+        let d = &report.diagnostics[0];
+        assert_eq!((d.line, d.column), (3, 3));
+        assert!(
+            d.help.as_deref().unwrap_or_default().contains("which of the values"),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn other_findings_do_not_stop_it_and_secrets_are_kept() {
+        let text = formatted(r#"{"os-change": {"adminpass": "Cloud.Pass-2024", "imageId": 5}}"#);
+        assert_eq!(
+            text,
+            "{\n  \"os-change\": {\n    \"adminpass\": \"Cloud.Pass-2024\",\n    \"imageId\": 5\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn the_syntax_modules_refusals_are_placed() {
+        let Outcome::Refused(report) = refuse_at(V2, "{\n \"adminpass\": \"x\", ]", 20, "expected a value") else {
+            panic!()
+        };
+        assert_eq!((report.diagnostics[0].line, report.diagnostics[0].column), (2, 19));
+        assert_eq!(report.source.as_deref(), Some("{\n \"adminpass\": \"*\", ]"));
+    }
+}
