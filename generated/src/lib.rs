@@ -23,5 +23,5 @@ pub mod lint;
 pub mod models;
 pub mod support;
 
-pub use support::finding::{Finding, RuleInfo, Severity, Violations};
+pub use support::finding::{Finding, Fix, RuleInfo, Severity, Violations};
 pub use support::secret::SecretString;
