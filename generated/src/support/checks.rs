@@ -179,7 +179,9 @@ pub fn rename_fix(key: &str, object: &Object<'_>, candidates: &[&'static str]) -
     (claimants == 1).then_some(Fix::RenameKey { to })
 }
 
-fn fold(name: &str) -> String {
+/// A member name with case, `-` and `_` ignored: names that fold alike are near misses of each
+/// other (`is_auto_pay`, `isAutoPay`).
+pub fn fold(name: &str) -> String {
     name.chars()
         .filter(|c| *c != '-' && *c != '_')
         .flat_map(char::to_lowercase)
