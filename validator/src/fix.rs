@@ -55,19 +55,39 @@ pub fn fix_source(operation: Operation, bytes: &[u8], adjust: impl Fn(&mut FileR
 /// overlap the one kept before it (the earlier in the text wins; the other waits for the next
 /// pass).
 pub fn choose(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
-    let mut fixable: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.fix.is_some()).collect();
-    fixable.sort_by_key(|d| d.fix.as_ref().map(|f| (f.start, f.end)));
-    let mut kept: Vec<&Diagnostic> = Vec::with_capacity(fixable.len());
-    for d in fixable {
-        let overlaps = match (kept.last().and_then(|k| k.fix.as_ref()), d.fix.as_ref()) {
-            (Some(previous), Some(fix)) => previous.overlaps(fix),
-            _ => false,
-        };
-        if !overlaps {
-            kept.push(d);
+    chosen(diagnostics).into_iter().map(|i| &diagnostics[i]).collect()
+}
+
+/// The indices of the diagnostics [`choose`] returns, in text order.
+fn chosen(diagnostics: &[Diagnostic]) -> Vec<usize> {
+    let mut fixable: Vec<(usize, &TextFix)> = diagnostics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.fix.as_ref().map(|f| (i, f)))
+        .collect();
+    fixable.sort_by_key(|(_, f)| (f.start, f.end));
+    let mut kept: Vec<(usize, &TextFix)> = Vec::with_capacity(fixable.len());
+    for (i, fix) in fixable {
+        if !kept.last().is_some_and(|(_, previous)| previous.overlaps(fix)) {
+            kept.push((i, fix));
         }
     }
-    kept
+    kept.into_iter().map(|(i, _)| i).collect()
+}
+
+/// Keeps the fixes [`choose`] would apply together and drops the others, so that the fixes of
+/// a report never overlap (an editor may apply them all); a dropped one is found again on the
+/// next pass of [`fix_source`], computed on the text as fixed.
+pub(crate) fn drop_overlapping(diagnostics: &mut [Diagnostic]) {
+    let mut kept = vec![false; diagnostics.len()];
+    for i in chosen(diagnostics) {
+        kept[i] = true;
+    }
+    for (d, kept) in diagnostics.iter_mut().zip(kept) {
+        if !kept {
+            d.fix = None;
+        }
+    }
 }
 
 /// `bytes` with each edit made; the edits are in text order and do not overlap (see
@@ -157,12 +177,20 @@ mod tests {
             with_fix(edit(0, 12, "early")),
             with_fix(edit(20, 21, "after")),
             with_fix(edit(20, 22, "same start")),
+            with_fix(edit(20, 21, "same range")),
         ];
         let chosen: Vec<&str> = choose(&diagnostics)
             .iter()
             .filter_map(|d| d.fix.as_ref().map(|f| f.replacement.as_str()))
             .collect();
         assert_eq!(chosen, ["early", "after"]);
+        let mut diagnostics = diagnostics;
+        drop_overlapping(&mut diagnostics);
+        let left: Vec<Option<&str>> = diagnostics
+            .iter()
+            .map(|d| d.fix.as_ref().map(|f| f.replacement.as_str()))
+            .collect();
+        assert_eq!(left, [None, Some("early"), Some("after"), None, None]);
     }
 
     #[test]

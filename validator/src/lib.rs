@@ -287,6 +287,7 @@ fn finish(context: &Context<'_>, pending: Vec<Pending>) -> FileReport {
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.line, d.column));
+    fix::drop_overlapping(&mut diagnostics);
     FileReport {
         diagnostics,
         source: Some(redact_secrets(context.operation, text)),
