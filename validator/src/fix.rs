@@ -79,6 +79,9 @@ fn chosen(diagnostics: &[Diagnostic]) -> Vec<usize> {
 /// a report never overlap (an editor may apply them all); a dropped one is found again on the
 /// next pass of [`fix_source`], computed on the text as fixed.
 pub(crate) fn drop_overlapping(diagnostics: &mut [Diagnostic]) {
+    if diagnostics.iter().filter(|d| d.fix.is_some()).nth(1).is_none() {
+        return; // one fix overlaps nothing
+    }
     let mut kept = vec![false; diagnostics.len()];
     for i in chosen(diagnostics) {
         kept[i] = true;

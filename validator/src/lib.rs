@@ -24,7 +24,7 @@ pub use changeos_models::{RuleInfo, Severity};
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
 
 use changeos_models::Fix;
-use changeos_models::support::checks::fold;
+use changeos_models::support::checks::{fold, same_folded};
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
 
@@ -316,7 +316,7 @@ fn text_fix(
     pointer: &str,
     place: Option<&Found>,
 ) -> Option<TextFix> {
-    let (kind, range, message) = match &fix {
+    let (kind, range, message, replacement) = match &fix {
         Proposed::RemoveBom => {
             return Some(TextFix {
                 kind: FixKind::RemoveByteOrderMark,
@@ -339,19 +339,12 @@ fn text_fix(
                     if is_secret(context.operation, pointer) || context.text.get(place.value.clone()) != Some(text) {
                         return None;
                     }
-                    (
-                        FixKind::QuoteValue,
-                        place.value.clone(),
-                        format!("replace `{text}` with `{replacement}`"),
-                    )
+                    let message = format!("replace `{text}` with `{replacement}`");
+                    (FixKind::QuoteValue, place.value.clone(), message, replacement)
                 }
                 Fix::RenameKey { to } => {
-                    let name = shown_name(pointer);
-                    (
-                        FixKind::RenameKey,
-                        place.key.clone(),
-                        format!("replace `{name}` with `{to}`"),
-                    )
+                    let message = format!("replace `{}` with `{to}`", shown_name(pointer));
+                    (FixKind::RenameKey, place.key.clone(), message, replacement)
                 }
             }
         }
@@ -362,10 +355,7 @@ fn text_fix(
         message,
         start: context.offset + range.start,
         end: context.offset + range.end,
-        replacement: match &fix {
-            Proposed::Model(model) => model.replacement(),
-            Proposed::RemoveBom => String::new(),
-        },
+        replacement,
         line: span.start.0,
         column: span.start.1,
         end_line: span.end.0,
@@ -400,18 +390,15 @@ fn is_secret(operation: Operation, pointer: &str) -> bool {
 /// The last token of a pointer as a member name, control characters escaped.
 fn shown_name(pointer: &str) -> String {
     let token = pointer.rsplit('/').next().unwrap_or_default();
-    token
-        .replace("~1", "/")
-        .replace("~0", "~")
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut shown = String::with_capacity(token.len());
+    for c in token.replace("~1", "/").replace("~0", "~").chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
@@ -479,13 +466,21 @@ pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
     out
 }
 
-/// True when `name` folds (see [`fold`]) to `folded`; allocation-free, as it runs on every
-/// string of a file.
+/// True when `name` folds (see [`fold`]) to `folded`; allocation-free and byte-wise for ASCII,
+/// as it runs on every string of a file.
 fn folds_to(name: &str, folded: &str) -> bool {
-    name.chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
-        .eq(folded.chars())
+    let mut wanted = folded.bytes();
+    for b in name.bytes() {
+        match b {
+            // Folding goes character by character: a mismatch before the first non-ASCII
+            // character is final, and from there on the general comparison decides.
+            128.. => return same_folded(name, folded),
+            b'-' | b'_' => {}
+            b if wanted.next() != Some(b.to_ascii_lowercase()) => return false,
+            _ => {}
+        }
+    }
+    wanted.next().is_none()
 }
 
 /// Where the string starting at the `"` at `start` ends: the offset of its closing quote and

@@ -169,23 +169,31 @@ pub fn quote_fix(value: &Json<'_>, path: &Path<'_>, check: fn(&Json<'_>, &Path<'
 /// `imageid`, or next to an `image_id`, would make a duplicate key). Edit-distance near misses
 /// (`imagid`) get a help, never a fix.
 pub fn rename_fix(key: &str, object: &Object<'_>, candidates: &[&'static str]) -> Option<Fix> {
-    let folded = fold(key);
-    let mut matching = candidates.iter().filter(|c| fold(c) == folded);
+    let mut matching = candidates.iter().filter(|c| same_folded(key, c));
     let to = *matching.next()?;
     if matching.next().is_some() {
         return None;
     }
-    let claimants = object.keys().filter(|k| fold(k) == folded).count();
+    let claimants = object.keys().filter(|k| same_folded(key, k)).count();
     (claimants == 1).then_some(Fix::RenameKey { to })
+}
+
+/// `fold(a) == fold(b)`, without allocating: it runs for every member of an object that has
+/// an unknown one.
+pub fn same_folded(a: &str, b: &str) -> bool {
+    folded_chars(a).eq(folded_chars(b))
+}
+
+fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
 }
 
 /// A member name with case, `-` and `_` ignored: names that fold alike are near misses of each
 /// other (`is_auto_pay`, `isAutoPay`).
 pub fn fold(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
+    folded_chars(name).collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -364,7 +372,15 @@ mod tests {
             let value = Json::from(&raw);
             assert_eq!(rename_fix("imageId", value.as_object().unwrap(), &names), None, "{raw}");
         }
+        assert!(same_folded("IS_auto-pay", "isAutoPay"));
+        assert!(
+            same_folded("\u{212a}eyname", "keyname"),
+            "the Kelvin sign lowercases to `k`"
+        );
+        assert!(!same_folded("isAutoPa", "isAutoPay"));
+        assert!(!same_folded("isAutoPayy", "isAutoPay"));
         assert_eq!(Fix::RenameKey { to: "BYOL" }.replacement(), "\"BYOL\"");
+        assert_eq!(Fix::RenameKey { to: "a\"b" }.replacement(), "\"a\\\"b\"");
     }
 
     #[test]

@@ -91,7 +91,11 @@ impl Fix {
             Fix::QuoteValue { text } => text.as_str(),
             Fix::RenameKey { to } => to,
         };
-        serde_json::Value::String(text.to_owned()).to_string()
+        if text.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+            serde_json::Value::String(text.to_owned()).to_string()
+        } else {
+            format!("\"{text}\"")
+        }
     }
 }
 
