@@ -180,7 +180,7 @@ fn the_formats_agree_on_the_findings() {
     assert!(fixable > 0, "some finding of the payloads is fixable");
     assert!(
         human.ends_with(&format!(
-            "{files} files checked: {errors} errors, {warnings} warnings ({fixable} fixable with --fix)\n"
+            "{files} files checked: {errors} errors, {warnings} warnings ({fixable} fixable with `changeos check --fix`)\n"
         )),
         "{human}"
     );

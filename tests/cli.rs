@@ -79,7 +79,7 @@ fn every_file_is_checked_and_a_missing_one_is_a_finding() {
         "{text}"
     );
     assert!(
-        text.ends_with("3 files checked: 4 errors, 0 warnings (2 fixable with --fix)\n"),
+        text.ends_with("3 files checked: 4 errors, 0 warnings (2 fixable with `changeos check --fix`)\n"),
         "{text}"
     );
 }

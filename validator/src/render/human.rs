@@ -146,7 +146,10 @@ impl Renderer for Human {
         let text = match summary.fixed {
             Some(fixed) => format!("{files} checked: {} applied; {counts} remaining", plural(fixed, "fix")),
             None if summary.fixable > 0 => {
-                format!("{files} checked: {counts} ({} fixable with --fix)", summary.fixable)
+                format!(
+                    "{files} checked: {counts} ({} fixable with `changeos check --fix`)",
+                    summary.fixable
+                )
             }
             None => format!("{files} checked: {counts}"),
         };
