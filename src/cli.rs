@@ -64,6 +64,14 @@ pub struct CheckArgs {
     /// Ignore every changeos.toml.
     #[arg(long)]
     pub no_config: bool,
+    /// Apply the fixes that cannot change meaning, in place, then report what is left (exit 0:
+    /// no error left, 1: some error left). Not for standard input: use --diff.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the unified diff of what --fix would change, and write nothing (exit 1: something
+    /// to fix, 0: nothing).
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, clap::Args)]

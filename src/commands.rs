@@ -4,12 +4,16 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use changeos_validator::config::Config;
-use changeos_validator::render::{Summary, renderer};
-use changeos_validator::{RuleInfo, files, rules, run};
+use changeos_validator::files::Input;
+use changeos_validator::render::{Summary, plural, renderer};
+use changeos_validator::run::FixMode;
+use changeos_validator::{FileReport, RuleInfo, Severity, files, rules, run};
 use clap::CommandFactory;
 use serde_json::json;
 
-use crate::cli::{CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, ListFormat, RulesArgs, SchemaArgs, Shell};
+use crate::cli::{
+    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, Format, ListFormat, RulesArgs, SchemaArgs, Shell,
+};
 
 /// No error-level finding (and, with `--strict`, no warning).
 const EXIT_CLEAN: u8 = 0;
@@ -39,26 +43,104 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// `check`, and `check --fix`: the report of every input (with --fix, of what is left after
+/// fixing, the applied fixes first). The exit code is the same rule on what is reported: with
+/// --fix, a fixed finding no longer counts.
 fn check(args: &CheckArgs) -> Result<u8, String> {
     let config = load_config(args)?;
-    let inputs = files::arguments(&args.paths);
+    // Checking finds out which arguments are directories as it opens them; fixing takes the
+    // files of every directory from the start.
+    let inputs = if args.fix || args.diff {
+        files::expand(&args.paths)
+    } else {
+        files::arguments(&args.paths)
+    };
+    if args.diff {
+        return diff(args, &config, &inputs);
+    }
+    if args.fix && inputs.contains(&Input::Stdin) {
+        return Err(
+            "--fix writes the fixes into the files, and standard input is no file: use --diff to see them, \
+             or --format json for the edits"
+                .to_owned(),
+        );
+    }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut renderer = renderer(args.format.report_format(), color);
     let mut summary = Summary::default();
     let mut failure = None;
+    let mut unwritten = 0;
     write(&mut failure, renderer.begin(&mut out));
-    run::check_all(&inputs, args.op.operation(), &config, |input, report| {
+    let mut emit = |input: &Input, report: FileReport| {
         summary.add(&report);
         write(&mut failure, renderer.file(&input.name(), &report, &mut out));
-    });
+    };
+    if args.fix {
+        run::fix_all(
+            &inputs,
+            args.op.operation(),
+            &config,
+            FixMode::Write,
+            |input, outcome| {
+                if let Some(e) = &outcome.write_error {
+                    eprintln!("error: cannot write the fixes to {}: {e}", input.name());
+                    unwritten += 1;
+                }
+                emit(input, outcome.report);
+            },
+        );
+    } else {
+        run::check_all(&inputs, args.op.operation(), &config, emit);
+    }
     write(&mut failure, renderer.end(&summary, &mut out));
     write(&mut failure, out.flush());
     if let Some(e) = failure {
         return Err(format!("cannot write the report: {e}"));
     }
+    if unwritten > 0 {
+        return Ok(EXIT_USAGE);
+    }
     let failed = summary.errors > 0 || (args.strict && summary.warnings > 0);
     Ok(if failed { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// `check --diff`: the unified diff of what --fix would change in each input, in input order,
+/// on stdout; a one-line summary on stderr. Exit 1 when something would change, else 0,
+/// whatever findings would be left (as `ruff check --diff`).
+fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, String> {
+    if args.format != Format::Human {
+        return Err("--diff prints a unified diff and takes no --format; without --diff, \
+                    --format json gives each fix as an edit"
+            .to_owned());
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failure = None;
+    let (mut files, mut fixes, mut errors, mut warnings) = (0, 0, 0, 0);
+    run::fix_all(inputs, args.op.operation(), config, FixMode::Diff, |_, outcome| {
+        errors += outcome.report.count(Severity::Error);
+        warnings += outcome.report.count(Severity::Warning);
+        if !outcome.diff.is_empty() {
+            files += 1;
+            fixes += outcome.report.fixed.as_ref().map_or(0, Vec::len);
+            write(&mut failure, out.write_all(outcome.diff.as_bytes()));
+        }
+    });
+    write(&mut failure, out.flush());
+    if let Some(e) = failure {
+        return Err(format!("cannot write the diff: {e}"));
+    }
+    let left = format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"));
+    if files == 0 {
+        eprintln!("nothing to fix in {} ({left})", plural(inputs.len(), "file"));
+        return Ok(EXIT_CLEAN);
+    }
+    eprintln!(
+        "{} would be applied to {files} of {}; {left} would remain (run with --fix to apply)",
+        plural(fixes, "fix"),
+        plural(inputs.len(), "file"),
+    );
+    Ok(EXIT_FINDINGS)
 }
 
 /// Keeps the first write error; a reader that went away (`| head`) is not one.

@@ -420,10 +420,11 @@ fn relint(
                     end_line: span.end.0,
                     end_column: span.end.1,
                     help: finding.help.map(|h| out.scrub(&h)),
+                    fix: None,
                 }
             })
             .collect(),
-        source: None,
+        ..FileReport::default()
     };
     config.apply(path, &mut added);
     report.diagnostics.extend(added.diagnostics);

@@ -71,21 +71,37 @@ fn json() {
         );
         for d in file["diagnostics"].as_array().expect("diagnostics") {
             let keys: Vec<&str> = d.as_object().expect("object").keys().map(String::as_str).collect();
-            assert_eq!(
-                keys,
-                [
-                    "rule",
-                    "severity",
-                    "message",
-                    "pointer",
-                    "line",
-                    "column",
-                    "end_line",
-                    "end_column",
-                    "help"
-                ],
-                "the contract's fields, in order"
-            );
+            let mut expected = vec![
+                "rule",
+                "severity",
+                "message",
+                "pointer",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "help",
+            ];
+            // `fix` is optional: only a diagnostic that has one carries it.
+            if d.get("fix").is_some() {
+                expected.push("fix");
+                let fix_keys: Vec<&str> = d["fix"].as_object().expect("fix").keys().map(String::as_str).collect();
+                assert_eq!(
+                    fix_keys,
+                    [
+                        "message",
+                        "replacement",
+                        "start",
+                        "end",
+                        "line",
+                        "column",
+                        "end_line",
+                        "end_column"
+                    ],
+                    "{d}"
+                );
+            }
+            assert_eq!(keys, expected, "the contract's fields, in order");
             match d["severity"].as_str() {
                 Some("error") => errors += 1,
                 Some("warning") => warnings += 1,
@@ -160,10 +176,17 @@ fn the_formats_agree_on_the_findings() {
     assert_eq!(annotations.len(), diagnostics.len(), "{github}");
     let human = check("human").stdout;
     let (files, errors, warnings) = summary(&json);
+    let fixable = diagnostics.iter().filter(|d| d.get("fix").is_some()).count();
+    assert!(fixable > 0, "some finding of the payloads is fixable");
     assert!(
         human.ends_with(&format!(
-            "{files} files checked: {errors} errors, {warnings} warnings\n"
+            "{files} files checked: {errors} errors, {warnings} warnings ({fixable} fixable with `changeos check --fix`)\n"
         )),
+        "{human}"
+    );
+    assert_eq!(
+        human.matches("\n  = fix: ").count() + human.matches("\n   = fix: ").count(),
+        fixable,
         "{human}"
     );
     assert!(github.ends_with(&format!(

@@ -78,7 +78,10 @@ fn every_file_is_checked_and_a_missing_one_is_a_finding() {
         text.contains("error[unknown-member]: unknown member `imageId`\n --> tests/data/bad-cloudinit.json:3:5\n"),
         "{text}"
     );
-    assert!(text.ends_with("3 files checked: 4 errors, 0 warnings\n"), "{text}");
+    assert!(
+        text.ends_with("3 files checked: 4 errors, 0 warnings (2 fixable with `changeos check --fix`)\n"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -732,3 +732,48 @@ fn passwords_never_leak_into_findings() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fixes
+
+/// (pointer, fix) of every finding that has a fix.
+fn fixes(operation: Operation, body: &Value) -> Vec<(String, changeos_models::Fix)> {
+    operation
+        .lint(body)
+        .into_iter()
+        .filter_map(|f| Some((f.pointer, f.fix?)))
+        .collect()
+}
+
+#[test]
+fn the_linter_proposes_the_fixes_the_spec_allows_and_no_other() {
+    use changeos_models::Fix::{QuoteValue, RenameKey};
+    let quote = |text: &str| QuoteValue { text: text.to_owned() };
+    for operation in [V2, V1] {
+        let found = fixes(
+            operation,
+            &json!({"os-change": {
+                "ImageID": IMAGE_ID, "is-auto-pay": "true", "isAutoPay": true, "keyname": 350,
+                "userid": 7, "adminpass": 12345678, "mode": true,
+                "metadata": {"byol": true, "__system__encrypted": 1, "__system__cmkid": CMK_ID}
+            }}),
+        );
+        assert_eq!(
+            found,
+            [
+                ("/os-change/ImageID".to_owned(), RenameKey { to: "imageid" }),
+                // `is-auto-pay` would clash with `isAutoPay`: no rename; the boolean is quoted.
+                ("/os-change/isAutoPay".to_owned(), quote("true")),
+                // Open strings take the number's text when it passes their rules.
+                ("/os-change/keyname".to_owned(), quote("350")),
+                ("/os-change/userid".to_owned(), quote("7")),
+                // Not `adminpass` (a secret), not `mode` ("true" is not "withStopServer").
+                ("/os-change/metadata/byol".to_owned(), RenameKey { to: "BYOL" }),
+                ("/os-change/metadata/__system__encrypted".to_owned(), quote("1")),
+            ],
+            "{operation:?}"
+        );
+    }
+    // An image ID that is a number is no UUID once quoted: no fix.
+    assert_eq!(fixes(V2, &json!({"os-change": {"imageid": 1}})), []);
+}

@@ -2,7 +2,7 @@
 //!
 //! `cargo +nightly fuzz run check` (from the repository root, with cargo-fuzz installed).
 //! Besides "no panic, no crash", it checks what the property tests check: the JSON and SARIF
-//! outputs parse and the JSON summary counts the diagnostics.
+//! outputs parse, the JSON summary counts the diagnostics, and fixing is idempotent.
 
 #![no_main]
 
@@ -39,6 +39,13 @@ fuzz_target!(|bytes: &[u8]| {
                     Format::Human | Format::Github => {}
                 }
             }
+        }
+        // Fixing ends, leaves no fix behind, and fixing again changes nothing.
+        let fixed = changeos_validator::fix::fix_source(operation, bytes, |_| {});
+        assert!(fixed.report.diagnostics.iter().all(|d| d.fix.is_none()), "{:?}", fixed.report);
+        if fixed.changed() {
+            let again = changeos_validator::fix::fix_source(operation, &fixed.bytes, |_| {});
+            assert!(!again.changed(), "{:?}", again.report.fixed);
         }
     }
 });

@@ -31,5 +31,5 @@ pub mod shapes;
 pub mod support;
 
 pub use support::canonical::Canonical;
-pub use support::finding::{Finding, RuleInfo, Severity, Violations};
+pub use support::finding::{Finding, Fix, RuleInfo, Severity, Violations};
 pub use support::secret::SecretString;

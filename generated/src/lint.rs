@@ -218,14 +218,15 @@ pub(crate) fn check_key_name(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Fi
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "a string"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
+                    &catalog::WRONG_TYPE,
+                    path,
+                    &[
+                        ("name", &path.name()),
+                        ("expected", "a string"),
+                        ("actual", &checks::describe(value)),
+                    ],
+                )
+                .with_fix(checks::quote_fix(value, path, check_key_name)),
         );
         return;
     };
@@ -250,14 +251,15 @@ pub(crate) fn check_user_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Fin
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "a string"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
+                    &catalog::WRONG_TYPE,
+                    path,
+                    &[
+                        ("name", &path.name()),
+                        ("expected", "a string"),
+                        ("actual", &checks::describe(value)),
+                    ],
+                )
+                .with_fix(checks::quote_fix(value, path, check_user_id)),
         );
         return;
     };
@@ -282,14 +284,15 @@ pub(crate) fn check_image_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Fi
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "a string"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
+                    &catalog::WRONG_TYPE,
+                    path,
+                    &[
+                        ("name", &path.name()),
+                        ("expected", "a string"),
+                        ("actual", &checks::describe(value)),
+                    ],
+                )
+                .with_fix(checks::quote_fix(value, path, check_image_id)),
         );
         return;
     };
@@ -324,7 +327,8 @@ pub(crate) fn check_system_encrypted(
                         ("actual", &checks::describe(value)),
                     ],
                 )
-                .with_help(checks::string_hint(value, &["0", "1"])),
+                .with_help(checks::string_hint(value, &["0", "1"]))
+                .with_fix(checks::quote_fix(value, path, check_system_encrypted)),
         );
         return;
     };
@@ -347,14 +351,15 @@ pub(crate) fn check_cmk_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Find
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "a string"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
+                    &catalog::WRONG_TYPE,
+                    path,
+                    &[
+                        ("name", &path.name()),
+                        ("expected", "a string"),
+                        ("actual", &checks::describe(value)),
+                    ],
+                )
+                .with_fix(checks::quote_fix(value, path, check_cmk_id)),
         );
         return;
     };
@@ -397,14 +402,15 @@ pub(crate) fn check_user_data(
     let Some(text) = value.as_str() else {
         out.push(
             Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "a string"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
+                    &catalog::WRONG_TYPE,
+                    path,
+                    &[
+                        ("name", &path.name()),
+                        ("expected", "a string"),
+                        ("actual", &checks::describe(value)),
+                    ],
+                )
+                .with_fix(checks::quote_fix(value, path, check_user_data)),
         );
         return;
     };
@@ -447,7 +453,8 @@ pub(crate) fn check_byol(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Findin
                         ("actual", &checks::describe(value)),
                     ],
                 )
-                .with_help(checks::string_hint(value, &["true"])),
+                .with_help(checks::string_hint(value, &["true"]))
+                .with_fix(checks::quote_fix(value, path, check_byol)),
         );
         return;
     };
@@ -500,6 +507,12 @@ pub(crate) fn check_change_server_os_metadata(
                 check_byol(member, &path.key("BYOL"), out);
             }
             _ => {
+                const NAMES: &[&str] = &[
+                    "__system__encrypted",
+                    "__system__cmkid",
+                    "user_data",
+                    "BYOL",
+                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -512,18 +525,9 @@ pub(crate) fn check_change_server_os_metadata(
                                 ),
                             ],
                         )
-                        .with_help(
-                            checks::suggest_help(
-                                key,
-                                &[
-                                    "__system__encrypted",
-                                    "__system__cmkid",
-                                    "user_data",
-                                    "BYOL",
-                                ],
-                            ),
-                        ),
-                )
+                        .with_help(checks::suggest_help(key, NAMES))
+                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                );
             }
         }
     }
@@ -577,7 +581,8 @@ pub(crate) fn check_change_os_mode(
                         ("actual", &checks::describe(value)),
                     ],
                 )
-                .with_help(checks::string_hint(value, &["withStopServer"])),
+                .with_help(checks::string_hint(value, &["withStopServer"]))
+                .with_fix(checks::quote_fix(value, path, check_change_os_mode)),
         );
         return;
     };
@@ -608,7 +613,8 @@ pub(crate) fn check_auto_pay(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Fi
                         ("actual", &checks::describe(value)),
                     ],
                 )
-                .with_help(checks::string_hint(value, &["true", "false"])),
+                .with_help(checks::string_hint(value, &["true", "false"]))
+                .with_fix(checks::quote_fix(value, path, check_auto_pay)),
         );
         return;
     };
@@ -672,6 +678,15 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
                 check_auto_pay(member, &path.key("isAutoPay"), out);
             }
             _ => {
+                const NAMES: &[&str] = &[
+                    "adminpass",
+                    "keyname",
+                    "userid",
+                    "imageid",
+                    "metadata",
+                    "mode",
+                    "isAutoPay",
+                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -684,21 +699,9 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
                                 ),
                             ],
                         )
-                        .with_help(
-                            checks::suggest_help(
-                                key,
-                                &[
-                                    "adminpass",
-                                    "keyname",
-                                    "userid",
-                                    "imageid",
-                                    "metadata",
-                                    "mode",
-                                    "isAutoPay",
-                                ],
-                            ),
-                        ),
-                )
+                        .with_help(checks::suggest_help(key, NAMES))
+                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                );
             }
         }
     }
@@ -797,6 +800,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
                 );
             }
             _ => {
+                const NAMES: &[&str] = &["os-change"];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -806,8 +810,9 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
                                 ("expected", "`os-change`"),
                             ],
                         )
-                        .with_help(checks::suggest_help(key, &["os-change"])),
-                )
+                        .with_help(checks::suggest_help(key, NAMES))
+                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                );
             }
         }
     }
@@ -849,6 +854,11 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
                 check_byol(member, &path.key("BYOL"), out);
             }
             _ => {
+                const NAMES: &[&str] = &[
+                    "__system__encrypted",
+                    "__system__cmkid",
+                    "BYOL",
+                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -861,13 +871,9 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
                                 ),
                             ],
                         )
-                        .with_help(
-                            checks::suggest_help(
-                                key,
-                                &["__system__encrypted", "__system__cmkid", "BYOL"],
-                            ),
-                        ),
-                )
+                        .with_help(checks::suggest_help(key, NAMES))
+                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                );
             }
         }
     }
@@ -954,6 +960,15 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
                 check_auto_pay(member, &path.key("isAutoPay"), out);
             }
             _ => {
+                const NAMES: &[&str] = &[
+                    "adminpass",
+                    "keyname",
+                    "userid",
+                    "imageid",
+                    "mode",
+                    "metadata",
+                    "isAutoPay",
+                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -966,21 +981,9 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
                                 ),
                             ],
                         )
-                        .with_help(
-                            checks::suggest_help(
-                                key,
-                                &[
-                                    "adminpass",
-                                    "keyname",
-                                    "userid",
-                                    "imageid",
-                                    "mode",
-                                    "metadata",
-                                    "isAutoPay",
-                                ],
-                            ),
-                        ),
-                )
+                        .with_help(checks::suggest_help(key, NAMES))
+                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                );
             }
         }
     }
@@ -1053,6 +1056,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
                 );
             }
             _ => {
+                const NAMES: &[&str] = &["os-change"];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -1062,8 +1066,9 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
                                 ("expected", "`os-change`"),
                             ],
                         )
-                        .with_help(checks::suggest_help(key, &["os-change"])),
-                )
+                        .with_help(checks::suggest_help(key, NAMES))
+                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                );
             }
         }
     }

@@ -40,6 +40,7 @@ pub fn canonical_source(operation: Operation, bytes: &[u8]) -> Result<Rendered, 
         return Err(FileReport {
             diagnostics: blocking,
             source: report.source,
+            fixed: None,
         });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -55,6 +56,7 @@ pub fn canonical_source(operation: Operation, bytes: &[u8]) -> Result<Rendered, 
                     (e.line(), e.column()),
                 )],
                 source: None,
+                fixed: None,
             });
         }
     };

@@ -54,6 +54,7 @@ pub fn format_source(operation: Operation, bytes: &[u8]) -> Outcome {
         return Outcome::Refused(FileReport {
             diagnostics: refusals,
             source: report.source,
+            fixed: None,
         });
     }
     // `check_source` found UTF-8 JSON (after an optional byte-order mark, which is dropped).
@@ -121,6 +122,7 @@ fn refuse_at(operation: Operation, text: &str, offset: usize, message: &str) -> 
             refusal_reason(INVALID_JSON.id).unwrap_or_default(),
         )],
         source: Some(redact_secrets(operation, text)),
+        fixed: None,
     })
 }
 

@@ -3,10 +3,11 @@
 //! [`check_source`] strips a byte-order mark, decodes UTF-8, parses (noting duplicate keys and
 //! trailing content, see [`parse`]), runs the generated linter of one [`Operation`], looks for
 //! literal secrets, and only when something was found maps pointers back to line and column
-//! ([`locate`]). [`config`] then adjusts severities; [`run`] checks many files on every core
-//! and hands the reports back in input order; [`render`] turns reports into text;
-//! [`canonical`] gives a file's canonical, secret-safe form (`changeos render`). The engine
-//! knows no command line and does no network I/O.
+//! ([`locate`]), with the fixes the linter proposes turned into edits of the text.
+//! [`config`] then adjusts severities; [`run`] checks many files on every core and hands the
+//! reports back in input order; [`fix`] applies the fixes (and diffs); [`render`] turns
+//! reports into text; [`canonical`] gives a file's canonical, secret-safe form
+//! (`changeos render`). The engine knows no command line and does no network I/O.
 //!
 //! [`layout`] lays payload files out in one canonical layout (`changeos fmt`), over
 //! [`syntax`], a parse that keeps the source text of strings and numbers.
@@ -15,6 +16,7 @@ pub mod canonical;
 pub mod config;
 pub mod diagnostic;
 pub mod files;
+pub mod fix;
 pub mod layout;
 pub mod locate;
 pub mod parse;
@@ -26,13 +28,14 @@ pub mod syntax;
 
 pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
-pub use diagnostic::{Diagnostic, FileReport};
+pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
 
+use changeos_models::Fix;
 use changeos_models::support::canonical::looks_secret;
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
 
-use crate::locate::Wanted;
+use crate::locate::{Found, LineIndex, Wanted};
 use crate::rules::{
     BYTE_ORDER_MARK, DUPLICATE_KEY, FILE_TOO_LARGE, INVALID_JSON, LITERAL_SECRET, TRAILING_CONTENT, UNREADABLE_FILE,
 };
@@ -51,12 +54,20 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
         Err(e) => return not_utf8(bytes, &e),
     };
     let mut pending: Vec<Pending> = Vec::new();
+    let mut context = Context {
+        operation,
+        text,
+        offset: if has_bom { BOM.len() } else { 0 },
+        duplicates: Vec::new(),
+    };
     if has_bom {
-        pending.push(Pending::at(
+        let mut entry = Pending::at(
             &BYTE_ORDER_MARK,
             "the file starts with a byte-order mark (U+FEFF)".into(),
             (1, 1),
-        ));
+        );
+        entry.fix = Some(Proposed::RemoveBom);
+        pending.push(entry);
     }
     let parsed = match parse::parse(text) {
         Ok(parsed) => parsed,
@@ -66,10 +77,11 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
                 format!("not valid JSON: {}", e.message),
                 (e.line, e.column),
             ));
-            return finish(operation, text, pending);
+            return finish(&context, pending);
         }
     };
     for duplicate in &parsed.duplicates {
+        context.duplicates.push(duplicate.pointer.clone());
         let name = duplicate
             .pointer
             .rsplit('/')
@@ -95,6 +107,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
         let rule = changeos_models::catalog::rule(finding.rule).unwrap_or(&INVALID_JSON);
         let mut entry = Pending::member(rule, finding.message, finding.help, (finding.pointer, locate::LAST));
         entry.severity = finding.severity;
+        entry.fix = finding.fix.map(Proposed::Model);
         pending.push(entry);
     }
     for pointer in literal_secrets(operation, &parsed.value) {
@@ -106,7 +119,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
             (pointer, locate::LAST),
         ));
     }
-    finish(operation, text, pending)
+    finish(&context, pending)
 }
 
 /// A report for a payload that could not be read.
@@ -135,7 +148,7 @@ pub fn read_error_report(error: &ReadError) -> FileReport {
     };
     FileReport {
         diagnostics: vec![diagnostic],
-        source: None,
+        ..FileReport::default()
     }
 }
 
@@ -164,8 +177,26 @@ fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> FileReport {
     );
     FileReport {
         diagnostics: vec![Diagnostic::at(&INVALID_JSON, message, position)],
-        source: None,
+        ..FileReport::default()
     }
+}
+
+/// What a file's fixes need to know about it.
+struct Context<'a> {
+    operation: Operation,
+    /// The text after the byte-order mark.
+    text: &'a str,
+    /// Where `text` starts in the file: after the byte-order mark, if any.
+    offset: usize,
+    /// Pointers of the members whose key appears more than once in its object.
+    duplicates: Vec<String>,
+}
+
+/// A fix before it is placed in the text.
+enum Proposed {
+    /// Proposed by the generated linter.
+    Model(Fix),
+    RemoveBom,
 }
 
 /// A diagnostic before its position is known.
@@ -175,6 +206,7 @@ struct Pending {
     message: String,
     help: Option<String>,
     place: Place,
+    fix: Option<Proposed>,
 }
 
 enum Place {
@@ -190,6 +222,7 @@ impl Pending {
             message,
             help: rule.help.map(str::to_owned),
             place: Place::At(position),
+            fix: None,
         }
     }
 
@@ -200,15 +233,17 @@ impl Pending {
             message,
             help,
             place: Place::Member(wanted),
+            fix: None,
         }
     }
 }
 
-/// Places every pending diagnostic in the text (one pass), sorted by position.
-fn finish(operation: Operation, text: &str, pending: Vec<Pending>) -> FileReport {
+/// Places every pending diagnostic in the text (one pass), sorted by position, with its fix.
+fn finish(context: &Context<'_>, pending: Vec<Pending>) -> FileReport {
     if pending.is_empty() {
         return FileReport::default();
     }
+    let text = context.text;
     let wanted: Vec<Wanted> = pending
         .iter()
         .filter_map(|p| {
@@ -221,31 +256,34 @@ fn finish(operation: Operation, text: &str, pending: Vec<Pending>) -> FileReport
         .collect();
     // Members are wanted only in text that parsed: the scanner recurses and trusts the syntax, so
     // it must not walk a document that the parser refused (100,000 `[` would overflow the stack).
-    let mut spans = if wanted.is_empty() {
+    let mut found = if wanted.is_empty() {
         Vec::new()
     } else {
-        locate::spans(text, &wanted)
+        locate::find(text, &wanted)
     }
     .into_iter();
+    let lines = LineIndex::new(text);
     let mut diagnostics: Vec<Diagnostic> = pending
         .into_iter()
         .map(|p| {
-            let (pointer, span) = match p.place {
-                Place::Member((pointer, _)) => (
-                    pointer,
-                    spans.next().unwrap_or(locate::Span {
-                        start: (1, 1),
-                        end: (1, 1),
-                    }),
-                ),
+            let (pointer, place, span) = match p.place {
+                Place::Member((pointer, _)) => {
+                    let place = found.next().flatten();
+                    let span = member_span(text, &lines, place.as_ref());
+                    (pointer, place, span)
+                }
                 Place::At(position) => (
                     String::new(),
+                    None,
                     locate::Span {
                         start: position,
                         end: position,
                     },
                 ),
             };
+            let fix = p
+                .fix
+                .and_then(|fix| text_fix(context, &lines, fix, &pointer, place.as_ref()));
             Diagnostic {
                 rule: p.rule.id,
                 severity: p.severity,
@@ -256,14 +294,123 @@ fn finish(operation: Operation, text: &str, pending: Vec<Pending>) -> FileReport
                 end_line: span.end.0,
                 end_column: span.end.1,
                 help: p.help,
+                fix,
             }
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.line, d.column));
+    fix::drop_overlapping(&mut diagnostics);
     FileReport {
         diagnostics,
-        source: Some(redact_secrets(operation, text)),
+        source: Some(redact_secrets(context.operation, text)),
+        fixed: None,
     }
+}
+
+/// The span of a member's key; of the root's first character when it is not in the text.
+fn member_span(text: &str, lines: &LineIndex, place: Option<&Found>) -> locate::Span {
+    match place {
+        Some(place) if !place.key.is_empty() => lines.span(text, &place.key),
+        _ => {
+            let root = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
+            lines.span(text, &(root..root + 1))
+        }
+    }
+}
+
+/// The edit of a proposed fix, or `None` when it is not safe here: the member is (or is inside)
+/// a duplicated key, whose reading is undefined; the value is a secret's; the file spells the
+/// value otherwise than the fix assumes (`1.0`, `1e0` for `1`).
+fn text_fix(
+    context: &Context<'_>,
+    lines: &LineIndex,
+    fix: Proposed,
+    pointer: &str,
+    place: Option<&Found>,
+) -> Option<TextFix> {
+    let (kind, range, message, replacement) = match &fix {
+        Proposed::RemoveBom => {
+            return Some(TextFix {
+                kind: FixKind::RemoveByteOrderMark,
+                message: "remove the byte-order mark".to_owned(),
+                start: 0,
+                end: BOM.len(),
+                replacement: String::new(),
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            });
+        }
+        Proposed::Model(_) if is_duplicated(&context.duplicates, pointer) => return None,
+        Proposed::Model(model) => {
+            let place = place?;
+            let replacement = model.replacement();
+            match model {
+                Fix::QuoteValue { text } => {
+                    if is_secret(context.operation, pointer) || context.text.get(place.value.clone()) != Some(text) {
+                        return None;
+                    }
+                    let message = format!("replace `{text}` with `{replacement}`");
+                    (FixKind::QuoteValue, place.value.clone(), message, replacement)
+                }
+                Fix::RenameKey { to } => {
+                    let message = format!("replace `{}` with `{to}`", shown_name(pointer));
+                    (FixKind::RenameKey, place.key.clone(), message, replacement)
+                }
+            }
+        }
+    };
+    let span = lines.span(context.text, &range);
+    Some(TextFix {
+        kind,
+        message,
+        start: context.offset + range.start,
+        end: context.offset + range.end,
+        replacement,
+        line: span.start.0,
+        column: span.start.1,
+        end_line: span.end.0,
+        end_column: span.end.1,
+    })
+}
+
+/// True when `pointer` is a duplicated member or lies inside one.
+fn is_duplicated(duplicates: &[String], pointer: &str) -> bool {
+    duplicates.iter().any(|d| {
+        pointer
+            .strip_prefix(d.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// True when `pointer` is one of the operation's secret members (`*` matching any index).
+fn is_secret(operation: Operation, pointer: &str) -> bool {
+    operation.secret_pointers().iter().any(|secret| {
+        let mut ours = pointer.split('/');
+        let mut theirs = secret.split('/');
+        loop {
+            match (ours.next(), theirs.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a == b || b == "*" => {}
+                _ => return false,
+            }
+        }
+    })
+}
+
+/// The last token of a pointer as a member name, control characters escaped.
+fn shown_name(pointer: &str) -> String {
+    let token = pointer.rsplit('/').next().unwrap_or_default();
+    let mut shown = String::with_capacity(token.len());
+    for c in token.replace("~1", "/").replace("~0", "~").chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
@@ -428,6 +575,80 @@ mod tests {
         );
     }
 
+    /// (rule, the fixed text of the fix's range, its replacement) of every fix of `src`.
+    fn fixes(src: &[u8]) -> Vec<(&'static str, String, String)> {
+        check_source(V2, src)
+            .diagnostics
+            .into_iter()
+            .filter_map(|d| {
+                let fix = d.fix?;
+                let original = String::from_utf8_lossy(&src[fix.start..fix.end]).into_owned();
+                Some((d.rule, original, fix.replacement))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fixes_are_placed_at_the_key_or_the_value_in_file_offsets() {
+        let src = "\u{feff}{\"os-change\": {\"image\\u0049d\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"isAutoPay\" :\r\n true, \"keyname\": 7, \"userid\": \"u\", \"metadata\": {\"byol\": \"true\", \"__system__encrypted\": 1}}}";
+        assert_eq!(
+            fixes(src.as_bytes()),
+            [
+                ("byte-order-mark", "\u{feff}".to_owned(), String::new()),
+                (
+                    "unknown-member",
+                    "\"image\\u0049d\"".to_owned(),
+                    "\"imageid\"".to_owned()
+                ),
+                ("wrong-type", "true".to_owned(), "\"true\"".to_owned()),
+                ("wrong-type", "7".to_owned(), "\"7\"".to_owned()),
+                ("unknown-member", "\"byol\"".to_owned(), "\"BYOL\"".to_owned()),
+                ("wrong-type", "1".to_owned(), "\"1\"".to_owned()),
+            ]
+        );
+        let report = check_source(V2, src.as_bytes());
+        let quote = report
+            .diagnostics
+            .iter()
+            .find_map(|d| d.fix.as_ref().filter(|f| f.kind == FixKind::QuoteValue))
+            .expect("a quote fix");
+        assert_eq!(
+            (quote.line, quote.column, quote.end_line, quote.end_column),
+            (2, 2, 2, 5)
+        );
+        assert_eq!(quote.message, "replace `true` with `\"true\"`");
+        let rename = report
+            .diagnostics
+            .iter()
+            .find_map(|d| d.fix.as_ref().filter(|f| f.kind == FixKind::RenameKey));
+        assert_eq!(
+            rename.map(|f| f.message.as_str()),
+            Some("replace `imageId` with `imageid`")
+        );
+    }
+
+    #[test]
+    fn no_fix_where_meaning_could_change() {
+        for src in [
+            // A value that is not one of the closed values, or spelled otherwise than its string.
+            r#"{"os-change": {"isAutoPay": 1, "BYOL": false, "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+            r#"{"os-change": {"metadata": {"__system__encrypted": 1.0, "BYOL": false}, "mode": 1e0}}"#,
+            r#"{"os-change": {"metadata": {"__system__encrypted": 1E0}, "imageid": 1}}"#,
+            // A secret's value.
+            r#"{"os-change": {"adminpass": 12345678, "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+            // Two names that would become one, or a name that is there already.
+            r#"{"os-change": {"imageId": "a", "image_id": "b"}}"#,
+            r#"{"os-change": {"imageId": "a", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+            // A near miss that is not the same name in another case.
+            r#"{"os-change": {"imagid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+            // Inside a duplicated member, whose reading is undefined.
+            r#"{"os-change": {"imageId": "a"}, "os-change": {"isAutoPay": true, "imageId": "b"}}"#,
+            r#"{"os-change": {"isAutoPay": true, "isAutoPay": false}}"#,
+        ] {
+            assert_eq!(fixes(src.as_bytes()), [], "{src}");
+        }
+    }
+
     #[test]
     fn placeholders_are_not_literal_secrets() {
         let src =
@@ -454,6 +675,11 @@ mod tests {
         assert_eq!(
             masked("{\"adminpass\": \"Pa55 not closed\n}"),
             "{\"adminpass\": \"***************\n}"
+        );
+        // Near-miss names are secrets too: they are how a password ends up unmasked.
+        assert_eq!(
+            masked(r#"{"adminPass": "Pa55", "ADMIN_PASS": 1234, "admin": "x"}"#),
+            r#"{"adminPass": "****", "ADMIN_PASS": ****, "admin": "x"}"#
         );
         assert_eq!(
             masked(r#"{"adminpass": {"x": "y"}, "adminpass": ["z"]}"#),

@@ -1,9 +1,11 @@
 //! From RFC 6901 pointers back to the text: the span of a member's key (or of the value, for
-//! array elements and the root). It runs only for files that have findings, in one pass over
-//! text that serde_json already parsed, so the scanner can stay small and trust the syntax.
+//! array elements and the root), and the byte ranges of its key and its value, which fixes
+//! edit. It runs only for files that have findings, in one pass over text that serde_json
+//! already parsed, so the scanner can stay small and trust the syntax.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Start and end (inclusive) as 1-based (line, column), columns in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,9 +21,35 @@ pub type Wanted = (String, usize);
 /// parent key that appears more than once).
 pub const LAST: usize = usize::MAX;
 
+/// Where a member sits in the text, as byte ranges: its key, quotes included, and its value.
+/// For an array element and for the root, both are the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub key: Range<usize>,
+    pub value: Range<usize>,
+}
+
 /// The spans of the `wanted` places; a place not in the text gets the root's span.
 pub fn spans(text: &str, wanted: &[Wanted]) -> Vec<Span> {
-    let mut found: HashMap<&Wanted, (usize, usize)> = HashMap::new();
+    let found = find(text, wanted);
+    let lines = LineIndex::new(text);
+    let root = root_start(text);
+    found
+        .iter()
+        .map(|f| {
+            let key = match f {
+                Some(f) if !f.key.is_empty() => f.key.clone(),
+                _ => root..root + 1,
+            };
+            lines.span(text, &key)
+        })
+        .collect()
+}
+
+/// Where each of the `wanted` places is (see [`Found`]), in one pass; `None` for a place that
+/// is not in the text. The root (`""`) has for key the first byte of its value, as its span.
+pub fn find(text: &str, wanted: &[Wanted]) -> Vec<Option<Found>> {
+    let mut found: HashMap<&Wanted, Found> = HashMap::new();
     let lookup: HashMap<&str, Vec<&Wanted>> = wanted.iter().fold(HashMap::new(), |mut map, w| {
         map.entry(w.0.as_str()).or_default().push(w);
         map
@@ -36,22 +64,25 @@ pub fn spans(text: &str, wanted: &[Wanted]) -> Vec<Span> {
     let root_start = scanner.pos;
     let mut path = String::new();
     scanner.value(&mut path);
-    let root = (root_start, root_start + 1);
-    let lines = LineIndex::new(text);
+    let root = Found {
+        key: root_start..root_start + 1,
+        value: root_start..scanner.pos,
+    };
     wanted
         .iter()
         .map(|w| {
-            let (start, end) = if w.0.is_empty() {
-                root
+            if w.0.is_empty() {
+                Some(root.clone())
             } else {
-                found.get(w).copied().unwrap_or(root)
-            };
-            Span {
-                start: lines.line_column(text, start),
-                end: lines.line_column(text, end.saturating_sub(1).max(start)),
+                found.get(w).cloned()
             }
         })
         .collect()
+}
+
+/// The offset of the first byte of the document's value.
+fn root_start(text: &str) -> usize {
+    text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len()
 }
 
 /// The span of one place (see [`spans`]).
@@ -64,23 +95,34 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_column(text, offset)
 }
 
-struct LineIndex {
+/// Where the lines of a text start, to turn many byte offsets into lines and columns.
+pub struct LineIndex {
     starts: Vec<usize>,
 }
 
 impl LineIndex {
-    fn new(text: &str) -> Self {
+    pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 
-    fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+    /// The 1-based line and column (in characters) of byte offset `offset` of `text`.
+    pub fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|s| *s <= offset);
         let start = self.starts[line - 1];
         let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
         (line, column + 1)
+    }
+
+    /// The span of the bytes `range` of `text`: its first and its last character (the first
+    /// for an empty range).
+    pub fn span(&self, text: &str, range: &Range<usize>) -> Span {
+        Span {
+            start: self.line_column(text, range.start),
+            end: self.line_column(text, range.end.saturating_sub(1).max(range.start)),
+        }
     }
 }
 
@@ -88,7 +130,7 @@ struct Scanner<'a, 'w> {
     bytes: &'a [u8],
     pos: usize,
     lookup: &'a HashMap<&'w str, Vec<&'w Wanted>>,
-    found: &'a mut HashMap<&'w Wanted, (usize, usize)>,
+    found: &'a mut HashMap<&'w Wanted, Found>,
 }
 
 impl<'a> Scanner<'a, '_> {
@@ -127,12 +169,18 @@ impl<'a> Scanner<'a, '_> {
             let occurrence = seen.next(key.clone());
             let parent_len = path.len();
             push_token(path, &key);
-            self.note(path, occurrence, (key_start, key_end));
             self.skip_ws();
             if self.peek() == Some(b':') {
                 self.pos += 1;
             }
+            self.skip_ws();
+            let value_start = self.pos;
             self.value(path);
+            let found = Found {
+                key: key_start..key_end,
+                value: value_start..self.pos,
+            };
+            self.note(path, occurrence, found);
             path.truncate(parent_len);
             self.skip_ws();
             if self.peek() == Some(b',') {
@@ -162,17 +210,24 @@ impl<'a> Scanner<'a, '_> {
             path.push_str(&index.to_string());
             let start = self.pos;
             self.value(path);
-            self.note(path, 0, (start, self.pos));
+            self.note(
+                path,
+                0,
+                Found {
+                    key: start..self.pos,
+                    value: start..self.pos,
+                },
+            );
             path.truncate(parent_len);
             index += 1;
         }
     }
 
-    fn note(&mut self, path: &str, occurrence: usize, range: (usize, usize)) {
+    fn note(&mut self, path: &str, occurrence: usize, found: Found) {
         if let Some(wanted) = self.lookup.get(path) {
             // A later appearance overwrites an earlier one: `LAST` ends at the last.
             for w in wanted.iter().filter(|w| w.1 == occurrence || w.1 == LAST) {
-                self.found.insert(w, range);
+                self.found.insert(w, found.clone());
             }
         }
     }
@@ -304,6 +359,31 @@ mod tests {
         let found = spans(&text, &[("/k7".to_owned(), 1), ("/a".to_owned(), 0)]);
         assert_eq!(found[0].start, (2, 1));
         assert_eq!(found[1].start, (2, 10));
+    }
+
+    #[test]
+    fn key_and_value_ranges() {
+        let text = "{\"a\" :\r\n [1, {\"b\": true }], \"c\":-1.5e3,\"d\":\"x\\\"y\"}";
+        let wanted: Vec<Wanted> = ["/a", "/a/1/b", "/c", "/d", "/a/0", "/zz"]
+            .iter()
+            .map(|p| ((*p).to_owned(), LAST))
+            .collect();
+        let found = find(text, &wanted);
+        let slices: Vec<Option<(&str, &str)>> = found
+            .iter()
+            .map(|f| f.as_ref().map(|f| (&text[f.key.clone()], &text[f.value.clone()])))
+            .collect();
+        assert_eq!(
+            slices,
+            [
+                Some(("\"a\"", "[1, {\"b\": true }]")),
+                Some(("\"b\"", "true")),
+                Some(("\"c\"", "-1.5e3")),
+                Some(("\"d\"", "\"x\\\"y\"")),
+                Some(("1", "1")),
+                None
+            ]
+        );
     }
 
     #[test]

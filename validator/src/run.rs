@@ -1,5 +1,5 @@
-//! Checking (or formatting) many inputs on every core while handing results back in input
-//! order, holding only the results that arrived early (files themselves are read, checked and
+//! Checking (or fixing, or formatting) many inputs on every core while handing results back in
+//! input order, holding only the results that arrived early (files themselves are read, checked and
 //! dropped by workers).
 
 use std::collections::BTreeMap;
@@ -9,7 +9,8 @@ use std::sync::{Mutex, mpsc};
 
 use crate::config::Config;
 use crate::files::{self, Input};
-use crate::source::{ReadError, Reader, read_limited};
+use crate::fix::{fix_source, unified_diff};
+use crate::source::{ReadError, Reader, read_limited, read_path};
 use crate::{FileReport, Operation, check_source, read_error_report};
 
 /// What checking one input gave.
@@ -54,6 +55,88 @@ fn check_one(reader: &mut Reader, input: &Input, operation: Operation, config: &
     };
     config.apply(input.path(), &mut report);
     Checked::Report(report)
+}
+
+fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
+    match input {
+        Input::Stdin => read_limited(std::io::stdin().lock()),
+        Input::File(path) | Input::Found(path) => read_path(path),
+        Input::Broken(_, why) => Err(ReadError::Unreadable(why.clone())),
+    }
+}
+
+/// What becomes of a file's fixed text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    /// Written over the file (`--fix`); standard input is never written.
+    Write,
+    /// Only diffed (`--diff`).
+    Diff,
+}
+
+/// One input after its fixes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixOutcome {
+    /// What is left in the fixed text, with the applied fixes in `fixed` (see [`FileReport`]);
+    /// when the file could not be written, the report of the file as it is, with none fixed.
+    pub report: FileReport,
+    /// The unified diff of the fixes ([`FixMode::Diff`]); empty when nothing would change.
+    pub diff: String,
+    /// Why the fixed text could not be written ([`FixMode::Write`]).
+    pub write_error: Option<String>,
+}
+
+/// Fixes one input as the config allows (a rule that is off gets no fix), then writes the
+/// result over the file or diffs it.
+pub fn fix_input(input: &Input, operation: Operation, config: &Config, mode: FixMode) -> FixOutcome {
+    let adjust = |report: &mut FileReport| config.apply(input.path(), report);
+    let bytes = match read_input(input) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let mut report = read_error_report(&e);
+            adjust(&mut report);
+            report.fixed = Some(Vec::new());
+            return FixOutcome {
+                report,
+                diff: String::new(),
+                write_error: None,
+            };
+        }
+    };
+    let fixed = fix_source(operation, &bytes, adjust);
+    let mut outcome = FixOutcome {
+        diff: String::new(),
+        write_error: None,
+        report: fixed.report.clone(),
+    };
+    if !fixed.changed() {
+        return outcome;
+    }
+    match (mode, input) {
+        (FixMode::Diff, _) => outcome.diff = unified_diff(operation, &input.name(), &bytes, &fixed.bytes),
+        (FixMode::Write, Input::File(path) | Input::Found(path)) => {
+            if let Err(e) = std::fs::write(path, &fixed.bytes) {
+                outcome.write_error = Some(e.to_string());
+                let mut report = check_source(operation, &bytes);
+                adjust(&mut report);
+                report.fixed = Some(Vec::new());
+                outcome.report = report;
+            }
+        }
+        (FixMode::Write, _) => {}
+    }
+    outcome
+}
+
+/// Fixes every input (see [`fix_input`]), calling `emit` with each outcome in input order.
+pub fn fix_all(
+    inputs: &[Input],
+    operation: Operation,
+    config: &Config,
+    mode: FixMode,
+    emit: impl FnMut(&Input, FixOutcome),
+) {
+    in_order(inputs, |input| fix_input(input, operation, config, mode), emit);
 }
 
 /// Inputs a thread takes at a time: one hand-over per chunk, not per file, keeps the threads

@@ -168,10 +168,10 @@ impl<'a> Emitter<'a> {
     fn schema_fn(&mut self, fn_name: &proc_macro2::Ident, name: &str, schema: &'a Schema) {
         let body = match &schema.kind {
             Kind::Object(o) => self.object(name, schema, o),
-            Kind::String(s) => self.string(schema, s),
+            Kind::String(s) => self.string(fn_name, schema, s),
             Kind::Array(items) => {
                 let check = self.reference(items, &format!("{name}Item"));
-                let wrong = wrong_type(schema, "an array", false, None);
+                let wrong = wrong_type(schema, "an array", false, None, None);
                 quote! {
                     let Some(items) = value.as_array() else { #wrong return; };
                     for (index, item) in items.iter().enumerate() {
@@ -197,7 +197,7 @@ impl<'a> Emitter<'a> {
     /// One pass over the object's members: each known name goes to its check, any other name
     /// is an unknown member; then the missing required members and the rules across members.
     fn object(&mut self, name: &str, schema: &Schema, object: &'a ObjectSchema) -> TokenStream {
-        let wrong = wrong_type(schema, "an object", false, None);
+        let wrong = wrong_type(schema, "an object", false, None, None);
         let names: Vec<&str> = object.properties.iter().map(|p| p.wire.as_str()).collect();
         let unknown = match &object.closed {
             Some(rule) => {
@@ -210,7 +210,17 @@ impl<'a> Emitter<'a> {
                         ("expected", quote! { #expected }),
                     ],
                 );
-                quote! { _ => out.push(#push.with_help(checks::suggest_help(key, &[#(#names),*]))), }
+                // A name that differs from one spec name only in case, `-` or `_` is fixable.
+                quote! {
+                    _ => {
+                        const NAMES: &[&str] = &[#(#names),*];
+                        out.push(
+                            #push
+                                .with_help(checks::suggest_help(key, NAMES))
+                                .with_fix(checks::rename_fix(key, object, NAMES)),
+                        );
+                    }
+                }
             }
             None => quote! { _ => {} },
         };
@@ -267,13 +277,17 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    fn string(&mut self, schema: &Schema, s: &StringSchema) -> TokenStream {
+    /// The checks of a string schema; `fn_name` is the function they go into, which also
+    /// decides whether a boolean or number written in its place is fixable (by quoting it).
+    fn string(&mut self, fn_name: &proc_macro2::Ident, schema: &Schema, s: &StringSchema) -> TokenStream {
         let allowed: Vec<&str> = s
             .values
             .iter()
             .flat_map(|v| v.values.iter().map(String::as_str))
             .collect();
-        let wrong = wrong_type(schema, "a string", s.secret, Some(&allowed));
+        // A secret's value is never rewritten, not even quoted.
+        let fix = (!s.secret).then(|| quote! { checks::quote_fix(value, path, #fn_name) });
+        let wrong = wrong_type(schema, "a string", s.secret, Some(&allowed), fix);
         let mut checks = Vec::new();
         let actual = |s: &StringSchema| {
             if s.secret {
@@ -381,12 +395,19 @@ impl<'a> Emitter<'a> {
 }
 
 fn scalar(schema: &Schema, expected: &str, json_type: TokenStream) -> TokenStream {
-    let wrong = wrong_type(schema, expected, false, None);
+    let wrong = wrong_type(schema, expected, false, None, None);
     quote! { if !#json_type.matches(value) { #wrong } }
 }
 
-/// The statement that reports a value of the wrong JSON type.
-fn wrong_type(schema: &Schema, expected: &str, secret: bool, allowed: Option<&[&str]>) -> TokenStream {
+/// The statement that reports a value of the wrong JSON type; `fix` is the expression of its
+/// `Option<Fix>`, if the type has one.
+fn wrong_type(
+    schema: &Schema,
+    expected: &str,
+    secret: bool,
+    allowed: Option<&[&str]>,
+    fix: Option<TokenStream>,
+) -> TokenStream {
     let expected = if schema.nullable {
         format!("{expected} or null")
     } else {
@@ -406,11 +427,15 @@ fn wrong_type(schema: &Schema, expected: &str, secret: bool, allowed: Option<&[&
             ("actual", actual),
         ],
     );
-    match allowed {
+    let push = match allowed {
         Some(allowed) if !secret && !allowed.is_empty() => {
-            quote! { out.push(#push.with_help(checks::string_hint(value, &[#(#allowed),*]))); }
+            quote! { #push.with_help(checks::string_hint(value, &[#(#allowed),*])) }
         }
-        _ => quote! { out.push(#push); },
+        _ => push,
+    };
+    match fix {
+        Some(fix) => quote! { out.push(#push.with_fix(#fix)); },
+        None => quote! { out.push(#push); },
     }
 }
 

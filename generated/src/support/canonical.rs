@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::support::checks::{fold, same_folded};
 use crate::support::placeholder::is_placeholder;
 use crate::support::secret::REDACTED;
 use crate::support::shape::Shape;
@@ -49,7 +50,7 @@ fn collect_secret_names(shape: &'static Shape, seen: &mut Vec<*const Shape>, out
         Shape::Object(members) => {
             for member in *members {
                 if matches!(member.shape, Shape::Secret) {
-                    out.insert(normalise(member.name));
+                    out.insert(fold(member.name));
                 }
                 collect_secret_names(member.shape, seen, out);
             }
@@ -118,15 +119,7 @@ pub fn redact(value: &Value) -> Value {
 
 /// Whether `name` is one of `secrets` (normalised names) up to case, `-` and `_`.
 pub fn looks_secret(name: &str, secrets: &[String]) -> bool {
-    let name = normalise(name);
-    secrets.contains(&name)
-}
-
-fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
+    secrets.iter().any(|secret| same_folded(name, secret))
 }
 
 /// The text of a canonical value: pretty-printed with 2-space indents, one final newline;

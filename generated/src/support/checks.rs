@@ -1,7 +1,9 @@
 //! Json tests behind the standard JSON Schema keywords, with the same meaning a JSON Schema
 //! 2020-12 validator gives them, and the help texts that make a finding actionable.
 
+use super::finding::{Finding, Fix};
 use super::json::{Json, Object};
+use super::path::Path;
 
 /// The JSON Schema `type` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,11 +152,52 @@ pub fn suggest_help(name: &str, candidates: &[&str]) -> Option<String> {
     suggest(name, candidates).map(|c| format!("did you mean `{c}`? member names are case-sensitive"))
 }
 
-fn fold(name: &str) -> String {
+/// The fix of a JSON boolean or number written where the schema checked by `check` wants a
+/// string: its text in quotes, when that string passes every rule `check` knows (for a
+/// member with closed values, when it is one of them). Computed only for a value of the wrong
+/// type, so a clean payload never pays for it. Never call it for a secret's value.
+pub fn quote_fix(value: &Json<'_>, path: &Path<'_>, check: fn(&Json<'_>, &Path<'_>, &mut Vec<Finding>)) -> Option<Fix> {
+    let text = match value {
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let mut probe = Vec::new();
+    check(&Json::String(text.as_str().into()), path, &mut probe);
+    probe.is_empty().then_some(Fix::QuoteValue { text })
+}
+
+/// The fix of an unknown member whose name is a spec name written with another case or with
+/// `-`/`_` added or dropped: the rename, when exactly one candidate matches that way and no
+/// other member of `object` has or would get the same name (renaming `imageId` next to an
+/// `imageid`, or next to an `image_id`, would make a duplicate key). Edit-distance near misses
+/// (`imagid`) get a help, never a fix.
+pub fn rename_fix(key: &str, object: &Object<'_>, candidates: &[&'static str]) -> Option<Fix> {
+    let mut matching = candidates.iter().filter(|c| same_folded(key, c));
+    let to = *matching.next()?;
+    if matching.next().is_some() {
+        return None;
+    }
+    let claimants = object.keys().filter(|k| same_folded(key, k)).count();
+    (claimants == 1).then_some(Fix::RenameKey { to })
+}
+
+/// `fold(a) == fold(b)`, without allocating: it runs for every member of an object that has
+/// an unknown one.
+pub fn same_folded(a: &str, b: &str) -> bool {
+    folded_chars(a).eq(folded_chars(b))
+}
+
+fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
     name.chars()
         .filter(|c| *c != '-' && *c != '_')
         .flat_map(char::to_lowercase)
-        .collect()
+}
+
+/// A member name with case, `-` and `_` ignored: names that fold alike are near misses of each
+/// other (`is_auto_pay`, `isAutoPay`).
+pub fn fold(name: &str) -> String {
+    folded_chars(name).collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -283,6 +326,73 @@ mod tests {
     fn suggestion_ties_give_nothing() {
         assert_eq!(suggest("abcx", &["abcd", "abce"]), None);
         assert_eq!(suggest("a_b", &["ab", "a-b"]), None);
+    }
+
+    fn only_true_or_false(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
+        static R: crate::RuleInfo = crate::RuleInfo {
+            id: "r",
+            severity: crate::Severity::Error,
+            summary: "",
+            message: "",
+            help: None,
+            explanation: "",
+            bad: "",
+            good: "",
+            operation: "",
+            keywords: &[],
+            standard: false,
+        };
+        if !matches!(value.as_str(), Some("true" | "false")) {
+            out.push(Finding::new(&R, path, &[]));
+        }
+    }
+
+    #[test]
+    fn quote_fixes_only_what_the_check_accepts() {
+        let root = Path::Root;
+        let quoted = |value: &Json<'_>| quote_fix(value, &root, only_true_or_false);
+        assert_eq!(quoted(j!(true)), Some(Fix::QuoteValue { text: "true".into() }));
+        assert_eq!(quoted(j!(false)), Some(Fix::QuoteValue { text: "false".into() }));
+        assert_eq!(quoted(j!(1)), None);
+        assert_eq!(quoted(j!(null)), None);
+        assert_eq!(quoted(j!("yes")), None);
+        assert_eq!(quoted(j!([true])), None);
+        assert_eq!(Fix::QuoteValue { text: "1".into() }.replacement(), "\"1\"");
+    }
+
+    #[test]
+    fn renames_need_one_candidate_and_no_clash() {
+        let names = ["adminpass", "imageid", "isAutoPay", "a_b", "a-b"];
+        let raw = json!({"imageId": 1, "is_auto_pay": 2, "AB": 3, "imagid": 4});
+        let value = Json::from(&raw);
+        let object = value.as_object().unwrap();
+        assert_eq!(
+            rename_fix("imageId", object, &names),
+            Some(Fix::RenameKey { to: "imageid" })
+        );
+        assert_eq!(
+            rename_fix("is_auto_pay", object, &names),
+            Some(Fix::RenameKey { to: "isAutoPay" })
+        );
+        assert_eq!(rename_fix("AB", object, &names), None, "two candidates");
+        assert_eq!(rename_fix("imagid", object, &names), None, "only a near miss");
+        // The target is there already, or another member would be renamed to it too.
+        for raw in [
+            json!({"imageId": 1, "imageid": 2}),
+            json!({"imageId": 1, "image_id": 2}),
+        ] {
+            let value = Json::from(&raw);
+            assert_eq!(rename_fix("imageId", value.as_object().unwrap(), &names), None, "{raw}");
+        }
+        assert!(same_folded("IS_auto-pay", "isAutoPay"));
+        assert!(
+            same_folded("\u{212a}eyname", "keyname"),
+            "the Kelvin sign lowercases to `k`"
+        );
+        assert!(!same_folded("isAutoPa", "isAutoPay"));
+        assert!(!same_folded("isAutoPayy", "isAutoPay"));
+        assert_eq!(Fix::RenameKey { to: "BYOL" }.replacement(), "\"BYOL\"");
+        assert_eq!(Fix::RenameKey { to: "a\"b" }.replacement(), "\"a\\\"b\"");
     }
 
     #[test]

@@ -64,6 +64,39 @@ pub struct Finding {
     /// broken combination.
     pub pointer: String,
     pub help: Option<String>,
+    /// A change that makes the finding go away without changing what the payload means, when
+    /// the spec's rules leave no doubt about it (see [`Fix`]).
+    pub fix: Option<Fix>,
+}
+
+/// A fix the linter proposes, in terms of the parsed value; the validator turns it into an
+/// edit of the source text at the span of the member's key or value. Only fixes that cannot
+/// change what the payload means are proposed, and never one of a secret's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// The value is a JSON boolean or number where the spec wants a string, and the string of
+    /// the same text passes every rule of the member (`true` for an `isAutoPay` that must be
+    /// `"true"` or `"false"`): write `text` in quotes. `text` is the scalar as serde_json writes
+    /// it; the validator applies the fix only where the file spells the value the same way.
+    QuoteValue { text: String },
+    /// The member's name matches exactly one name of the spec when case, `-` and `_` are
+    /// ignored, and no other member of the object has or would get that name: rename it `to`.
+    RenameKey { to: &'static str },
+}
+
+impl Fix {
+    /// The JSON text that replaces the value or the key: `"true"`, `"imageid"`.
+    pub fn replacement(&self) -> String {
+        let text = match self {
+            Fix::QuoteValue { text } => text.as_str(),
+            Fix::RenameKey { to } => to,
+        };
+        if text.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+            serde_json::Value::String(text.to_owned()).to_string()
+        } else {
+            format!("\"{text}\"")
+        }
+    }
 }
 
 impl Finding {
@@ -75,7 +108,14 @@ impl Finding {
             message: render(rule.message, vars),
             pointer: path.to_pointer(),
             help: rule.help.map(|h| render(h, vars)),
+            fix: None,
         }
+    }
+
+    /// Attaches the fix the spec's rules allow, if any.
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
     }
 
     /// Replaces the catalog's help with a more specific one when there is one.

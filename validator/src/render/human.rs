@@ -1,5 +1,6 @@
 //! rustc-style diagnostics: the rule, the message, `--> file:line:column`, the source line with
-//! the offending key underlined, and the help; a one-line summary at the end.
+//! the offending key underlined, the help and the fix; a one-line summary at the end. With
+//! fixes applied, each applied fix comes first as a `fixed[rule]` entry.
 
 use std::io::{self, Write};
 
@@ -66,6 +67,27 @@ impl Human {
         if let Some(help) = &d.help {
             out.push_str(&format!("{gutter} {} {help}\n", self.paint("1;34", "= help:")));
         }
+        if let Some(fix) = &d.fix {
+            out.push_str(&format!("{gutter} {} {}\n", self.paint("1;34", "= fix:"), fix.message));
+        }
+        out.push('\n');
+        out
+    }
+
+    /// A finding whose fix was applied: what it was and what was done, where.
+    fn fixed(&self, name: &str, d: &Diagnostic) -> String {
+        let (line, column) = d.fix.as_ref().map_or((d.line, d.column), |f| (f.line, f.column));
+        let gutter = " ".repeat(line.to_string().len());
+        let mut out = format!(
+            "{}{} {}\n{gutter}{} {name}:{line}:{column}\n",
+            self.paint("1;32", &format!("fixed[{}]", d.rule)),
+            self.paint("1", ":"),
+            self.paint("1", &d.message),
+            self.paint("1;34", "-->"),
+        );
+        if let Some(fix) = &d.fix {
+            out.push_str(&format!("{gutter} {} {}\n", self.paint("1;34", "= fix:"), fix.message));
+        }
         out.push('\n');
         out
     }
@@ -105,6 +127,9 @@ fn window(line: &str, column: usize) -> (String, usize) {
 
 impl Renderer for Human {
     fn file(&mut self, name: &str, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        for d in report.fixed.iter().flatten() {
+            out.write_all(self.fixed(name, d).as_bytes())?;
+        }
         for d in &report.diagnostics {
             out.write_all(self.diagnostic(name, d, report.source.as_deref()).as_bytes())?;
         }
@@ -112,12 +137,22 @@ impl Renderer for Human {
     }
 
     fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
-        let text = format!(
-            "{} checked: {}, {}",
-            plural(summary.files, "file"),
+        let counts = format!(
+            "{}, {}",
             plural(summary.errors, "error"),
             plural(summary.warnings, "warning")
         );
+        let files = plural(summary.files, "file");
+        let text = match summary.fixed {
+            Some(fixed) => format!("{files} checked: {} applied; {counts} remaining", plural(fixed, "fix")),
+            None if summary.fixable > 0 => {
+                format!(
+                    "{files} checked: {counts} ({} fixable with `changeos check --fix`)",
+                    summary.fixable
+                )
+            }
+            None => format!("{files} checked: {counts}"),
+        };
         let code = if summary.errors > 0 {
             "1;31"
         } else if summary.warnings > 0 {

@@ -27,6 +27,10 @@ pub struct Summary {
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Diagnostics that have a fix (not applied).
+    pub fixable: usize,
+    /// With fixes applied: how many were; `None` when fixes were not applied.
+    pub fixed: Option<usize>,
 }
 
 impl Summary {
@@ -34,6 +38,10 @@ impl Summary {
         self.files += 1;
         self.errors += report.count(Severity::Error);
         self.warnings += report.count(Severity::Warning);
+        self.fixable += report.fixable();
+        if let Some(fixed) = &report.fixed {
+            *self.fixed.get_or_insert(0) += fixed.len();
+        }
     }
 }
 
@@ -72,10 +80,12 @@ pub fn render_all(format: Format, color: bool, reports: &[(String, FileReport)])
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 word`, `n words`.
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
-        format!("{n} {word}s")
+        let ending = if word.ends_with(['s', 'x']) { "es" } else { "s" };
+        format!("{n} {word}{ending}")
     }
 }

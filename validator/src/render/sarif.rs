@@ -1,5 +1,5 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning, every rule described under
-//! `tool.driver.rules`, one result per diagnostic.
+//! `tool.driver.rules`, one result per diagnostic, its fix (if any) under `fixes`.
 
 use std::io::{self, Write};
 
@@ -74,7 +74,7 @@ impl Renderer for Sarif {
                 Some(help) => format!("{}\nhelp: {help}", d.message),
                 None => d.message.clone(),
             };
-            let result = json!({
+            let mut result = json!({
                 "ruleId": d.rule,
                 "ruleIndex": ids.iter().position(|id| *id == d.rule).unwrap_or(0),
                 "level": level(d.severity),
@@ -92,6 +92,21 @@ impl Renderer for Sarif {
                     }
                 }],
             });
+            if let (Some(fix), Some(object)) = (&d.fix, result.as_object_mut()) {
+                object.insert(
+                    "fixes".to_owned(),
+                    json!([{
+                        "description": { "text": fix.message },
+                        "artifactChanges": [{
+                            "artifactLocation": { "uri": uri(name) },
+                            "replacements": [{
+                                "deletedRegion": { "byteOffset": fix.start, "byteLength": fix.end - fix.start },
+                                "insertedContent": { "text": fix.replacement },
+                            }],
+                        }],
+                    }]),
+                );
+            }
             serde_json::to_writer(&mut *out, &result).map_err(io::Error::other)?;
         }
         Ok(())
