@@ -71,18 +71,6 @@ pub fn expand(args: &[PathBuf]) -> Vec<Input> {
 /// skipping hidden files; a directory without any is one [`Input::Broken`].
 pub fn walk(dir: &Path) -> Vec<Input> {
     let mut files: Vec<Input> = Vec::new();
-    let broken = walk_in_batches(dir, usize::MAX, |batch| files.extend(batch));
-    sort_by_path(&mut files, |input| input);
-    let rest = after_walk(dir, !files.is_empty(), broken);
-    files.extend(rest);
-    files
-}
-
-/// Lists the `*.json` files under `dir` as [`walk`] does, but unsorted and in batches of up to
-/// `batch` files handed to `found` as soon as they are listed, so that checking can start before
-/// a large directory has been read to its end. Returns what could not be walked.
-pub fn walk_in_batches(dir: &Path, batch: usize, mut found: impl FnMut(Vec<Input>)) -> Vec<Input> {
-    let mut files: Vec<Input> = Vec::new();
     let mut broken = Vec::new();
     for entry in ignore::WalkBuilder::new(dir).require_git(false).build() {
         match entry {
@@ -97,32 +85,19 @@ pub fn walk_in_batches(dir: &Path, batch: usize, mut found: impl FnMut(Vec<Input
             }
             Err(e) => broken.push(Input::Broken(dir.to_path_buf(), e.to_string())),
         }
-        if files.len() >= batch {
-            found(std::mem::take(&mut files));
-        }
     }
-    if !files.is_empty() {
-        found(files);
-    }
-    broken
-}
-
-/// Sorts by the bytes of the whole path: a stable order that costs one comparison of bytes,
-/// where sorting by components re-parses both paths at every step.
-pub fn sort_by_path<T>(items: &mut [T], input: impl Fn(&T) -> &Input) {
-    items.sort_unstable_by(|a, b| path_bytes(input(a)).cmp(path_bytes(input(b))));
-}
-
-/// What a walk of `dir` reports after its sorted files: the parts that could not be walked, or,
-/// when it found nothing at all, that the directory holds no file to check.
-pub fn after_walk(dir: &Path, found_any: bool, mut broken: Vec<Input>) -> Vec<Input> {
-    if !found_any && broken.is_empty() {
-        broken.push(Input::Broken(
+    // Sorted by the bytes of the whole path: a stable order that costs one comparison of
+    // bytes, where sorting by components re-parses both paths at every step.
+    files.sort_unstable_by(|a, b| path_bytes(a).cmp(path_bytes(b)));
+    let mut found = files;
+    found.extend(broken);
+    if found.is_empty() {
+        found.push(Input::Broken(
             dir.to_path_buf(),
             "the directory holds no *.json file to check".to_owned(),
         ));
     }
-    broken
+    found
 }
 
 fn path_bytes(input: &Input) -> &[u8] {

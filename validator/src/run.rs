@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::mpsc;
 
 use crate::config::Config;
 use crate::files::{self, Input};
@@ -158,7 +158,7 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
             Checked::Report(report) => emit(input, report),
             Checked::Directory => {
                 let path = input.path().map(Path::to_path_buf).unwrap_or_default();
-                check_tree(&path, operation, config, emit);
+                check_ordered(&files::walk(&path), operation, config, emit);
             }
         },
     );
@@ -233,66 +233,6 @@ pub fn in_order_with<S: Default, T: Send>(
         }
         flush(&mut early, &mut due);
     });
-}
-
-/// Checks the files under `dir` while they are still being listed: one thread walks and hands
-/// over batches, the others check them. Reading a large directory and matching every entry
-/// against .gitignore costs as much as checking a tenth of its files, and would otherwise be
-/// done before any checking starts. The reports are held until the walk ends (a clean file's
-/// report is a few bytes; only a file with findings keeps its text) and are then emitted in
-/// the order [`files::walk`] gives.
-fn check_tree(dir: &Path, operation: Operation, config: &Config, emit: &mut dyn FnMut(&Input, FileReport)) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (work_sender, work) = mpsc::channel::<Vec<Input>>();
-    let work = Mutex::new(work);
-    let (done_sender, done) = mpsc::channel::<Vec<(Input, FileReport)>>();
-    let (mut checked, broken) = std::thread::scope(|scope| {
-        let walker = scope.spawn(move || {
-            files::walk_in_batches(dir, CHUNK, |batch| {
-                // The checkers stop only when this thread has stopped sending.
-                let _ = work_sender.send(batch);
-            })
-        });
-        for _ in 0..threads {
-            let done_sender = done_sender.clone();
-            let work = &work;
-            scope.spawn(move || {
-                let mut reader = Reader::default();
-                loop {
-                    let batch = match work.lock() {
-                        Ok(work) => work.recv(),
-                        Err(_) => break,
-                    };
-                    let Ok(batch) = batch else { break };
-                    let reports = batch
-                        .into_iter()
-                        .map(|input| {
-                            let report = check_input_with(&mut reader, &input, operation, config);
-                            (input, report)
-                        })
-                        .collect();
-                    if done_sender.send(reports).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done_sender);
-        let checked: Vec<(Input, FileReport)> = done.iter().flatten().collect();
-        let broken = walker
-            .join()
-            .unwrap_or_else(|_| vec![Input::Broken(dir.to_path_buf(), "the directory walk failed".to_owned())]);
-        (checked, broken)
-    });
-    files::sort_by_path(&mut checked, |(input, _)| input);
-    let found_any = !checked.is_empty();
-    for (input, report) in checked {
-        emit(&input, report);
-    }
-    for input in files::after_walk(dir, found_any, broken) {
-        let report = check_input(&input, operation, config);
-        emit(&input, report);
-    }
 }
 
 #[cfg(test)]
