@@ -78,7 +78,8 @@ impl Diagnostic {
 }
 
 /// Every diagnostic of one file, sorted by position, and the file's text when there are any
-/// (renderers quote the offending lines), with the value of every password member masked.
+/// (renderers quote the offending lines), with the value of every password member masked
+/// (placeholders stay as written).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,

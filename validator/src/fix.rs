@@ -112,7 +112,8 @@ pub fn apply<'a>(bytes: &[u8], edits: impl IntoIterator<Item = &'a TextFix>) -> 
 
 /// The unified diff (three lines of context) from `before` to `after`, both named `name`, or
 /// an empty string when they are the same. The values of password members are masked on both
-/// sides, as in every report: a hunk that shows one cannot be applied with `patch`.
+/// sides, as in every report (placeholders excepted): a hunk that shows a literal password
+/// cannot be applied with `patch`.
 pub fn unified_diff(operation: Operation, name: &str, before: &[u8], after: &[u8]) -> String {
     if before == after {
         return String::new();

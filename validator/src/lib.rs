@@ -415,7 +415,8 @@ fn shown_name(pointer: &str) -> String {
 
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
 /// also spelt `adminPass` or `admin_pass`, anywhere, in a document that parsed or not) masked
-/// by one `*` per character, so that lines and columns stay those of the file.
+/// by one `*` per character, so that lines and columns stay those of the file. A placeholder
+/// (`"$ADMIN_PASS"`) is no secret and stays as written.
 pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
     // Misspelt secret members too (`adminPass`, `admin_pass`): an unknown member is quoted in
     // its own finding, and a password under a wrong name is still a password.
@@ -450,6 +451,11 @@ pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
             Some(b'"') => {
                 let (end, after) = string_end(bytes, at);
                 pos = after;
+                // A placeholder names a value supplied at send time and is no secret: shown as
+                // written, it tells the reader (and a --diff hunk for `patch`) what is there.
+                if is_placeholder(&text[at + 1..end]) {
+                    continue;
+                }
                 (at + 1, end)
             }
             Some(b'{' | b'[') | None => continue,
@@ -684,6 +690,11 @@ mod tests {
         assert_eq!(
             masked(r#"{"adminpass": {"x": "y"}, "adminpass": ["z"]}"#),
             r#"{"adminpass": {"x": "y"}, "adminpass": ["z"]}"#
+        );
+        // Placeholders are no secrets: shown as written, under any of the secret's names.
+        assert_eq!(
+            masked(r#"{"adminpass": "$ADMIN_PASS", "adminPass": "${PASS}", "admin_pass": "$x y"}"#),
+            r#"{"adminpass": "$ADMIN_PASS", "adminPass": "${PASS}", "admin_pass": "****"}"#
         );
         // In a file that does not parse, and in one that does.
         let report = check_source(V2, br#"{"os-change": {"adminpass": "Cloud.Pass-2024" "imageid": 1}}"#);
