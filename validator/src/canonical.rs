@@ -11,11 +11,8 @@
 
 use changeos_models::lint::Operation;
 
-use crate::rules::{DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
-use crate::{Diagnostic, FileReport, check_source};
-
-/// Rules whose findings leave a file without one canonical form.
-pub const AMBIGUOUS: &[&str] = &[INVALID_JSON.id, DUPLICATE_KEY.id, TRAILING_CONTENT.id];
+use crate::rules::{AMBIGUOUS, INVALID_JSON};
+use crate::{BOM, Diagnostic, FileReport, check_source};
 
 /// A file's canonical form and what the linter found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +40,7 @@ pub fn canonical_source(operation: Operation, bytes: &[u8]) -> Result<Rendered, 
             fixed: None,
         });
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     // check_source parsed these bytes already (it would have reported invalid-json); a second
     // parse into serde_json's form is the cost of keeping the fast parser private.
     let value: serde_json::Value = match serde_json::from_slice(bytes) {

@@ -14,8 +14,8 @@
 use changeos_models::support::shape::{Shape, UNKNOWN};
 
 use crate::files::Input;
-use crate::rules::{DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
-use crate::source::{ReadError, read_limited, read_path};
+use crate::rules::{AMBIGUOUS, DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
+use crate::source::Reader;
 use crate::syntax::{self, Member, Value};
 use crate::{BOM, Diagnostic, FileReport, Operation, check_source, locate, read_error_report, redact_secrets};
 
@@ -31,13 +31,8 @@ pub enum Outcome {
 
 /// Formats one input: a file, standard input, or a path that could not be expanded.
 pub fn format_input(input: &Input, operation: Operation) -> Outcome {
-    let bytes = match input {
-        Input::Stdin => read_limited(std::io::stdin().lock()),
-        Input::File(path) | Input::Found(path) => read_path(path),
-        Input::Broken(_, why) => Err(ReadError::Unreadable(why.clone())),
-    };
-    match bytes {
-        Ok(bytes) => format_source(operation, &bytes),
+    match Reader::default().input(input) {
+        Ok(bytes) => format_source(operation, bytes),
         Err(e) => Outcome::Refused(read_error_report(&e)),
     }
 }
@@ -48,7 +43,11 @@ pub fn format_source(operation: Operation, bytes: &[u8]) -> Outcome {
     let refusals: Vec<Diagnostic> = report
         .diagnostics
         .into_iter()
-        .filter_map(|d| refusal_reason(d.rule).map(|reason| with_reason(d, reason)))
+        .filter(|d| AMBIGUOUS.contains(&d.rule))
+        .map(|d| {
+            let reason = refusal_reason(d.rule);
+            with_reason(d, reason)
+        })
         .collect();
     if !refusals.is_empty() {
         return Outcome::Refused(FileReport {
@@ -91,15 +90,14 @@ pub fn layout(shape: &Shape, value: &Value<'_>) -> String {
 
 /// Why `fmt` does not format a file with a finding of `rule`; `None` when the finding does
 /// not stop it (the API's rules, a byte-order mark, a literal password).
-fn refusal_reason(rule: &str) -> Option<&'static str> {
-    if rule == INVALID_JSON.id {
-        Some("fmt formats only JSON documents: fix the file (`changeos check` shows where), then run fmt again")
-    } else if rule == DUPLICATE_KEY.id {
-        Some("fmt cannot tell which of the values is meant: keep one, then run fmt again")
+/// Why fmt refuses a file with a finding of `rule`, one of [`AMBIGUOUS`].
+fn refusal_reason(rule: &str) -> &'static str {
+    if rule == DUPLICATE_KEY.id {
+        "fmt cannot tell which of the values is meant: keep one, then run fmt again"
     } else if rule == TRAILING_CONTENT.id {
-        Some("fmt cannot tell which content is meant: keep one JSON document, then run fmt again")
+        "fmt cannot tell which content is meant: keep one JSON document, then run fmt again"
     } else {
-        None
+        "fmt formats only JSON documents: fix the file (`changeos check` shows where), then run fmt again"
     }
 }
 
@@ -117,10 +115,7 @@ fn refuse_at(operation: Operation, text: &str, offset: usize, message: &str) -> 
         locate::line_column(text, offset),
     );
     Outcome::Refused(FileReport {
-        diagnostics: vec![with_reason(
-            diagnostic,
-            refusal_reason(INVALID_JSON.id).unwrap_or_default(),
-        )],
+        diagnostics: vec![with_reason(diagnostic, refusal_reason(INVALID_JSON.id))],
         source: Some(redact_secrets(operation, text)),
         fixed: None,
     })

@@ -104,6 +104,10 @@ pub static FILE_TOO_LARGE: RuleInfo = rule(
 );
 
 /// The rules about files, in the order `changeos rules` lists them.
+/// Rules whose findings leave a file without one reading: no single canonical form
+/// (`changeos render`) or layout (`changeos fmt`) can be given for it.
+pub const AMBIGUOUS: &[&str] = &[INVALID_JSON.id, DUPLICATE_KEY.id, TRAILING_CONTENT.id];
+
 pub static SOURCE_RULES: &[&RuleInfo] = &[
     &INVALID_JSON,
     &DUPLICATE_KEY,

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use crate::config::Config;
 use crate::files::{self, Input};
 use crate::fix::{fix_source, unified_diff};
-use crate::source::{ReadError, Reader, read_limited, read_path};
+use crate::source::{ReadError, Reader};
 use crate::{FileReport, Operation, check_source, read_error_report};
 
 /// What checking one input gave.
@@ -23,11 +23,7 @@ enum Checked {
 /// Checks one input and applies the config. A directory is checked as a file, which fails; use
 /// [`check_all`] to have directories walked.
 pub fn check_input(input: &Input, operation: Operation, config: &Config) -> FileReport {
-    check_input_with(&mut Reader::default(), input, operation, config)
-}
-
-fn check_input_with(reader: &mut Reader, input: &Input, operation: Operation, config: &Config) -> FileReport {
-    match check_one(reader, input, operation, config) {
+    match check_one(&mut Reader::default(), input, operation, config) {
         Checked::Report(report) => report,
         Checked::Directory => {
             let mut report = read_error_report(&ReadError::Directory);
@@ -38,31 +34,13 @@ fn check_input_with(reader: &mut Reader, input: &Input, operation: Operation, co
 }
 
 fn check_one(reader: &mut Reader, input: &Input, operation: Operation, config: &Config) -> Checked {
-    let stdin;
-    let bytes = match input {
-        Input::Stdin => {
-            stdin = read_limited(std::io::stdin().lock());
-            stdin.as_deref().map_err(Clone::clone)
-        }
-        Input::File(path) => reader.path(path),
-        Input::Found(path) => reader.found(path),
-        Input::Broken(_, why) => Err(ReadError::Unreadable(why.clone())),
-    };
-    let mut report = match bytes {
+    let mut report = match reader.input(input) {
         Ok(bytes) => check_source(operation, bytes),
         Err(ReadError::Directory) if matches!(input, Input::File(_)) => return Checked::Directory,
         Err(e) => read_error_report(&e),
     };
     config.apply(input.path(), &mut report);
     Checked::Report(report)
-}
-
-fn read_input(input: &Input) -> Result<Vec<u8>, ReadError> {
-    match input {
-        Input::Stdin => read_limited(std::io::stdin().lock()),
-        Input::File(path) | Input::Found(path) => read_path(path),
-        Input::Broken(_, why) => Err(ReadError::Unreadable(why.clone())),
-    }
 }
 
 /// What becomes of a file's fixed text.
@@ -90,7 +68,8 @@ pub struct FixOutcome {
 /// result over the file or diffs it.
 pub fn fix_input(input: &Input, operation: Operation, config: &Config, mode: FixMode) -> FixOutcome {
     let adjust = |report: &mut FileReport| config.apply(input.path(), report);
-    let bytes = match read_input(input) {
+    let mut reader = Reader::default();
+    let bytes = match reader.input(input) {
         Ok(bytes) => bytes,
         Err(e) => {
             let mut report = read_error_report(&e);
@@ -103,7 +82,7 @@ pub fn fix_input(input: &Input, operation: Operation, config: &Config, mode: Fix
             };
         }
     };
-    let fixed = fix_source(operation, &bytes, adjust);
+    let fixed = fix_source(operation, bytes, adjust);
     let mut outcome = FixOutcome {
         diff: String::new(),
         write_error: None,
@@ -113,11 +92,11 @@ pub fn fix_input(input: &Input, operation: Operation, config: &Config, mode: Fix
         return outcome;
     }
     match (mode, input) {
-        (FixMode::Diff, _) => outcome.diff = unified_diff(operation, &input.name(), &bytes, &fixed.bytes),
+        (FixMode::Diff, _) => outcome.diff = unified_diff(operation, &input.name(), bytes, &fixed.bytes),
         (FixMode::Write, Input::File(path) | Input::Found(path)) => {
             if let Err(e) = std::fs::write(path, &fixed.bytes) {
                 outcome.write_error = Some(e.to_string());
-                let mut report = check_source(operation, &bytes);
+                let mut report = check_source(operation, bytes);
                 adjust(&mut report);
                 report.fixed = Some(Vec::new());
                 outcome.report = report;

@@ -4,6 +4,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use crate::files::Input;
+
 /// Larger files are refused unread: the API gateway takes at most 12 MiB in a signed body.
 pub const MAX_FILE_BYTES: u64 = 12 * 1024 * 1024;
 
@@ -49,6 +51,20 @@ impl Reader {
             return Err(ReadError::TooLarge(Some(metadata.len())));
         }
         self.fill(&mut file, metadata.len() as usize)
+    }
+
+    /// The bytes of one input: standard input, a path as given (see [`Reader::path`]), a file a
+    /// walk found (see [`Reader::found`]), or the reason a path could not be expanded.
+    pub fn input(&mut self, input: &Input) -> Result<&[u8], ReadError> {
+        match input {
+            Input::Stdin => {
+                self.buffer = read_limited(std::io::stdin().lock())?;
+                Ok(&self.buffer)
+            }
+            Input::File(path) => self.path(path),
+            Input::Found(path) => self.found(path),
+            Input::Broken(_, why) => Err(ReadError::Unreadable(why.clone())),
+        }
     }
 
     /// The bytes of a file that a directory walk found to be a regular file: read to its end
