@@ -6,8 +6,9 @@ use std::io::IsTerminal;
 
 use changeos_models::Severity;
 use changeos_validator::canonical::canonical_source;
+use changeos_validator::files::Input;
 use changeos_validator::render::{Format, renderer};
-use changeos_validator::source::{read_limited, read_path};
+use changeos_validator::source::Reader;
 use changeos_validator::{FileReport, read_error_report};
 
 use crate::cli::RenderArgs;
@@ -22,13 +23,9 @@ pub fn run(args: &RenderArgs) -> Result<u8, String> {
     } else {
         name.clone()
     };
-    let bytes = if from_stdin {
-        read_limited(std::io::stdin().lock())
-    } else {
-        read_path(&args.payload)
-    };
-    let rendered = match bytes {
-        Ok(bytes) => canonical_source(args.op.operation(), &bytes),
+    let mut reader = Reader::default();
+    let rendered = match reader.input(&Input::argument(&args.payload)) {
+        Ok(bytes) => canonical_source(args.op.operation(), bytes),
         Err(e) => Err(read_error_report(&e)),
     };
     match rendered {

@@ -10,9 +10,10 @@ use changeos_models::Severity;
 use changeos_models::lint::Operation;
 use changeos_models::support::placeholder;
 use changeos_validator::config::Config;
+use changeos_validator::files::Input;
 use changeos_validator::locate;
 use changeos_validator::render::{Format as ReportFormat, render_all};
-use changeos_validator::source::{ReadError, read_limited, read_path};
+use changeos_validator::source::{ReadError, Reader};
 use changeos_validator::{Diagnostic, FileReport, check_source};
 use serde_json::{Value, json};
 
@@ -43,12 +44,8 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     let operation = args.op.operation();
     let from_stdin = args.payload.as_os_str() == "-";
     let name = args.payload.display().to_string();
-    let bytes = if from_stdin {
-        read_limited(std::io::stdin().lock())
-    } else {
-        read_path(&args.payload)
-    }
-    .map_err(|e| {
+    let mut reader = Reader::default();
+    let bytes = reader.input(&Input::argument(&args.payload)).map_err(|e| {
         Fail::usage(format!(
             "cannot read the payload {name}: {}",
             match e {
@@ -65,9 +62,9 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     let path = (!from_stdin).then_some(args.payload.as_path());
 
     // The same lint as `changeos check`, with the same config.
-    let mut report = check_source(operation, &bytes);
+    let mut report = check_source(operation, bytes);
     config.apply(path, &mut report);
-    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).into_owned();
+    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
     let parsed: Option<Value> = serde_json::from_str(&text).ok();
 
     // Errors in the file itself stop here, before placeholders are even looked at.
@@ -97,7 +94,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
         Some(value) => serde_json::to_vec(value).map_err(|e| Fail::usage(format!("cannot encode the body: {e}")))?,
         None => {
             out.err("warning: the payload is not valid JSON: it is sent as it is, placeholders not filled");
-            bytes.clone()
+            bytes.to_vec()
         }
     };
 

@@ -16,6 +16,16 @@ pub enum Input {
 }
 
 impl Input {
+    /// One path given on the command line: `-` is standard input, any other path a file
+    /// (or a directory, found out when it is opened).
+    pub fn argument(path: &Path) -> Input {
+        if path.as_os_str() == "-" {
+            Input::Stdin
+        } else {
+            Input::File(path.to_path_buf())
+        }
+    }
+
     /// How reports name it.
     pub fn name(&self) -> String {
         match self {
@@ -44,15 +54,7 @@ pub fn arguments(args: &[PathBuf]) -> Vec<Input> {
     if args.is_empty() {
         return vec![Input::Stdin];
     }
-    args.iter()
-        .map(|arg| {
-            if arg.as_os_str() == "-" {
-                Input::Stdin
-            } else {
-                Input::File(arg.clone())
-            }
-        })
-        .collect()
+    args.iter().map(|arg| Input::argument(arg)).collect()
 }
 
 /// The inputs of the arguments with every directory walked now (see [`walk`]).
