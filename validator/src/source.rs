@@ -111,11 +111,6 @@ const EISDIR: i32 = libc::EISDIR;
 #[cfg(not(unix))]
 const EISDIR: i32 = -1;
 
-/// The bytes of the file at `path` (see [`Reader::path`]).
-pub fn read_path(path: &Path) -> Result<Vec<u8>, ReadError> {
-    Reader::default().path(path).map(<[u8]>::to_vec)
-}
-
 /// Opens for reading without blocking: opening a FIFO that nobody writes to would otherwise
 /// wait forever. Reads of regular files ignore the flag.
 #[cfg(unix)]
@@ -167,10 +162,10 @@ mod tests {
         let big = vec![b' '; (MAX_FILE_BYTES + 1) as usize];
         assert_eq!(read_limited(&big[..]), Err(ReadError::TooLarge(None)));
         assert_eq!(
-            read_path(Path::new("/no/such/file")),
+            Reader::default().path(Path::new("/no/such/file")),
             Err(ReadError::Unreadable("no such file".to_owned()))
         );
-        assert_eq!(read_path(Path::new("/")), Err(ReadError::Directory));
+        assert_eq!(Reader::default().path(Path::new("/")), Err(ReadError::Directory));
         assert_eq!(Reader::default().found(Path::new("/")), Err(ReadError::Directory));
     }
 
