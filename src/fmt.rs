@@ -9,6 +9,7 @@ use changeos_validator::files::{self, Input};
 use changeos_validator::layout::{self, Outcome};
 use changeos_validator::render::{Format, renderer};
 use changeos_validator::run;
+use changeos_validator::source::Reader;
 
 use crate::cli::FmtArgs;
 
@@ -54,7 +55,7 @@ pub fn run(args: &FmtArgs) -> u8 {
     let mut failure = None;
     run::in_order(
         &inputs,
-        |input| format_one(input, operation, args.check),
+        |reader, input| format_one(reader, input, operation, args.check),
         |input, done| {
             let name = input.name();
             let written = match done {
@@ -100,8 +101,8 @@ pub fn run(args: &FmtArgs) -> u8 {
 }
 
 /// Formats one input and, unless `check`, writes a changed file back.
-fn format_one(input: &Input, operation: changeos_validator::Operation, check: bool) -> Done {
-    let (text, changed) = match layout::format_input(input, operation) {
+fn format_one(reader: &mut Reader, input: &Input, operation: changeos_validator::Operation, check: bool) -> Done {
+    let (text, changed) = match layout::format_input(reader, input, operation) {
         Outcome::Refused(report) => return Done::Refused(report),
         Outcome::Formatted { text, changed } => (text, changed),
     };

@@ -30,8 +30,8 @@ pub enum Outcome {
 }
 
 /// Formats one input: a file, standard input, or a path that could not be expanded.
-pub fn format_input(input: &Input, operation: Operation) -> Outcome {
-    match Reader::default().input(input) {
+pub fn format_input(reader: &mut Reader, input: &Input, operation: Operation) -> Outcome {
+    match reader.input(input) {
         Ok(bytes) => format_source(operation, bytes),
         Err(e) => Outcome::Refused(read_error_report(&e)),
     }

@@ -66,9 +66,14 @@ pub struct FixOutcome {
 
 /// Fixes one input as the config allows (a rule that is off gets no fix), then writes the
 /// result over the file or diffs it.
-pub fn fix_input(input: &Input, operation: Operation, config: &Config, mode: FixMode) -> FixOutcome {
+pub fn fix_input(
+    reader: &mut Reader,
+    input: &Input,
+    operation: Operation,
+    config: &Config,
+    mode: FixMode,
+) -> FixOutcome {
     let adjust = |report: &mut FileReport| config.apply(input.path(), report);
-    let mut reader = Reader::default();
     let bytes = match reader.input(input) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -115,7 +120,11 @@ pub fn fix_all(
     mode: FixMode,
     emit: impl FnMut(&Input, FixOutcome),
 ) {
-    in_order(inputs, |input| fix_input(input, operation, config, mode), emit);
+    in_order(
+        inputs,
+        |reader, input| fix_input(reader, input, operation, config, mode),
+        emit,
+    );
 }
 
 /// Inputs a thread takes at a time: one hand-over per chunk, not per file, keeps the threads
@@ -130,9 +139,9 @@ pub fn check_all(inputs: &[Input], operation: Operation, config: &Config, mut em
 }
 
 fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: &mut dyn FnMut(&Input, FileReport)) {
-    in_order_with(
+    in_order(
         inputs,
-        |reader: &mut Reader, input| check_one(reader, input, operation, config),
+        |reader, input| check_one(reader, input, operation, config),
         |input, checked| match checked {
             Checked::Report(report) => emit(input, report),
             Checked::Directory => {
@@ -144,23 +153,19 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
 }
 
 /// Runs `work` on every input, on every core, calling `emit` with each result in input order.
-pub fn in_order<T: Send>(inputs: &[Input], work: impl Fn(&Input) -> T + Sync, emit: impl FnMut(&Input, T)) {
-    in_order_with(inputs, |_: &mut (), input| work(input), emit);
-}
-
-/// [`in_order`], where each thread keeps a state of its own (a read buffer) from input to input.
-/// The calling thread works too, so that every core works and no thread only waits.
-pub fn in_order_with<S: Default, T: Send>(
+/// Each thread reads its inputs with a [`Reader`] of its own, kept from input to input. The
+/// calling thread works too, so that every core works and no thread only waits.
+pub fn in_order<T: Send>(
     inputs: &[Input],
-    work: impl Fn(&mut S, &Input) -> T + Sync,
+    work: impl Fn(&mut Reader, &Input) -> T + Sync,
     mut emit: impl FnMut(&Input, T),
 ) {
     let chunks = inputs.len().div_ceil(CHUNK);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks);
     if threads <= 1 {
-        let mut state = S::default();
+        let mut reader = Reader::default();
         for input in inputs {
-            emit(input, work(&mut state, input));
+            emit(input, work(&mut reader, input));
         }
         return;
     }
@@ -175,15 +180,15 @@ pub fn in_order_with<S: Default, T: Send>(
     };
     let work = &work;
     let run_chunk =
-        |state: &mut S, slice: &[Input]| -> Vec<T> { slice.iter().map(|input| work(state, input)).collect() };
+        |reader: &mut Reader, slice: &[Input]| -> Vec<T> { slice.iter().map(|input| work(reader, input)).collect() };
     let (sender, receiver) = mpsc::channel::<(usize, Vec<T>)>();
     std::thread::scope(|scope| {
         for _ in 1..threads {
             let sender = sender.clone();
             scope.spawn(move || {
-                let mut state = S::default();
+                let mut reader = Reader::default();
                 while let Some((chunk, slice)) = take() {
-                    if sender.send((chunk, run_chunk(&mut state, slice))).is_err() {
+                    if sender.send((chunk, run_chunk(&mut reader, slice))).is_err() {
                         break;
                     }
                 }
@@ -200,9 +205,9 @@ pub fn in_order_with<S: Default, T: Send>(
                 *due += 1;
             }
         };
-        let mut state = S::default();
+        let mut reader = Reader::default();
         while let Some((chunk, slice)) = take() {
-            early.insert(chunk, run_chunk(&mut state, slice));
+            early.insert(chunk, run_chunk(&mut reader, slice));
             early.extend(receiver.try_iter());
             flush(&mut early, &mut due);
         }
