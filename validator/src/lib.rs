@@ -34,6 +34,7 @@ use changeos_models::Fix;
 use changeos_models::support::canonical::looks_secret;
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
+use std::sync::OnceLock;
 
 use crate::locate::{Found, LineIndex, Wanted};
 use crate::rules::{
@@ -420,7 +421,7 @@ fn shown_name(pointer: &str) -> String {
 pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
     // Misspelt secret members too (`adminPass`, `admin_pass`): an unknown member is quoted in
     // its own finding, and a password under a wrong name is still a password.
-    let names = operation.shape().secret_names();
+    let names = secret_names(operation);
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
@@ -435,9 +436,9 @@ pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
         }
         let raw = &key[1..key.len() - 1];
         let is_secret = if raw.contains('\\') {
-            serde_json::from_str::<String>(key).is_ok_and(|key| looks_secret(&key, &names))
+            serde_json::from_str::<String>(key).is_ok_and(|key| looks_secret(&key, names))
         } else {
-            looks_secret(raw, &names)
+            looks_secret(raw, names)
         };
         if !is_secret {
             continue;
@@ -475,6 +476,22 @@ pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// The folded secret names of `operation`'s body (see [`looks_secret`]), walked out of its
+/// shape once per process rather than once per file with findings.
+fn secret_names(operation: Operation) -> &'static [String] {
+    static NAMES: OnceLock<Vec<(Operation, Vec<String>)>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            Operation::ALL
+                .iter()
+                .map(|op| (*op, op.shape().secret_names()))
+                .collect()
+        })
+        .iter()
+        .find(|(op, _)| *op == operation)
+        .map_or(&[], |(_, names)| names)
 }
 
 /// Where the string starting at the `"` at `start` ends: the offset of its closing quote and

@@ -39,9 +39,23 @@ pub fn contained_name<'n>(s: &str, names: &[&'n str]) -> Option<&'n str> {
 /// Whether `s` contains more than `max` consecutive characters of `name` (ignoring case).
 pub fn has_run_of(s: &str, name: &str, max: usize) -> bool {
     let lower = s.to_lowercase();
-    let name: Vec<char> = name.to_lowercase().chars().collect();
-    name.windows(max + 1)
-        .any(|run| lower.contains(&run.iter().collect::<String>()))
+    let name = name.to_lowercase();
+    // The byte offset of every character of `name` and its end: a run of `max + 1` characters
+    // is the text between two offsets `max + 1` apart.
+    let bounds: Vec<usize> = name.char_indices().map(|(at, _)| at).chain([name.len()]).collect();
+    bounds
+        .windows(max + 2)
+        .any(|run| contains(&lower, &name[run[0]..run[max + 1]]))
+}
+
+/// `haystack.contains(needle)` for the short strings of passwords, where comparing at every
+/// offset beats building a substring searcher.
+fn contains(haystack: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|at| at == needle.as_bytes())
 }
 
 #[cfg(test)]

@@ -27,27 +27,33 @@ impl<'a> Path<'a> {
         match self {
             Path::Root => "the request body".to_owned(),
             _ => {
-                let bare = self.bare_name();
-                let shown: String = bare
-                    .chars()
-                    .map(|c| {
-                        if c.is_control() {
-                            c.escape_default().to_string()
-                        } else {
-                            c.to_string()
-                        }
-                    })
-                    .collect();
-                format!("`{shown}`")
+                let mut shown = String::with_capacity(24);
+                shown.push('`');
+                self.write_name(&mut shown);
+                shown.push('`');
+                shown
             }
         }
     }
 
-    fn bare_name(&self) -> String {
+    fn write_name(&self, out: &mut String) {
         match self {
-            Path::Root => String::new(),
-            Path::Key(_, key) => (*key).to_owned(),
-            Path::Index(parent, index) => format!("{}[{index}]", parent.bare_name()),
+            Path::Root => {}
+            Path::Key(_, key) => {
+                for c in key.chars() {
+                    if c.is_control() {
+                        out.extend(c.escape_default());
+                    } else {
+                        out.push(c);
+                    }
+                }
+            }
+            Path::Index(parent, index) => {
+                parent.write_name(out);
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
         }
     }
 
