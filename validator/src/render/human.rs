@@ -2,6 +2,7 @@
 //! the offending key underlined, the help and the fix; a one-line summary at the end. With
 //! fixes applied, each applied fix comes first as a `fixed[rule]` entry.
 
+use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
 use changeos_models::Severity;
@@ -21,32 +22,34 @@ impl Human {
         Human { color }
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
+    /// `text` in the color `code` (an SGR parameter list) when colors are on.
+    fn paint<T: fmt::Display>(&self, code: &'static str, text: T) -> Painted<T> {
+        Painted {
+            code: self.color.then_some(code),
+            text,
         }
     }
 
-    fn diagnostic(&self, name: &str, d: &Diagnostic, source: Option<&str>) -> String {
+    fn diagnostic(&self, name: &str, d: &Diagnostic, source: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
         let (label, code) = match d.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
         };
-        let mut out = format!(
-            "{}{} {}\n",
-            self.paint(code, &format!("{label}[{}]", d.rule)),
+        writeln!(
+            out,
+            "{}{} {}",
+            self.paint(code, format_args!("{label}[{}]", d.rule)),
             self.paint("1", ":"),
             self.paint("1", &d.message)
-        );
-        let gutter = " ".repeat(d.line.to_string().len());
-        out.push_str(&format!(
-            "{gutter}{} {name}:{}:{}\n",
+        )?;
+        let gutter = Spaces(digits(d.line));
+        writeln!(
+            out,
+            "{gutter}{} {name}:{}:{}",
             self.paint("1;34", "-->"),
             d.line,
             d.column
-        ));
+        )?;
         if let Some(line) = source.and_then(|s| s.lines().nth(d.line - 1)) {
             let (shown, caret_at) = window(line, d.column);
             let width = if d.end_line == d.line {
@@ -56,41 +59,83 @@ impl Human {
             };
             let width = width.min(shown.chars().count().saturating_sub(caret_at).max(1));
             let bar = self.paint("1;34", "|");
-            out.push_str(&format!("{gutter} {bar}\n"));
-            out.push_str(&format!("{} {bar} {shown}\n", self.paint("1;34", &d.line.to_string())));
-            out.push_str(&format!(
-                "{gutter} {bar} {}{}\n",
-                " ".repeat(caret_at),
-                self.paint(code, &"^".repeat(width))
-            ));
+            writeln!(out, "{gutter} {bar}")?;
+            writeln!(out, "{} {bar} {shown}", self.paint("1;34", d.line))?;
+            writeln!(
+                out,
+                "{gutter} {bar} {}{}",
+                Spaces(caret_at),
+                self.paint(code, Repeat('^', width))
+            )?;
         }
         if let Some(help) = &d.help {
-            out.push_str(&format!("{gutter} {} {help}\n", self.paint("1;34", "= help:")));
+            writeln!(out, "{gutter} {} {help}", self.paint("1;34", "= help:"))?;
         }
         if let Some(fix) = &d.fix {
-            out.push_str(&format!("{gutter} {} {}\n", self.paint("1;34", "= fix:"), fix.message));
+            writeln!(out, "{gutter} {} {}", self.paint("1;34", "= fix:"), fix.message)?;
         }
-        out.push('\n');
-        out
+        writeln!(out)
     }
 
     /// A finding whose fix was applied: what it was and what was done, where.
-    fn fixed(&self, name: &str, d: &Diagnostic) -> String {
+    fn fixed(&self, name: &str, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
         let (line, column) = d.fix.as_ref().map_or((d.line, d.column), |f| (f.line, f.column));
-        let gutter = " ".repeat(line.to_string().len());
-        let mut out = format!(
-            "{}{} {}\n{gutter}{} {name}:{line}:{column}\n",
-            self.paint("1;32", &format!("fixed[{}]", d.rule)),
+        let gutter = Spaces(digits(line));
+        writeln!(
+            out,
+            "{}{} {}\n{gutter}{} {name}:{line}:{column}",
+            self.paint("1;32", format_args!("fixed[{}]", d.rule)),
             self.paint("1", ":"),
             self.paint("1", &d.message),
             self.paint("1;34", "-->"),
-        );
+        )?;
         if let Some(fix) = &d.fix {
-            out.push_str(&format!("{gutter} {} {}\n", self.paint("1;34", "= fix:"), fix.message));
+            writeln!(out, "{gutter} {} {}", self.paint("1;34", "= fix:"), fix.message)?;
         }
-        out.push('\n');
-        out
+        writeln!(out)
     }
+}
+
+/// Text in an SGR color, or as it is ([`Human::paint`]); written straight into the report,
+/// with no string of its own.
+struct Painted<T> {
+    code: Option<&'static str>,
+    text: T,
+}
+
+impl<T: fmt::Display> fmt::Display for Painted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "\x1b[{code}m{}\x1b[0m", self.text),
+            None => self.text.fmt(f),
+        }
+    }
+}
+
+/// `n` spaces.
+struct Spaces(usize);
+
+impl fmt::Display for Spaces {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Repeat(' ', self.0).fmt(f)
+    }
+}
+
+/// A character `n` times.
+struct Repeat(char, usize);
+
+impl fmt::Display for Repeat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for _ in 0..self.1 {
+            f.write_char(self.0)?;
+        }
+        Ok(())
+    }
+}
+
+/// How many decimal digits `n` has: the width of the gutter.
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
 /// The part of `line` to show and the character offset of `column` in it.
@@ -99,39 +144,39 @@ fn window(line: &str, column: usize) -> (String, usize) {
     // A quoted line is the user's bytes: control characters (an ESC starting a terminal escape
     // sequence) are shown as U+FFFD, never sent to the terminal; a tab becomes one space so
     // that the caret stays under its column.
-    let chars: Vec<char> = line
-        .chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
-        })
-        .collect();
-    let at = column.saturating_sub(1).min(chars.len());
-    if chars.len() <= WINDOW {
-        return (chars.iter().collect(), at);
+    let shown = |c| match c {
+        '\t' => ' ',
+        c if char::is_control(c) => '\u{fffd}',
+        c => c,
+    };
+    let count = line.chars().count();
+    let at = column.saturating_sub(1).min(count);
+    if count <= WINDOW {
+        return (line.chars().map(shown).collect(), at);
     }
+    // Only the window is copied: a line of base64 user data can be 40 KB long.
     let start = at.saturating_sub(WINDOW / 3);
-    let end = (start + WINDOW).min(chars.len());
-    let mut shown: String = chars[start..end].iter().collect();
+    let end = (start + WINDOW).min(count);
+    let mut text = String::with_capacity(WINDOW + 8);
     let mut caret = at - start;
     if start > 0 {
-        shown.insert(0, '…');
+        text.push('…');
         caret += 1;
     }
-    if end < chars.len() {
-        shown.push('…');
+    text.extend(line.chars().skip(start).take(end - start).map(shown));
+    if end < count {
+        text.push('…');
     }
-    (shown, caret)
+    (text, caret)
 }
 
 impl Renderer for Human {
     fn file(&mut self, name: &str, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
         for d in report.fixed.iter().flatten() {
-            out.write_all(self.fixed(name, d).as_bytes())?;
+            self.fixed(name, d, out)?;
         }
         for d in &report.diagnostics {
-            out.write_all(self.diagnostic(name, d, report.source.as_deref()).as_bytes())?;
+            self.diagnostic(name, d, report.source.as_deref(), out)?;
         }
         Ok(())
     }
@@ -176,5 +221,6 @@ mod tests {
         assert!(shown.starts_with('…') && shown.ends_with('…'));
         assert_eq!(window("\tab", 2), (" ab".to_owned(), 1));
         assert_eq!(window("a\u{1b}[31mb", 1).0, "a\u{fffd}[31mb");
+        assert_eq!((digits(1), digits(9), digits(10), digits(12345)), (1, 1, 2, 5));
     }
 }
