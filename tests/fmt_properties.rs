@@ -2,11 +2,12 @@
 //! CRLF, optional escapes, numbers in any notation, spec member names in any order): the JSON
 //! value never changes (compared with object members sorted, so that only the layout may
 //! differ), the output is a fixed point, and its layout is serde_json's pretty printer's. And
-//! the source-preserving parse accepts exactly what serde_json accepts and reads the same value.
+//! the source-preserving parse accepts exactly what serde_json accepts and reads the same value,
+//! and `check`'s quick parse gives what its serde_json path gives.
 
 use changeos_validator::Operation;
 use changeos_validator::layout::{Outcome, format_source};
-use changeos_validator::syntax;
+use changeos_validator::{parse, syntax};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -268,6 +269,48 @@ proptest! {
 
 }
 
+/// Up to two edits of a written document: a character inserted or deleted, half of them just
+/// before a bracket, comma, colon or quote, where a parser has the most decisions to make.
+type Edits = Vec<(prop::sample::Index, bool, &'static str)>;
+
+fn edits() -> impl Strategy<Value = Edits> {
+    prop::collection::vec(
+        (
+            any::<prop::sample::Index>(),
+            any::<bool>(),
+            prop::sample::select(vec![
+                "", ",", ":", "[", "]", "{", "}", "\"", "\\", "\\u", "0", "-", ".", "e", "t", " ", "\u{1}",
+            ]),
+        ),
+        0..3,
+    )
+}
+
+fn mutated(mut text: String, edits: Edits) -> String {
+    for (at, structural, insert) in edits {
+        let places: Vec<usize> = if structural {
+            text.char_indices()
+                .filter(|(_, c)| "[]{},:\"".contains(*c))
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
+        };
+        let Some(&at) = places.get(at.index(places.len().max(1))) else {
+            continue;
+        };
+        // An empty insertion deletes the character there instead.
+        if insert.is_empty() {
+            if let Some(c) = text[at..].chars().next() {
+                text.replace_range(at..at + c.len_utf8(), "");
+            }
+        } else {
+            text.insert_str(at, insert);
+        }
+    }
+    text
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1024))]
 
@@ -275,29 +318,9 @@ proptest! {
     fn the_source_preserving_parse_agrees_with_serde_json(
         doc in body(),
         style in prop::collection::vec(any::<u8>(), 1..32),
-        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<bool>(), prop::sample::select(vec![
-            "", ",", ":", "[", "]", "{", "}", "\"", "\\", "\\u", "0", "-", ".", "e", "t", " ", "\u{1}",
-        ])), 0..3),
+        edits in edits(),
     ) {
-        let mut text = write(&doc, &style);
-        for (at, structural, insert) in edits {
-            // Half the edits land just before a bracket, comma, colon or quote, where a parser
-            // has the most decisions to make.
-            let places: Vec<usize> = if structural {
-                text.char_indices().filter(|(_, c)| "[]{},:\"".contains(*c)).map(|(i, _)| i).collect()
-            } else {
-                text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
-            };
-            let Some(&at) = places.get(at.index(places.len().max(1))) else { continue };
-            // An empty insertion deletes the character there instead.
-            if insert.is_empty() {
-                if let Some(c) = text[at..].chars().next() {
-                    text.replace_range(at..at + c.len_utf8(), "");
-                }
-            } else {
-                text.insert_str(at, insert);
-            }
-        }
+        let text = mutated(write(&doc, &style), edits);
         let ours = syntax::parse(&text);
         let theirs = serde_json::from_str::<Value>(&text);
         match (&ours, &theirs) {
@@ -313,5 +336,50 @@ proptest! {
             (Err(e), Ok(_)) => prop_assert!(false, "refused what serde_json accepts ({}): {:?}", e, text),
             (Err(_), Err(_)) => {}
         }
+    }
+
+    /// `check`'s parse takes a quick path for well-formed payloads and serde_json's for the
+    /// rest: whichever it takes, the outcome (value, repeated names, trailing content, error
+    /// and its position) is the one serde_json's path gives alone.
+    #[test]
+    fn the_quick_parse_gives_what_serde_jsons_path_gives(
+        doc in body(),
+        style in prop::collection::vec(any::<u8>(), 1..32),
+        edits in edits(),
+    ) {
+        let text = mutated(write(&doc, &style), edits);
+        let quick = parse::parse(&text);
+        let slow = parse::parse_with_serde(&text);
+        match (&quick, &slow) {
+            (Ok(quick), Ok(slow)) => {
+                prop_assert_eq!(&quick.value, &slow.value, "{:?}", text);
+                prop_assert_eq!(&quick.duplicates, &slow.duplicates);
+                prop_assert_eq!(quick.trailing, slow.trailing);
+            }
+            (Err(quick), Err(slow)) => prop_assert_eq!(quick, slow),
+            _ => prop_assert!(false, "{:?} against {:?} on {:?}", quick.as_ref().err(), slow.as_ref().err(), text),
+        }
+    }
+}
+
+/// The quick path is taken where it pays: on the examples, on payloads with findings, and on
+/// tens of KiB of user data.
+#[test]
+fn the_quick_parse_takes_payloads() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+        .expect("examples/")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| std::fs::read_to_string(path).expect("readable"))
+        .collect();
+    assert!(texts.len() >= 3, "examples/ holds {} payloads", texts.len());
+    texts.push(r#"{"os-change": {"adminpass": "root1234", "imageid": "not-a-uuid", "isAutoPay": true, "metadata": {"__system__encrypted": 1}}}"#.to_owned());
+    texts.push(format!(
+        r#"{{"os-change": {{"metadata": {{"user_data": "{}"}}}}}}"#,
+        "QUJD".repeat(10_000)
+    ));
+    for text in &texts {
+        assert!(parse::takes_quick_path(text), "{text:.200}");
     }
 }

@@ -11,6 +11,8 @@ use changeos_models::support::json::{Json, Object};
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
+mod quick;
+
 /// A parsed document (borrowing from the text) and what the parse noticed on the way.
 #[derive(Debug)]
 pub struct Parsed<'a> {
@@ -37,8 +39,29 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// Parses `text` (without a byte-order mark).
+/// Parses `text` (without a byte-order mark): quickly when it is a well-formed payload
+/// ([`quick`]), else with serde_json, which finds errors, repeated names and trailing content.
 pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
+    if text.len() <= COMPACT_ABOVE
+        && let Some(value) = quick::parse(text)
+    {
+        return Ok(Parsed {
+            value,
+            duplicates: Vec::new(),
+            trailing: None,
+        });
+    }
+    parse_with_serde(text)
+}
+
+/// Whether [`parse`] takes its quick path on `text` (for tests and benchmarks).
+pub fn takes_quick_path(text: &str) -> bool {
+    text.len() <= COMPACT_ABOVE && quick::parse(text).is_some()
+}
+
+/// [`parse`] without its quick path: what the quick path must agree with (for tests and
+/// benchmarks).
+pub fn parse_with_serde(text: &str) -> Result<Parsed<'_>, ParseError> {
     let duplicates = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
     let value = ValueSeed {

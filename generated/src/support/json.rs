@@ -41,6 +41,11 @@ impl<'a> Object<'a> {
         self.members.push((name, value));
     }
 
+    /// The value of the last member, for a parser that fills it in place.
+    pub fn last_value_mut(&mut self) -> Option<&mut Json<'a>> {
+        self.members.last_mut().map(|(_, value)| value)
+    }
+
     /// Gives back the room an object does not use.
     pub fn shrink_to_fit(&mut self) {
         self.members.shrink_to_fit();
