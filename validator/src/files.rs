@@ -72,35 +72,52 @@ pub fn expand(args: &[PathBuf]) -> Vec<Input> {
 /// The `*.json` files under `dir`, sorted by the bytes of their paths, honouring .gitignore and
 /// skipping hidden files; a directory without any is one [`Input::Broken`].
 pub fn walk(dir: &Path) -> Vec<Input> {
-    let mut files: Vec<Input> = Vec::new();
-    let mut broken = Vec::new();
+    let mut found = Vec::new();
+    walk_each(dir, |input| found.push((found.len(), input)));
+    sort_walked(dir, found).into_iter().map(|(_, input)| input).collect()
+}
+
+/// Gives each `*.json` file under `dir` to `found` as the walk finds it, in no particular order
+/// (see [`sort_walked`]), and each error of the walk as an [`Input::Broken`].
+pub fn walk_each(dir: &Path, mut found: impl FnMut(Input)) {
     for entry in ignore::WalkBuilder::new(dir).require_git(false).build() {
         match entry {
+            // The directory itself (even when `dir` is a symbolic link to one).
+            Ok(entry) if entry.depth() == 0 => {}
             Ok(entry) => {
                 // The bytes of the path: `file_name()` would parse it into components, a tenth
                 // of the walk of a directory of 10,000 payloads.
                 let is_json = entry.path().as_os_str().as_encoded_bytes().ends_with(b".json");
                 match entry.file_type() {
-                    Some(t) if is_json && t.is_file() => files.push(Input::Found(entry.into_path())),
+                    Some(t) if is_json && t.is_file() => found(Input::Found(entry.into_path())),
+                    // Like the walk, a symbolic link to a directory is not followed: it could
+                    // lead back up, round and round.
+                    Some(t) if is_json && t.is_symlink() && entry.path().is_dir() => {}
                     // Symbolic links, FIFOs...: opened with every check a path given by hand gets.
-                    Some(t) if is_json && !t.is_dir() => files.push(Input::File(entry.into_path())),
+                    Some(t) if is_json && !t.is_dir() => found(Input::File(entry.into_path())),
                     _ => {}
                 }
             }
-            Err(e) => broken.push(Input::Broken(dir.to_path_buf(), e.to_string())),
+            Err(e) => found(Input::Broken(dir.to_path_buf(), e.to_string())),
         }
     }
-    // Sorted by the bytes of the whole path: a stable order that costs one comparison of
-    // bytes, where sorting by components re-parses both paths at every step.
-    files.sort_unstable_by(|a, b| path_bytes(a).cmp(path_bytes(b)));
-    let mut found = files;
-    found.extend(broken);
+}
+
+/// Puts what [`walk_each`] gave for `dir`, each input with its rank in the walk, in the order of
+/// [`walk`]: files by the bytes of their paths, a stable order (git's) that costs one comparison
+/// of bytes, where sorting by components would re-parse both paths at every step; then the
+/// errors of the walk, as met. A directory without any file gives one [`Input::Broken`].
+pub fn sort_walked(dir: &Path, mut found: Vec<(usize, Input)>) -> Vec<(usize, Input)> {
     if found.is_empty() {
-        found.push(Input::Broken(
-            dir.to_path_buf(),
-            "the directory holds no *.json file to check".to_owned(),
-        ));
+        let why = "the directory holds no *.json file to check".to_owned();
+        return vec![(0, Input::Broken(dir.to_path_buf(), why))];
     }
+    found.sort_unstable_by(|(a_rank, a), (b_rank, b)| match (a, b) {
+        (Input::Broken(..), Input::Broken(..)) => a_rank.cmp(b_rank),
+        (Input::Broken(..), _) => std::cmp::Ordering::Greater,
+        (_, Input::Broken(..)) => std::cmp::Ordering::Less,
+        _ => path_bytes(a).cmp(path_bytes(b)),
+    });
     found
 }
 
