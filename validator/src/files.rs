@@ -1,6 +1,7 @@
 //! Which payloads to check: paths as given, `-` for standard input, and directories walked for
 //! `*.json` files (honouring .gitignore and skipping hidden files, as git would).
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// One thing to check, in the order the user gave.
@@ -26,14 +27,11 @@ impl Input {
         }
     }
 
-    /// How reports name it.
-    pub fn name(&self) -> String {
+    /// How reports name it: borrowed from the path, which is UTF-8 but for odd cases.
+    pub fn name(&self) -> Cow<'_, str> {
         match self {
-            Input::Stdin => "-".to_owned(),
-            Input::File(p) | Input::Found(p) | Input::Broken(p, _) => match p.to_str() {
-                Some(name) => name.to_owned(),
-                None => p.to_string_lossy().into_owned(),
-            },
+            Input::Stdin => Cow::Borrowed("-"),
+            Input::File(p) | Input::Found(p) | Input::Broken(p, _) => p.to_string_lossy(),
         }
     }
 

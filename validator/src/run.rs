@@ -559,7 +559,7 @@ mod tests {
             Operation::ChangeServerOsWithCloudInit,
             &Config::default(),
             |input, report| {
-                seen.push((input.name(), report.diagnostics[0].rule));
+                seen.push((input.name().into_owned(), report.diagnostics[0].rule));
             },
         );
         assert_eq!(seen.len(), 201);
@@ -604,7 +604,10 @@ mod tests {
                 Operation::ChangeServerOsWithCloudInit,
                 &Config::default(),
                 |input, report| {
-                    seen.push((input.name(), report.diagnostics.iter().map(|d| d.rule).collect()));
+                    seen.push((
+                        input.name().into_owned(),
+                        report.diagnostics.iter().map(|d| d.rule).collect(),
+                    ));
                 },
             );
             seen
@@ -613,7 +616,10 @@ mod tests {
             .iter()
             .map(|input| {
                 let report = check_input(input, Operation::ChangeServerOsWithCloudInit, &Config::default());
-                (input.name(), report.diagnostics.iter().map(|d| d.rule).collect())
+                (
+                    input.name().into_owned(),
+                    report.diagnostics.iter().map(|d| d.rule).collect(),
+                )
             })
             .collect();
         let seen = check(&[Input::File(dir.clone())]);
