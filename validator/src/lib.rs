@@ -30,11 +30,12 @@ pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
 
+use std::sync::OnceLock;
+
 use changeos_models::Fix;
 use changeos_models::support::canonical::looks_secret;
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
-use std::sync::OnceLock;
 
 use crate::locate::{Found, LineIndex, Wanted};
 use crate::rules::{

@@ -42,21 +42,28 @@ pub struct ParseError {
 /// Parses `text` (without a byte-order mark): quickly when it is a well-formed payload
 /// ([`quick`]), else with serde_json, which finds errors, repeated names and trailing content.
 pub fn parse(text: &str) -> Result<Parsed<'_>, ParseError> {
-    if text.len() <= COMPACT_ABOVE
-        && let Some(value) = quick::parse(text)
-    {
-        return Ok(Parsed {
+    match quick_value(text) {
+        Some(value) => Ok(Parsed {
             value,
             duplicates: Vec::new(),
             trailing: None,
-        });
+        }),
+        None => parse_with_serde(text),
     }
-    parse_with_serde(text)
 }
 
 /// Whether [`parse`] takes its quick path on `text` (for tests and benchmarks).
 pub fn takes_quick_path(text: &str) -> bool {
-    text.len() <= COMPACT_ABOVE && quick::parse(text).is_some()
+    quick_value(text).is_some()
+}
+
+/// The value of `text` by the quick path, if it takes it: large texts go to serde_json's,
+/// which builds them compactly (see [`COMPACT_ABOVE`]).
+fn quick_value(text: &str) -> Option<Json<'_>> {
+    if text.len() > COMPACT_ABOVE {
+        return None;
+    }
+    quick::parse(text)
 }
 
 /// [`parse`] without its quick path: what the quick path must agree with (for tests and

@@ -145,9 +145,6 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
     );
 }
 
-/// Files a directory walk hands over at a time.
-const WALK_BATCH: usize = 32;
-
 /// Checks a file, a directory being a finding: a walk follows no symbolic link to a directory,
 /// so one here has replaced a file since the walk.
 fn check_found(reader: &mut Reader, input: &Input, operation: Operation, config: &Config) -> FileReport {
@@ -160,6 +157,9 @@ fn check_found(reader: &mut Reader, input: &Input, operation: Operation, config:
         }
     }
 }
+
+/// Files a directory walk hands over at a time.
+const WALK_BATCH: usize = 32;
 
 /// Checks the files of a directory on every core, reporting them in the order of
 /// [`files::walk`]. The walk is about a sixth of the work and runs on one thread, so the other
@@ -537,6 +537,23 @@ mod tests {
         );
     }
 
+    /// What `check_all` reports for each input, in order: its name and the rules of its findings.
+    fn reported(inputs: &[Input]) -> Vec<(String, Vec<&'static str>)> {
+        let mut seen = Vec::new();
+        check_all(
+            inputs,
+            Operation::ChangeServerOsWithCloudInit,
+            &Config::default(),
+            |input, report| {
+                seen.push((
+                    input.name().into_owned(),
+                    report.diagnostics.iter().map(|d| d.rule).collect(),
+                ));
+            },
+        );
+        seen
+    }
+
     #[test]
     fn reports_come_back_in_input_order() {
         let dir = std::env::temp_dir().join(format!("changeos-run-{}", std::process::id()));
@@ -553,21 +570,13 @@ mod tests {
             });
         }
         inputs.push(Input::File(PathBuf::from("/no/such.json")));
-        let mut seen = Vec::new();
-        check_all(
-            &inputs,
-            Operation::ChangeServerOsWithCloudInit,
-            &Config::default(),
-            |input, report| {
-                seen.push((input.name().into_owned(), report.diagnostics[0].rule));
-            },
-        );
+        let seen = reported(&inputs);
         assert_eq!(seen.len(), 201);
-        for (i, (name, rule)) in seen.iter().enumerate().take(200) {
+        for (i, (name, rules)) in seen.iter().enumerate().take(200) {
             assert_eq!(name, &dir.join(format!("{i}.json")).display().to_string());
-            assert_eq!(*rule, if i % 3 == 0 { "invalid-json" } else { "missing-member" });
+            assert_eq!(rules[0], if i % 3 == 0 { "invalid-json" } else { "missing-member" });
         }
-        assert_eq!(seen[200].1, "unreadable-file");
+        assert_eq!(seen[200].1[0], "unreadable-file");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -597,21 +606,6 @@ mod tests {
             std::os::unix::fs::symlink(&dir, dir.join("sub/deeper/loop.json")).expect("symlink");
             std::os::unix::fs::symlink(dir.join("p0001.json"), dir.join("sub/file-link.json")).expect("symlink");
         }
-        let check = |inputs: &[Input]| {
-            let mut seen: Vec<(String, Vec<&str>)> = Vec::new();
-            check_all(
-                inputs,
-                Operation::ChangeServerOsWithCloudInit,
-                &Config::default(),
-                |input, report| {
-                    seen.push((
-                        input.name().into_owned(),
-                        report.diagnostics.iter().map(|d| d.rule).collect(),
-                    ));
-                },
-            );
-            seen
-        };
         let expected: Vec<(String, Vec<&str>)> = files::walk(&dir)
             .iter()
             .map(|input| {
@@ -622,9 +616,9 @@ mod tests {
                 )
             })
             .collect();
-        let seen = check(&[Input::File(dir.clone())]);
+        let seen = reported(&[Input::File(dir.clone())]);
         #[cfg(unix)]
-        let through_link = check(&[Input::File(dir.join("sub/link.json"))]);
+        let through_link = reported(&[Input::File(dir.join("sub/link.json"))]);
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(seen.len(), if cfg!(unix) { 701 } else { 700 });
         assert_eq!(seen, expected);
@@ -652,17 +646,11 @@ mod tests {
         args.insert(40, dir.join("d"));
         args.insert(70, dir.join("empty"));
         args.push(dir.join("z.json"));
-        let inputs = files::arguments(&args);
-        let mut seen = Vec::new();
-        check_all(
-            &inputs,
-            Operation::ChangeServerOsWithCloudInit,
-            &Config::default(),
-            |input, report| {
-                let name = input.name().replace(&dir.display().to_string(), "D");
-                seen.push((name, report.diagnostics[0].rule));
-            },
-        );
+        let shown = dir.display().to_string();
+        let seen: Vec<(String, &str)> = reported(&files::arguments(&args))
+            .into_iter()
+            .map(|(name, rules)| (name.replace(&shown, "D"), rules[0]))
+            .collect();
         assert_eq!(seen.len(), 104);
         assert_eq!(seen[40], ("D/d/b.json".to_owned(), "missing-member"));
         assert_eq!(seen[41], ("D/d/e/c.json".to_owned(), "missing-member"));

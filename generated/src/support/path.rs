@@ -1,6 +1,8 @@
 //! Where a value sits in the document, built without allocation while linting and turned
 //! into an RFC 6901 pointer only when a finding needs it.
 
+use std::fmt::Write as _;
+
 /// A path from the document root, as a chain of borrowed steps.
 #[derive(Debug, Clone, Copy)]
 pub enum Path<'a> {
@@ -50,9 +52,8 @@ impl<'a> Path<'a> {
             }
             Path::Index(parent, index) => {
                 parent.write_name(out);
-                out.push('[');
-                out.push_str(&index.to_string());
-                out.push(']');
+                // Writing to a `String` cannot fail.
+                let _ = write!(out, "[{index}]");
             }
         }
     }
@@ -80,8 +81,8 @@ impl<'a> Path<'a> {
             }
             Path::Index(parent, index) => {
                 parent.write_pointer(out);
-                out.push('/');
-                out.push_str(&index.to_string());
+                // Writing to a `String` cannot fail.
+                let _ = write!(out, "/{index}");
             }
         }
     }

@@ -157,8 +157,7 @@ impl<'a> Parser<'a> {
         let Json::Object(object) = slot else {
             return None;
         };
-        if self.peek()? == b'}' {
-            self.at += 1;
+        if self.eat(b'}')? {
             return Some(());
         }
         loop {
@@ -172,13 +171,8 @@ impl<'a> Parser<'a> {
             self.at += 1;
             object.push_member(name, Json::Null);
             self.value(depth, object.last_value_mut()?)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if self.ends(b'}')? {
+                return Some(());
             }
         }
     }
@@ -192,22 +186,32 @@ impl<'a> Parser<'a> {
         let Json::Array(items) = slot else {
             return None;
         };
-        if self.peek()? == b']' {
-            self.at += 1;
+        if self.eat(b']')? {
             return Some(());
         }
         loop {
             items.push(Json::Null);
             self.value(depth, items.last_mut()?)?;
-            match self.peek()? {
-                b',' => self.at += 1,
-                b']' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if self.ends(b']')? {
+                return Some(());
             }
         }
+    }
+
+    /// Reads `byte` if it comes next: whether it did (`None` at the end of the text).
+    fn eat(&mut self, byte: u8) -> Option<bool> {
+        let next = self.peek()? == byte;
+        self.at += usize::from(next);
+        Some(next)
+    }
+
+    /// After an element: `,` (more follow) or `close` (the end of the container), read; whether
+    /// it was the end. Anything else is not a document the quick parse takes.
+    fn ends(&mut self, close: u8) -> Option<bool> {
+        if self.eat(b',')? {
+            return Some(false);
+        }
+        self.eat(close)?.then_some(true)
     }
 }
 

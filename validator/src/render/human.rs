@@ -42,7 +42,7 @@ impl Human {
             self.paint("1", ":"),
             self.paint("1", &d.message)
         )?;
-        let gutter = Spaces(digits(d.line));
+        let gutter = gutter(d.line);
         writeln!(
             out,
             "{gutter}{} {name}:{}:{}",
@@ -64,7 +64,7 @@ impl Human {
             writeln!(
                 out,
                 "{gutter} {bar} {}{}",
-                Spaces(caret_at),
+                Repeat(' ', caret_at),
                 self.paint(code, Repeat('^', width))
             )?;
         }
@@ -80,7 +80,7 @@ impl Human {
     /// A finding whose fix was applied: what it was and what was done, where.
     fn fixed(&self, name: &str, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
         let (line, column) = d.fix.as_ref().map_or((d.line, d.column), |f| (f.line, f.column));
-        let gutter = Spaces(digits(line));
+        let gutter = gutter(line);
         writeln!(
             out,
             "{}{} {}\n{gutter}{} {name}:{line}:{column}",
@@ -112,15 +112,6 @@ impl<T: fmt::Display> fmt::Display for Painted<T> {
     }
 }
 
-/// `n` spaces.
-struct Spaces(usize);
-
-impl fmt::Display for Spaces {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Repeat(' ', self.0).fmt(f)
-    }
-}
-
 /// A character `n` times.
 struct Repeat(char, usize);
 
@@ -133,7 +124,12 @@ impl fmt::Display for Repeat {
     }
 }
 
-/// How many decimal digits `n` has: the width of the gutter.
+/// The blank gutter before `|` and `-->`: as wide as the number of `line`.
+fn gutter(line: usize) -> Repeat {
+    Repeat(' ', digits(line))
+}
+
+/// How many decimal digits `n` has.
 fn digits(n: usize) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
