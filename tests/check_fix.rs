@@ -87,6 +87,14 @@ fn cases() -> Vec<Case> {
             "second_pass",
             format!("{{\"OS_Change\": {{\"imageId\": \"{IMAGE_ID}\", \"adminpass\": \"$P\", \"isAutoPay\": true}}}}\n"),
         ),
+        // Base64 wrapped into lines, as `base64` prints it: the lines are joined, whatever the
+        // escapes the file spells them with.
+        case(
+            "wrapped_base64",
+            format!(
+                "{{\n  \"os-change\": {{\n    \"imageid\": \"{IMAGE_ID}\",\n    \"keyname\": \"k\",\n    \"userid\": \"u\",\n    \"metadata\": {{\"user_data\": \"IyEvYmluL2Jhc2gKZWNobyBjaGFuZ2Vvcy1kb25lID4gL3Jvb3QvY2hhbmdl\\nb3MudHh0\\u0043g==\\r\\n\"}}\n  }}\n}}\n"
+            ),
+        ),
         // Values that are not the string of a closed value, or not spelled as their string.
         case(
             "nothing_to_fix",

@@ -226,17 +226,19 @@ fn bad_payloads() -> Vec<Case> {
             password(json!("Cloud~Pass#2024*")),
             &["adminpass-doubtful-chars"],
         ),
-        case(
-            "password contains Root",
-            V2,
-            password(json!("MyRoot.Pass24")),
-            &["adminpass-contains-username"],
-        ),
+        // The user-name rules are stated for Windows (`Administrator`) only: `root` is fine.
+        case("password contains Root", V2, password(json!("MyRoot.Pass24")), &[]),
         case(
             "password contains toor reversed",
             V2,
             password(json!("Toor.Pass-2024")),
-            &["adminpass-contains-username"],
+            &[],
+        ),
+        case(
+            "password contains Administrator reversed",
+            V2,
+            password(json!("Rotartsinimda.1")),
+            &["adminpass-contains-username", "adminpass-username-run"],
         ),
         case(
             "password contains aDMINISTRATOR",
@@ -289,9 +291,21 @@ fn bad_payloads() -> Vec<Case> {
         ),
         // user_data: strict base64, size counted once decoded.
         case(
-            "user_data with a line break",
+            "user_data wrapped into lines",
             V2,
-            user_data("IyEvYmluL2Jhc2gK\nZWNobyBoaQo="),
+            user_data("IyEvYmluL2Jhc2gK\nZWNobyBoaQo=\n"),
+            &["user-data-line-breaks"],
+        ),
+        case(
+            "user_data with a space",
+            V2,
+            user_data("IyEvYmluL2Jhc2gK ZWNobyBoaQo="),
+            &["user-data-base64"],
+        ),
+        case(
+            "user_data with a line break that is not base64 once joined",
+            V2,
+            user_data("IyEvYmluL2Jhc2g\nZWNobyBoaQo="),
             &["user-data-base64"],
         ),
         case(
@@ -666,6 +680,12 @@ fn findings_carry_the_catalog_severity() {
     for id in [
         "adminpass-doubtful-chars",
         "adminpass-username-run",
+        "adminpass-contains-username",
+        "login-method-required",
+        "byol-value",
+        "cmkid-needs-encryption-on",
+        "too-short",
+        "user-data-line-breaks",
         "keyname-without-userid",
         "adminpass-keyname-both-v1",
         "adminpass-ignored-with-user-data",
@@ -776,4 +796,126 @@ fn the_linter_proposes_the_fixes_the_spec_allows_and_no_other() {
     }
     // An image ID that is a number is no UUID once quoted: no fix.
     assert_eq!(fixes(V2, &json!({"os-change": {"imageid": 1}})), []);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules exactly as certain as their sources (the vendor's pages 2018–2024, the SDK)
+
+/// The rules and severities of `body`'s findings.
+fn graded(operation: Operation, body: &Value) -> Vec<(&'static str, Severity)> {
+    operation.lint(body).iter().map(|f| (f.rule, f.severity)).collect()
+}
+
+/// The pages since 2022-10-27 allow no password, key pair or user data for images that keep
+/// their password or get it reset afterwards: only the SDK and the older pages require one.
+#[test]
+fn no_login_method_is_a_warning() {
+    let body = body(json!({ "imageid": IMAGE_ID, "mode": "withStopServer" }));
+    assert_eq!(graded(V2, &body), [("login-method-required", Severity::Warning)]);
+    let rule = changeos_models::catalog::rule("login-method-required").expect("rule");
+    assert!(rule.explanation.contains("2022-10-27") && rule.explanation.contains("SDK"));
+}
+
+/// `~ # *` are on every page since 2019-12-10; only the 2018 pages and the SDK's text lack them.
+#[test]
+fn doubtful_chars_tell_the_history_the_right_way_round() {
+    let findings = V2.lint(&password(json!("Cloud~Pass-2024")));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let message = &findings[0].message;
+    assert!(message.contains("since 2019-12-10"), "{message}");
+    assert!(
+        !message.contains("older docs") && !message.contains("current SDK"),
+        "{message}"
+    );
+    let rule = changeos_models::catalog::rule("adminpass-doubtful-chars").expect("rule");
+    assert!(rule.explanation.contains("2018-12-19") && rule.explanation.contains("stale"));
+}
+
+/// The user-name rules are for Windows only, and the payload does not say the image's OS.
+#[test]
+fn user_name_rules_are_windows_only_warnings() {
+    for linux_like in ["Root.Pass-2024", "Toor.Pass-2024", "myroot.Pass1"] {
+        assert_eq!(graded(V2, &password(json!(linux_like))), [], "{linux_like}");
+    }
+    assert_eq!(
+        graded(V2, &password(json!("My.Administrator1"))),
+        [
+            ("adminpass-contains-username", Severity::Warning),
+            ("adminpass-username-run", Severity::Warning)
+        ]
+    );
+}
+
+/// The vendor's 2018 examples send `"BYOL": "false"`; only the SDK calls it illegal.
+#[test]
+fn byol_false_is_a_warning() {
+    assert_eq!(
+        graded(V2, &keypair_metadata(json!({ "BYOL": "false" }))),
+        [("byol-value", Severity::Warning)]
+    );
+    assert_eq!(graded(V2, &keypair_metadata(json!({ "BYOL": "true" }))), []);
+}
+
+/// No source says what a key beside `"0"` does, or forbids an empty key pair name; the pages
+/// since 2022-10-27 say an empty `userid` means the token's user.
+#[test]
+fn rules_without_a_source_are_no_errors() {
+    assert_eq!(
+        graded(
+            V2,
+            &keypair_metadata(json!({ "__system__encrypted": "0", "__system__cmkid": CMK_ID }))
+        ),
+        [("cmkid-needs-encryption-on", Severity::Warning)]
+    );
+    assert_eq!(
+        graded(
+            V2,
+            &body(json!({ "keyname": KEY_NAME, "userid": "", "imageid": IMAGE_ID }))
+        ),
+        []
+    );
+    assert_eq!(
+        graded(
+            V2,
+            &body(json!({ "keyname": "", "userid": USER_ID, "imageid": IMAGE_ID }))
+        ),
+        [("too-short", Severity::Warning)]
+    );
+}
+
+/// Base64 wrapped into lines (what `base64` prints by default) is a warning whose fix joins
+/// the lines; the size is checked on the joined value.
+#[test]
+fn wrapped_base64_is_a_warning_with_a_fix() {
+    let wrapped = "IyEvYmluL2Jhc2gKZWNobyBjaGFuZ2Vvcy1kb25lID4gL3Jvb3QvY2hhbmdl\r\nb3MudHh0Cg==\n";
+    let findings = V2.lint(&user_data(wrapped));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(
+        (findings[0].rule, findings[0].severity),
+        ("user-data-line-breaks", Severity::Warning)
+    );
+    assert_eq!(
+        findings[0].fix,
+        Some(changeos_models::Fix::ReplaceString {
+            text: "IyEvYmluL2Jhc2gKZWNobyBjaGFuZ2Vvcy1kb25lID4gL3Jvb3QvY2hhbmdlb3MudHh0Cg==".to_owned()
+        })
+    );
+    // Too large once joined: both findings.
+    let mut big = base64_of_zeros(40_000);
+    big.insert(76, '\n');
+    let rules: Vec<&str> = V2.lint(&user_data(&big)).iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["user-data-line-breaks", "user-data-size"]);
+}
+
+/// Length and kinds are "recommended" on every page and in the SDK: the explanation says so,
+/// and why the rules are still errors.
+#[test]
+fn password_complexity_says_what_is_known_of_enforcement() {
+    for id in ["adminpass-length", "adminpass-classes"] {
+        let rule = changeos_models::catalog::rule(id).expect("rule");
+        assert_eq!(rule.severity, Severity::Error, "{id}");
+        for needle in ["recommend", "建议", "Ecs.0011", "2018-12-19"] {
+            assert!(rule.explanation.contains(needle), "{id}: {needle}");
+        }
+    }
 }

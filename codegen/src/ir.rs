@@ -204,4 +204,7 @@ pub struct Base64 {
     pub max_decoded_bytes: u64,
     pub rule: String,
     pub size_rule: String,
+    /// The rule that reports base64 wrapped into lines (and proposes to join them), if any;
+    /// without it, a line break is simply not base64.
+    pub lines_rule: Option<String>,
 }

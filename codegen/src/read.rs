@@ -433,6 +433,7 @@ impl<'s> Reader<'s> {
                     "x-base64",
                     &child(&p, "size-rule"),
                 ),
+                lines_rule: text(b64, "lines-rule").map(|id| self.use_rule(&id, "x-base64", &child(&p, "lines-rule"))),
             });
         }
         Some(out)

@@ -30,6 +30,8 @@ pub enum FixKind {
     QuoteValue,
     /// A member's name becomes the spec's spelling (`imageId` → `imageid`).
     RenameKey,
+    /// A string becomes another spelling of the same value (base64 wrapped into lines, joined).
+    ReplaceString,
     /// The byte-order mark at the start of the file goes.
     RemoveByteOrderMark,
 }

@@ -356,6 +356,12 @@ fn text_fix(
                     let message = format!("replace `{text}` with `{replacement}`");
                     (FixKind::QuoteValue, place.value.clone(), message, replacement)
                 }
+                Fix::ReplaceString { .. } => {
+                    // The whole string is rewritten, whatever its escapes: the replacement is
+                    // computed from the decoded value, never from the file's spelling.
+                    let message = "remove the line breaks from the value".to_owned();
+                    (FixKind::ReplaceString, place.value.clone(), message, replacement)
+                }
                 Fix::RenameKey { to } => {
                     let message = format!("replace `{}` with `{to}`", shown_name(pointer));
                     (FixKind::RenameKey, place.key.clone(), message, replacement)

@@ -515,12 +515,26 @@ fn base64(b64: &Base64) -> TokenStream {
             ("actual", quote! { &format!("{size} bytes") }),
         ],
     );
-    quote! {
+    let checks = quote! {
         match crate::support::base64::decoded_len(text) {
             Err(error) => out.push(#invalid),
             Ok(size) if size > #lit => out.push(#too_big),
             Ok(_) => {}
         }
+    };
+    let Some(lines_rule) = &b64.lines_rule else {
+        return checks;
+    };
+    // Base64 wrapped into lines is reported by its own rule, with the joined value as the fix,
+    // and the joined value is what the size is checked on.
+    let wrapped = push(lines_rule, quote! { path }, vec![("name", quote! { &path.name() })]);
+    quote! {
+        let joined = crate::support::base64::join_lines(text);
+        if let Some(joined) = &joined {
+            out.push(#wrapped.with_fix(Some(crate::Fix::ReplaceString { text: joined.clone() })));
+        }
+        let text = joined.as_deref().unwrap_or(text);
+        #checks
     }
 }
 

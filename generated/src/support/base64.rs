@@ -53,6 +53,26 @@ pub fn decoded_len(s: &str) -> Result<usize, Base64Error> {
     Ok(bytes.len() / 4 * 3 - padding)
 }
 
+/// The value of `s` with its line breaks (`\n` or `\r\n`) removed, when `s` is base64 wrapped
+/// into lines, as `base64` prints it by default: strict base64 once joined, one or more line
+/// breaks, no empty line but an optional final break. `None` for anything else.
+pub fn join_lines(s: &str) -> Option<String> {
+    let body = s.strip_suffix('\n').unwrap_or(s);
+    let body = body.strip_suffix('\r').unwrap_or(body);
+    if body.is_empty() || body.len() == s.len() && !body.contains('\n') {
+        return None;
+    }
+    let mut joined = String::with_capacity(body.len());
+    for line in body.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            return None;
+        }
+        joined.push_str(line);
+    }
+    decoded_len(&joined).is_ok().then_some(joined)
+}
+
 fn is_alphabet(b: u8) -> bool {
     b.is_ascii_uppercase() | b.is_ascii_lowercase() | b.is_ascii_digit() | (b == b'+') | (b == b'/')
 }
@@ -70,6 +90,20 @@ fn first_fault(s: &str, body: &[u8]) -> Base64Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_base64_is_joined() {
+        assert_eq!(join_lines("YWJj\nZGVm\n").as_deref(), Some("YWJjZGVm"));
+        assert_eq!(join_lines("YWJj\r\nZGVm").as_deref(), Some("YWJjZGVm"));
+        assert_eq!(join_lines("YWJjZGVm\n").as_deref(), Some("YWJjZGVm"));
+        // One line without a break, an empty line, spaces, or what is not base64 once joined.
+        assert_eq!(join_lines("YWJjZGVm"), None);
+        assert_eq!(join_lines("YWJj\n\nZGVm"), None);
+        assert_eq!(join_lines("YWJj ZGVm\n"), None);
+        assert_eq!(join_lines("#!/bin/bash\necho hi"), None);
+        assert_eq!(join_lines("YWJ\nj\n="), None);
+        assert_eq!(join_lines("\n"), None);
+    }
 
     #[test]
     fn sizes() {

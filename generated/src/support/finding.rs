@@ -82,13 +82,17 @@ pub enum Fix {
     /// The member's name matches exactly one name of the spec when case, `-` and `_` are
     /// ignored, and no other member of the object has or would get that name: rename it `to`.
     RenameKey { to: &'static str },
+    /// The string value has a spelling that the spec's rules flag but that means the same as
+    /// `text` (base64 wrapped into lines, whose joined lines decode to the same bytes): write
+    /// `text` as the JSON string instead.
+    ReplaceString { text: String },
 }
 
 impl Fix {
     /// The JSON text that replaces the value or the key: `"true"`, `"imageid"`.
     pub fn replacement(&self) -> String {
         let text = match self {
-            Fix::QuoteValue { text } => text.as_str(),
+            Fix::QuoteValue { text } | Fix::ReplaceString { text } => text.as_str(),
             Fix::RenameKey { to } => to,
         };
         if text.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
