@@ -471,7 +471,7 @@ fn a_file_that_cannot_be_written_exits_2_and_the_others_are_fixed() {
     let mut run = changeos(["check", "--fix", "--format", "json", "locked.json", "open.json"]).current_dir(dir.path());
     // Root may write anything: run as somebody else, or skip.
     if std::fs::OpenOptions::new().write(true).open(&locked).is_ok() {
-        match run.as_nobody() {
+        match run.by_nobody() {
             Some(nobody) => run = nobody,
             None => {
                 eprintln!("skipped: root, and no setpriv to run as another user");

@@ -507,7 +507,7 @@ fn a_file_that_may_not_be_written_is_left_unchanged() {
     let mut run = changeos(["fmt", "locked.json", "closed/open.json", "open.json"]).current_dir(dir.path());
     // Root may write anything: run as somebody else, or skip.
     if std::fs::OpenOptions::new().write(true).open(&locked).is_ok() {
-        match run.as_nobody() {
+        match run.by_nobody() {
             Some(nobody) => run = nobody,
             None => {
                 eprintln!("skipped: root, and no setpriv to run as another user");

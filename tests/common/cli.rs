@@ -120,7 +120,7 @@ impl Changeos {
     /// root may write any file, so a test of permissions run by root (as CI is) runs the
     /// binary as someone they stop. None when `setpriv` is missing.
     #[cfg(unix)]
-    pub fn as_nobody(self) -> Option<Self> {
+    pub fn by_nobody(self) -> Option<Self> {
         let found = Command::new("setpriv")
             .arg("--version")
             .output()
