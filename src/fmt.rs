@@ -10,6 +10,7 @@ use changeos_validator::layout::{self, Outcome};
 use changeos_validator::render::{Format, renderer};
 use changeos_validator::run;
 use changeos_validator::source::Reader;
+use changeos_validator::write;
 
 use crate::cli::FmtArgs;
 
@@ -102,7 +103,11 @@ pub fn run(args: &FmtArgs) -> u8 {
 
 /// Formats one input and, unless `check`, writes a changed file back.
 fn format_one(reader: &mut Reader, input: &Input, operation: changeos_validator::Operation, check: bool) -> Done {
-    let (text, changed) = match layout::format_input(reader, input, operation) {
+    let bytes = match reader.input(input) {
+        Ok(bytes) => bytes,
+        Err(e) => return Done::Refused(changeos_validator::read_error_report(&e)),
+    };
+    let (text, changed) = match layout::format_source(operation, bytes) {
         Outcome::Refused(report) => return Done::Refused(report),
         Outcome::Formatted { text, changed } => (text, changed),
     };
@@ -110,9 +115,8 @@ fn format_one(reader: &mut Reader, input: &Input, operation: changeos_validator:
         Input::Stdin if !check => Done::Printed(text),
         _ if !changed => Done::Unchanged,
         _ if check => Done::WouldReformat,
-        // A plain write, not a new file renamed over the old one: a symlink stays a symlink
-        // and the file keeps its permissions and owner.
-        Input::File(path) | Input::Found(path) => match std::fs::write(path, text) {
+        // The old bytes or the new ones, never half (see `changeos_validator::write`).
+        Input::File(path) | Input::Found(path) => match write::replace(path, bytes, text.as_bytes()) {
             Ok(()) => Done::Reformatted,
             Err(e) => Done::WriteFailed(e.to_string()),
         },

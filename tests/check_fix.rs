@@ -472,29 +472,108 @@ fn a_file_that_cannot_be_written_exits_2_and_the_others_are_fixed() {
     use std::os::unix::fs::PermissionsExt;
     let dir = TempDir::new("fix-readonly");
     let locked = dir.write("locked.json", fixable_body());
-    dir.write("open.json", fixable_body());
+    let open = dir.write("open.json", fixable_body());
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let mut run = changeos(["check", "--fix", "--format", "json", "locked.json", "open.json"]).current_dir(dir.path());
+    // Root may write anything: run as somebody else, or skip.
     if std::fs::OpenOptions::new().write(true).open(&locked).is_ok() {
-        eprintln!("skipped: this user writes read-only files (root)");
+        match run.by_nobody() {
+            Some(nobody) => run = nobody,
+            None => {
+                eprintln!("skipped: root, and no setpriv to run as another user");
+                return;
+            }
+        }
+    }
+    let ran = run.run();
+    if ran.stderr.contains("setpriv: ") {
+        eprintln!("skipped: user 65534 cannot run the binary here: {}", ran.stderr);
         return;
     }
-    let ran = changeos(["check", "--fix", "--format", "json", "locked.json", "open.json"])
-        .current_dir(dir.path())
-        .run();
     ran.expect_code(2);
-    assert!(
-        ran.stderr.contains("error: cannot write the fixes to locked.json: "),
-        "{}",
-        ran.stderr
+    assert_eq!(
+        ran.stderr,
+        "error: cannot write the fixes to locked.json: cannot open it for writing: Permission denied (os error 13); the file was left unchanged\n"
     );
     let report = ran.json();
     // The unwritten file is reported as it is, with nothing fixed.
     assert_eq!(rules_of(&report, 0).len(), 3, "{report}");
     assert_eq!(report["files"][0]["fixed"], serde_json::json!([]));
     assert_eq!(std::fs::read_to_string(&locked).expect("read"), fixable_body());
-    assert!(
-        std::fs::read_to_string(dir.join("open.json"))
-            .expect("read")
-            .contains("\"imageid\"")
+    assert!(std::fs::read_to_string(&open).expect("read").contains("\"imageid\""));
+}
+
+/// [`fixable_body`] with about 20 KB of spaces before its last brace: larger than the file
+/// size limits below, in both shells' blocks; its fixes are at the start.
+fn big_fixable_body() -> String {
+    let body = fixable_body();
+    let (head, tail) = body.split_at(body.len() - 2);
+    format!("{head}{}{tail}", " ".repeat(20_000))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_halfway_leaves_the_file_byte_for_byte_and_the_others_are_fixed() {
+    let dir = TempDir::new("fix-full");
+    let big = dir.write("big.json", big_fixable_body());
+    let small = dir.write("small.json", fixable_body());
+    // 8 blocks (4 or 8 KiB): the small file's fixes fit, the big one's write fails halfway with
+    // EFBIG, as on a full disk.
+    let ran = changeos(["check", "--fix", "--format", "json", "big.json", "small.json"])
+        .current_dir(dir.path())
+        .file_size_limit(8, false)
+        .run();
+    ran.expect_code(2);
+    assert_eq!(
+        ran.stderr,
+        "error: cannot write the fixes to big.json: cannot write the new content to a temporary file: File too large (os error 27); the file was left unchanged\n"
     );
+    let report = ran.json();
+    // The unwritten file is reported as it is, with nothing fixed.
+    assert_eq!(report["files"][0]["fixed"], serde_json::json!([]), "{report}");
+    assert_eq!(rules_of(&report, 0).len(), 3, "{report}");
+    assert_eq!(
+        report["files"][1]["fixed"].as_array().map(Vec::len),
+        Some(2),
+        "{report}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&big).expect("read"),
+        big_fixable_body(),
+        "byte for byte"
+    );
+    assert!(std::fs::read_to_string(&small).expect("read").contains("\"imageid\""));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read the directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["big.json", "small.json"], "no temporary file is left");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_while_writing_fixes_leaves_the_file_whole() {
+    let dir = TempDir::new("fix-killed");
+    let big = dir.write("big.json", big_fixable_body());
+    // The kernel ends the process by SIGXFSZ once the temporary file reaches the limit: a kill
+    // in the middle of the write, at the same byte every time.
+    let ran = changeos(["check", "--fix", "big.json"])
+        .current_dir(dir.path())
+        .file_size_limit(8, true)
+        .run();
+    assert_eq!(ran.code, None, "killed by a signal: {ran:?}");
+    assert_eq!(
+        std::fs::read_to_string(&big).expect("read"),
+        big_fixable_body(),
+        "the old file, whole"
+    );
+    changeos(["check", "--fix", "big.json"])
+        .current_dir(dir.path())
+        .run()
+        .expect_code(0);
+    let fixed = std::fs::read_to_string(&big).expect("read");
+    assert!(fixed.contains("\"imageid\"") && fixed.ends_with(" }\n"), "{fixed}");
 }

@@ -278,14 +278,61 @@ fn assert_valid_sarif(validator: &jsonschema::Validator, log: &Value) {
     assert!(errors.is_empty(), "invalid SARIF:\n{}\n{log:#}", errors.join("\n"));
 }
 
+/// What the schema cannot say and SARIF validators check (SARIF1004) so that a result can be
+/// placed: every `uri` is an absolute `file://` URI, or a relative reference (never one that
+/// begins with a slash) with a `uriBaseId` that the run describes under `originalUriBaseIds`;
+/// and every character is one a URI may hold, `%` only before two hex digits.
+#[track_caller]
+fn assert_placeable_uris(log: &Value) {
+    let run = &log["runs"][0];
+    let mut locations = Vec::new();
+    for result in run["results"].as_array().expect("results") {
+        locations.push(&result["locations"][0]["physicalLocation"]["artifactLocation"]);
+        for fix in result["fixes"].as_array().into_iter().flatten() {
+            locations.push(&fix["artifactChanges"][0]["artifactLocation"]);
+        }
+    }
+    for location in locations {
+        let uri = location["uri"].as_str().unwrap_or_else(|| panic!("no uri: {location}"));
+        let bytes = uri.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let allowed = b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&b);
+            let escape = b == b'%'
+                && bytes
+                    .get(i + 1..i + 3)
+                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+            assert!(allowed || escape, "{uri}: byte {i} is not allowed in a URI");
+        }
+        match location.get("uriBaseId").and_then(Value::as_str) {
+            None => assert!(
+                uri.starts_with("file:///"),
+                "an absolute path is a file URI: {location}"
+            ),
+            Some(base) => {
+                assert!(
+                    !uri.starts_with('/') && !uri.contains("://"),
+                    "a relative reference: {location}"
+                );
+                assert!(
+                    run["originalUriBaseIds"][base]["description"]["text"].is_string(),
+                    "{base} is described in the run"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
     let validator = sarif_validator();
     // The payloads of the snapshots, all at once and one at a time (also a run without result).
-    assert_valid_sarif(&validator, &check("sarif").json());
+    let log = check("sarif").json();
+    assert_valid_sarif(&validator, &log);
+    assert_placeable_uris(&log);
     for payload in PAYLOADS {
         let ran = changeos(["check", "--format", "sarif", payload]).run();
         assert_valid_sarif(&validator, &ran.json());
+        assert_placeable_uris(&ran.json());
     }
     // Files that could not be read; paths that need escaping in a URI.
     let dir = TempDir::new("sarif");
@@ -305,10 +352,67 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     ran.expect_code(1);
     let log = ran.json();
     assert_valid_sarif(&validator, &log);
+    assert_placeable_uris(&log);
     let uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         .as_str()
         .unwrap_or_default();
     assert!(uri.ends_with("/with%20space/%C3%A9%20%231.json"), "{uri}");
+}
+
+#[test]
+fn sarif_uris_are_file_uris_for_absolute_paths_and_relative_to_srcroot_otherwise() {
+    let validator = sarif_validator();
+    let dir = TempDir::new("sarif-uris");
+    // A fixable finding, so that `fixes` name the file too.
+    let body = r#"{"os-change": {"imageId": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#;
+    dir.write("with space/é #1.json", body);
+    let absolute = dir.arg("with space/é #1.json");
+    let ran = changeos(["check", "--format", "sarif", &absolute, "with space/é #1.json"])
+        .current_dir(dir.path())
+        .run();
+    ran.expect_code(1);
+    let log = ran.json();
+    assert_valid_sarif(&validator, &log);
+    assert_placeable_uris(&log);
+    let run = &log["runs"][0];
+    let locations: Vec<&Value> = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| &r["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    let temp = dir.path().to_str().expect("temporary paths are UTF-8");
+    // The temporary directory's own name needs no escaping.
+    assert!(
+        temp.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b)),
+        "{temp}"
+    );
+    let file_uri = format!("file://{temp}/with%20space/%C3%A9%20%231.json");
+    let relative = serde_json::json!({ "uri": "with%20space/%C3%A9%20%231.json", "uriBaseId": "%SRCROOT%" });
+    // The same findings for each name, in the order given.
+    let half = locations.len() / 2;
+    assert!(half > 0 && locations.len() == 2 * half, "{locations:?}");
+    for location in &locations[..half] {
+        assert_eq!(**location, serde_json::json!({ "uri": file_uri }));
+    }
+    for location in &locations[half..] {
+        assert_eq!(**location, relative);
+    }
+    let fixed: Vec<&Value> = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| r.get("fixes"))
+        .map(|f| &f[0]["artifactChanges"][0]["artifactLocation"])
+        .collect();
+    assert_eq!(fixed, [&serde_json::json!({ "uri": file_uri }), &relative]);
+    // The base is described, with no `uri`: the log does not depend on where it was made.
+    assert_eq!(
+        run["originalUriBaseIds"]["%SRCROOT%"]
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect::<Vec<_>>()),
+        Some(vec!["description"])
+    );
 }
 
 #[test]

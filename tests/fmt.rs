@@ -324,6 +324,215 @@ fn unreadable_inputs_are_failures_of_their_own_and_bad_invocations_exit_2() {
     changeos(["fmt", "--bogus"]).run().expect_code(2);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Writing: the old file or the new one, never half of either
+
+/// A compact body of about 30 KB that grows when formatted (one element per line): larger
+/// than the file size limits below, in both shells' blocks.
+fn big_messy() -> String {
+    let notes: Vec<String> = (0..2_000).map(|i| format!("\"note {i:05}\"")).collect();
+    format!(
+        "{{\"os-change\":{{\"mode\":\"withStopServer\",\"imageid\":\"e215580f-73ad-429d-b6f2-5433947433b0\"}},\"x-notes\":[{}]}}",
+        notes.join(",")
+    )
+}
+
+/// The files of a directory, sorted.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read the directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_write_leaves_the_file_byte_for_byte_says_so_and_the_others_are_formatted() {
+    let dir = TempDir::new("fmt-full");
+    let big = dir.write("big.json", big_messy());
+    let small = dir.write("small.json", MESSY);
+    // 8 blocks (4 or 8 KiB): the small file's new content fits, the big one's fails halfway
+    // with EFBIG, as on a full disk (see `a_full_tmpfs_...` for ENOSPC itself).
+    let ran = changeos(["fmt", "big.json", "small.json"])
+        .current_dir(dir.path())
+        .file_size_limit(8, false)
+        .run();
+    ran.expect_code(1);
+    assert!(
+        ran.stderr.starts_with(
+            "error: cannot write big.json: cannot write the new content to a temporary file: File too large (os error 27); the file was left unchanged\n"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr
+            .ends_with("1 file reformatted, 0 already formatted, 1 not formatted (see above)\n"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(read(&big), big_messy(), "byte for byte");
+    assert_eq!(read(&small), CANONICAL);
+    assert_eq!(
+        names_in(dir.path()),
+        ["big.json", "small.json"],
+        "no temporary file is left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_while_writing_leaves_the_file_whole() {
+    let dir = TempDir::new("fmt-killed");
+    let big = dir.write("big.json", big_messy());
+    // The kernel ends the process by SIGXFSZ once the temporary file reaches the limit: a kill
+    // in the middle of the write, at the same byte every time.
+    let ran = changeos(["fmt", "big.json"])
+        .current_dir(dir.path())
+        .file_size_limit(8, true)
+        .run();
+    assert_eq!(ran.code, None, "killed by a signal: {ran:?}");
+    assert_eq!(read(&big), big_messy(), "the old file, whole");
+    // What the killed run left: a hidden temporary file beside it, which walks skip.
+    let names = names_in(dir.path());
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].starts_with(".big.json.") && names[0].ends_with(".changeos-tmp"),
+        "{names:?}"
+    );
+    let ran = changeos(["fmt", "--check", "."]).current_dir(dir.path()).run();
+    ran.expect_code(1);
+    assert_eq!(ran.stdout, "./big.json\n");
+    // The next run writes the new file.
+    changeos(["fmt", "big.json"])
+        .current_dir(dir.path())
+        .run()
+        .expect_code(0);
+    let formatted = read(&big);
+    assert!(formatted.starts_with("{\n  \"os-change\": {\n") && formatted.ends_with("  ]\n}\n"));
+}
+
+/// ENOSPC itself: a 128 KiB tmpfs filled up, in a mount namespace of its own so that nothing
+/// outlives the test. Mounting needs root (or a user namespace); where it is refused, the test
+/// says so and skips: the test above fails the write the same way.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_tmpfs_leaves_the_file_byte_for_byte() {
+    let dir = TempDir::new("fmt-tmpfs");
+    let source = dir.write("big.json", big_messy());
+    let mount = dir.mkdir("mnt");
+    let script = r#"set -u
+mount -t tmpfs -o size=128k changeos-test "$1" 2>/dev/null || exit 77
+cp "$3" "$1/big.json"
+dd if=/dev/zero of="$1/fill" bs=4096 2>/dev/null
+"$2" fmt "$1/big.json" 2>&1
+echo "exit $?"
+cmp -s "$3" "$1/big.json" && echo "unchanged"
+ls -A "$1""#;
+    let mut command = std::process::Command::new("unshare");
+    command
+        .args(["--mount", "--propagation", "private", "sh", "-c", script, "sh"])
+        .arg(&mount)
+        .arg(env!("CARGO_BIN_EXE_changeos"))
+        .arg(&source);
+    let ran = common::cli::run_with_limit(command, Vec::new());
+    if ran.code != Some(0) {
+        eprintln!(
+            "skipped: no tmpfs can be mounted here ({:?}: {})",
+            ran.code,
+            ran.stderr.trim()
+        );
+        return;
+    }
+    let mount_shown = mount.display().to_string();
+    assert_eq!(
+        ran.stdout.replace(&mount_shown, "MNT"),
+        "error: cannot write MNT/big.json: cannot write the new content to a temporary file: No space left on device (os error 28); the file was left unchanged\n\
+         0 files reformatted, 0 already formatted, 1 not formatted (see above)\n\
+         exit 1\n\
+         unchanged\n\
+         big.json\n\
+         fill\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn in_place_rewrites_keep_mode_owner_and_symbolic_links_and_part_hard_links() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = TempDir::new("fmt-links");
+    let target = dir.write("real/a.json", MESSY);
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    // Another owner, where this user may give files away (root).
+    let owner = std::os::unix::fs::chown(&target, Some(65534), Some(65534))
+        .is_ok()
+        .then_some((65534, 65534));
+    std::os::unix::fs::symlink("real/a.json", dir.join("link.json")).expect("symlink");
+    std::fs::hard_link(&target, dir.join("hard.json")).expect("hard link");
+    changeos(["fmt", "link.json"])
+        .current_dir(dir.path())
+        .run()
+        .expect_code(0);
+    let link = std::fs::symlink_metadata(dir.join("link.json")).expect("lstat");
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    assert_eq!(read(&target), CANONICAL, "its target is rewritten");
+    let metadata = std::fs::metadata(&target).expect("stat");
+    assert_eq!(metadata.mode() & 0o7777, 0o640);
+    match owner {
+        Some(owner) => assert_eq!((metadata.uid(), metadata.gid()), owner),
+        None => eprintln!("owner not checked: this user cannot give a file away"),
+    }
+    // The file is a new one: the other name of a hard link keeps the old content (README).
+    assert_eq!(metadata.nlink(), 1);
+    assert_eq!(read(&dir.join("hard.json")), MESSY);
+    assert_eq!(names_in(&dir.join("real")), ["a.json"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_may_not_be_written_is_left_unchanged() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("fmt-readonly");
+    let locked = dir.write("locked.json", MESSY);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    // A directory this user may not write to: no temporary file can go beside the file.
+    let closed = dir.write("closed/open.json", MESSY);
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    std::fs::set_permissions(dir.join("closed"), std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let open = dir.write("open.json", MESSY);
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o666)).expect("chmod");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let mut run = changeos(["fmt", "locked.json", "closed/open.json", "open.json"]).current_dir(dir.path());
+    // Root may write anything: run as somebody else, or skip.
+    if std::fs::OpenOptions::new().write(true).open(&locked).is_ok() {
+        match run.by_nobody() {
+            Some(nobody) => run = nobody,
+            None => {
+                eprintln!("skipped: root, and no setpriv to run as another user");
+                return;
+            }
+        }
+    }
+    let ran = run.run();
+    if ran.stderr.contains("setpriv: ") {
+        eprintln!("skipped: user 65534 cannot run the binary here: {}", ran.stderr);
+        return;
+    }
+    ran.expect_code(1);
+    assert_eq!(
+        ran.stderr,
+        "error: cannot write locked.json: cannot open it for writing: Permission denied (os error 13); the file was left unchanged\n\
+         error: cannot write closed/open.json: cannot create a temporary file beside it: permission denied; the file was left unchanged\n\
+         1 file reformatted, 0 already formatted, 2 not formatted (see above)\n"
+    );
+    assert_eq!(read(&locked), MESSY);
+    assert_eq!(read(&closed), MESSY);
+    assert_eq!(read(&open), CANONICAL);
+    let _ = std::fs::set_permissions(dir.join("closed"), std::fs::Permissions::from_mode(0o755));
+}
+
 #[test]
 fn deep_nesting_is_refused_not_a_crash() {
     let deep = "[".repeat(100_000) + &"]".repeat(100_000);

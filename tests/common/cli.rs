@@ -105,6 +105,62 @@ impl Changeos {
         self
     }
 
+    /// This run under a limit on the size of the files it writes (`ulimit -f`, in the shell's
+    /// blocks: 512 bytes for dash, 1024 for bash), which the kernel enforces mid-write as
+    /// deterministically as a full disk: a write past it fails with EFBIG when `killed` is
+    /// false, and ends the process by SIGXFSZ (no clean-up runs, as with SIGKILL) when true.
+    #[cfg(unix)]
+    pub fn file_size_limit(self, blocks: u32, killed: bool) -> Self {
+        let trap = if killed { "" } else { "trap '' XFSZ; " };
+        let script = format!("ulimit -c 0; ulimit -f {blocks}; {trap}exec \"$0\" \"$@\"");
+        self.wrapped("sh", &["-c".as_ref(), script.as_ref()])
+    }
+
+    /// This run as user and group 65534 (`nobody`), without other groups, through `setpriv`:
+    /// root may write any file, so a test of permissions run by root (as CI is) runs the
+    /// binary as someone they stop. None when `setpriv` is missing.
+    #[cfg(unix)]
+    pub fn by_nobody(self) -> Option<Self> {
+        let found = Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        found.then(|| {
+            self.wrapped(
+                "setpriv",
+                &[
+                    "--reuid=65534".as_ref(),
+                    "--regid=65534".as_ref(),
+                    "--clear-groups".as_ref(),
+                    "--".as_ref(),
+                ],
+            )
+        })
+    }
+
+    /// The same run as the last arguments of `program ARGS`, in the same directory with the
+    /// same environment.
+    fn wrapped(self, program: &str, args: &[&std::ffi::OsStr]) -> Self {
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .arg(self.command.get_program())
+            .args(self.command.get_args());
+        if let Some(dir) = self.command.get_current_dir() {
+            command.current_dir(dir);
+        }
+        for (key, value) in self.command.get_envs() {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        Changeos {
+            command,
+            stdin: self.stdin,
+        }
+    }
+
     /// Runs it, killing it and failing the test after [`TIME_LIMIT`].
     #[track_caller]
     pub fn run(self) -> Ran {

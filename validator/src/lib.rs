@@ -10,7 +10,8 @@
 //! (`changeos render`). The engine knows no command line and does no network I/O.
 //!
 //! [`layout`] lays payload files out in one canonical layout (`changeos fmt`), over
-//! [`syntax`], a parse that keeps the source text of strings and numbers.
+//! [`syntax`], a parse that keeps the source text of strings and numbers. [`write`](mod@write) puts a
+//! fixed or formatted file in place of the old one: the old bytes or the new, never half.
 
 pub mod canonical;
 pub mod config;
@@ -25,6 +26,7 @@ pub mod rules;
 pub mod run;
 pub mod source;
 pub mod syntax;
+pub mod write;
 
 pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};

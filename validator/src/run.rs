@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::files::{self, Input};
 use crate::fix::{fix_source, unified_diff};
 use crate::source::{ReadError, Reader};
+use crate::write;
 use crate::{FileReport, Operation, check_source, read_error_report};
 
 /// What checking one input gave.
@@ -53,7 +54,7 @@ pub struct FixOutcome {
     pub report: FileReport,
     /// The unified diff of the fixes ([`FixMode::Diff`]); empty when nothing would change.
     pub diff: String,
-    /// Why the fixed text could not be written ([`FixMode::Write`]).
+    /// Why the fixed text could not be written ([`FixMode::Write`]); the file is as it was.
     pub write_error: Option<String>,
 }
 
@@ -92,7 +93,7 @@ pub fn fix_input(
     match (mode, input) {
         (FixMode::Diff, _) => outcome.diff = unified_diff(operation, &input.name(), bytes, &fixed.bytes),
         (FixMode::Write, Input::File(path) | Input::Found(path)) => {
-            if let Err(e) = std::fs::write(path, &fixed.bytes) {
+            if let Err(e) = write::replace(path, bytes, &fixed.bytes) {
                 outcome.write_error = Some(e.to_string());
                 let mut report = check_source(operation, bytes);
                 adjust(&mut report);

@@ -1,5 +1,6 @@
 //! `--format sarif`: SARIF 2.1.0 for GitHub code scanning, every rule described under
-//! `tool.driver.rules`, one result per diagnostic, its fix (if any) under `fixes`.
+//! `tool.driver.rules`, one result per diagnostic, its fix (if any) under `fixes`; files as
+//! `file://` URIs or as URIs relative to `%SRCROOT%` (see `artifact_location`).
 
 use std::io::{self, Write};
 
@@ -36,11 +37,49 @@ fn rule_descriptors() -> Vec<Value> {
         .collect()
 }
 
-/// A path as a relative URI reference: forward slashes, characters outside the URI set escaped.
-fn uri(name: &str) -> String {
-    let mut out = String::new();
-    for byte in name.replace('\\', "/").bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+/// The base of relative paths: the directory changeos ran in, which code scanning takes for
+/// the root of the checkout. Described under `run.originalUriBaseIds`, without a `uri`, so
+/// that the log does not depend on where it was made.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// Where a file is, as SARIF wants it: an absolute path as a `file://` URI, a relative one as
+/// a relative reference to [`SRCROOT`]. A `uri` that begins with a slash is neither, and
+/// validators reject it (SARIF1004).
+fn artifact_location(name: &str) -> Value {
+    let path = if cfg!(windows) {
+        name.replace('\\', "/")
+    } else {
+        name.to_owned()
+    };
+    if std::path::Path::new(name).is_absolute() {
+        json!({ "uri": file_uri(&path, cfg!(windows)) })
+    } else {
+        json!({ "uri": escape(&path, b""), "uriBaseId": SRCROOT })
+    }
+}
+
+/// `/tmp/a.json` → `file:///tmp/a.json`; on `windows`, `C:/a.json` → `file:///C:/a.json` and
+/// `//server/share/a.json` → `file://server/share/a.json`.
+fn file_uri(path: &str, windows: bool) -> String {
+    if !windows {
+        // `//tmp` is `/tmp` on POSIX systems, not a host.
+        return format!("file:///{}", escape(path.trim_start_matches('/'), b":"));
+    }
+    let escaped = escape(path, b":");
+    if path.starts_with("//") {
+        format!("file:{escaped}")
+    } else {
+        format!("file:///{escaped}")
+    }
+}
+
+/// Percent-encodes, as RFC 3986 requires, every byte of `path` but the unreserved characters,
+/// the `/` between segments and `also` (a drive's `:`, which the first segment of a relative
+/// reference may not hold). UTF-8 is encoded byte by byte.
+fn escape(path: &str, also: &[u8]) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) || also.contains(&byte) {
             out.push(byte as char);
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -57,9 +96,12 @@ impl Renderer for Sarif {
             "informationUri": "https://github.com/changeos/changeos",
             "rules": rule_descriptors(),
         });
+        let bases = json!({
+            SRCROOT: { "description": { "text": "The directory changeos ran in, where relative file names start (for code scanning, the root of the checkout)." } },
+        });
         write!(
             out,
-            "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{{\"driver\":{driver}}},\"results\":["
+            "{{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{{\"tool\":{{\"driver\":{driver}}},\"originalUriBaseIds\":{bases},\"results\":["
         )
     }
 
@@ -81,7 +123,7 @@ impl Renderer for Sarif {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(name) },
+                        "artifactLocation": artifact_location(name),
                         "region": {
                             "startLine": d.line,
                             "startColumn": d.column,
@@ -98,7 +140,7 @@ impl Renderer for Sarif {
                     json!([{
                         "description": { "text": fix.message },
                         "artifactChanges": [{
-                            "artifactLocation": { "uri": uri(name) },
+                            "artifactLocation": artifact_location(name),
                             "replacements": [{
                                 "deletedRegion": { "byteOffset": fix.start, "byteLength": fix.end - fix.start },
                                 "insertedContent": { "text": fix.replacement },
@@ -122,8 +164,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uris_are_relative_references() {
-        assert_eq!(uri("payloads/a b.json"), "payloads/a%20b.json");
-        assert_eq!(uri("dir\\é.json"), "dir/%C3%A9.json");
+    fn relative_paths_are_relative_references_to_srcroot() {
+        assert_eq!(
+            artifact_location("payloads/a b.json"),
+            json!({ "uri": "payloads/a%20b.json", "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact_location("d:/100%/é#?.json"),
+            json!({ "uri": "d%3A/100%25/%C3%A9%23%3F.json", "uriBaseId": "%SRCROOT%" })
+        );
+        // A backslash separates directories on Windows only; elsewhere it is part of a name.
+        let expected = if cfg!(windows) { "dir/a.json" } else { "dir%5Ca.json" };
+        assert_eq!(artifact_location("dir\\a.json")["uri"], expected);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn absolute_paths_are_file_uris() {
+        assert_eq!(
+            artifact_location("/tmp/with space/é:1.json"),
+            json!({ "uri": "file:///tmp/with%20space/%C3%A9:1.json" })
+        );
+        assert_eq!(
+            artifact_location("//tmp/x.json"),
+            json!({ "uri": "file:///tmp/x.json" })
+        );
+    }
+
+    #[test]
+    fn windows_paths_are_file_uris() {
+        assert_eq!(file_uri("C:/payloads/a b.json", true), "file:///C:/payloads/a%20b.json");
+        assert_eq!(file_uri("//server/share/a.json", true), "file://server/share/a.json");
     }
 }
