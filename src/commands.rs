@@ -96,7 +96,10 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     write(&mut failure, renderer.end(&summary, &mut out));
     write(&mut failure, out.flush());
     if let Some(e) = failure {
-        return Err(format!("cannot write the report to {}", write_failure("standard output", &e)));
+        return Err(format!(
+            "cannot write the report to {}",
+            write_failure("standard output", &e)
+        ));
     }
     if unwritten > 0 {
         return Ok(EXIT_USAGE);
@@ -128,7 +131,10 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
     });
     write(&mut failure, out.flush());
     if let Some(e) = failure {
-        return Err(format!("cannot write the diff to {}", write_failure("standard output", &e)));
+        return Err(format!(
+            "cannot write the diff to {}",
+            write_failure("standard output", &e)
+        ));
     }
     let left = format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"));
     if files == 0 {

@@ -15,14 +15,16 @@ pub fn catch() -> Interrupt {
     let signal = signal_hook::consts::SIGINT;
     // Registered first, so it runs before the flag is set: it exits only if the flag already
     // was (a second Ctrl-C).
-    let registered = signal_hook::flag::register_conditional_shutdown(signal, i32::from(EXIT_INTERRUPTED), flag.clone())
-        .and_then(|_| signal_hook::flag::register(signal, flag));
+    let registered =
+        signal_hook::flag::register_conditional_shutdown(signal, i32::from(EXIT_INTERRUPTED), flag.clone())
+            .and_then(|_| signal_hook::flag::register(signal, flag));
     if let Err(e) = registered {
         // Only a signal that cannot be caught fails to register; SIGINT can be: the default
         // (the process ends) stays.
         let _ = std::io::Write::write_all(
             &mut std::io::stderr(),
-            format!("warning: Ctrl-C cannot be caught ({e}): it will end changeos without a resume command\n").as_bytes(),
+            format!("warning: Ctrl-C cannot be caught ({e}): it will end changeos without a resume command\n")
+                .as_bytes(),
         );
     }
     interrupt

@@ -241,7 +241,10 @@ fn a_stalled_query_is_cut_at_the_timeout_which_ends_the_wait_with_exit_5() {
         assert_eq!(mock.gets(), 1);
         if format == "json" {
             let error = ran.events().pop().unwrap();
-            assert_eq!((error["exit_code"].as_u64(), error["status"].as_str()), (Some(5), Some("unknown")));
+            assert_eq!(
+                (error["exit_code"].as_u64(), error["status"].as_str()),
+                (Some(5), Some("unknown"))
+            );
         }
     }
 }
@@ -296,7 +299,11 @@ fn a_job_whose_output_cannot_be_written_fails() {
         for (sink, stdout) in mock_ecs::unwritable_stdouts() {
             let mock = Mock::start();
             mock.on_get(Reply::job("SUCCESS"));
-            let command = if action == "wait" { wait(&mock, format) } else { job(&mock, action, format) };
+            let command = if action == "wait" {
+                wait(&mock, format)
+            } else {
+                job(&mock, action, format)
+            };
             let ran = command.run_observed(stdout, |_| {});
             ran.expect_code(7)
                 .says("error: cannot write to standard output")
@@ -315,7 +322,9 @@ fn a_wait_stops_at_once_when_its_output_cannot_be_written() {
     for (sink, stdout) in mock_ecs::unwritable_stdouts() {
         let mock = Mock::start();
         mock.on_get(Reply::job("RUNNING"));
-        let ran = wait(&mock, "json").args(["--timeout", "1h"]).run_observed(stdout, |_| {});
+        let ran = wait(&mock, "json")
+            .args(["--timeout", "1h"])
+            .run_observed(stdout, |_| {});
         ran.expect_code(7).says(&format!(
             "job {JOB} goes on; follow it with: changeos job wait {JOB} --project-id {PROJECT}"
         ));
@@ -360,10 +369,7 @@ fn untrusted_tls_endpoint() -> (String, std::sync::Arc<std::sync::atomic::Atomic
         .with_safe_default_protocol_versions()
         .expect("protocol versions")
         .with_no_client_auth()
-        .with_single_cert(
-            vec![cert.into()],
-            rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()),
-        )
+        .with_single_cert(vec![cert.into()], rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()))
         .expect("the test certificate and key");
     let config = Arc::new(config);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -377,7 +383,9 @@ fn untrusted_tls_endpoint() -> (String, std::sync::Arc<std::sync::atomic::Atomic
             let config = Arc::clone(&config);
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let Ok(mut connection) = rustls::ServerConnection::new(config) else { return };
+                let Ok(mut connection) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
                 // The handshake goes until the client rejects the certificate.
                 while connection.is_handshaking() {
                     if connection.complete_io(&mut stream).is_err() {

@@ -409,6 +409,32 @@ fn a_name_that_does_not_resolve_sent_nothing() {
 }
 
 #[test]
+fn a_proxy_that_cannot_reach_the_endpoint_sent_nothing() {
+    // A proxy that cannot resolve the host refuses the CONNECT: the tunnel never opened.
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = proxy.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in proxy.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && std::io::Read::read(&mut stream, &mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let _ = std::io::Write::write_all(&mut stream, b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"])
+        .args(["https://ecs.changeos-test.invalid", &example("cloudinit-password.json")])
+        .keys()
+        .env("HTTPS_PROXY", &format!("http://{address}"))
+        .run();
+    ran.expect_code(2)
+        .says("cannot reach the endpoint: the proxy did not open a tunnel to the endpoint")
+        .says("nothing changed; it is safe to run the command again");
+}
+
+#[test]
 fn a_redirect_is_shown_with_where_it_points_and_not_followed() {
     let elsewhere = "https://ecs.elsewhere.example/v2/proj123/cloudservers/x/changeos";
     for format in FORMATS {
@@ -483,7 +509,10 @@ fn ctrl_c_while_waiting_gives_the_resume_command_and_exit_130() {
         assert_eq!(mock.posts(), 1);
         if format == "json" {
             let error = ran.events().pop().unwrap();
-            assert_eq!((error["event"].as_str(), error["exit_code"].as_u64()), (Some("error"), Some(130)));
+            assert_eq!(
+                (error["event"].as_str(), error["exit_code"].as_u64()),
+                (Some("error"), Some(130))
+            );
             assert_eq!(error["job_id"], JOB);
             assert!(error["resume"].as_str().unwrap().starts_with("changeos job wait"));
         } else {
@@ -500,7 +529,7 @@ fn ctrl_c_with_a_job_query_in_flight_ends_at_once() {
         .on_get(Reply::job("RUNNING").slow(Duration::from_secs(120)));
     let ran = send_and_wait(&mock, "human").run_interrupted_when(|| mock.gets() >= 1);
     ran.expect_code(130)
-        .says(&format!("interrupted after"))
+        .says("interrupted after")
         .says(&format!("no answer about job {JOB} yet"))
         .says(&format!("resume waiting with: changeos job wait {JOB}"));
 }

@@ -342,7 +342,10 @@ impl Client {
 }
 
 fn api_error(response: &Response, now: SystemTime) -> ApiError {
-    let location = (300..400).contains(&response.status).then(|| response.header("location")).flatten();
+    let location = (300..400)
+        .contains(&response.status)
+        .then(|| response.header("location"))
+        .flatten();
     let mut error = ApiError::parse(response.status, response.request_id(), &response.body).with_location(location);
     error.retry_after = http::retry_after(response, now).map(|d| d.as_secs());
     error

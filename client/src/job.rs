@@ -420,7 +420,12 @@ mod tests {
             want_ticks: true,
             ..Recorder::default()
         };
-        let result = wait(|_| Err::<Job, _>(Halt::Failed("gone")), &policy(), &clock, &mut recorder);
+        let result = wait(
+            |_| Err::<Job, _>(Halt::Failed("gone")),
+            &policy(),
+            &clock,
+            &mut recorder,
+        );
         assert_eq!(result.unwrap_err(), "gone");
         assert_eq!(recorder.ticks, 5);
     }
@@ -449,19 +454,19 @@ mod tests {
     fn running_out_of_time_in_a_question_is_a_timeout_and_an_interrupt_a_stop() {
         let clock = FakeClock::new();
         let mut answers = vec![Ok(job("RUNNING")), Err(Halt::<()>::OutOfTime(Some("slow".to_owned())))].into_iter();
-        let end = wait(
-            |_| answers.next().unwrap(),
-            &policy(),
-            &clock,
-            &mut Recorder::default(),
-        )
-        .unwrap();
+        let end = wait(|_| answers.next().unwrap(), &policy(), &clock, &mut Recorder::default()).unwrap();
         assert!(
             matches!(end, WaitEnd::TimedOut { last: Some(ref j), elapsed, last_failure: Some(ref why) }
                 if Phase::of(j) == Phase::InProgress && elapsed == Duration::from_secs(15) && why == "slow"),
             "{end:?}"
         );
-        let end = wait(|_| Err::<Job, Halt<()>>(Halt::Stopped), &policy(), &clock, &mut Recorder::default()).unwrap();
+        let end = wait(
+            |_| Err::<Job, Halt<()>>(Halt::Stopped),
+            &policy(),
+            &clock,
+            &mut Recorder::default(),
+        )
+        .unwrap();
         assert!(matches!(end, WaitEnd::Stopped { last: None, .. }), "{end:?}");
     }
 
