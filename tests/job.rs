@@ -293,6 +293,7 @@ fn a_retry_after_beyond_the_timeout_ends_the_wait_as_a_timeout() {
     }
 }
 
+#[cfg(unix)] // EPIPE from a closed pipe, ENOSPC from /dev/full
 #[test]
 fn a_job_whose_output_cannot_be_written_fails() {
     for (action, format) in [("show", "human"), ("show", "json"), ("wait", "human"), ("wait", "json")] {
@@ -316,6 +317,7 @@ fn a_job_whose_output_cannot_be_written_fails() {
     }
 }
 
+#[cfg(unix)] // EPIPE from a closed pipe, ENOSPC from /dev/full
 #[test]
 fn a_wait_stops_at_once_when_its_output_cannot_be_written() {
     // A closed pipe: waiting on for the job would only print into nothing.
@@ -332,6 +334,7 @@ fn a_wait_stops_at_once_when_its_output_cannot_be_written() {
     }
 }
 
+#[cfg(unix)] // `kill -INT`
 #[test]
 fn ctrl_c_during_job_wait_gives_the_resume_command() {
     let mock = Mock::start();

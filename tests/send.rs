@@ -470,6 +470,7 @@ fn an_error_answer_without_a_code_names_its_status_once() {
 
 // ---- output that cannot be written, and Ctrl-C -------------------------------------------------
 
+#[cfg(unix)] // EPIPE from a closed pipe, ENOSPC from /dev/full
 #[test]
 fn an_accepted_change_whose_output_cannot_be_written_says_its_job_on_stderr() {
     for format in FORMATS {
@@ -493,6 +494,7 @@ fn an_accepted_change_whose_output_cannot_be_written_says_its_job_on_stderr() {
     }
 }
 
+#[cfg(unix)] // `kill -INT`
 #[test]
 fn ctrl_c_while_waiting_gives_the_resume_command_and_exit_130() {
     for format in FORMATS {
@@ -521,6 +523,7 @@ fn ctrl_c_while_waiting_gives_the_resume_command_and_exit_130() {
     }
 }
 
+#[cfg(unix)] // `kill -INT`
 #[test]
 fn ctrl_c_with_a_job_query_in_flight_ends_at_once() {
     // The GET would hang for a minute (the read timeout): the interrupt must not wait for it.
@@ -534,6 +537,7 @@ fn ctrl_c_with_a_job_query_in_flight_ends_at_once() {
         .says(&format!("resume waiting with: changeos job wait {JOB}"));
 }
 
+#[cfg(unix)] // `kill -INT`
 #[test]
 fn ctrl_c_during_the_post_says_it_may_have_been_sent() {
     for format in FORMATS {

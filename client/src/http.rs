@@ -550,6 +550,61 @@ mod tests {
         assert!(numbers.len() > 1);
     }
 
+    fn get(url: &str) -> PreparedRequest {
+        PreparedRequest {
+            method: Method::Get,
+            url: url.to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    fn patient() -> Transport {
+        Transport::new(TransportConfig {
+            connect_timeout: Duration::from_secs(20),
+            read_timeout: Duration::from_secs(20),
+        })
+    }
+
+    #[test]
+    fn a_name_that_does_not_resolve_was_not_sent() {
+        // RFC 6761: no name under .invalid resolves.
+        let err = patient().send(&get("https://ecs.changeos-test.invalid/x")).unwrap_err();
+        assert!(
+            matches!(&err, TransportError::NotSent(why) if why.starts_with("the host name does not resolve")),
+            "{err:?}"
+        );
+    }
+
+    /// A server that accepts connections and never answers; it lives as long as the test.
+    fn silent_server() -> (std::net::TcpListener, String) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/x", listener.local_addr().unwrap());
+        (listener, url)
+    }
+
+    #[test]
+    fn the_limit_cuts_an_exchange_short_whatever_the_read_timeout() {
+        let (_listener, url) = silent_server();
+        let err = patient()
+            .send_within(&get(&url), Some(Duration::from_millis(200)), None)
+            .unwrap_err();
+        assert_eq!(err, TransportError::OutOfTime);
+    }
+
+    #[test]
+    fn an_interrupt_abandons_the_exchange_in_flight() {
+        let (_listener, url) = silent_server();
+        let interrupt = Interrupt::new();
+        let setter = interrupt.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            setter.set();
+        });
+        let err = patient().send_within(&get(&url), None, Some(&interrupt)).unwrap_err();
+        assert_eq!(err, TransportError::Interrupted);
+    }
+
     #[test]
     fn a_refused_connection_was_not_sent() {
         // Bind then drop a listener: its port now refuses connections.
