@@ -295,7 +295,8 @@ pub struct ConnectionArgs {
 /// How a job is followed.
 #[derive(Debug, Clone, clap::Args)]
 pub struct PollArgs {
-    /// Stop waiting after this long (exit 5; the job goes on) [default: 30m].
+    /// Stop waiting after this long, a job query in flight included (exit 5; the job goes on)
+    /// [default: 30m].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
     /// First look at the job after this long; each pause is then 1.5 times longer [default: 5s].
@@ -316,7 +317,8 @@ pub enum EventFormat {
 
 const SEND_EXIT_CODES: &str = "Exit codes: 0 success; 1 lint errors; 2 usage, config or credentials error, or \
 the endpoint could not be reached (nothing was sent); 3 rejected by the API; 4 job FAIL; 5 timeout while \
-waiting; 6 outcome unknown (a request was sent but no usable answer came back).\n\
+waiting; 6 outcome unknown (a request was sent but no usable answer came back); 7 the output could not be \
+written (stderr says what became of the request); 130 interrupted (Ctrl-C; the resume command is printed).\n\
 Durations: 500ms, 30s, 5m, 1h, 1m30s; a bare number is seconds.";
 
 /// `500ms`, `30s`, `5m`, `1h`, `1m30s`, or a bare number of seconds.

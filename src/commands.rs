@@ -96,7 +96,10 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     write(&mut failure, renderer.end(&summary, &mut out));
     write(&mut failure, out.flush());
     if let Some(e) = failure {
-        return Err(format!("cannot write the report: {e}"));
+        return Err(format!(
+            "cannot write the report to {}",
+            write_failure("standard output", &e)
+        ));
     }
     if unwritten > 0 {
         return Ok(EXIT_USAGE);
@@ -128,7 +131,10 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
     });
     write(&mut failure, out.flush());
     if let Some(e) = failure {
-        return Err(format!("cannot write the diff: {e}"));
+        return Err(format!(
+            "cannot write the diff to {}",
+            write_failure("standard output", &e)
+        ));
     }
     let left = format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"));
     if files == 0 {
@@ -143,13 +149,22 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
     Ok(EXIT_FINDINGS)
 }
 
-/// Keeps the first write error; a reader that went away (`| head`) is not one.
+/// Keeps the first write error. A reader that went away (`| head`) is one too: the report it
+/// did not read may hold the finding that matters, and the exit code must not say all is well.
 fn write(failure: &mut Option<std::io::Error>, result: std::io::Result<()>) {
     if let Err(e) = result
-        && e.kind() != std::io::ErrorKind::BrokenPipe
         && failure.is_none()
     {
         *failure = Some(e);
+    }
+}
+
+/// `standard output: why` for a failed write; a reader that went away is said plainly.
+pub(crate) fn write_failure(stream: &str, error: &std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        format!("{stream}: it was closed (broken pipe)")
+    } else {
+        format!("{stream}: {error}")
     }
 }
 
@@ -233,8 +248,8 @@ fn completions(args: &CompletionsArgs) -> Result<u8, String> {
 pub(crate) fn print_out(text: &str) -> Result<u8, String> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write: {e}")),
-        _ => Ok(EXIT_CLEAN),
+        Err(e) => Err(format!("cannot write to {}", write_failure("standard output", &e))),
+        Ok(()) => Ok(EXIT_CLEAN),
     }
 }
 

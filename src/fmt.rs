@@ -147,10 +147,10 @@ fn files_count(n: usize) -> String {
     }
 }
 
-/// Keeps the first write error; a reader that went away (`| head`) is not one.
+/// Keeps the first write error; a reader that went away (`| head`) is one too (what it did not
+/// read is lost).
 fn keep_first_error(failure: &mut Option<std::io::Error>, result: std::io::Result<()>) {
     if let Err(e) = result
-        && e.kind() != std::io::ErrorKind::BrokenPipe
         && failure.is_none()
     {
         *failure = Some(e);

@@ -3,24 +3,30 @@
 use std::cell::RefCell;
 use std::time::Duration;
 
-use changeos_client::api::{Client, RetryNote};
+use changeos_client::api::{CallError, Client, RetryNote};
 use changeos_client::errors::{Call, code_hint};
-use changeos_client::job::{self, Observer, PENDING_PAYMENT_HINT, Phase, PollPolicy, SystemClock, WaitEnd};
+use changeos_client::http::Interrupt;
+use changeos_client::job::{self, Halt, Observer, PENDING_PAYMENT_HINT, Phase, PollPolicy, SystemClock, WaitEnd};
 use changeos_models::models::Job;
 use serde_json::{Value, json};
 
 use crate::cli::{JobAction, JobArgs, JobShowArgs, JobWaitArgs};
-use crate::remote::{self, EXIT_JOB_FAILED, EXIT_OK, EXIT_TIMEOUT, Fail, Failed, Output, human_duration, shell_word};
+use crate::remote::{
+    self, EXIT_INTERRUPTED, EXIT_JOB_FAILED, EXIT_OK, EXIT_OUTPUT, EXIT_TIMEOUT, Fail, Failed, Output, human_duration,
+    shell_word,
+};
 
 pub fn run(args: &JobArgs) -> u8 {
     match &args.action {
         JobAction::Show(args) => {
             let mut out = Output::new(args.format);
-            show(args, &mut out).unwrap_or_else(|fail| out.fail(&fail))
+            let code = show(args, &mut out).unwrap_or_else(|fail| out.fail(&fail));
+            out.finish(code)
         }
         JobAction::Wait(args) => {
             let mut out = Output::new(args.format);
-            wait(args, &mut out).unwrap_or_else(|fail| out.fail(&fail))
+            let code = wait(args, &mut out).unwrap_or_else(|fail| out.fail(&fail));
+            out.finish(code)
         }
     }
 }
@@ -76,13 +82,24 @@ fn wait(args: &JobWaitArgs, out: &mut Output) -> Result<u8, Fail> {
         shell_word(&args.job_id),
         connection.target_args
     );
-    follow(&connection.client, &args.job_id, &policy, &resume, out)
+    let interrupt = crate::interrupt::catch();
+    let client = connection.client.with_interrupt(interrupt.clone());
+    follow(&client, &args.job_id, &policy, &resume, &interrupt, out)
 }
 
 /// Follows a job until it ends or `policy.timeout` passes: one JSON line per state change with
 /// `--format json`; otherwise a line per change on stderr, a live progress line on a
-/// terminal, and the final report on stdout.
-pub fn follow(client: &Client, job_id: &str, policy: &PollPolicy, resume: &str, out: &mut Output) -> Result<u8, Fail> {
+/// terminal, and the final report on stdout. An interrupt, or standard output that can no
+/// longer be written, ends it early with the command that resumes.
+pub fn follow(
+    client: &Client,
+    job_id: &str,
+    policy: &PollPolicy,
+    resume: &str,
+    interrupt: &Interrupt,
+    out: &mut Output,
+) -> Result<u8, Fail> {
+    out.if_output_lost(format!("job {job_id} goes on; follow it with: {resume}"));
     if !out.json() {
         out.err(&format!(
             "waiting for job {job_id} (up to {}; interrupting does not stop the job)",
@@ -96,12 +113,19 @@ pub fn follow(client: &Client, job_id: &str, policy: &PollPolicy, resume: &str, 
         job_id,
         last_raw: &last_raw,
         status: String::from("starting"),
+        interrupt,
     };
     let result = job::wait(
         |left| {
-            let answer = client.show_job(job_id, Some(left), &mut |note| {
-                retry_note(&mut shared.borrow_mut(), note)
-            })?;
+            let answer = client
+                .show_job(job_id, Some(left), &mut |note| {
+                    retry_note(&mut shared.borrow_mut(), note)
+                })
+                .map_err(|e| match e {
+                    CallError::OutOfTime { last_failure } => Halt::OutOfTime(last_failure),
+                    CallError::Interrupted { .. } => Halt::Stopped,
+                    other => Halt::Failed(other),
+                })?;
             *last_raw.borrow_mut() = Some(answer.raw);
             Ok(answer.job)
         },
@@ -123,27 +147,52 @@ pub fn follow(client: &Client, job_id: &str, policy: &PollPolicy, resume: &str, 
             }
             Ok(EXIT_OK)
         }
-        Ok(WaitEnd::TimedOut { last, elapsed }) => {
-            let status = last
-                .as_ref()
-                .and_then(|j| j.status.as_ref())
-                .map_or("unknown".to_owned(), |s| s.to_string());
+        Ok(WaitEnd::TimedOut {
+            last,
+            elapsed,
+            last_failure,
+        }) => {
+            let (status, state) = last_state(last.as_ref(), job_id);
             let mut fail = Fail::new(
                 EXIT_TIMEOUT,
-                format!(
-                    "gave up waiting after {}: job {job_id} is still {status}",
-                    human_duration(elapsed)
-                ),
-            )
-            .note(format!("the job goes on; resume waiting with: {resume}"))
-            .field("job_id", job_id)
-            .field("status", status)
-            .field("resume", resume);
+                format!("gave up waiting after {}: {state}", human_duration(elapsed)),
+            );
+            if let Some(why) = last_failure {
+                fail = fail.note(format!("the last job query got no usable answer: {why}"));
+            }
+            fail = fail
+                .note(format!("the job goes on; resume waiting with: {resume}"))
+                .field("job_id", job_id)
+                .field("status", status)
+                .field("resume", resume);
             if last.as_ref().map(Phase::of) == Some(Phase::PendingPayment) {
                 fail = fail.note(format!("hint: {PENDING_PAYMENT_HINT}"));
             }
             Err(fail)
         }
+        Ok(WaitEnd::Stopped { last, elapsed }) if interrupt.is_set() => {
+            let (status, state) = last_state(last.as_ref(), job_id);
+            Err(Fail::new(
+                EXIT_INTERRUPTED,
+                format!("interrupted after {}: {state}", human_duration(elapsed)),
+            )
+            .note(format!(
+                "interrupting stops the waiting, not the job; resume waiting with: {resume}"
+            ))
+            .field("job_id", job_id)
+            .field("status", status)
+            .field("resume", resume))
+        }
+        // Standard output failed: `Output::finish` says so, with the resume command.
+        Ok(WaitEnd::Stopped { .. }) => Ok(EXIT_OUTPUT),
+    }
+}
+
+/// The last status seen (`unknown` before any answer), and a sentence about it.
+fn last_state(last: Option<&Job>, job_id: &str) -> (String, String) {
+    match last.and_then(|j| j.status.as_ref()) {
+        Some(status) => (status.to_string(), format!("job {job_id} is still {status}")),
+        None => ("unknown".to_owned(), format!("no answer about job {job_id} yet")),
     }
 }
 
@@ -153,6 +202,7 @@ struct Watch<'a, 'o> {
     job_id: &'a str,
     last_raw: &'a RefCell<Option<Value>>,
     status: String,
+    interrupt: &'a Interrupt,
 }
 
 impl Observer for Watch<'_, '_> {
@@ -187,6 +237,10 @@ impl Observer for Watch<'_, '_> {
 
     fn ticks(&self) -> bool {
         self.out.borrow().live()
+    }
+
+    fn stopped(&self) -> bool {
+        self.interrupt.is_set() || self.out.borrow().stdout_failed()
     }
 }
 

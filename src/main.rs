@@ -6,16 +6,33 @@
 mod cli;
 mod commands;
 mod fmt;
+mod interrupt;
 mod job;
 mod remote;
 mod render;
 mod send;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help, version and usage errors, printed as clap prints them, but a failed write of
+        // the help is an error too.
+        Err(e) => {
+            if let Err(why) = e.print() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot write to {}",
+                    commands::write_failure("standard output", &why)
+                );
+                return ExitCode::from(2);
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     commands::run(cli)
 }

@@ -30,6 +30,10 @@ pub const EXIT_JOB_FAILED: u8 = 4;
 pub const EXIT_TIMEOUT: u8 = 5;
 /// A request was sent but no usable answer came back.
 pub const EXIT_UNKNOWN: u8 = 6;
+/// Standard output (or error) could not be written; stderr says what became of the request.
+pub const EXIT_OUTPUT: u8 = 7;
+/// Interrupted (Ctrl-C), as a shell reports a process that SIGINT ended.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Secrets shorter than this are not scrubbed from free text (they would garble it; values
 /// that short are not secrets worth the name, and structured output redacts them exactly).
@@ -90,12 +94,19 @@ impl Fail {
 }
 
 /// Where everything a command prints goes: scrubbed of every registered secret, in the chosen
-/// format, with a live progress line on a terminal.
+/// format, with a live progress line on a terminal. A write that fails is remembered:
+/// [`Output::finish`] then says so and turns success into [`EXIT_OUTPUT`].
 pub struct Output {
     pub format: EventFormat,
     secrets: Vec<String>,
     stderr_terminal: bool,
     progress_shown: bool,
+    /// The first failed write to standard output, said as "standard output: why".
+    stdout_failure: Option<String>,
+    /// The first failed write to standard error.
+    stderr_failure: Option<String>,
+    /// What the user must still learn when the output failed (the job id of an accepted change).
+    if_lost: Option<String>,
 }
 
 impl Output {
@@ -105,6 +116,44 @@ impl Output {
             secrets: Vec::new(),
             stderr_terminal: std::io::stderr().is_terminal(),
             progress_shown: false,
+            stdout_failure: None,
+            stderr_failure: None,
+            if_lost: None,
+        }
+    }
+
+    /// What to say on standard error if some output was lost; the first one set stays.
+    pub fn if_output_lost(&mut self, note: impl Into<String>) {
+        if self.if_lost.is_none() {
+            self.if_lost = Some(note.into());
+        }
+    }
+
+    /// Whether a write to standard output failed (what the command reports is lost).
+    pub fn stdout_failed(&self) -> bool {
+        self.stdout_failure.is_some()
+    }
+
+    /// The exit code: `code`, or [`EXIT_OUTPUT`] instead of success when some output could not
+    /// be written, which is then said on standard error with what the user must still learn.
+    pub fn finish(&mut self, code: u8) -> u8 {
+        let Some(why) = self.stdout_failure.take().or_else(|| self.stderr_failure.take()) else {
+            return code;
+        };
+        let mut text = format!("error: cannot write to {why}\n");
+        if let Some(note) = &self.if_lost {
+            text.push_str(&format!("  {note}\n"));
+        }
+        // Standard error may be what failed: then nothing more can be said.
+        let _ = std::io::stderr().lock().write_all(self.scrub(&text).as_bytes());
+        if code == EXIT_OK { EXIT_OUTPUT } else { code }
+    }
+
+    fn stderr_result(&mut self, result: std::io::Result<()>) {
+        if let Err(e) = result
+            && self.stderr_failure.is_none()
+        {
+            self.stderr_failure = Some(crate::commands::write_failure("standard error", &e));
         }
     }
 
@@ -147,23 +196,27 @@ impl Output {
         self.clear_progress();
         let text = self.scrub(line);
         let mut stdout = std::io::stdout().lock();
-        let _ = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+        if let Err(e) = writeln!(stdout, "{text}").and_then(|()| stdout.flush())
+            && self.stdout_failure.is_none()
+        {
+            self.stdout_failure = Some(crate::commands::write_failure("standard output", &e));
+        }
     }
 
     /// A line on standard error.
     pub fn err(&mut self, line: &str) {
         self.clear_progress();
         let text = self.scrub(line);
-        let mut stderr = std::io::stderr().lock();
-        let _ = writeln!(stderr, "{text}");
+        let result = writeln!(std::io::stderr().lock(), "{text}");
+        self.stderr_result(result);
     }
 
     /// Text on standard error as it is (a rendered lint report), scrubbed.
     pub fn err_raw(&mut self, text: &str) {
         self.clear_progress();
         let text = self.scrub(text);
-        let mut stderr = std::io::stderr().lock();
-        let _ = stderr.write_all(text.as_bytes());
+        let result = std::io::stderr().lock().write_all(text.as_bytes());
+        self.stderr_result(result);
     }
 
     /// One JSON object on one line of standard output.
@@ -179,14 +232,18 @@ impl Output {
         }
         let text = self.scrub(line);
         let mut stderr = std::io::stderr().lock();
-        let _ = write!(stderr, "\r\x1b[2K{text}").and_then(|()| stderr.flush());
+        let result = write!(stderr, "\r\x1b[2K{text}").and_then(|()| stderr.flush());
+        drop(stderr);
+        self.stderr_result(result);
         self.progress_shown = true;
     }
 
     fn clear_progress(&mut self) {
         if self.progress_shown {
             let mut stderr = std::io::stderr().lock();
-            let _ = write!(stderr, "\r\x1b[2K").and_then(|()| stderr.flush());
+            let result = write!(stderr, "\r\x1b[2K").and_then(|()| stderr.flush());
+            drop(stderr);
+            self.stderr_result(result);
             self.progress_shown = false;
         }
     }
@@ -349,6 +406,9 @@ fn api_fields(fail: Fail, error: &ApiError) -> Fail {
             "request_id",
             error.request_id.clone().map_or(Value::Null, Value::String),
         );
+    if let Some(location) = &error.location {
+        fail = fail.field("location", location.clone());
+    }
     if !error.details.is_empty() {
         let details: Vec<Value> = error
             .details
@@ -400,11 +460,31 @@ pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
             }
             fail
         }
+        CallError::Interrupted { in_flight: false } => Fail::new(
+            EXIT_INTERRUPTED,
+            match context {
+                Failed::ChangeOs { .. } => "interrupted before the request was sent: nothing changed",
+                Failed::ShowJob { .. } => "interrupted",
+            },
+        ),
+        CallError::Interrupted { in_flight: true } => Fail::new(
+            EXIT_INTERRUPTED,
+            "interrupted while the request was in flight: the server may have received it",
+        ),
+        CallError::OutOfTime { .. } => Fail::new(EXIT_TIMEOUT, error.to_string()),
     };
     match (context, &error) {
-        (Failed::ChangeOs { server_id, target_args }, CallError::OutcomeUnknown { .. }) => {
+        (
+            Failed::ChangeOs { server_id, target_args },
+            CallError::OutcomeUnknown { .. } | CallError::Interrupted { in_flight: true },
+        ) => {
+            let sent = if matches!(error, CallError::Interrupted { .. }) {
+                "may have been"
+            } else {
+                "was"
+            };
             fail = fail.note(format!(
-                "the request was sent, so the change may be running on server {server_id}.\n\
+                "the request {sent} sent, so the change may be running on server {server_id}.\n\
                  Do NOT send it again before checking:\n\
                  - the server in the console (Elastic Cloud Server > {server_id}): a task in progress, a stopped \
                  server or the new image means the change was received;\n\
@@ -413,7 +493,13 @@ pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
                  - then follow that job: changeos job wait JOB_ID {target_args}"
             ));
         }
-        (Failed::ShowJob { job_id, resume }, CallError::OutcomeUnknown { .. } | CallError::NotSent(_)) => {
+        (
+            Failed::ShowJob { job_id, resume },
+            CallError::OutcomeUnknown { .. }
+            | CallError::NotSent(_)
+            | CallError::Interrupted { .. }
+            | CallError::OutOfTime { .. },
+        ) => {
             fail = fail
                 .note(format!(
                     "the job {job_id} itself is not affected; follow it again with: {resume}"

@@ -25,10 +25,11 @@ const REDACTED: &str = "[redacted]";
 
 pub fn run(args: &SendArgs) -> u8 {
     let mut out = Output::new(args.format);
-    match send(args, &mut out) {
+    let code = match send(args, &mut out) {
         Ok(code) => code,
         Err(fail) => out.fail(&fail),
-    }
+    };
+    out.finish(code)
 }
 
 fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
@@ -148,6 +149,9 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
         return Ok(EXIT_OK);
     }
 
+    // From here on Ctrl-C is caught, to say what became of the request.
+    let interrupt = crate::interrupt::catch();
+    let client = client.with_interrupt(interrupt.clone());
     let accepted: Accepted = client.change_os(&prepared).map_err(|e| {
         remote::call_failure(
             e,
@@ -162,6 +166,10 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
         remote::shell_word(&accepted.job_id),
         connection.target_args
     );
+    out.if_output_lost(format!(
+        "the request was accepted all the same: the change of server {} runs as job {}; follow it with: {resume}",
+        args.server_id, accepted.job_id
+    ));
     if out.json() {
         out.event(&json!({
             "event": "accepted",
@@ -191,7 +199,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     if !args.wait {
         return Ok(EXIT_OK);
     }
-    crate::job::follow(&client, &accepted.job_id, &policy, &resume, out)
+    crate::job::follow(&client, &accepted.job_id, &policy, &resume, &interrupt, out)
 }
 
 /// Shows the findings (on stderr, as `check` would) and fails on error-level ones, unless

@@ -91,3 +91,51 @@ fn bad_invocations_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value 'v3'"));
 }
+
+/// Standard output that cannot be written: a pipe whose reading end is closed (writes fail with
+/// EPIPE: Rust ignores SIGPIPE) and, where the system has it, `/dev/full` (ENOSPC).
+fn unwritable_stdouts() -> Vec<(&'static str, std::process::Stdio)> {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut sinks = vec![("a closed pipe", std::process::Stdio::from(writer))];
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        sinks.push(("/dev/full", std::process::Stdio::from(full)));
+    }
+    sinks
+}
+
+#[test]
+fn every_command_fails_when_its_output_cannot_be_written() {
+    let payload = "examples/cloudinit-password.json";
+    let commands: [&[&str]; 12] = [
+        &["check", payload],
+        &["check", "--format", "json", payload],
+        &["check", "--format", "sarif", payload],
+        &["check", "--diff", "tests/data/bad-cloudinit.json"],
+        &["fmt", "-"],
+        &["render", payload],
+        &["rules"],
+        &["explain", "mode-value"],
+        &["schema"],
+        &["completions", "bash"],
+        &["--help"],
+        &["check", "--help"],
+    ];
+    for args in commands {
+        for (sink, stdout) in unwritable_stdouts() {
+            let out = Command::new(env!("CARGO_BIN_EXE_changeos"))
+                .args(args)
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .stdin(std::fs::File::open(payload).expect("the payload"))
+                .stdout(stdout)
+                .output()
+                .expect("the binary runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} into {sink}: {stderr}");
+            assert!(stderr.contains("cannot write"), "{args:?} into {sink}: {stderr}");
+            if sink == "a closed pipe" && args[0] != "fmt" {
+                assert!(stderr.contains("closed (broken pipe)"), "{args:?}: {stderr}");
+            }
+        }
+    }
+}

@@ -90,7 +90,7 @@ fn get_is_retried_on_500_and_503_then_succeeds() {
         ran.expect_code(0)
             .says("retrying the job query in")
             .says("HTTP 500 Ecs.9999; retry 1 of 4")
-            .says("HTTP 503 503; retry 2 of 4")
+            .says("HTTP 503 Service Unavailable; retry 2 of 4")
             .leaks_nothing(&mock.signatures());
         assert_eq!(mock.gets(), 3);
         mock.assert_all_authenticated();
@@ -104,7 +104,7 @@ fn get_retries_run_out() {
     let mock = Mock::start();
     mock.on_get(Reply::json(503, ""));
     let ran = job(&mock, "show", "human").args(["--retries", "2"]).run();
-    ran.expect_code(3).says("HTTP 503 503: (empty body)");
+    ran.expect_code(3).says("HTTP 503 Service Unavailable: (empty body)");
     assert_eq!(mock.gets(), 3);
 }
 
@@ -218,6 +218,208 @@ fn wait_times_out_with_exit_5_and_the_resume_command() {
             ))
             .leaks_nothing(&mock.signatures());
         assert!(ran.elapsed < Duration::from_secs(5), "{:?}", ran.elapsed);
+    }
+}
+
+#[test]
+fn a_stalled_query_is_cut_at_the_timeout_which_ends_the_wait_with_exit_5() {
+    // The read timeout would let the GET hang for 20 s; --timeout says 1 s.
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::job("RUNNING").slow(Duration::from_secs(25)));
+        let ran = wait(&mock, format)
+            .args(["--timeout", "1s", "--read-timeout", "20s"])
+            .run();
+        ran.expect_code(5)
+            .says(&format!("no answer about job {JOB} yet"))
+            .says("the last job query got no usable answer")
+            .says(&format!(
+                "resume waiting with: changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
+                mock.endpoint()
+            ))
+            .leaks_nothing(&mock.signatures());
+        assert_eq!(mock.gets(), 1);
+        if format == "json" {
+            let error = ran.events().pop().unwrap();
+            assert_eq!(
+                (error["exit_code"].as_u64(), error["status"].as_str()),
+                (Some(5), Some("unknown"))
+            );
+        }
+    }
+}
+
+#[test]
+fn a_read_timeout_in_a_wait_is_retried_within_the_timeout() {
+    // Retried: the next answer ends the wait.
+    let mock = Mock::start();
+    mock.on_get(Reply::job("RUNNING").slow(Duration::from_millis(1500)))
+        .on_get(Reply::job("SUCCESS"));
+    let ran = wait(&mock, "human")
+        .args(["--timeout", "20s", "--read-timeout", "300ms"])
+        .run();
+    ran.expect_code(0)
+        .says("retrying the job query in")
+        .says("no complete answer within 300ms")
+        .says(&format!("job {JOB} (changeOS): SUCCESS after"));
+    assert_eq!(mock.gets(), 2);
+    // Retried until the timeout, which ends the wait as one (exit 5), not as an unknown outcome.
+    let mock = Mock::start();
+    mock.on_get(Reply::job("RUNNING").slow(Duration::from_secs(5)));
+    let ran = wait(&mock, "human")
+        .args(["--timeout", "1s", "--read-timeout", "800ms"])
+        .run();
+    ran.expect_code(5)
+        .says("no complete answer within 800ms")
+        .says(&format!("resume waiting with: changeos job wait {JOB}"));
+    assert!(!ran.all().contains("outcome unknown"), "{}", ran.all());
+}
+
+#[test]
+fn a_retry_after_beyond_the_timeout_ends_the_wait_as_a_timeout() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::job("RUNNING")).on_get(
+            Reply::json(429, r#"{"error_code": "APIGW.0308", "error_msg": "throttled"}"#)
+                .with_header("Retry-After", "100"),
+        );
+        let ran = wait(&mock, format).args(["--timeout", "2s"]).run();
+        ran.expect_code(5)
+            .says(&format!("job {JOB} is still RUNNING"))
+            .says("HTTP 429 APIGW.0308; the server asks to wait 100s")
+            .says(&format!("resume waiting with: changeos job wait {JOB}"))
+            .leaks_nothing(&mock.signatures());
+        assert_eq!(mock.gets(), 2, "not asked again against the server's wish");
+    }
+}
+
+#[cfg(unix)] // EPIPE from a closed pipe, ENOSPC from /dev/full
+#[test]
+fn a_job_whose_output_cannot_be_written_fails() {
+    for (action, format) in [("show", "human"), ("show", "json"), ("wait", "human"), ("wait", "json")] {
+        for (sink, stdout) in mock_ecs::unwritable_stdouts() {
+            let mock = Mock::start();
+            mock.on_get(Reply::job("SUCCESS"));
+            let command = if action == "wait" {
+                wait(&mock, format)
+            } else {
+                job(&mock, action, format)
+            };
+            let ran = command.run_observed(stdout, |_| {});
+            ran.expect_code(7)
+                .says("error: cannot write to standard output")
+                .leaks_nothing(&mock.signatures());
+            if action == "wait" {
+                ran.says(&format!("job {JOB} goes on; follow it with: changeos job wait {JOB}"));
+            }
+            assert_eq!(mock.gets(), 1, "{action} {format} {sink}");
+        }
+    }
+}
+
+#[cfg(unix)] // EPIPE from a closed pipe, ENOSPC from /dev/full
+#[test]
+fn a_wait_stops_at_once_when_its_output_cannot_be_written() {
+    // A closed pipe: waiting on for the job would only print into nothing.
+    for (sink, stdout) in mock_ecs::unwritable_stdouts() {
+        let mock = Mock::start();
+        mock.on_get(Reply::job("RUNNING"));
+        let ran = wait(&mock, "json")
+            .args(["--timeout", "1h"])
+            .run_observed(stdout, |_| {});
+        ran.expect_code(7).says(&format!(
+            "job {JOB} goes on; follow it with: changeos job wait {JOB} --project-id {PROJECT}"
+        ));
+        assert_eq!(mock.gets(), 1, "{sink}");
+    }
+}
+
+#[cfg(unix)] // `kill -INT`
+#[test]
+fn ctrl_c_during_job_wait_gives_the_resume_command() {
+    let mock = Mock::start();
+    mock.on_get(Reply::job("RUNNING"));
+    let ran = wait(&mock, "human")
+        .args(["--timeout", "1h"])
+        .run_interrupted_when(|| mock.gets() >= 2);
+    ran.expect_code(130)
+        .says(&format!("job {JOB} is still RUNNING"))
+        .says(&format!("resume waiting with: changeos job wait {JOB}"));
+}
+
+#[test]
+fn a_name_that_does_not_resolve_is_not_reached() {
+    let ran = changeos(["job", "show", JOB, "--project-id", PROJECT, "--endpoint"])
+        .args(["https://ecs.changeos-test.invalid"])
+        .args(FAST_RETRY)
+        .keys()
+        .run();
+    ran.expect_code(2)
+        .says("cannot reach the endpoint: the host name does not resolve")
+        .says("check the endpoint");
+    assert!(!ran.all().contains("outcome unknown"), "{}", ran.all());
+}
+
+/// A TLS endpoint on 127.0.0.1 whose certificate no one trusts (self-signed, in
+/// `tests/data/tls/`); it counts the connections it accepts.
+fn untrusted_tls_endpoint() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let data = mock_ecs::workspace().join("tests/data/tls");
+    let cert = std::fs::read(data.join("untrusted-cert.der")).expect("the test certificate");
+    let key = std::fs::read(data.join("untrusted-key.der")).expect("the test key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.into()], rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()))
+        .expect("the test certificate and key");
+    let config = Arc::new(config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let endpoint = format!("https://{}", listener.local_addr().expect("address"));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&connections);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            counted.fetch_add(1, Ordering::SeqCst);
+            let config = Arc::clone(&config);
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let Ok(mut connection) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                // The handshake goes until the client rejects the certificate.
+                while connection.is_handshaking() {
+                    if connection.complete_io(&mut stream).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (endpoint, connections)
+}
+
+#[test]
+fn a_rejected_certificate_is_not_retried() {
+    for action in ["show", "wait"] {
+        let (endpoint, connections) = untrusted_tls_endpoint();
+        let mut command = changeos(["job", action, JOB, "--project-id", PROJECT, "--endpoint", &endpoint])
+            .args(FAST_RETRY)
+            .keys();
+        if action == "wait" {
+            command = command.args(FAST_POLL);
+        }
+        let ran = command.run();
+        ran.expect_code(2)
+            .says("cannot reach the endpoint: the TLS handshake failed: invalid peer certificate");
+        assert!(!ran.all().contains("retrying"), "{}", ran.all());
+        assert_eq!(
+            connections.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "{action}: a certificate does not change on a retry"
+        );
     }
 }
 

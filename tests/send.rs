@@ -388,6 +388,171 @@ fn a_refused_connection_sent_nothing() {
     }
 }
 
+#[test]
+fn a_name_that_does_not_resolve_sent_nothing() {
+    // RFC 6761: no name under .invalid resolves, and resolvers say so at once.
+    for format in FORMATS {
+        let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"])
+            .args(["https://ecs.changeos-test.invalid", "--format", format])
+            .args([example("cloudinit-password.json")])
+            .keys()
+            .run();
+        ran.expect_code(2)
+            .says("cannot reach the endpoint: the host name does not resolve")
+            .says("the request was not sent: nothing changed; it is safe to run the command again")
+            .leaks_nothing(&[]);
+        assert!(!ran.all().contains("Do NOT send"), "{}", ran.all());
+        if format == "json" {
+            assert_eq!(ran.events()[0]["exit_code"], 2);
+        }
+    }
+}
+
+#[test]
+fn a_proxy_that_cannot_reach_the_endpoint_sent_nothing() {
+    // A proxy that cannot resolve the host refuses the CONNECT: the tunnel never opened.
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = proxy.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in proxy.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && std::io::Read::read(&mut stream, &mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let _ = std::io::Write::write_all(&mut stream, b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--endpoint"])
+        .args(["https://ecs.changeos-test.invalid", &example("cloudinit-password.json")])
+        .keys()
+        .env("HTTPS_PROXY", &format!("http://{address}"))
+        .run();
+    ran.expect_code(2)
+        .says("cannot reach the endpoint: the proxy did not open a tunnel to the endpoint")
+        .says("nothing changed; it is safe to run the command again");
+}
+
+#[test]
+fn a_redirect_is_shown_with_where_it_points_and_not_followed() {
+    let elsewhere = "https://ecs.elsewhere.example/v2/proj123/cloudservers/x/changeos";
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::json(307, "").with_header("Location", elsewhere))
+            .on_post(Reply::accepted());
+        let ran = send(&mock, format).run();
+        ran.expect_code(3)
+            .says(&format!(
+                "the API rejected the request: HTTP 307 Temporary Redirect to {elsewhere}: (empty body)"
+            ))
+            .says("a redirect, which changeos never follows")
+            .leaks_nothing(&secrets(&mock));
+        assert!(!ran.all().contains("307 307"), "{}", ran.all());
+        assert_eq!(mock.posts(), 1);
+        if format == "json" {
+            let error = &ran.events()[0];
+            assert_eq!(error["location"], elsewhere);
+            assert_eq!(error["http_status"], 307);
+        }
+    }
+}
+
+#[test]
+fn an_error_answer_without_a_code_names_its_status_once() {
+    let mock = Mock::start();
+    mock.on_post(Reply::json(400, ""));
+    let ran = send(&mock, "human").run();
+    ran.expect_code(3)
+        .says("the API rejected the request: HTTP 400 Bad Request: (empty body) (X-Request-Id mock-req-1)");
+    assert!(!ran.all().contains("400 400"), "{}", ran.all());
+}
+
+// ---- output that cannot be written, and Ctrl-C -------------------------------------------------
+
+#[cfg(unix)] // EPIPE from a closed pipe, ENOSPC from /dev/full
+#[test]
+fn an_accepted_change_whose_output_cannot_be_written_says_its_job_on_stderr() {
+    for format in FORMATS {
+        for (sink, stdout) in mock_ecs::unwritable_stdouts() {
+            let mock = Mock::start();
+            mock.on_post(Reply::accepted());
+            let ran = send(&mock, format).run_observed(stdout, |_| {});
+            ran.expect_code(7)
+                .says("error: cannot write to standard output")
+                .says(&format!(
+                    "the request was accepted all the same: the change of server {SERVER} runs as job {JOB}; follow it with: \
+                     changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
+                    mock.endpoint()
+                ))
+                .leaks_nothing(&secrets(&mock));
+            assert_eq!(mock.posts(), 1, "{format}, {sink}");
+            if sink == "a closed pipe" {
+                ran.says("standard output: it was closed (broken pipe)");
+            }
+        }
+    }
+}
+
+#[cfg(unix)] // `kill -INT`
+#[test]
+fn ctrl_c_while_waiting_gives_the_resume_command_and_exit_130() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted()).on_get(Reply::job("RUNNING"));
+        let ran = send_and_wait(&mock, format).run_interrupted_when(|| mock.gets() >= 1);
+        ran.expect_code(130)
+            .says(&format!("job {JOB} is still RUNNING"))
+            .says(&format!(
+                "resume waiting with: changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
+                mock.endpoint()
+            ))
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!(mock.posts(), 1);
+        if format == "json" {
+            let error = ran.events().pop().unwrap();
+            assert_eq!(
+                (error["event"].as_str(), error["exit_code"].as_u64()),
+                (Some("error"), Some(130))
+            );
+            assert_eq!(error["job_id"], JOB);
+            assert!(error["resume"].as_str().unwrap().starts_with("changeos job wait"));
+        } else {
+            ran.says("interrupted after");
+        }
+    }
+}
+
+#[cfg(unix)] // `kill -INT`
+#[test]
+fn ctrl_c_with_a_job_query_in_flight_ends_at_once() {
+    // The GET would hang for a minute (the read timeout): the interrupt must not wait for it.
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted())
+        .on_get(Reply::job("RUNNING").slow(Duration::from_secs(120)));
+    let ran = send_and_wait(&mock, "human").run_interrupted_when(|| mock.gets() >= 1);
+    ran.expect_code(130)
+        .says("interrupted after")
+        .says(&format!("no answer about job {JOB} yet"))
+        .says(&format!("resume waiting with: changeos job wait {JOB}"));
+}
+
+#[cfg(unix)] // `kill -INT`
+#[test]
+fn ctrl_c_during_the_post_says_it_may_have_been_sent() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted().slow(Duration::from_secs(120)));
+        let ran = send(&mock, format).run_interrupted_when(|| mock.posts() >= 1);
+        ran.expect_code(130)
+            .says("interrupted while the request was in flight: the server may have received it")
+            .says("the request may have been sent, so the change may be running")
+            .says("Do NOT send it again before checking")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!(mock.posts(), 1);
+    }
+}
+
 // ---- the lint gate and placeholders -------------------------------------------------------------
 
 #[test]

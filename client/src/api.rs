@@ -1,7 +1,9 @@
 //! The two calls, with the rules that make them safe: [`Client::change_os`] sends its POST
 //! exactly once and says when its outcome is unknown; [`Client::show_job`] is a GET, retried
 //! on 429, 5xx and transport failures with capped, jittered exponential backoff that honours
-//! `Retry-After`, each attempt signed afresh.
+//! `Retry-After`, each attempt signed afresh, all of it within the time a wait has left.
+//! With [`Client::with_interrupt`], both end soon after the [`Interrupt`] is set, even with a
+//! request in flight.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -13,7 +15,7 @@ use serde_json::Value;
 use crate::credentials::Auth;
 use crate::date::SdkDate;
 use crate::errors::ApiError;
-use crate::http::{self, Response, RetryPolicy, Transport, TransportError};
+use crate::http::{self, INTERRUPT_CHECK, Interrupt, Response, RetryPolicy, Transport, TransportError};
 use crate::job::Clock;
 use crate::request::{self, PreparedRequest, Target};
 use crate::signer::SignError;
@@ -39,6 +41,19 @@ pub enum CallError {
         reason: String,
         /// A gateway's error answer, if any.
         answer: Option<Box<ApiError>>,
+    },
+    /// The job query's time (a wait's deadline) ran out before a usable answer: the attempt in
+    /// flight was cut short, or the next retry would come too late.
+    #[error("no usable answer in the time left{}", .last_failure.as_deref().map(|f| format!(" (the last attempt: {f})")).unwrap_or_default())]
+    OutOfTime {
+        /// Why the last attempt failed, if one did.
+        last_failure: Option<String>,
+    },
+    /// The [`Interrupt`] was set.
+    #[error("interrupted")]
+    Interrupted {
+        /// Whether a request was in flight (and so may have reached the server).
+        in_flight: bool,
     },
 }
 
@@ -86,6 +101,7 @@ pub struct Client {
     fixed_date: Option<SdkDate>,
     retry: RetryPolicy,
     clock: Arc<dyn Clock + Send + Sync>,
+    interrupt: Option<Interrupt>,
 }
 
 impl std::fmt::Debug for Client {
@@ -117,6 +133,37 @@ impl Client {
             fixed_date: None,
             retry,
             clock,
+            interrupt: None,
+        }
+    }
+
+    /// Ends calls with [`CallError::Interrupted`] soon after `interrupt` is set, a request in
+    /// flight or not.
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Client {
+        self.interrupt = Some(interrupt);
+        self
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupt.as_ref().is_some_and(Interrupt::is_set)
+    }
+
+    /// Sleeps, in short steps when an interrupt can end the sleep; false when it did.
+    fn pause(&self, duration: Duration) -> bool {
+        if self.interrupt.is_none() {
+            self.clock.sleep(duration);
+            return true;
+        }
+        let end = self.clock.now() + duration;
+        loop {
+            if self.interrupted() {
+                return false;
+            }
+            let now = self.clock.now();
+            if now >= end {
+                return true;
+            }
+            self.clock.sleep((end - now).min(INTERRUPT_CHECK));
         }
     }
 
@@ -162,11 +209,23 @@ impl Client {
     /// behind them may have received the request ([`CallError::OutcomeUnknown`], as is any
     /// failure after the connection was made and a 2xx without a readable job id).
     pub fn change_os(&self, prepared: &PreparedRequest) -> Result<Accepted, CallError> {
-        let response = match self.transport.send(prepared) {
+        if self.interrupted() {
+            return Err(CallError::Interrupted { in_flight: false });
+        }
+        let response = match self.transport.send_within(prepared, None, self.interrupt.as_ref()) {
             Ok(response) => response,
-            Err(TransportError::NotSent(reason)) => return Err(CallError::NotSent(reason)),
+            Err(TransportError::NotSent(reason) | TransportError::Unsendable(reason)) => {
+                return Err(CallError::NotSent(reason));
+            }
             Err(TransportError::Unknown(reason)) => {
                 return Err(CallError::OutcomeUnknown { reason, answer: None });
+            }
+            Err(TransportError::Interrupted) => return Err(CallError::Interrupted { in_flight: true }),
+            Err(e @ TransportError::OutOfTime) => {
+                return Err(CallError::OutcomeUnknown {
+                    reason: e.to_string(),
+                    answer: None,
+                });
             }
         };
         let request_id = response.request_id().map(str::to_owned);
@@ -209,9 +268,11 @@ impl Client {
         }
     }
 
-    /// Asks for a job, retrying what is worth retrying; `budget` bounds the total time spent
-    /// pausing between retries (the time left before a wait's deadline). `on_retry` is told
-    /// before each retry.
+    /// Asks for a job, retrying what is worth retrying. `budget` is the time left before a
+    /// wait's deadline: no attempt runs past it (the one in flight is cut short) and no retry
+    /// is scheduled beyond it, either of which ends the call with [`CallError::OutOfTime`].
+    /// A failure that a retry cannot mend (a rejected certificate, an error answer other than
+    /// 429 and 5xx) is not retried. `on_retry` is told before each retry.
     pub fn show_job(
         &self,
         job_id: &str,
@@ -219,11 +280,20 @@ impl Client {
         on_retry: &mut dyn FnMut(&RetryNote),
     ) -> Result<JobAnswer, CallError> {
         let start = self.clock.now();
+        let left = |clock: &dyn Clock| budget.map(|b| b.saturating_sub(clock.now().saturating_duration_since(start)));
         let mut retry = 0;
+        let mut last_failure = None;
         loop {
+            if self.interrupted() {
+                return Err(CallError::Interrupted { in_flight: false });
+            }
+            let limit = left(self.clock.as_ref());
+            if limit == Some(Duration::ZERO) {
+                return Err(CallError::OutOfTime { last_failure });
+            }
             let request = request::show_job(&self.target, job_id, &self.user_agent)?;
             let prepared = request::prepare(request, &self.auth, self.date()?)?;
-            let (failure, retry_after) = match self.transport.send(&prepared) {
+            let (failure, retry_after) = match self.transport.send_within(&prepared, limit, self.interrupt.as_ref()) {
                 Ok(response) if (200..300).contains(&response.status) => {
                     return read_job(&response);
                 }
@@ -236,32 +306,47 @@ impl Client {
                     (CallError::Api(Box::new(error)), retry_after)
                 }
                 Err(TransportError::NotSent(reason)) => (CallError::NotSent(reason), None),
+                Err(TransportError::Unsendable(reason)) => return Err(CallError::NotSent(reason)),
                 Err(TransportError::Unknown(reason)) => (CallError::OutcomeUnknown { reason, answer: None }, None),
+                Err(TransportError::OutOfTime) => {
+                    return Err(CallError::OutOfTime {
+                        last_failure: Some("cut short at the deadline, still waiting for the answer".to_owned()),
+                    });
+                }
+                Err(TransportError::Interrupted) => return Err(CallError::Interrupted { in_flight: true }),
             };
             if retry >= self.retry.retries {
                 return Err(failure);
             }
             let delay = self.retry.delay(retry, retry_after, http::random());
-            if let Some(budget) = budget {
-                let spent = self.clock.now().saturating_duration_since(start);
-                if spent + delay > budget {
-                    return Err(failure);
-                }
+            let reason = describe_failure(&failure);
+            if left(self.clock.as_ref()).is_some_and(|left| delay > left) {
+                let wait = retry_after.map(|d| format!("; the server asks to wait {}s", d.as_secs()));
+                return Err(CallError::OutOfTime {
+                    last_failure: Some(format!("{reason}{}", wait.unwrap_or_default())),
+                });
             }
             retry += 1;
             on_retry(&RetryNote {
                 retry,
                 of: self.retry.retries,
                 delay,
-                reason: describe_failure(&failure),
+                reason: reason.clone(),
             });
-            self.clock.sleep(delay);
+            last_failure = Some(reason);
+            if !self.pause(delay) {
+                return Err(CallError::Interrupted { in_flight: false });
+            }
         }
     }
 }
 
 fn api_error(response: &Response, now: SystemTime) -> ApiError {
-    let mut error = ApiError::parse(response.status, response.request_id(), &response.body);
+    let location = (300..400)
+        .contains(&response.status)
+        .then(|| response.header("location"))
+        .flatten();
+    let mut error = ApiError::parse(response.status, response.request_id(), &response.body).with_location(location);
     error.retry_after = http::retry_after(response, now).map(|d| d.as_secs());
     error
 }
@@ -299,8 +384,8 @@ fn read_job(response: &Response) -> Result<JobAnswer, CallError> {
 
 fn describe_failure(error: &CallError) -> String {
     match error {
-        CallError::Api(e) => format!("HTTP {} {}", e.status, e.code),
+        CallError::Api(e) => e.headline(),
         CallError::NotSent(reason) | CallError::OutcomeUnknown { reason, .. } => reason.clone(),
-        CallError::Request(e) => e.to_string(),
+        other => other.to_string(),
     }
 }

@@ -6,6 +6,8 @@
 //! `errorCode`+`errorMsg`, `code`+`message` (both keys of a pair must be there); when none is,
 //! every nested object is searched in turn, so the ECS shape `{"error": {"code", "message"}}`
 //! is found. Without a code the HTTP status stands in; without a message, the body's text.
+//! A redirect (3xx, never followed: the signature covers the host) is shown with where it
+//! points.
 
 use std::fmt;
 
@@ -31,6 +33,8 @@ pub struct ApiError {
     pub details: Vec<(String, String)>,
     /// Seconds from a `Retry-After` header, if any (for 429 and 503).
     pub retry_after: Option<u64>,
+    /// The `Location` header of a redirect, control characters escaped.
+    pub location: Option<String>,
 }
 
 /// Which call an error answers, for the hints.
@@ -53,6 +57,7 @@ impl ApiError {
             encoded_authorization_message: None,
             details: Vec::new(),
             retry_after: None,
+            location: None,
         };
         if let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) {
             if let Some((code, message, encoded)) = find_pair(&object) {
@@ -81,9 +86,40 @@ impl ApiError {
         error
     }
 
+    /// Records where a redirect points (the answer's `Location` header).
+    pub fn with_location(mut self, location: Option<&str>) -> ApiError {
+        self.location = location.map(escape_controls);
+        self
+    }
+
+    /// Whether the body gave an error code (else [`ApiError::code`] is the status).
+    fn has_code(&self) -> bool {
+        self.code != self.status.to_string()
+    }
+
+    /// `HTTP 400 Ecs.0005`, or with no error code in the body, the status and its reason
+    /// phrase: `HTTP 503 Service Unavailable`.
+    pub fn headline(&self) -> String {
+        if self.has_code() {
+            return format!("HTTP {} {}", self.status, self.code);
+        }
+        match ureq::http::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+        {
+            Some(reason) => format!("HTTP {} {reason}", self.status),
+            None => format!("HTTP {}", self.status),
+        }
+    }
+
     /// What to do about it, for the codes and statuses that have a usual cause.
     pub fn hint(&self, call: Call) -> Option<String> {
         code_hint(&self.code, call).or_else(|| match (self.status, call) {
+            (300..=399, _) => Some(
+                "the endpoint answered with a redirect, which changeos never follows (the signature is only valid \
+                 for the host it was made for): check --region or --endpoint"
+                    .to_owned(),
+            ),
             (404, Call::ShowJob) => Some(job_gone_hint()),
             (404, Call::ChangeOs) => Some(
                 "no such server in this project and region: check --server-id, --project-id and the endpoint"
@@ -152,7 +188,11 @@ fn job_gone_hint() -> String {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} {}: {}", self.status, self.code, self.message)?;
+        write!(f, "{}", self.headline())?;
+        if let Some(location) = &self.location {
+            write!(f, " to {location}")?;
+        }
+        write!(f, ": {}", self.message)?;
         for (code, message) in &self.details {
             write!(f, "; {code}: {message}")?;
         }
@@ -191,6 +231,19 @@ fn text(value: Option<&Value>) -> String {
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
     }
+}
+
+/// `text` with its control characters escaped (`\n`, `\u{1b}`).
+fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The body as a one-line message: control characters escaped, cut at a few hundred characters.
@@ -296,6 +349,33 @@ mod tests {
         assert_eq!(long.message.len(), MAX_RAW_MESSAGE + 3);
         let array = ApiError::parse(400, None, b"[1,2]");
         assert_eq!((array.code.as_str(), array.message.as_str()), ("400", "[1,2]"));
+    }
+
+    #[test]
+    fn without_an_error_code_the_status_is_named_once() {
+        let plain = ApiError::parse(400, Some("r"), b"");
+        assert_eq!(plain.headline(), "HTTP 400 Bad Request");
+        assert_eq!(plain.to_string(), "HTTP 400 Bad Request: (empty body) (X-Request-Id r)");
+        assert_eq!(
+            ApiError::parse(503, None, b"<html>down</html>").to_string(),
+            "HTTP 503 Service Unavailable: <html>down</html>"
+        );
+        // No reason phrase for a status outside the registry.
+        assert_eq!(ApiError::parse(599, None, b"x").to_string(), "HTTP 599: x");
+        // The JSON field keeps the status as the code.
+        assert_eq!(plain.code, "400");
+        let coded = ApiError::parse(400, None, br#"{"error_code": "X.1", "error_msg": "m"}"#);
+        assert_eq!(coded.to_string(), "HTTP 400 X.1: m");
+    }
+
+    #[test]
+    fn a_redirect_says_where_it_points() {
+        let redirect = ApiError::parse(307, None, b"").with_location(Some("https://elsewhere.example/v2\u{1b}]0;x"));
+        assert_eq!(
+            redirect.to_string(),
+            "HTTP 307 Temporary Redirect to https://elsewhere.example/v2\\u{1b}]0;x: (empty body)"
+        );
+        assert!(redirect.hint(Call::ChangeOs).unwrap().contains("never follows"));
     }
 
     #[test]

@@ -8,15 +8,24 @@
 //!
 //! Failures are sorted by what they mean for a request that changes something:
 //! [`TransportError::NotSent`] when the request certainly did not leave (name resolution,
-//! connect, a refused connection, a certificate the TLS handshake rejected), and
-//! [`TransportError::Unknown`] for everything after the connection was made (a reset, a
-//! timeout while sending or waiting for the answer, a garbled answer): the server may have
-//! received the request and acted on it.
+//! connect, a refused connection, a proxy that would not open the tunnel),
+//! [`TransportError::Unsendable`] when it did not leave and never will as things stand (a
+//! certificate the TLS handshake rejected, a bad URL), and [`TransportError::Unknown`] for
+//! everything after the connection was made (a reset, a timeout while sending or waiting for
+//! the answer, a garbled answer): the server may have received the request and acted on it.
+//!
+//! [`Transport::send_within`] also takes a limit for the whole exchange (a wait's deadline caps
+//! the request in flight) and an [`Interrupt`] that abandons it at once (Ctrl-C).
 
 use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, SystemTime};
 
 use ureq::Timeout;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::request::PreparedRequest;
 use crate::signer::Method;
@@ -75,10 +84,53 @@ pub enum TransportError {
     /// The request certainly was not sent.
     #[error("{0} (nothing was sent)")]
     NotSent(String),
+    /// The request was not sent, and sending it again cannot help: a certificate the TLS
+    /// handshake rejected, a bad URL or proxy setting.
+    #[error("{0} (nothing was sent)")]
+    Unsendable(String),
     /// The connection was made, then something failed: the server may have received it.
     #[error("{0}")]
     Unknown(String),
+    /// The limit given to [`Transport::send_within`] passed first; the request may have been
+    /// sent.
+    #[error("no answer within the time left")]
+    OutOfTime,
+    /// The [`Interrupt`] was set while the exchange was in flight; the request may have been
+    /// sent.
+    #[error("interrupted while the request was in flight")]
+    Interrupted,
 }
+
+/// A flag that abandons an exchange in flight when set (from a signal handler: it is only an
+/// atomic store). Clones share the flag.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt(Arc<AtomicBool>);
+
+impl Interrupt {
+    /// Not set.
+    pub fn new() -> Interrupt {
+        Interrupt::default()
+    }
+
+    /// The flag itself, for whatever sets it (`signal_hook::flag::register`).
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.0)
+    }
+
+    /// Sets it.
+    pub fn set(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether it is set.
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// How often an interruptible exchange looks at its [`Interrupt`]: short enough that Ctrl-C
+/// feels immediate.
+pub const INTERRUPT_CHECK: Duration = Duration::from_millis(50);
 
 /// Sends requests.
 #[derive(Debug, Clone)]
@@ -108,7 +160,7 @@ impl Transport {
             .timeout_recv_body(read)
             .build();
         Transport {
-            agent: agent_config.into(),
+            agent: ureq::Agent::with_parts(agent_config, DefaultConnector::default(), TaggingResolver::default()),
             config,
         }
     }
@@ -120,85 +172,174 @@ impl Transport {
 
     /// One exchange, never repeated.
     pub fn send(&self, request: &PreparedRequest) -> Result<Response, TransportError> {
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method.as_str())
-            .uri(request.url.as_str());
-        for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        let result = if request.body.is_empty() && matches!(request.method, Method::Get | Method::Head) {
-            builder
-                .body(())
-                .map_err(|e| TransportError::NotSent(format!("cannot build the request: {e}")))
-                .and_then(|r| self.agent.run(r).map_err(|e| self.classify(e)))
-        } else {
-            builder
-                .body(request.body.clone())
-                .map_err(|e| TransportError::NotSent(format!("cannot build the request: {e}")))
-                .and_then(|r| self.agent.run(r).map_err(|e| self.classify(e)))
-        };
-        let mut response = result?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE_BYTES)
-            .read_to_vec()
-            .map_err(|e| match e {
-                ureq::Error::BodyExceedsLimit(_) => {
-                    TransportError::Unknown(format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"))
-                }
-                other => self.classify(other),
-            })?;
-        Ok(Response { status, headers, body })
+        exchange(&self.agent, self.config, request, None)
     }
 
-    fn classify(&self, error: ureq::Error) -> TransportError {
-        let connect = self.config.connect_timeout;
-        let read = self.config.read_timeout;
-        match error {
-            ureq::Error::HostNotFound => TransportError::NotSent("the host name does not resolve".to_owned()),
-            ureq::Error::Timeout(Timeout::Resolve) => {
-                TransportError::NotSent(format!("resolving the host name took longer than {connect:?}"))
+    /// One exchange, never repeated, that ends with [`TransportError::OutOfTime`] when `limit`
+    /// passes first (whatever the connect and read timeouts would allow) and with
+    /// [`TransportError::Interrupted`] soon after `interrupt` is set.
+    pub fn send_within(
+        &self,
+        request: &PreparedRequest,
+        limit: Option<Duration>,
+        interrupt: Option<&Interrupt>,
+    ) -> Result<Response, TransportError> {
+        let Some(interrupt) = interrupt else {
+            return exchange(&self.agent, self.config, request, limit);
+        };
+        // A blocking exchange cannot be cancelled: it runs on its own thread, which is left
+        // behind on an interrupt (the process is about to exit).
+        let (agent, config, request) = (self.agent.clone(), self.config, request.clone());
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(exchange(&agent, config, &request, limit));
+        });
+        loop {
+            match rx.recv_timeout(INTERRUPT_CHECK) {
+                Ok(result) => return result,
+                Err(RecvTimeoutError::Timeout) if interrupt.is_set() => return Err(TransportError::Interrupted),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(TransportError::Unknown(
+                        "the exchange ended without a result".to_owned(),
+                    ));
+                }
             }
-            ureq::Error::Timeout(Timeout::Connect) => {
-                TransportError::NotSent(format!("connecting took longer than {connect:?} (--connect-timeout)"))
-            }
-            ureq::Error::Timeout(Timeout::SendRequest | Timeout::SendBody) => TransportError::Unknown(format!(
-                "sending the request took longer than {read:?} (--read-timeout)"
-            )),
-            ureq::Error::Timeout(Timeout::RecvResponse | Timeout::RecvBody) => {
-                TransportError::Unknown(format!("no complete answer within {read:?} (--read-timeout)"))
-            }
-            ureq::Error::Timeout(other) => TransportError::Unknown(format!("timed out ({other})")),
-            ureq::Error::Io(e) if is_connect_error(&e) => TransportError::NotSent(format!("cannot connect: {e}")),
-            ureq::Error::Io(e) if is_certificate_error(&e) => {
-                TransportError::NotSent(format!("the TLS handshake failed: {}", inner_message(&e)))
-            }
-            ureq::Error::Io(e) => TransportError::Unknown(match e.kind() {
-                std::io::ErrorKind::ConnectionReset => "the connection was reset".to_owned(),
-                std::io::ErrorKind::BrokenPipe => "the connection was closed while sending".to_owned(),
-                std::io::ErrorKind::UnexpectedEof => "the connection was closed before a complete answer".to_owned(),
-                _ => format!("the connection failed: {e}"),
-            }),
-            ureq::Error::Tls(message) => TransportError::NotSent(format!("TLS: {message}")),
-            ureq::Error::BadUri(uri) => TransportError::NotSent(format!("bad URL {uri}")),
-            ureq::Error::Http(e) => TransportError::NotSent(format!("cannot build the request: {e}")),
-            ureq::Error::InvalidProxyUrl => TransportError::NotSent("the proxy URL is not valid".to_owned()),
-            ureq::Error::Protocol(e) => TransportError::Unknown(format!("the answer is not valid HTTP: {e}")),
-            other => TransportError::Unknown(other.to_string()),
         }
     }
+}
+
+/// One exchange on `agent`; `limit` caps the whole of it.
+fn exchange(
+    agent: &ureq::Agent,
+    config: TransportConfig,
+    request: &PreparedRequest,
+    limit: Option<Duration>,
+) -> Result<Response, TransportError> {
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method.as_str())
+        .uri(request.url.as_str());
+    for (name, value) in &request.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    let result = if request.body.is_empty() && matches!(request.method, Method::Get | Method::Head) {
+        builder
+            .body(())
+            .map_err(|e| TransportError::Unsendable(format!("cannot build the request: {e}")))
+            .and_then(|r| {
+                let r = agent.configure_request(r).timeout_global(limit).build();
+                agent.run(r).map_err(|e| classify(config, e))
+            })
+    } else {
+        builder
+            .body(request.body.clone())
+            .map_err(|e| TransportError::Unsendable(format!("cannot build the request: {e}")))
+            .and_then(|r| {
+                let r = agent.configure_request(r).timeout_global(limit).build();
+                agent.run(r).map_err(|e| classify(config, e))
+            })
+    };
+    let mut response = result?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_RESPONSE_BYTES)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => {
+                TransportError::Unknown(format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"))
+            }
+            other => classify(config, other),
+        })?;
+    Ok(Response { status, headers, body })
+}
+
+fn classify(config: TransportConfig, error: ureq::Error) -> TransportError {
+    let connect = config.connect_timeout;
+    let read = config.read_timeout;
+    match error {
+        ureq::Error::HostNotFound => TransportError::NotSent("the host name does not resolve".to_owned()),
+        ureq::Error::Timeout(Timeout::Resolve) => {
+            TransportError::NotSent(format!("resolving the host name took longer than {connect:?}"))
+        }
+        ureq::Error::Timeout(Timeout::Connect) => {
+            TransportError::NotSent(format!("connecting took longer than {connect:?} (--connect-timeout)"))
+        }
+        ureq::Error::Timeout(Timeout::SendRequest | Timeout::SendBody) => TransportError::Unknown(format!(
+            "sending the request took longer than {read:?} (--read-timeout)"
+        )),
+        ureq::Error::Timeout(Timeout::RecvResponse | Timeout::RecvBody) => {
+            TransportError::Unknown(format!("no complete answer within {read:?} (--read-timeout)"))
+        }
+        ureq::Error::Timeout(Timeout::Global) => TransportError::OutOfTime,
+        ureq::Error::Timeout(other) => TransportError::Unknown(format!("timed out ({other})")),
+        ureq::Error::Io(e) if is_resolution_error(&e) => {
+            TransportError::NotSent(format!("the host name does not resolve: {}", inner_message(&e)))
+        }
+        ureq::Error::Io(e) if is_connect_error(&e) => TransportError::NotSent(format!("cannot connect: {e}")),
+        ureq::Error::Io(e) if is_certificate_error(&e) => {
+            TransportError::Unsendable(format!("the TLS handshake failed: {}", inner_message(&e)))
+        }
+        ureq::Error::Io(e) => TransportError::Unknown(match e.kind() {
+            std::io::ErrorKind::ConnectionReset => "the connection was reset".to_owned(),
+            std::io::ErrorKind::BrokenPipe => "the connection was closed while sending".to_owned(),
+            std::io::ErrorKind::UnexpectedEof => "the connection was closed before a complete answer".to_owned(),
+            _ => format!("the connection failed: {e}"),
+        }),
+        // The proxy answered the CONNECT with an error (it could not resolve or reach the
+        // host, say): the tunnel was never opened, so the request never left.
+        ureq::Error::ConnectProxyFailed(why) => {
+            TransportError::NotSent(format!("the proxy did not open a tunnel to the endpoint: {why}"))
+        }
+        ureq::Error::Tls(message) => TransportError::Unsendable(format!("TLS: {message}")),
+        ureq::Error::BadUri(uri) => TransportError::Unsendable(format!("bad URL {uri}")),
+        ureq::Error::Http(e) => TransportError::Unsendable(format!("cannot build the request: {e}")),
+        ureq::Error::InvalidProxyUrl => TransportError::Unsendable("the proxy URL is not valid".to_owned()),
+        ureq::Error::Protocol(e) => TransportError::Unknown(format!("the answer is not valid HTTP: {e}")),
+        other => TransportError::Unknown(other.to_string()),
+    }
+}
+
+/// The system resolver, with its failures marked as such: `getaddrinfo`'s errors reach ureq
+/// as plain I/O errors that look like any other, but nothing can have been sent before the
+/// name resolved.
+#[derive(Debug, Default)]
+struct TaggingResolver(DefaultResolver);
+
+impl Resolver for TaggingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(uri, config, timeout).map_err(|e| match e {
+            ureq::Error::Io(io) => ureq::Error::Io(std::io::Error::new(io.kind(), NameNotResolved(io))),
+            other => other,
+        })
+    }
+}
+
+/// The resolver's own error, wrapped so that [`classify`] can recognise it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct NameNotResolved(std::io::Error);
+
+fn is_resolution_error(error: &std::io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<NameNotResolved>().is_some())
 }
 
 /// Errors of the connect phase, after which nothing can have been sent.
@@ -407,6 +548,61 @@ mod tests {
     fn random_numbers_differ() {
         let numbers: std::collections::BTreeSet<u64> = (0..8).map(|_| random()).collect();
         assert!(numbers.len() > 1);
+    }
+
+    fn get(url: &str) -> PreparedRequest {
+        PreparedRequest {
+            method: Method::Get,
+            url: url.to_owned(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    fn patient() -> Transport {
+        Transport::new(TransportConfig {
+            connect_timeout: Duration::from_secs(20),
+            read_timeout: Duration::from_secs(20),
+        })
+    }
+
+    #[test]
+    fn a_name_that_does_not_resolve_was_not_sent() {
+        // RFC 6761: no name under .invalid resolves.
+        let err = patient().send(&get("https://ecs.changeos-test.invalid/x")).unwrap_err();
+        assert!(
+            matches!(&err, TransportError::NotSent(why) if why.starts_with("the host name does not resolve")),
+            "{err:?}"
+        );
+    }
+
+    /// A server that accepts connections and never answers; it lives as long as the test.
+    fn silent_server() -> (std::net::TcpListener, String) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/x", listener.local_addr().unwrap());
+        (listener, url)
+    }
+
+    #[test]
+    fn the_limit_cuts_an_exchange_short_whatever_the_read_timeout() {
+        let (_listener, url) = silent_server();
+        let err = patient()
+            .send_within(&get(&url), Some(Duration::from_millis(200)), None)
+            .unwrap_err();
+        assert_eq!(err, TransportError::OutOfTime);
+    }
+
+    #[test]
+    fn an_interrupt_abandons_the_exchange_in_flight() {
+        let (_listener, url) = silent_server();
+        let interrupt = Interrupt::new();
+        let setter = interrupt.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            setter.set();
+        });
+        let err = patient().send_within(&get(&url), None, Some(&interrupt)).unwrap_err();
+        assert_eq!(err, TransportError::Interrupted);
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //!
 //! [`wait`] asks for the first time after [`PollPolicy::first`], then at intervals growing by
 //! [`PollPolicy::factor`] up to [`PollPolicy::max`], and gives up at [`PollPolicy::timeout`]
-//! (after one last look at the deadline). Time is read and spent through a [`Clock`], so tests
-//! run the loop without sleeping.
+//! (after one last look at the deadline). Each question gets only the time left (at least
+//! [`LAST_LOOK`]), so the wait ends within about a second of its timeout whatever the network
+//! does. It also ends, between questions, when its [`Observer`] says stop (an interrupt). Time
+//! is read and spent through a [`Clock`], so tests run the loop without sleeping.
 
 use std::time::{Duration, Instant};
 
@@ -101,6 +103,12 @@ impl PollPolicy {
     }
 }
 
+/// A question asked at the deadline still gets this long for its answer.
+pub const LAST_LOOK: Duration = Duration::from_secs(1);
+
+/// How often a pause looks at [`Observer::stopped`].
+const STOP_CHECK: Duration = Duration::from_millis(50);
+
 /// Time, for the loop: read it and spend it.
 pub trait Clock {
     /// Now, on a monotonic clock.
@@ -134,6 +142,22 @@ pub trait Observer {
     fn ticks(&self) -> bool {
         false
     }
+    /// Whether the wait should end now (asked often while pausing, and after each answer).
+    fn stopped(&self) -> bool {
+        false
+    }
+}
+
+/// Why a question about the job gave no job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Halt<E> {
+    /// The time left ran out before a usable answer: the wait ends as timed out. With why
+    /// the last attempt failed, if one did.
+    OutOfTime(Option<String>),
+    /// The question was interrupted: the wait ends as stopped.
+    Stopped,
+    /// A failure that ends the wait with an error.
+    Failed(E),
 }
 
 /// How a wait ended.
@@ -152,14 +176,23 @@ pub enum WaitEnd {
         last: Option<Job>,
         /// Since the wait began.
         elapsed: Duration,
+        /// Why the last question got no answer, when it got none.
+        last_failure: Option<String>,
+    },
+    /// The observer said stop, or a question was interrupted.
+    Stopped {
+        /// The last answer, if there was one.
+        last: Option<Job>,
+        /// Since the wait began.
+        elapsed: Duration,
     },
 }
 
 /// Asks `fetch` for the job until it is final or the policy's timeout passes. `fetch` gets the
-/// time left before the deadline. An error from `fetch` ends the wait at once (retries of
-/// transient failures belong inside `fetch`).
+/// time left before the deadline (at least [`LAST_LOOK`]) and must not take longer; it says
+/// with a [`Halt`] why it has no job. Retries of transient failures belong inside `fetch`.
 pub fn wait<E>(
-    mut fetch: impl FnMut(Duration) -> Result<Job, E>,
+    mut fetch: impl FnMut(Duration) -> Result<Job, Halt<E>>,
     policy: &PollPolicy,
     clock: &dyn Clock,
     observer: &mut dyn Observer,
@@ -168,13 +201,35 @@ pub fn wait<E>(
     let deadline = start + policy.timeout;
     let mut last: Option<Job> = None;
     let mut last_key = None;
+    let since_start = || clock.now().saturating_duration_since(start);
     for n in 0u32.. {
         let now = clock.now();
         let pause = policy.interval(n).min(deadline.saturating_duration_since(now));
-        sleep_observed(clock, pause, start, observer);
-        let left = deadline.saturating_duration_since(clock.now());
-        let job = fetch(left)?;
-        let elapsed = clock.now().saturating_duration_since(start);
+        if !sleep_observed(clock, pause, start, observer) {
+            return Ok(WaitEnd::Stopped {
+                last,
+                elapsed: since_start(),
+            });
+        }
+        let left = deadline.saturating_duration_since(clock.now()).max(LAST_LOOK);
+        let job = match fetch(left) {
+            Ok(job) => job,
+            Err(Halt::Failed(e)) => return Err(e),
+            Err(Halt::Stopped) => {
+                return Ok(WaitEnd::Stopped {
+                    last,
+                    elapsed: since_start(),
+                });
+            }
+            Err(Halt::OutOfTime(last_failure)) => {
+                return Ok(WaitEnd::TimedOut {
+                    last,
+                    elapsed: since_start(),
+                    last_failure,
+                });
+            }
+        };
+        let elapsed = since_start();
         let key = state_key(&job);
         if last_key.as_ref() != Some(&key) {
             observer.changed(&job, elapsed);
@@ -184,30 +239,43 @@ pub fn wait<E>(
             return Ok(WaitEnd::Finished { job, elapsed });
         }
         last = Some(job);
+        if observer.stopped() {
+            return Ok(WaitEnd::Stopped { last, elapsed });
+        }
         if clock.now() >= deadline {
-            return Ok(WaitEnd::TimedOut { last, elapsed });
+            return Ok(WaitEnd::TimedOut {
+                last,
+                elapsed,
+                last_failure: None,
+            });
         }
     }
     // `0u32..` ends only after u32::MAX questions.
     Ok(WaitEnd::TimedOut {
         last,
-        elapsed: clock.now().saturating_duration_since(start),
+        elapsed: since_start(),
+        last_failure: None,
     })
 }
 
-fn sleep_observed(clock: &dyn Clock, pause: Duration, start: Instant, observer: &mut dyn Observer) {
-    if !observer.ticks() {
-        clock.sleep(pause);
-        return;
-    }
+/// Pauses, ticking about once a second when the observer wants it; false when the observer
+/// said stop.
+fn sleep_observed(clock: &dyn Clock, pause: Duration, start: Instant, observer: &mut dyn Observer) -> bool {
     let end = clock.now() + pause;
+    let mut next_tick = clock.now();
     loop {
+        if observer.stopped() {
+            return false;
+        }
         let now = clock.now();
         if now >= end {
-            break;
+            return true;
         }
-        observer.tick(now.saturating_duration_since(start));
-        clock.sleep((end - now).min(Duration::from_secs(1)));
+        if observer.ticks() && now >= next_tick {
+            observer.tick(now.saturating_duration_since(start));
+            next_tick = now + Duration::from_secs(1);
+        }
+        clock.sleep((end - now).min(STOP_CHECK));
     }
 }
 
@@ -302,7 +370,7 @@ mod tests {
         let end = wait(
             |left| {
                 asked.push(left);
-                Ok::<_, ()>(job(answers.next().unwrap()))
+                Ok::<_, Halt<()>>(job(answers.next().unwrap()))
             },
             &policy(),
             &clock,
@@ -331,7 +399,7 @@ mod tests {
         let end = wait(
             |_| {
                 count += 1;
-                Ok::<_, ()>(job("PENDING_PAYMENT"))
+                Ok::<_, Halt<()>>(job("PENDING_PAYMENT"))
             },
             &policy(),
             &clock,
@@ -341,7 +409,7 @@ mod tests {
         // 5, 15, 35, 55, 75, 95, then the deadline at 100.
         assert_eq!(count, 7);
         assert!(
-            matches!(end, WaitEnd::TimedOut { last: Some(ref j), elapsed } if Phase::of(j) == Phase::PendingPayment && elapsed == Duration::from_secs(100))
+            matches!(end, WaitEnd::TimedOut { last: Some(ref j), elapsed, last_failure: None } if Phase::of(j) == Phase::PendingPayment && elapsed == Duration::from_secs(100))
         );
     }
 
@@ -352,9 +420,80 @@ mod tests {
             want_ticks: true,
             ..Recorder::default()
         };
-        let result = wait(|_| Err::<Job, _>("gone"), &policy(), &clock, &mut recorder);
+        let result = wait(
+            |_| Err::<Job, _>(Halt::Failed("gone")),
+            &policy(),
+            &clock,
+            &mut recorder,
+        );
         assert_eq!(result.unwrap_err(), "gone");
         assert_eq!(recorder.ticks, 5);
+    }
+
+    #[test]
+    fn no_question_gets_more_than_the_time_left_nor_less_than_a_last_look() {
+        let clock = FakeClock::new();
+        let mut asked = Vec::new();
+        wait(
+            |left| {
+                asked.push(left);
+                Ok::<_, Halt<()>>(job("RUNNING"))
+            },
+            &policy(),
+            &clock,
+            &mut Recorder::default(),
+        )
+        .unwrap();
+        // Asked at 5, 15, 35, 55, 75, 95 and 100 s of 100.
+        let seconds: Vec<u64> = asked.iter().map(Duration::as_secs).collect();
+        assert_eq!(seconds, [95, 85, 65, 45, 25, 5, 1]);
+        assert_eq!(asked.last(), Some(&LAST_LOOK));
+    }
+
+    #[test]
+    fn running_out_of_time_in_a_question_is_a_timeout_and_an_interrupt_a_stop() {
+        let clock = FakeClock::new();
+        let mut answers = vec![Ok(job("RUNNING")), Err(Halt::<()>::OutOfTime(Some("slow".to_owned())))].into_iter();
+        let end = wait(|_| answers.next().unwrap(), &policy(), &clock, &mut Recorder::default()).unwrap();
+        assert!(
+            matches!(end, WaitEnd::TimedOut { last: Some(ref j), elapsed, last_failure: Some(ref why) }
+                if Phase::of(j) == Phase::InProgress && elapsed == Duration::from_secs(15) && why == "slow"),
+            "{end:?}"
+        );
+        let end = wait(
+            |_| Err::<Job, Halt<()>>(Halt::Stopped),
+            &policy(),
+            &clock,
+            &mut Recorder::default(),
+        )
+        .unwrap();
+        assert!(matches!(end, WaitEnd::Stopped { last: None, .. }), "{end:?}");
+    }
+
+    #[test]
+    fn an_observer_that_says_stop_ends_the_pause_at_once() {
+        struct StopAt(Instant);
+        impl Observer for StopAt {
+            fn changed(&mut self, _: &Job, _: Duration) {}
+            fn stopped(&self) -> bool {
+                self.0 <= Instant::now()
+            }
+        }
+        let clock = FakeClock::new();
+        let mut asked = 0;
+        // Already past: the first pause ends before any question.
+        let end = wait(
+            |_| {
+                asked += 1;
+                Ok::<_, Halt<()>>(job("RUNNING"))
+            },
+            &policy(),
+            &clock,
+            &mut StopAt(Instant::now()),
+        )
+        .unwrap();
+        assert_eq!(asked, 0);
+        assert!(matches!(end, WaitEnd::Stopped { last: None, elapsed } if elapsed == Duration::ZERO));
     }
 
     #[test]

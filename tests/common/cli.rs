@@ -177,12 +177,26 @@ pub fn run_with_limit(command: Command, stdin: Vec<u8>) -> Ran {
 
 /// [`run_with_limit`] with another limit.
 #[track_caller]
-pub fn run_within(mut command: Command, stdin: Vec<u8>, limit: Duration) -> Ran {
+pub fn run_within(command: Command, stdin: Vec<u8>, limit: Duration) -> Ran {
+    run_observed(command, stdin, limit, Stdio::piped(), |_| {})
+}
+
+/// [`run_within`] with standard output going to `stdout` (read into [`Ran::stdout`] only when
+/// piped), and `watch` called with the child's process id every few milliseconds while it runs
+/// (to signal it at the right moment).
+#[track_caller]
+pub fn run_observed(
+    mut command: Command,
+    stdin: Vec<u8>,
+    limit: Duration,
+    stdout: Stdio,
+    mut watch: impl FnMut(u32),
+) -> Ran {
     let shown = format!("{command:?}");
     let start = Instant::now();
     let mut child = command
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
@@ -191,11 +205,13 @@ pub fn run_within(mut command: Command, stdin: Vec<u8>, limit: Duration) -> Ran 
     let writer = std::thread::spawn(move || {
         let _ = input.write_all(&stdin);
     });
-    let mut out = child.stdout.take().expect("piped stdout");
+    let out = child.stdout.take();
     let mut err = child.stderr.take().expect("piped stderr");
     let out_reader = std::thread::spawn(move || {
         let mut bytes = Vec::new();
-        let _ = out.read_to_end(&mut bytes);
+        if let Some(mut out) = out {
+            let _ = out.read_to_end(&mut bytes);
+        }
         bytes
     });
     let err_reader = std::thread::spawn(move || {
@@ -211,7 +227,10 @@ pub fn run_within(mut command: Command, stdin: Vec<u8>, limit: Duration) -> Ran 
                 let _ = child.wait();
                 panic!("{shown} did not finish within {limit:?}: killed");
             }
-            None => std::thread::sleep(Duration::from_millis(10)),
+            None => {
+                watch(child.id());
+                std::thread::sleep(Duration::from_millis(10));
+            }
         }
     };
     let elapsed = start.elapsed();

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -695,10 +695,46 @@ impl Changeos {
 
     #[track_caller]
     pub fn run(self) -> Ran {
+        self.run_observed(Stdio::piped(), |_| {})
+    }
+
+    /// Runs it with standard output going to `stdout` (an unwritable one, in the tests of
+    /// output failures), calling `watch` with its process id every few milliseconds.
+    #[track_caller]
+    pub fn run_observed(self, stdout: Stdio, watch: impl FnMut(u32)) -> Ran {
         // The home directory lives until the run is over.
         let Changeos { command, stdin, home } = self;
-        let ran = crate::common::cli::run_within(command, stdin, TIME_LIMIT);
+        let ran = crate::common::cli::run_observed(command, stdin, TIME_LIMIT, stdout, watch);
         drop(home);
         ran
     }
+
+    /// Runs it and sends it SIGINT (as Ctrl-C does) once `when` is true.
+    #[track_caller]
+    pub fn run_interrupted_when(self, when: impl Fn() -> bool) -> Ran {
+        let mut sent = false;
+        self.run_observed(Stdio::piped(), |pid| {
+            if !sent && when() {
+                sent = true;
+                let status = Command::new("kill")
+                    .args(["-INT", &pid.to_string()])
+                    .status()
+                    .expect("kill runs");
+                assert!(status.success(), "kill -INT {pid}: {status}");
+            }
+        })
+    }
+}
+
+/// Standard output that cannot be written: `/dev/full` (every write fails with ENOSPC), or a
+/// pipe whose reading end is already closed (every write fails with EPIPE).
+/// (`/dev/full` where the system has it.)
+pub fn unwritable_stdouts() -> Vec<(&'static str, Stdio)> {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut sinks = vec![("a closed pipe", Stdio::from(writer))];
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        sinks.push(("/dev/full", Stdio::from(full)));
+    }
+    sinks
 }
