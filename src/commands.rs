@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use changeos_models::support::escape::{escape_controls, escape_controls_per_line};
 use changeos_validator::config::Config;
 use changeos_validator::files::Input;
 use changeos_validator::render::{Summary, plural, renderer};
@@ -37,7 +38,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_controls_per_line(&message));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -84,7 +85,10 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
             FixMode::Write,
             |input, outcome| {
                 if let Some(e) = &outcome.write_error {
-                    eprintln!("error: cannot write the fixes to {}: {e}", input.name());
+                    eprintln!(
+                        "error: cannot write the fixes to {}: {e}",
+                        escape_controls(&input.name())
+                    );
                     unwritten += 1;
                 }
                 emit(input, outcome.report);

@@ -34,6 +34,7 @@ use std::sync::OnceLock;
 
 use changeos_models::Fix;
 use changeos_models::support::canonical::looks_secret;
+use changeos_models::support::escape::escape_controls;
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
 
@@ -84,13 +85,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
     };
     for duplicate in &parsed.duplicates {
         context.duplicates.push(duplicate.pointer.clone());
-        let name = duplicate
-            .pointer
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .replace("~1", "/")
-            .replace("~0", "~");
+        let name = shown_name(&duplicate.pointer);
         pending.push(Pending::member(
             &DUPLICATE_KEY,
             format!("`{name}` appears more than once in this object; the server's reading is undefined"),
@@ -404,15 +399,7 @@ fn is_secret(operation: Operation, pointer: &str) -> bool {
 /// The last token of a pointer as a member name, control characters escaped.
 fn shown_name(pointer: &str) -> String {
     let token = pointer.rsplit('/').next().unwrap_or_default();
-    let mut shown = String::with_capacity(token.len());
-    for c in token.replace("~1", "/").replace("~0", "~").chars() {
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
+    escape_controls(&token.replace("~1", "/").replace("~0", "~")).into_owned()
 }
 
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
