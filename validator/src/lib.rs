@@ -48,6 +48,15 @@ pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Lints one payload's bytes as a request body of `operation`.
 pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
+    if let Some(encoding) = wide_encoding(bytes) {
+        let message = format!(
+            "the file is not UTF-8 text but {encoding}: JSON must be UTF-8; save it as UTF-8 (without a byte-order mark)"
+        );
+        return FileReport {
+            diagnostics: vec![Diagnostic::at(&INVALID_JSON, message, (1, 1))],
+            ..FileReport::default()
+        };
+    }
     let (has_bom, bytes) = match bytes.strip_prefix(BOM) {
         Some(rest) => (true, rest),
         None => (false, bytes),
@@ -75,11 +84,12 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
     let parsed = match parse::parse(text) {
         Ok(parsed) => parsed,
         Err(e) => {
-            pending.push(Pending::at(
-                &INVALID_JSON,
-                format!("not valid JSON: {}", e.message),
-                (e.line, e.column),
-            ));
+            let message = if e.syntax {
+                format!("not valid JSON: {}", e.message)
+            } else {
+                e.message
+            };
+            pending.push(Pending::at(&INVALID_JSON, message, (e.line, e.column)));
             return finish(&context, pending);
         }
     };
@@ -163,6 +173,24 @@ fn literal_secrets(operation: Operation, value: &Json<'_>) -> Vec<String> {
         })
         .map(|p| (*p).to_owned())
         .collect()
+}
+
+/// The UTF-16 or UTF-32 encoding that `bytes` are in, told by their byte-order mark or, without
+/// one, by where the zero bytes of the first character fall (RFC 4627, section 3: JSON text
+/// starts with an ASCII character). Either way the text cannot be JSON as UTF-8: UTF-8 has no
+/// bytes FF and FE, and a JSON text holds no NUL, least of all in its first two bytes.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    Some(match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => "UTF-32 (little-endian, with a byte-order mark)",
+        [0, 0, 0xFE, 0xFF, ..] => "UTF-32 (big-endian, with a byte-order mark)",
+        [0xFF, 0xFE, ..] => "UTF-16 (little-endian, with a byte-order mark)",
+        [0xFE, 0xFF, ..] => "UTF-16 (big-endian, with a byte-order mark)",
+        [0, 0, 0, a, ..] if *a != 0 => "seems to be UTF-32 (big-endian)",
+        [a, 0, 0, 0, ..] if *a != 0 => "seems to be UTF-32 (little-endian)",
+        [0, a, ..] if *a != 0 => "seems to be UTF-16 (big-endian)",
+        [a, 0, ..] if *a != 0 => "seems to be UTF-16 (little-endian)",
+        _ => return None,
+    })
 }
 
 fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> FileReport {
