@@ -3,9 +3,10 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use changeos_models::support::escape::{escape_controls, escape_controls_per_line};
 use changeos_validator::config::Config;
 use changeos_validator::files::Input;
-use changeos_validator::render::{Summary, plural, renderer};
+use changeos_validator::render::{Format as ReportFormat, Summary, plural, renderer};
 use changeos_validator::run::FixMode;
 use changeos_validator::{FileReport, RuleInfo, Severity, files, rules, run};
 use clap::CommandFactory;
@@ -37,7 +38,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", escape_controls_per_line(&message));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -84,7 +85,10 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
             FixMode::Write,
             |input, outcome| {
                 if let Some(e) = &outcome.write_error {
-                    eprintln!("error: cannot write the fixes to {}: {e}", input.name());
+                    eprintln!(
+                        "error: cannot write the fixes to {}: {e}",
+                        escape_controls(&input.name())
+                    );
                     unwritten += 1;
                 }
                 emit(input, outcome.report);
@@ -120,13 +124,21 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failure = None;
     let (mut files, mut fixes, mut errors, mut warnings) = (0, 0, 0, 0);
-    run::fix_all(inputs, args.op.operation(), config, FixMode::Diff, |_, outcome| {
+    let mut unfixable = 0;
+    let mut reasons = renderer(ReportFormat::Human, stderr_color());
+    run::fix_all(inputs, args.op.operation(), config, FixMode::Diff, |input, outcome| {
         errors += outcome.report.count(Severity::Error);
         warnings += outcome.report.count(Severity::Warning);
         if !outcome.diff.is_empty() {
             files += 1;
             fixes += outcome.report.fixed.as_ref().map_or(0, Vec::len);
             write(&mut failure, out.write_all(outcome.diff.as_bytes()));
+        }
+        if let Some(report) = why_unfixable(&outcome.report) {
+            // Said now, between the diffs, so that it reaches a terminal next to its file.
+            write(&mut failure, out.flush());
+            unfixable += 1;
+            let _ = reasons.file(&input.name(), &report, &mut std::io::stderr().lock());
         }
     });
     write(&mut failure, out.flush());
@@ -137,16 +149,50 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
         ));
     }
     let left = format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"));
+    let unfixable_note = if unfixable > 0 {
+        format!("; {} cannot be fixed (see above)", plural(unfixable, "file"))
+    } else {
+        String::new()
+    };
     if files == 0 {
-        eprintln!("nothing to fix in {} ({left})", plural(inputs.len(), "file"));
+        eprintln!(
+            "nothing to fix in {} ({left}){unfixable_note}",
+            plural(inputs.len(), "file")
+        );
         return Ok(EXIT_CLEAN);
     }
     eprintln!(
-        "{} would be applied to {files} of {}; {left} would remain (run with --fix to apply)",
+        "{} would be applied to {files} of {}; {left} would remain (run with --fix to apply){unfixable_note}",
         plural(fixes, "fix"),
         plural(inputs.len(), "file"),
     );
     Ok(EXIT_FINDINGS)
+}
+
+/// The findings that keep `--diff` from looking at a file at all (it cannot be read, or is no
+/// JSON), which would otherwise go unsaid: the diff shows fixes, not findings.
+fn why_unfixable(report: &FileReport) -> Option<FileReport> {
+    let blocking = [
+        rules::INVALID_JSON.id,
+        rules::UNREADABLE_FILE.id,
+        rules::FILE_TOO_LARGE.id,
+    ];
+    let diagnostics: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| blocking.contains(&d.rule))
+        .cloned()
+        .collect();
+    (!diagnostics.is_empty()).then(|| FileReport {
+        diagnostics,
+        source: report.source.clone(),
+        ..FileReport::default()
+    })
+}
+
+/// Whether stderr is a terminal and colours are allowed there.
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Keeps the first write error. A reader that went away (`| head`) is one too: the report it

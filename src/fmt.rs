@@ -4,6 +4,7 @@
 
 use std::io::{IsTerminal, Write};
 
+use changeos_models::support::escape::escape_controls;
 use changeos_validator::FileReport;
 use changeos_validator::files::{self, Input};
 use changeos_validator::layout::{self, Outcome};
@@ -59,6 +60,7 @@ pub fn run(args: &FmtArgs) -> u8 {
         |reader, input| format_one(reader, input, operation, args.check),
         |input, done| {
             let name = input.name();
+            let name = escape_controls(&name);
             let written = match done {
                 Done::Unchanged => {
                     tally.unchanged += 1;

@@ -8,6 +8,7 @@ use changeos_client::errors::{Call, code_hint};
 use changeos_client::http::Interrupt;
 use changeos_client::job::{self, Halt, Observer, PENDING_PAYMENT_HINT, Phase, PollPolicy, SystemClock, WaitEnd};
 use changeos_models::models::Job;
+use changeos_models::support::escape::escape_controls;
 use serde_json::{Value, json};
 
 use crate::cli::{JobAction, JobArgs, JobShowArgs, JobWaitArgs};
@@ -102,7 +103,8 @@ pub fn follow(
     out.if_output_lost(format!("job {job_id} goes on; follow it with: {resume}"));
     if !out.json() {
         out.err(&format!(
-            "waiting for job {job_id} (up to {}; interrupting does not stop the job)",
+            "waiting for job {} (up to {}; interrupting does not stop the job)",
+            escape_controls(job_id),
             human_duration(policy.timeout)
         ));
     }
@@ -191,8 +193,18 @@ pub fn follow(
 /// The last status seen (`unknown` before any answer), and a sentence about it.
 fn last_state(last: Option<&Job>, job_id: &str) -> (String, String) {
     match last.and_then(|j| j.status.as_ref()) {
-        Some(status) => (status.to_string(), format!("job {job_id} is still {status}")),
-        None => ("unknown".to_owned(), format!("no answer about job {job_id} yet")),
+        Some(status) => (
+            status.to_string(),
+            format!(
+                "job {} is still {}",
+                escape_controls(job_id),
+                escape_controls(&status.to_string())
+            ),
+        ),
+        None => (
+            "unknown".to_owned(),
+            format!("no answer about job {} yet", escape_controls(job_id)),
+        ),
     }
 }
 
@@ -208,13 +220,22 @@ struct Watch<'a, 'o> {
 impl Observer for Watch<'_, '_> {
     fn changed(&mut self, job: &Job, elapsed: Duration) {
         let mut out = self.out.borrow_mut();
-        self.status = job.status.as_ref().map_or("(no status)".to_owned(), |s| s.to_string());
+        // Only shown, so kept as it is shown.
+        self.status = job
+            .status
+            .as_ref()
+            .map_or("(no status)".to_owned(), |s| escape_controls(s.as_str()).into_owned());
         let phase = Phase::of(job);
         if out.json() {
             let raw = self.last_raw.borrow().clone().unwrap_or(Value::Null);
             out.event(&status_event(self.job_id, job, &raw, Some(elapsed)));
         } else {
-            let mut line = format!("[{}] job {}: {}", human_duration(elapsed), self.job_id, self.status);
+            let mut line = format!(
+                "[{}] job {}: {}",
+                human_duration(elapsed),
+                escape_controls(self.job_id),
+                self.status
+            );
             if let Some(subs) = sub_job_summary(job) {
                 line.push_str(&format!(" ({subs})"));
             }
@@ -228,7 +249,7 @@ impl Observer for Watch<'_, '_> {
     fn tick(&mut self, elapsed: Duration) {
         let line = format!(
             "job {}: {}, {} elapsed",
-            self.job_id,
+            escape_controls(self.job_id),
             self.status,
             human_duration(elapsed)
         );
@@ -248,7 +269,7 @@ fn retry_note(out: &mut Output, note: &RetryNote) {
     out.err(&format!(
         "retrying the job query in {} ({}; retry {} of {})",
         human_duration(note.delay),
-        note.reason,
+        escape_controls(&note.reason),
         note.retry,
         note.of
     ));
@@ -286,21 +307,19 @@ fn sub_job_summary(job: &Job) -> Option<String> {
     Some(format!("{done}/{} sub-jobs SUCCESS", subs.len()))
 }
 
-/// The human report of a job.
+/// The human report of a job, every text of the server's escaped.
 fn report(job_id: &str, job: &Job, elapsed: Option<Duration>) -> Vec<String> {
     let status = job.status.as_ref().map_or("(no status)".to_owned(), |s| s.to_string());
     let kind = job.job_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
     let after = elapsed
         .map(|e| format!(" after {}", human_duration(e)))
         .unwrap_or_default();
-    let mut lines = vec![format!(
-        "job {}{kind}: {status}{after}",
-        job.job_id.as_deref().unwrap_or(job_id)
-    )];
+    let head = format!("job {}{kind}: {status}", job.job_id.as_deref().unwrap_or(job_id));
+    let mut lines = vec![format!("{}{after}", escape_controls(&head))];
     let entities = job.entities.as_ref();
     let mut field = |name: &str, value: Option<&str>| {
         if let Some(value) = value.filter(|v| !v.is_empty()) {
-            lines.push(format!("  {name:<8} {value}"));
+            lines.push(format!("  {name:<8} {}", escape_controls(value)));
         }
     };
     field("server:", entities.and_then(|e| e.server_id.as_deref()));
@@ -316,7 +335,7 @@ fn report(job_id: &str, job: &Job, elapsed: Option<Duration>) -> Vec<String> {
         lines.push(format!("  sub-jobs ({}):", subs.len()));
         for sub in subs {
             let mut line = format!(
-                "    {}{}: {}",
+                "{}{}: {}",
                 sub.job_id.as_deref().unwrap_or("(no id)"),
                 sub.job_type.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
                 sub.status.as_ref().map_or("(no status)".to_owned(), |s| s.to_string())
@@ -330,7 +349,7 @@ fn report(job_id: &str, job: &Job, elapsed: Option<Duration>) -> Vec<String> {
                 (Some(one), None) | (None, Some(one)) => line.push_str(&format!(", {one}")),
                 (None, None) => {}
             }
-            lines.push(line);
+            lines.push(format!("    {}", escape_controls(&line)));
         }
     }
     lines
@@ -346,7 +365,8 @@ fn failure(job_id: &str, job: &Job) -> Fail {
         (true, false) => reason.clone(),
         (true, true) => "the job gives no error code or reason".to_owned(),
     };
-    let mut fail = Fail::new(EXIT_JOB_FAILED, format!("job {job_id} failed: {what}"))
+    let shown = format!("job {job_id} failed: {what}");
+    let mut fail = Fail::new(EXIT_JOB_FAILED, escape_controls(&shown))
         .field("job_id", job_id)
         .field("error_code", job.error_code.clone())
         .field("fail_reason", job.fail_reason.clone());
@@ -362,11 +382,12 @@ fn failure(job_id: &str, job: &Job) -> Fail {
             .or_else(|| sub.entities.as_ref().and_then(|e| e.errorcode_message.clone()))
             .unwrap_or_default();
         let id = sub.job_id.clone().unwrap_or_default();
-        fail = fail.note(format!(
+        let shown = format!(
             "sub-job {id} failed: {}{}",
             sub.error_code.as_deref().map(|c| format!("{c}: ")).unwrap_or_default(),
             reason
-        ));
+        );
+        fail = fail.note(escape_controls(&shown));
         failed_subs.push(json!({"job_id": id, "error_code": sub.error_code, "fail_reason": reason}));
     }
     if !failed_subs.is_empty() {

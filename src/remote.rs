@@ -1,6 +1,7 @@
 //! What `send` and `job` share: exit codes, output (human or JSON lines, scrubbed of every
 //! secret), and turning flags and environment into a [`Client`].
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +13,7 @@ use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
 use changeos_client::job::{PollPolicy, SystemClock};
 use changeos_client::request::Target;
 use changeos_client::{Endpoint, Scheme, region};
+use changeos_models::support::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
 use serde_json::{Map, Value, json};
 
 use crate::cli::{ConnectionArgs, EventFormat, PollArgs};
@@ -191,10 +193,16 @@ impl Output {
         text
     }
 
-    /// A line on standard output.
+    /// A line on standard output: in the human format, with control characters escaped (see
+    /// [`Output::err`]); with `--format json`, only [`Output::event`]s go there.
     pub fn out(&mut self, line: &str) {
         self.clear_progress();
-        let text = self.scrub(line);
+        let scrubbed = self.scrub(line);
+        let text = if self.json() {
+            Cow::Borrowed(scrubbed.as_str())
+        } else {
+            escape_controls_per_line(&scrubbed)
+        };
         let mut stdout = std::io::stdout().lock();
         if let Err(e) = writeln!(stdout, "{text}").and_then(|()| stdout.flush())
             && self.stdout_failure.is_none()
@@ -203,10 +211,13 @@ impl Output {
         }
     }
 
-    /// A line on standard error.
+    /// A line on standard error, with control characters escaped but the line breaks that it
+    /// has of its own. What the server wrote (a job id, a reason) may hold line breaks too: it
+    /// is escaped whole with [`escape_controls`] where it is put into a line.
     pub fn err(&mut self, line: &str) {
         self.clear_progress();
-        let text = self.scrub(line);
+        let scrubbed = self.scrub(line);
+        let text = escape_controls_per_line(&scrubbed);
         let result = writeln!(std::io::stderr().lock(), "{text}");
         self.stderr_result(result);
     }
@@ -219,10 +230,12 @@ impl Output {
         self.stderr_result(result);
     }
 
-    /// One JSON object on one line of standard output.
+    /// One JSON object on one line of standard output; DEL, C1 and bidirectional controls are
+    /// `\u` escapes, as the encoder already writes every other control character.
     pub fn event(&mut self, value: &Value) {
-        let line = value.to_string();
-        self.out(&line);
+        // Scrubbed before the escapes, which would hide a secret from the scrubbing.
+        let line = self.scrub(&value.to_string());
+        self.out(&escape_controls_in_json(&line));
     }
 
     /// Rewrites the progress line (terminal only).
@@ -230,7 +243,8 @@ impl Output {
         if !self.live() {
             return;
         }
-        let text = self.scrub(line);
+        let scrubbed = self.scrub(line);
+        let text = escape_controls(&scrubbed);
         let mut stderr = std::io::stderr().lock();
         let result = write!(stderr, "\r\x1b[2K{text}").and_then(|()| stderr.flush());
         drop(stderr);
@@ -369,7 +383,10 @@ pub fn poll_policy(args: &PollArgs) -> Result<PollPolicy, Fail> {
     Ok(policy)
 }
 
-/// A word quoted for a POSIX shell when it needs it.
+/// A word quoted for a POSIX shell when it needs it. A word with control characters (a job id
+/// the server made up) is quoted as `$'...'`, with each of their bytes as `\xHH`: bash, zsh
+/// and ksh read it back byte for byte, and the command stays on one line that no terminal
+/// interprets.
 pub fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
@@ -377,6 +394,24 @@ pub fn shell_word(word: &str) -> String {
             .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c));
     if plain {
         word.to_owned()
+    } else if word.contains(is_unsafe) {
+        let mut quoted = String::from("$'");
+        for c in word.chars() {
+            match c {
+                '\\' | '\'' => {
+                    quoted.push('\\');
+                    quoted.push(c);
+                }
+                c if is_unsafe(c) => {
+                    for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                        quoted.push_str(&format!("\\x{byte:02x}"));
+                    }
+                }
+                c => quoted.push(c),
+            }
+        }
+        quoted.push('\'');
+        quoted
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
     }
@@ -435,28 +470,36 @@ pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
     };
     let mut fail = match &error {
         CallError::Request(e) => Fail::usage(format!("cannot build the request: {e}")),
-        CallError::NotSent(reason) => Fail::usage(format!("cannot reach the endpoint: {reason}")).note(match context {
-            Failed::ChangeOs { .. } => "the request was not sent: nothing changed; it is safe to run the command again",
-            Failed::ShowJob { .. } => "check the endpoint (--region/--endpoint) and the network",
-        }),
+        CallError::NotSent(reason) => Fail::usage(format!("cannot reach the endpoint: {}", escape_controls(reason)))
+            .note(match context {
+                Failed::ChangeOs { .. } => {
+                    "the request was not sent: nothing changed; it is safe to run the command again"
+                }
+                Failed::ShowJob { .. } => "check the endpoint (--region/--endpoint) and the network",
+            }),
         CallError::Api(api) => {
             let what = match context {
                 Failed::ChangeOs { .. } => "the API rejected the request",
                 Failed::ShowJob { .. } => "the job query failed",
             };
-            let mut fail = api_fields(Fail::new(EXIT_REJECTED, format!("{what}: {api}")), api);
+            let shown = api.to_string();
+            let mut fail = api_fields(
+                Fail::new(EXIT_REJECTED, format!("{what}: {}", escape_controls(&shown))),
+                api,
+            );
             if let Some(hint) = api.hint(call) {
                 fail = fail.note(format!("hint: {hint}"));
             }
             if let Some(encoded) = &api.encoded_authorization_message {
-                fail = fail.note(format!("IAM's encoded reason: {encoded}"));
+                fail = fail.note(format!("IAM's encoded reason: {}", escape_controls(encoded)));
             }
             fail
         }
         CallError::OutcomeUnknown { reason, answer } => {
-            let mut fail = Fail::new(EXIT_UNKNOWN, format!("outcome unknown: {reason}"));
+            let mut fail = Fail::new(EXIT_UNKNOWN, format!("outcome unknown: {}", escape_controls(reason)));
             if let Some(api) = answer {
-                fail = api_fields(fail, api).note(format!("the answer: {api}"));
+                let shown = api.to_string();
+                fail = api_fields(fail, api).note(format!("the answer: {}", escape_controls(&shown)));
             }
             fail
         }
@@ -502,7 +545,8 @@ pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
         ) => {
             fail = fail
                 .note(format!(
-                    "the job {job_id} itself is not affected; follow it again with: {resume}"
+                    "the job {} itself is not affected; follow it again with: {resume}",
+                    escape_controls(job_id)
                 ))
                 .field("job_id", job_id.to_string())
                 .field("resume", resume.to_string());
@@ -537,6 +581,12 @@ mod tests {
         assert_eq!(shell_word("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
         assert_eq!(shell_word("a b'c"), r"'a b'\''c'");
         assert_eq!(shell_word(""), "''");
+        // Control characters: `$'...'`, every byte of theirs as `\xHH`, on one line.
+        assert_eq!(
+            shell_word("x\n::error::y\u{1b}]0;t\u{7}"),
+            r"$'x\x0a::error::y\x1b]0;t\x07'"
+        );
+        assert_eq!(shell_word("a'b\\c\u{202e}"), r"$'a\'b\\c\xe2\x80\xae'");
         assert_eq!(human_duration(Duration::from_millis(350)), "350ms");
         assert_eq!(human_duration(Duration::from_secs(12)), "12s");
         assert_eq!(human_duration(Duration::from_secs(184)), "3m 04s");

@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 
 use changeos_models::Severity;
+use changeos_models::support::escape::escape_controls;
 use changeos_validator::canonical::canonical_source;
 use changeos_validator::files::Input;
 use changeos_validator::render::{Format, renderer};
@@ -16,7 +17,7 @@ use crate::commands::{EXIT_FINDINGS, print_out};
 
 pub fn run(args: &RenderArgs) -> Result<u8, String> {
     // `-` in the report's locations, as `check` writes it; in sentences, what it means.
-    let name = args.payload.display().to_string();
+    let name = escape_controls(&args.payload.display().to_string()).into_owned();
     let from_stdin = args.payload.as_os_str() == "-";
     let said = if from_stdin {
         "standard input".to_owned()

@@ -8,6 +8,7 @@ use std::path::Path;
 use changeos_client::api::Accepted;
 use changeos_models::Severity;
 use changeos_models::lint::Operation;
+use changeos_models::support::escape::escape_controls;
 use changeos_models::support::placeholder;
 use changeos_validator::config::Config;
 use changeos_validator::files::Input;
@@ -44,7 +45,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     let policy = remote::poll_policy(&args.polling)?;
     let operation = args.op.operation();
     let from_stdin = args.payload.as_os_str() == "-";
-    let name = args.payload.display().to_string();
+    let name = escape_controls(&args.payload.display().to_string()).into_owned();
     let mut reader = Reader::default();
     let bytes = reader.input(&Input::argument(&args.payload)).map_err(|e| {
         Fail::usage(format!(
@@ -180,18 +181,19 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
             "resume": resume,
         }));
     } else {
-        out.out(&accepted.job_id);
-        out.err(&format!(
-            "accepted: the change of server {} runs as job {} (HTTP {}{})",
+        let job_id = escape_controls(&accepted.job_id);
+        out.out(&job_id);
+        let accepted_line = format!(
+            "accepted: the change of server {} runs as job {job_id} (HTTP {}{})",
             args.server_id,
-            accepted.job_id,
             accepted.status,
             accepted
                 .request_id
                 .as_deref()
                 .map(|id| format!(", X-Request-Id {id}"))
                 .unwrap_or_default()
-        ));
+        );
+        out.err(&escape_controls(&accepted_line));
         if !args.wait {
             out.err(&format!("follow it with: {resume}"));
         }

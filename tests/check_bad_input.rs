@@ -140,6 +140,102 @@ fn invalid_utf8() {
 }
 
 #[test]
+fn utf16_and_utf32_files_are_named_as_such() {
+    let text = format!("{{\"os-change\": {{\"adminpass\": \"$P\", \"imageid\": \"{IMAGE_ID}\"}}}}");
+    let utf16 = |le: bool| -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    };
+    let utf32 = |le: bool| -> Vec<u8> {
+        text.chars()
+            .flat_map(|c| {
+                if le {
+                    u32::from(c).to_le_bytes()
+                } else {
+                    u32::from(c).to_be_bytes()
+                }
+            })
+            .collect()
+    };
+    let with = |mark: &[u8], rest: Vec<u8>| [mark, &rest].concat();
+    for (bytes, said) in [
+        (
+            with(b"\xFF\xFE", utf16(true)),
+            "UTF-16 (little-endian, with a byte-order mark)",
+        ),
+        (
+            with(b"\xFE\xFF", utf16(false)),
+            "UTF-16 (big-endian, with a byte-order mark)",
+        ),
+        (utf16(true), "seems to be UTF-16 (little-endian)"),
+        (utf16(false), "seems to be UTF-16 (big-endian)"),
+        (
+            with(b"\xFF\xFE\0\0", utf32(true)),
+            "UTF-32 (little-endian, with a byte-order mark)",
+        ),
+        (
+            with(b"\0\0\xFE\xFF", utf32(false)),
+            "UTF-32 (big-endian, with a byte-order mark)",
+        ),
+        (utf32(true), "seems to be UTF-32 (little-endian)"),
+        (utf32(false), "seems to be UTF-32 (big-endian)"),
+    ] {
+        let report = check_bytes("wide.json", &bytes);
+        let (rule, message) = only_finding(&report);
+        assert_eq!(rule, "invalid-json");
+        assert_eq!(
+            message,
+            format!(
+                "the file is not UTF-8 text but {said}: JSON must be UTF-8; save it as UTF-8 (without a byte-order mark)"
+            )
+        );
+        let d = &report["files"][0]["diagnostics"][0];
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(1)));
+    }
+    // Other bytes that are not UTF-8 are said as before.
+    assert_only(
+        &check_bytes("latin1.json", b"\xE9t\xE9"),
+        "invalid-json",
+        "invalid byte at offset 0",
+    );
+}
+
+#[test]
+fn numbers_out_of_range_and_lone_surrogates_are_valid_json_said_so() {
+    let report = check_bytes(
+        "big.json",
+        format!("{{\"os-change\": {{\"adminpass\": \"$P\", \"imageid\": \"{IMAGE_ID}\", \"x\": -1.5e400}}}}"),
+    );
+    let (rule, message) = only_finding(&report);
+    assert_eq!(rule, "invalid-json");
+    assert!(message.starts_with("number out of range: "), "{message}");
+    assert!(
+        message.contains("is valid JSON") && !message.contains("not valid JSON"),
+        "{message}"
+    );
+    assert_eq!(report["files"][0]["diagnostics"][0]["column"], 91); // the `-` of the number
+
+    // In a password, at the escape, and without quoting any of the password.
+    let text = format!("{{\"os-change\": {{\"imageid\": \"{IMAGE_ID}\", \"adminpass\": \"Pa55\\udbffword\"}}}}");
+    let report = check_bytes("surrogate.json", &text);
+    let (rule, message) = only_finding(&report);
+    assert_eq!(rule, "invalid-json");
+    assert!(message.starts_with("lone surrogate: "), "{message}");
+    assert!(!message.contains("hex escape"), "{message}");
+    assert_eq!(report["files"][0]["diagnostics"][0]["column"], 85); // the `\` of `\udbff`
+    let dir = TempDir::new("surrogate");
+    dir.write("s.json", &text);
+    let ran = changeos(["check", &dir.arg("s.json")]).run();
+    ran.expect_code(1);
+    assert!(
+        !ran.stdout.contains("Pa55") && !ran.stdout.contains("udbff"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[test]
 fn truncated_json() {
     let text = format!("{{\n  \"os-change\": {{\n    \"imageid\": \"{IMAGE_ID}\",\n    \"adminpass\": \"$P");
     assert_only(

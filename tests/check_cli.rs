@@ -708,6 +708,50 @@ fn output_that_is_not_a_terminal_has_no_escape_sequences() {
     }
 }
 
+#[test]
+fn file_names_with_control_characters_are_escaped_in_human_output() {
+    let dir = TempDir::new("names");
+    let name = "a\n::error::injected\u{1b}]0;title\u{7}\u{202e}.json";
+    let shown = r"a\n::error::injected\u{1b}]0;title\u{7}\u{202e}.json";
+    let write = || dir.write(name, "{\"os-change\": {\"imageId\": \"x\", \"isAutoPay\": true}}");
+    write();
+    let run = |args: &[&str]| changeos(args).current_dir(dir.path()).run();
+
+    // The report's locations, and the fixes applied.
+    let ran = run(&["check", name]);
+    ran.expect_code(1)
+        .prints_no_control_characters()
+        .says(&format!(" --> {shown}:1:16\n"));
+    let ran = run(&["check", "--diff", name]);
+    ran.expect_code(1)
+        .prints_no_control_characters()
+        .says(&format!("--- {shown}\n+++ {shown}\n"));
+    let ran = run(&["fmt", "--check", name]);
+    ran.expect_code(1)
+        .prints_no_control_characters()
+        .says(&format!("{shown}\n"));
+    let ran = run(&["check", "--fix", name]);
+    ran.expect_code(1).prints_no_control_characters().says(&format!(
+        "fixed[unknown-member]: unknown member `imageId`\n --> {shown}:1:16\n"
+    ));
+    // A file that cannot be rendered, and one that cannot be read.
+    dir.write(name, "{");
+    run(&["render", name])
+        .expect_code(1)
+        .prints_no_control_characters()
+        .says(shown);
+    let ran = run(&["check", "missing\n::error::x.json"]);
+    ran.expect_code(1)
+        .prints_no_control_characters()
+        .says(r"missing\n::error::x.json:1:1");
+    // The config's name, in a message of its own.
+    dir.write("c\n::error::c.toml", "[rules]\nno-such-rule = \"off\"\n");
+    let ran = run(&["check", "--config", "c\n::error::c.toml", name]);
+    ran.expect_code(2)
+        .prints_no_control_characters()
+        .says(r"error: c\n::error::c.toml: unknown rule `no-such-rule`");
+}
+
 /// Runs `changeos ARGS` on a pseudo-terminal with `script`, if the machine has it.
 fn on_a_terminal(args: &str, no_color: Option<&str>) -> Option<String> {
     let script = ["/usr/bin/script", "/bin/script"]

@@ -418,6 +418,40 @@ fn diff_exits_1_when_something_would_change_and_writes_nothing() {
 }
 
 #[test]
+fn diff_shows_why_a_file_cannot_be_fixed_and_keeps_its_exit_code() {
+    let dir = TempDir::new("diff-unfixable");
+    dir.write("a.json", fixable_body());
+    dir.write("broken.json", "{\"os-change\": {\n");
+    let ran = changeos(["check", "--diff", "a.json", "missing.json", "broken.json"])
+        .current_dir(dir.path())
+        .run();
+    // a.json would change: exit 1, as for any diff; the diff holds only a.json.
+    ran.expect_code(1);
+    assert!(ran.stdout.starts_with("--- a.json\n+++ a.json\n"), "{}", ran.stdout);
+    assert!(!ran.stdout.contains("missing.json") && !ran.stdout.contains("broken.json"));
+    assert_eq!(
+        ran.stderr,
+        "error[unreadable-file]: cannot read the file: no such file\n --> missing.json:1:1\n\n\
+         error[invalid-json]: not valid JSON: the document ends too early: EOF while parsing an object\n \
+         --> broken.json:2:1\n\n\
+         2 fixes would be applied to 1 of 3 files; 2 errors, 0 warnings would remain (run with --fix to \
+         apply); 2 files cannot be fixed (see above)\n"
+    );
+
+    // Alone, a file that cannot be fixed leaves nothing to diff: exit 0, and its error said.
+    let ran = changeos(["check", "--diff", "missing.json"])
+        .current_dir(dir.path())
+        .run();
+    ran.expect_code(0);
+    assert_eq!(ran.stdout, "");
+    assert_eq!(
+        ran.stderr,
+        "error[unreadable-file]: cannot read the file: no such file\n --> missing.json:1:1\n\n\
+         nothing to fix in 1 file (1 error, 0 warnings); 1 file cannot be fixed (see above)\n"
+    );
+}
+
+#[test]
 fn diff_reads_standard_input() {
     let ran = changeos(["check", "--diff", "-"]).stdin(fixable_body()).run();
     ran.expect_code(1);

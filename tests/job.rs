@@ -60,6 +60,48 @@ fn show_of_a_failed_job_exits_4() {
 }
 
 #[test]
+fn text_from_the_server_is_escaped_in_human_output() {
+    let injected = serde_json::json!({
+        "status": "RUNNING\u{1b}]0;status\u{7}",
+        "job_id": "x\n::error::injected\u{1b}]0;pwned\u{7}",
+        "job_type": "changeOS",
+        "begin_time": "2024\r\n::warning::time",
+        "entities": {"server_id": "srv\u{202e}", "sub_jobs": [{"status": "RUNNING", "job_id": "s\n::error::sub"}]},
+    });
+    let retried = r#"{"error": {"code": "Ecs.9999\n::error::retry\u001b]0;t\u0007", "message": "m"}}"#;
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::json(500, retried))
+            .on_get(Reply::json(200, &injected.to_string()));
+        let ran = job(&mock, "show", format).run();
+        ran.expect_code(0)
+            .prints_no_control_characters()
+            .says(r"(HTTP 500 Ecs.9999\n::error::retry\u{1b}]0;t\u{7}; retry 1 of 4)")
+            .leaks_nothing(&mock.signatures());
+        if format == "human" {
+            ran.says(r"job x\n::error::injected\u{1b}]0;pwned\u{7} (changeOS): RUNNING\u{1b}]0;status\u{7}")
+                .says(r"begun:   2024\r\n::warning::time")
+                .says(r"server:  srv\u{202e}")
+                .says(r"s\n::error::sub: RUNNING");
+        }
+    }
+    // An error answer, and the job id given on the command line.
+    let mock = Mock::start();
+    mock.on_get(Reply::json(
+        404,
+        r#"{"code": "Common.0011\u001b[2J", "message": "Invalid\n::error::x"}"#,
+    ));
+    let ran = changeos(["job", "show", "j\u{1b}]0;t\u{7}", "--project-id", PROJECT, "--endpoint"])
+        .args([mock.endpoint().as_str()])
+        .args(FAST_RETRY)
+        .keys()
+        .run();
+    ran.expect_code(3)
+        .prints_no_control_characters()
+        .says(r"HTTP 404 Common.0011\u{1b}[2J: Invalid\n::error::x");
+}
+
+#[test]
 fn a_404_job_may_have_expired_and_is_not_retried() {
     for format in FORMATS {
         let mock = Mock::start();

@@ -192,6 +192,78 @@ fn pending_payment_says_what_to_do_and_the_timeout_gives_the_resume_command() {
     }
 }
 
+// ---- text the server controls -------------------------------------------------------------------
+
+/// A job id that would start a GitHub workflow command and retitle the terminal, printed raw.
+const INJECTED_ID: &str = "x\n::error::injected\u{1b}]0;pwned\u{7}";
+
+/// [`INJECTED_ID`] as human output shows it.
+const INJECTED_ID_SHOWN: &str = r"x\n::error::injected\u{1b}]0;pwned\u{7}";
+
+/// A job whose every text would act on a terminal or a CI log.
+fn injected_job(status: &str) -> Reply {
+    let job = serde_json::json!({
+        "status": status,
+        "job_id": INJECTED_ID,
+        "job_type": "changeOS\u{1b}[2J",
+        "error_code": "Ecs.0031\n::warning::code",
+        "fail_reason": "gone\r\n::error::reason\u{1b}]0;t\u{7}\u{202e}",
+        "entities": {"server_id": SERVER, "sub_jobs": [
+            {"status": status, "job_id": "s\n::error::sub", "fail_reason": "sub\n::error::r\u{1b}[31m"}
+        ]},
+    });
+    Reply::json(200, &job.to_string())
+}
+
+#[test]
+fn text_from_the_server_is_escaped_in_human_output() {
+    let accepted = serde_json::json!({ "job_id": INJECTED_ID }).to_string();
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::json(202, &accepted))
+            .on_get(injected_job("RUNNING\u{1b}]0;status\u{7}"))
+            .on_get(injected_job("FAIL"));
+        let ran = send_and_wait(&mock, format).run();
+        ran.expect_code(4)
+            .prints_no_control_characters()
+            .says(&format!(
+                r"job {INJECTED_ID_SHOWN} failed: Ecs.0031\n::warning::code: gone\r\n::error::reason\u{{1b}}]0;t\u{{7}}\u{{202e}}"
+            ))
+            .says(r"sub-job s\n::error::sub failed: sub\n::error::r\u{1b}[31m")
+            .leaks_nothing(&secrets(&mock));
+        if format == "json" {
+            // JSON carries the values as they are, escaped the JSON way.
+            let events = ran.events();
+            assert_eq!(events[0]["job_id"], INJECTED_ID);
+            assert_eq!(events.last().unwrap()["job_id"], INJECTED_ID);
+        } else {
+            assert!(
+                ran.stdout.starts_with(&format!("{INJECTED_ID_SHOWN}\n")),
+                "{}",
+                ran.stdout
+            );
+            ran.says(&format!("runs as job {INJECTED_ID_SHOWN} (HTTP 202"))
+                .says(&format!(
+                    r"job {INJECTED_ID_SHOWN}: RUNNING\u{{1b}}]0;status\u{{7}} (0/1 sub-jobs"
+                ))
+                .says(&format!(r"job {INJECTED_ID_SHOWN} (changeOS\u{{1b}}[2J): FAIL after"));
+        }
+    }
+}
+
+#[test]
+fn the_resume_command_quotes_a_job_id_with_control_characters() {
+    let accepted = serde_json::json!({ "job_id": INJECTED_ID }).to_string();
+    let mock = Mock::start();
+    mock.on_post(Reply::json(202, &accepted))
+        .on_get(injected_job("RUNNING"));
+    let ran = send_and_wait(&mock, "human").args(["--timeout", "300ms"]).run();
+    // `$'...'` gives the id back byte for byte in bash and zsh, on one line.
+    ran.expect_code(5).prints_no_control_characters().says(&format!(
+        r"changeos job wait $'x\x0a::error::injected\x1b]0;pwned\x07' --project-id {PROJECT} --endpoint"
+    ));
+}
+
 // ---- the API says no ----------------------------------------------------------------------------
 
 #[test]
@@ -217,6 +289,29 @@ fn an_ecs_error_body_exits_3_with_code_message_request_id_and_hint() {
                 ),
                 (Some(3), Some("Ecs.0011"), Some("mock-req-1"))
             );
+        }
+    }
+}
+
+#[test]
+fn an_error_answer_with_control_characters_is_escaped() {
+    let message = "bad\n::error::injected\u{1b}]0;t\u{7}";
+    let body = serde_json::json!({"error": {"code": "Ecs.0005\u{1b}[2J", "message": message}}).to_string();
+    for format in FORMATS {
+        // A rejection (exit 3), and a gateway's 502 whose outcome is unknown (exit 6).
+        for (status, code) in [(400, 3), (502, 6)] {
+            let mock = Mock::start();
+            mock.on_post(Reply::json(status, &body));
+            let ran = send(&mock, format).run();
+            ran.expect_code(code)
+                .prints_no_control_characters()
+                .says(&format!(
+                    r"HTTP {status} Ecs.0005\u{{1b}}[2J: bad\n::error::injected\u{{1b}}]0;t\u{{7}}"
+                ))
+                .leaks_nothing(&secrets(&mock));
+            if format == "json" {
+                assert_eq!(ran.events()[0]["error_msg"], message);
+            }
         }
     }
 }

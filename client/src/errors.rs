@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use changeos_models::support::escape::escape_controls;
 use serde_json::{Map, Value};
 
 /// How much of a non-JSON body is kept as the message.
@@ -88,7 +89,7 @@ impl ApiError {
 
     /// Records where a redirect points (the answer's `Location` header).
     pub fn with_location(mut self, location: Option<&str>) -> ApiError {
-        self.location = location.map(escape_controls);
+        self.location = location.map(|l| escape_controls(l).into_owned());
         self
     }
 
@@ -233,19 +234,6 @@ fn text(value: Option<&Value>) -> String {
     }
 }
 
-/// `text` with its control characters escaped (`\n`, `\u{1b}`).
-fn escape_controls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The body as a one-line message: control characters escaped, cut at a few hundred characters.
 pub fn raw_message(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -253,17 +241,13 @@ pub fn raw_message(body: &[u8]) -> String {
     if text.is_empty() {
         return "(empty body)".to_owned();
     }
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == MAX_RAW_MESSAGE {
-            out.push_str("...");
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+    let kept = text
+        .char_indices()
+        .nth(MAX_RAW_MESSAGE)
+        .map_or(text, |(end, _)| &text[..end]);
+    let mut out = escape_controls(kept).into_owned();
+    if kept.len() < text.len() {
+        out.push_str("...");
     }
     out
 }
@@ -344,6 +328,8 @@ mod tests {
         let html = ApiError::parse(502, None, b"<html>\r\n<b>Bad Gateway</b></html>");
         assert_eq!(html.code, "502");
         assert_eq!(html.message, "<html>\\r\\n<b>Bad Gateway</b></html>");
+        let bidi = ApiError::parse(502, None, "a\u{202e}b\u{1b}".as_bytes());
+        assert_eq!(bidi.message, r"a\u{202e}b\u{1b}");
         assert_eq!(ApiError::parse(500, None, b"").message, "(empty body)");
         let long = ApiError::parse(500, None, &[b'x'; 5000]);
         assert_eq!(long.message.len(), MAX_RAW_MESSAGE + 3);

@@ -52,6 +52,27 @@ impl Ran {
         self
     }
 
+    /// Asserts that nothing printed would act on a terminal or a CI log: no control character
+    /// but the line feed (no ESC, no carriage return, no BEL), no line or paragraph separator,
+    /// no bidirectional control, and no line that is a GitHub Actions workflow command.
+    #[track_caller]
+    pub fn prints_no_control_characters(&self) -> &Self {
+        let acts = |c: char| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        };
+        for (stream, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            if let Some(c) = text.chars().find(|&c| acts(c)) {
+                panic!("{stream} holds {c:?}:\n{text}");
+            }
+            if let Some(line) = text.lines().find(|l| l.trim_start().starts_with("::")) {
+                panic!("{stream} has a workflow command line {line:?}:\n{text}");
+            }
+        }
+        self
+    }
+
     /// The JSON lines of stdout.
     #[track_caller]
     pub fn events(&self) -> Vec<serde_json::Value> {

@@ -17,6 +17,7 @@ use std::path::{Component, Path, PathBuf};
 
 use changeos_models::Severity;
 use changeos_models::support::checks::suggest_help;
+use changeos_models::support::escape::escape_controls;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
@@ -113,7 +114,9 @@ impl Config {
 
     /// Reads and checks the config at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let shown = path.display().to_string();
+        // Escaped here, not where messages are printed: a TOML error has line breaks of its own,
+        // which the printer keeps, so only here is a line feed in the name known to be one.
+        let shown = escape_controls(&path.display().to_string()).into_owned();
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
             path: shown.clone(),
             message: e.to_string(),

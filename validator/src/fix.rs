@@ -8,6 +8,8 @@
 //! after the rename) or one that overlapped is found and applied on a later pass, computed
 //! afresh from the text as fixed so far.
 
+use changeos_models::support::escape::escape_controls;
+
 use crate::{Diagnostic, FileReport, Operation, TextFix, check_source, redact_secrets};
 
 /// At most this many passes per file. Each pass removes at least one finding that no other
@@ -113,17 +115,19 @@ pub fn apply<'a>(bytes: &[u8], edits: impl IntoIterator<Item = &'a TextFix>) -> 
 /// The unified diff (three lines of context) from `before` to `after`, both named `name`, or
 /// an empty string when they are the same. The values of password members are masked on both
 /// sides, as in every report (placeholders excepted): a hunk that shows a literal password
-/// cannot be applied with `patch`.
+/// cannot be applied with `patch`. Control characters in the name are escaped in the headers,
+/// as in every report.
 pub fn unified_diff(operation: Operation, name: &str, before: &[u8], after: &[u8]) -> String {
     if before == after {
         return String::new();
     }
     let before = redact_secrets(operation, &String::from_utf8_lossy(before));
     let after = redact_secrets(operation, &String::from_utf8_lossy(after));
+    let name = escape_controls(name);
     similar::TextDiff::from_lines(&before, &after)
         .unified_diff()
         .context_radius(3)
-        .header(name, name)
+        .header(&name, &name)
         .to_string()
 }
 

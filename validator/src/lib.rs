@@ -36,6 +36,7 @@ use std::sync::OnceLock;
 
 use changeos_models::Fix;
 use changeos_models::support::canonical::looks_secret;
+use changeos_models::support::escape::escape_controls;
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
 
@@ -49,6 +50,15 @@ pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Lints one payload's bytes as a request body of `operation`.
 pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
+    if let Some(encoding) = wide_encoding(bytes) {
+        let message = format!(
+            "the file is not UTF-8 text but {encoding}: JSON must be UTF-8; save it as UTF-8 (without a byte-order mark)"
+        );
+        return FileReport {
+            diagnostics: vec![Diagnostic::at(&INVALID_JSON, message, (1, 1))],
+            ..FileReport::default()
+        };
+    }
     let (has_bom, bytes) = match bytes.strip_prefix(BOM) {
         Some(rest) => (true, rest),
         None => (false, bytes),
@@ -76,23 +86,18 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
     let parsed = match parse::parse(text) {
         Ok(parsed) => parsed,
         Err(e) => {
-            pending.push(Pending::at(
-                &INVALID_JSON,
-                format!("not valid JSON: {}", e.message),
-                (e.line, e.column),
-            ));
+            let message = if e.syntax {
+                format!("not valid JSON: {}", e.message)
+            } else {
+                e.message
+            };
+            pending.push(Pending::at(&INVALID_JSON, message, (e.line, e.column)));
             return finish(&context, pending);
         }
     };
     for duplicate in &parsed.duplicates {
         context.duplicates.push(duplicate.pointer.clone());
-        let name = duplicate
-            .pointer
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .replace("~1", "/")
-            .replace("~0", "~");
+        let name = shown_name(&duplicate.pointer);
         pending.push(Pending::member(
             &DUPLICATE_KEY,
             format!("`{name}` appears more than once in this object; the server's reading is undefined"),
@@ -170,6 +175,24 @@ fn literal_secrets(operation: Operation, value: &Json<'_>) -> Vec<String> {
         })
         .map(|p| (*p).to_owned())
         .collect()
+}
+
+/// The UTF-16 or UTF-32 encoding that `bytes` are in, told by their byte-order mark or, without
+/// one, by where the zero bytes of the first character fall (RFC 4627, section 3: JSON text
+/// starts with an ASCII character). Either way the text cannot be JSON as UTF-8: UTF-8 has no
+/// bytes FF and FE, and a JSON text holds no NUL, least of all in its first two bytes.
+fn wide_encoding(bytes: &[u8]) -> Option<&'static str> {
+    Some(match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => "UTF-32 (little-endian, with a byte-order mark)",
+        [0, 0, 0xFE, 0xFF, ..] => "UTF-32 (big-endian, with a byte-order mark)",
+        [0xFF, 0xFE, ..] => "UTF-16 (little-endian, with a byte-order mark)",
+        [0xFE, 0xFF, ..] => "UTF-16 (big-endian, with a byte-order mark)",
+        [0, 0, 0, a, ..] if *a != 0 => "seems to be UTF-32 (big-endian)",
+        [a, 0, 0, 0, ..] if *a != 0 => "seems to be UTF-32 (little-endian)",
+        [0, a, ..] if *a != 0 => "seems to be UTF-16 (big-endian)",
+        [a, 0, ..] if *a != 0 => "seems to be UTF-16 (little-endian)",
+        _ => return None,
+    })
 }
 
 fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> FileReport {
@@ -412,15 +435,7 @@ fn is_secret(operation: Operation, pointer: &str) -> bool {
 /// The last token of a pointer as a member name, control characters escaped.
 fn shown_name(pointer: &str) -> String {
     let token = pointer.rsplit('/').next().unwrap_or_default();
-    let mut shown = String::with_capacity(token.len());
-    for c in token.replace("~1", "/").replace("~0", "~").chars() {
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
+    escape_controls(&token.replace("~1", "/").replace("~0", "~")).into_owned()
 }
 
 /// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,

@@ -37,6 +37,10 @@ pub struct ParseError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// Whether the text breaks the JSON grammar. When not, it is JSON that holds a value no
+    /// parser can read as it is meant: a number beyond the range of a 64-bit float (`1e400`),
+    /// half of a UTF-16 pair (`"\ud800"`).
+    pub syntax: bool,
 }
 
 /// Parses `text` (without a byte-order mark): quickly when it is a well-formed payload
@@ -95,23 +99,98 @@ fn error(text: &str, e: &serde_json::Error) -> ParseError {
     let message = message
         .rsplit_once(" at line ")
         .map_or(message.as_str(), |(head, _)| head);
+    let line_text = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+    // serde_json's column is that of the last byte it read, counted in bytes from 1.
+    let mut at = e.column().saturating_sub(1).min(line_text.len());
+    while !line_text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let mut syntax = true;
     let message = if text.trim().is_empty() {
         "the file is empty: expected a JSON object".to_owned()
     } else if e.is_eof() {
         format!("the document ends too early: {message}")
+    } else if let Some(start) = (message == NUMBER_OUT_OF_RANGE)
+        .then(|| number_before(line_text, at))
+        .flatten()
+    {
+        // The number is not quoted: it may be a password's value.
+        at = start;
+        syntax = false;
+        "number out of range: the number here is valid JSON, but larger in magnitude than the largest \
+         64-bit floating-point number (about 1.8e308), the most that changeos, like most JSON parsers, \
+         can read"
+            .to_owned()
+    } else if let Some(escape) = SURROGATE_ERRORS
+        .contains(&message)
+        .then(|| lone_surrogate(line_text.as_bytes(), at))
+        .flatten()
+    {
+        // Nor is the escape: it may be part of a password.
+        at = escape;
+        syntax = false;
+        "lone surrogate: this `\\u` escape is one half of a UTF-16 pair (`\\ud800` to `\\udfff`; \
+         `\\ud83d\\ude00` is one character) without its other half, so the string is no Unicode text"
+            .to_owned()
     } else {
         message.to_owned()
     };
-    // serde_json counts columns in bytes; editors count characters.
-    let line_text = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
-    let column = line_text
-        .get(..e.column().min(line_text.len()))
-        .map_or(e.column(), |s| s.chars().count());
+    // Editors count columns in characters.
+    let column = line_text[..at].chars().count() + 1;
     ParseError {
         line: e.line().max(1),
-        column: column.max(1),
+        column,
         message,
+        syntax,
     }
+}
+
+/// serde_json's message for a number beyond the range of `f64`.
+const NUMBER_OUT_OF_RANGE: &str = "number out of range";
+
+/// serde_json's messages for a `\u` escape of half a UTF-16 pair without its other half.
+const SURROGATE_ERRORS: [&str; 2] = ["unexpected end of hex escape", "lone leading surrogate in hex escape"];
+
+/// Where the number that ends at byte `end` of `line` starts.
+fn number_before(line: &str, end: usize) -> Option<usize> {
+    let is_number = |b: &u8| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E');
+    let head = line.as_bytes().get(..=end)?;
+    let length = head.iter().rev().take_while(|b| is_number(b)).count();
+    (length > 0).then(|| head.len() - length)
+}
+
+/// The byte offset, in `line`, of the first `\u` escape of a surrogate (U+D800 to U+DFFF) that
+/// is not one half of a pair, looked for up to byte `end`. A JSON string holds no line break,
+/// so the line starts outside any string.
+fn lone_surrogate(line: &[u8], end: usize) -> Option<usize> {
+    let unit = |at: usize| {
+        let hex = line.get(at + 2..at + 6)?;
+        let hex = std::str::from_utf8(hex).ok()?;
+        (line.get(at + 1) == Some(&b'u')).then(|| u16::from_str_radix(hex, 16).ok())?
+    };
+    let mut in_string = false;
+    let mut at = 0;
+    while at <= end && at < line.len() {
+        match line[at] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                match unit(at) {
+                    Some(0xD800..=0xDBFF) => {
+                        if !matches!(unit(at + 6), Some(0xDC00..=0xDFFF)) {
+                            return Some(at);
+                        }
+                        at += 6; // the pair's high half; its low half follows
+                    }
+                    Some(0xDC00..=0xDFFF) => return Some(at),
+                    _ => {}
+                }
+                at += 1; // the escaped character is skipped below
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
 }
 
 /// A duplicate as found: its path tokens from the key upwards, and its occurrence.
@@ -389,6 +468,51 @@ mod tests {
         assert!(parse("[1,]").is_err());
         assert!(parse("NaN").is_err());
         assert!(parse(&format!("1{}", "0".repeat(10_000))).is_err());
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_valid_json_said_so_at_their_start() {
+        for (text, column) in [("[1e400]", 2), ("-1e400", 1), ("{\"é\": 1.5E+99999}", 7)] {
+            let e = parse(text).unwrap_err();
+            assert!(e.message.starts_with("number out of range: "), "{text}: {}", e.message);
+            assert!(e.message.contains("valid JSON"), "{}", e.message);
+            assert!(
+                !e.message.contains("99999") && !e.message.contains("400"),
+                "{}",
+                e.message
+            );
+            assert_eq!((e.line, e.column, e.syntax), (1, column, false), "{text}");
+        }
+        assert!(parse("[1e308, 1e-400]").is_ok());
+        assert!(parse("{,}").unwrap_err().syntax);
+    }
+
+    #[test]
+    fn lone_surrogates_are_named_at_their_escape() {
+        for (text, column) in [
+            (r#""\ud800""#, 2),
+            (r#""\ud800x""#, 2),
+            (r#""\ud800\u0041""#, 2),
+            (r#""\ud800\ud800""#, 2),
+            (r#""ab\udc00cd""#, 4),
+            (r#""\ud800\udc00\udc00""#, 14),
+            (r#"{"\"\\": "\uDBFF"}"#, 11),
+            (r#"["\\ud800", "é\ud800"]"#, 15),
+            ("{\n  \"k\": \"\\udfff\"}", 9),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(e.message.starts_with("lone surrogate: "), "{text}: {}", e.message);
+            assert_eq!((e.column, e.syntax), (column, false), "{text}");
+        }
+        assert_eq!(parse("{\n  \"k\": \"\\udfff\"}").unwrap_err().line, 2);
+        assert!(parse(r#""\ud83d\ude00""#).is_ok());
+        // A high half cut off by the end of the text is a text that ends too early.
+        assert!(
+            parse(r#""\ud800"#)
+                .unwrap_err()
+                .message
+                .starts_with("the document ends too early")
+        );
     }
 
     #[test]

@@ -24,7 +24,8 @@ impl<'a> Path<'a> {
 
     /// What messages call the place: the member name in backticks (`` `imageid` ``,
     /// `` `sub_jobs[2]` ``), or "the request body" for the root. Control characters in a
-    /// name are escaped, so that a message never carries a terminal escape sequence.
+    /// name are escaped ([`super::escape`]), so that a message never carries a terminal escape
+    /// sequence.
     pub fn name(&self) -> String {
         match self {
             Path::Root => "the request body".to_owned(),
@@ -41,15 +42,7 @@ impl<'a> Path<'a> {
     fn write_name(&self, out: &mut String) {
         match self {
             Path::Root => {}
-            Path::Key(_, key) => {
-                for c in key.chars() {
-                    if c.is_control() {
-                        out.extend(c.escape_default());
-                    } else {
-                        out.push(c);
-                    }
-                }
-            }
+            Path::Key(_, key) => out.push_str(&super::escape::escape_controls(key)),
             Path::Index(parent, index) => {
                 parent.write_name(out);
                 // Writing to a `String` cannot fail.
@@ -104,5 +97,6 @@ mod tests {
         assert_eq!(c.name(), "`a/b~c[3]`");
         assert_eq!(root.name(), "the request body");
         assert_eq!(root.key("a\u{1b}[31m").name(), "`a\\u{1b}[31m`");
+        assert_eq!(root.key("\u{202e}gpj.exe").name(), "`\\u{202e}gpj.exe`");
     }
 }

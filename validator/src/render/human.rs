@@ -1,11 +1,14 @@
 //! rustc-style diagnostics: the rule, the message, `--> file:line:column`, the source line with
 //! the offending key underlined, the help and the fix; a one-line summary at the end. With
-//! fixes applied, each applied fix comes first as a `fixed[rule]` entry.
+//! fixes applied, each applied fix comes first as a `fixed[rule]` entry. Nothing from the file
+//! or its name reaches the terminal raw: control characters are escaped (quoted source lines
+//! show them as U+FFFD, to keep the caret under its column).
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
 use changeos_models::Severity;
+use changeos_models::support::escape::{escape_controls, is_unsafe};
 
 use super::{Renderer, Summary, plural};
 use crate::{Diagnostic, FileReport};
@@ -40,7 +43,7 @@ impl Human {
             "{}{} {}",
             self.paint(code, format_args!("{label}[{}]", d.rule)),
             self.paint("1", ":"),
-            self.paint("1", &d.message)
+            self.paint("1", escape_controls(&d.message))
         )?;
         let gutter = gutter(d.line);
         writeln!(
@@ -69,10 +72,20 @@ impl Human {
             )?;
         }
         if let Some(help) = &d.help {
-            writeln!(out, "{gutter} {} {help}", self.paint("1;34", "= help:"))?;
+            writeln!(
+                out,
+                "{gutter} {} {}",
+                self.paint("1;34", "= help:"),
+                escape_controls(help)
+            )?;
         }
         if let Some(fix) = &d.fix {
-            writeln!(out, "{gutter} {} {}", self.paint("1;34", "= fix:"), fix.message)?;
+            writeln!(
+                out,
+                "{gutter} {} {}",
+                self.paint("1;34", "= fix:"),
+                escape_controls(&fix.message)
+            )?;
         }
         writeln!(out)
     }
@@ -86,11 +99,16 @@ impl Human {
             "{}{} {}\n{gutter}{} {name}:{line}:{column}",
             self.paint("1;32", format_args!("fixed[{}]", d.rule)),
             self.paint("1", ":"),
-            self.paint("1", &d.message),
+            self.paint("1", escape_controls(&d.message)),
             self.paint("1;34", "-->"),
         )?;
         if let Some(fix) = &d.fix {
-            writeln!(out, "{gutter} {} {}", self.paint("1;34", "= fix:"), fix.message)?;
+            writeln!(
+                out,
+                "{gutter} {} {}",
+                self.paint("1;34", "= fix:"),
+                escape_controls(&fix.message)
+            )?;
         }
         writeln!(out)
     }
@@ -138,11 +156,11 @@ fn digits(n: usize) -> usize {
 fn window(line: &str, column: usize) -> (String, usize) {
     let line = line.trim_end_matches('\r');
     // A quoted line is the user's bytes: control characters (an ESC starting a terminal escape
-    // sequence) are shown as U+FFFD, never sent to the terminal; a tab becomes one space so
-    // that the caret stays under its column.
+    // sequence) and bidirectional controls are shown as U+FFFD, never sent to the terminal; a
+    // tab becomes one space so that the caret stays under its column.
     let shown = |c| match c {
         '\t' => ' ',
-        c if char::is_control(c) => '\u{fffd}',
+        c if is_unsafe(c) => '\u{fffd}',
         c => c,
     };
     let count = line.chars().count();
@@ -168,6 +186,8 @@ fn window(line: &str, column: usize) -> (String, usize) {
 
 impl Renderer for Human {
     fn file(&mut self, name: &str, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
+        // A file name can hold anything but `/` and NUL: a line feed, an ESC.
+        let name = &*escape_controls(name);
         for d in report.fixed.iter().flatten() {
             self.fixed(name, d, out)?;
         }
@@ -217,6 +237,7 @@ mod tests {
         assert!(shown.starts_with('…') && shown.ends_with('…'));
         assert_eq!(window("\tab", 2), (" ab".to_owned(), 1));
         assert_eq!(window("a\u{1b}[31mb", 1).0, "a\u{fffd}[31mb");
+        assert_eq!(window("\"\u{202e}x\"", 1).0, "\"\u{fffd}x\"");
         assert_eq!((digits(1), digits(9), digits(10), digits(12345)), (1, 1, 2, 5));
     }
 }
