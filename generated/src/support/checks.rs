@@ -130,11 +130,9 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let mut best: Option<(usize, &'c str)> = None;
     let mut tie = false;
     for candidate in candidates {
-        let distance = edit_distance(&folded, &fold(candidate));
-        let limit = if candidate.len() >= 4 { 2 } else { 0 };
-        if distance > limit {
+        let Some(distance) = near_distance(&folded, &fold(candidate)) else {
             continue;
-        }
+        };
         match best {
             Some((d, _)) if d < distance => {}
             Some((d, _)) if d == distance => tie = true,
@@ -145,6 +143,34 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
         }
     }
     if tie { None } else { best.map(|(_, c)| c) }
+}
+
+/// Whether [`suggest`] may offer `candidate` for a member named `name`: the two are the same
+/// ignoring case, `-` and `_`, or a few edits apart. What the linter would suggest renaming to
+/// a secret member is a secret too ([`crate::support::canonical::looks_secret`]), so both read
+/// this one definition.
+pub fn near_miss(name: &str, candidate: &str) -> bool {
+    same_folded(name, candidate) || near_distance(&fold(name), &fold(candidate)).is_some()
+}
+
+/// The edit distance between two folded names when it is small enough for a suggestion: at
+/// most two edits from a name of at least four characters, none from a shorter one.
+fn near_distance(name: &str, candidate: &str) -> Option<usize> {
+    let candidate_len = candidate.chars().count();
+    let limit = if candidate_len >= 4 { 2 } else { 0 };
+    // The distance is at least the difference in length: most names are ruled out here,
+    // without the table of the full distance (names are checked for every unknown member).
+    if name
+        .chars()
+        .take(candidate_len + limit + 1)
+        .count()
+        .abs_diff(candidate_len)
+        > limit
+    {
+        return None;
+    }
+    let distance = edit_distance(name, candidate);
+    (distance <= limit).then_some(distance)
 }
 
 /// The did-you-mean help for an unknown member, if there is a near miss.
@@ -320,6 +346,31 @@ mod tests {
         assert_eq!(suggest("system__encrypted", &meta), Some("__system__encrypted"));
         assert_eq!(suggest("byol", &meta), Some("BYOL"));
         assert_eq!(suggest("userdata", &meta), Some("user_data"));
+    }
+
+    #[test]
+    fn near_misses_are_what_suggest_may_offer() {
+        for (name, near) in [
+            ("adminpass", true),
+            ("adminPass", true),
+            ("ADMIN_PASS", true),
+            ("admin-pass", true),
+            ("adminpas", true),
+            ("admnpass", true),
+            ("adminpass12", true),
+            ("adminpwd", false),
+            ("admin", false),
+            ("password", false),
+            ("adminpass123", false),
+            ("", false),
+        ] {
+            assert_eq!(near_miss(name, "adminpass"), near, "{name}");
+            assert_eq!(suggest(name, &["adminpass"]).is_some(), near, "{name}");
+        }
+        // Short names: only the same up to case, `-` and `_`.
+        assert!(near_miss("X-Y", "xy") && !near_miss("xz", "xy"));
+        // A long name is ruled out by its length alone.
+        assert!(!near_miss(&"a".repeat(100_000), "adminpass"));
     }
 
     #[test]
