@@ -9,6 +9,7 @@ mod fmt;
 mod job;
 mod remote;
 mod render;
+mod scrub;
 mod send;
 
 use std::process::ExitCode;
