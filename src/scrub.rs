@@ -195,7 +195,13 @@ mod tests {
     fn percent_all(secret: &str, upper: bool) -> String {
         secret
             .bytes()
-            .map(|b| if upper { format!("%{b:02X}") } else { format!("%{b:02x}") })
+            .map(|b| {
+                if upper {
+                    format!("%{b:02X}")
+                } else {
+                    format!("%{b:02x}")
+                }
+            })
             .collect()
     }
 
@@ -275,6 +281,9 @@ mod tests {
         let scrubber = scrubber(&[&huge]);
         assert!(matches!(scrubber.secrets[0].1, Forms::Exact(_)));
         let json = serde_json::Value::String(huge.clone()).to_string();
-        assert_eq!(scrubber.scrub(&format!("a {huge} b {json}")), "a [redacted] b \"[redacted]\"");
+        assert_eq!(
+            scrubber.scrub(&format!("a {huge} b {json}")),
+            "a [redacted] b \"[redacted]\""
+        );
     }
 }

@@ -307,7 +307,11 @@ fn secret_values(operation: Operation, value: Option<&Value>, used: &[Use]) -> V
     let mut values: Vec<String> = used.iter().map(|u| u.value.clone()).collect();
     if let Some(value) = value {
         let names = operation.shape().secret_names();
-        values.extend(canonical::secret_texts(value, &names).into_iter().filter(|s| !s.is_empty()));
+        values.extend(
+            canonical::secret_texts(value, &names)
+                .into_iter()
+                .filter(|s| !s.is_empty()),
+        );
     }
     values
 }

@@ -114,7 +114,12 @@ mod tests {
             let report = canonical_source(V2, src.as_bytes()).unwrap_err();
             assert_eq!(rules(&report), [rule], "{src:?}");
             assert!(
-                !report.source.as_ref().map(MaskedSource::text).unwrap_or_default().contains("Inv.Pass"),
+                !report
+                    .source
+                    .as_ref()
+                    .map(MaskedSource::text)
+                    .unwrap_or_default()
+                    .contains("Inv.Pass"),
                 "{report:?}"
             );
         }

@@ -349,7 +349,9 @@ fn text_fix(
             let replacement = model.replacement();
             match model {
                 Fix::QuoteValue { text } => {
-                    if mask::is_secret_pointer(context.operation, pointer) || context.text.get(place.value.clone()) != Some(text) {
+                    if mask::is_secret_pointer(context.operation, pointer)
+                        || context.text.get(place.value.clone()) != Some(text)
+                    {
                         return None;
                     }
                     let message = format!("replace `{text}` with `{replacement}`");
@@ -585,7 +587,12 @@ mod tests {
 
     #[test]
     fn no_quote_fix_for_a_value_inside_a_secret() {
-        for pointer in ["/os-change/adminpass", "/os-change/adminPass/0", "/x/admin_pass/y", "/adminpas"] {
+        for pointer in [
+            "/os-change/adminpass",
+            "/os-change/adminPass/0",
+            "/x/admin_pass/y",
+            "/adminpas",
+        ] {
             assert!(mask::is_secret_pointer(V2, pointer), "{pointer}");
         }
         for pointer in ["", "/os-change/imageid", "/os-change/metadata/BYOL", "/admin"] {

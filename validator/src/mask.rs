@@ -65,9 +65,13 @@ impl MaskedSource {
         &self.text
     }
 
-    /// Line `line` (1-based) of the masked text, without its line break.
+    /// Line `line` (1-based) of the masked text, without its line break; as [`str::lines`]
+    /// counts them, so an empty text has none and a final line break starts none.
     pub fn line(&self, line: usize) -> Option<&str> {
         let start = *self.line_starts.get(line.checked_sub(1)?)?;
+        if start >= self.text.len() {
+            return None;
+        }
         let end = self.line_starts.get(line).map_or(self.text.len(), |next| next - 1);
         let text = &self.text[start..end];
         Some(text.strip_suffix('\r').unwrap_or(text))
@@ -377,7 +381,8 @@ mod tests {
     #[test]
     fn the_mask_says_nothing_of_the_length() {
         let short = masked(r#"{"adminpass": "Ab1!", "adminPass": 1, "admin_pass": ["a"]}"#);
-        let long = masked(r#"{"adminpass": "Abcdefgh-12345678!", "adminPass": 123456789012, "admin_pass": ["abc", "defgh"]}"#);
+        let long =
+            masked(r#"{"adminpass": "Abcdefgh-12345678!", "adminPass": 123456789012, "admin_pass": ["abc", "defgh"]}"#);
         assert_eq!(short, long);
         assert_eq!(short, r#"{"adminpass": "****", "adminPass": ****, "admin_pass": ****}"#);
     }
@@ -390,9 +395,15 @@ mod tests {
             masked(r#"{"adminpass": {"x": "Obj.Pass-1", "y": [1, "]"]}, "adminpass": ["Arr.Pass-2"], "k": 1}"#),
             r#"{"adminpass": ****, "adminpass": ****, "k": 1}"#
         );
-        assert_eq!(masked("{\"adminpass\": 'Single quoted', \"k\": 1}"), "{\"adminpass\": ****, \"k\": 1}");
+        assert_eq!(
+            masked("{\"adminpass\": 'Single quoted', \"k\": 1}"),
+            "{\"adminpass\": ****, \"k\": 1}"
+        );
         // Never closed: masked to the end.
-        assert_eq!(masked("{\"adminpass\": [\"Open.Pass-3\", \n\"x\""), "{\"adminpass\": ****\n");
+        assert_eq!(
+            masked("{\"adminpass\": [\"Open.Pass-3\", \n\"x\""),
+            "{\"adminpass\": ****\n"
+        );
         // `null` holds nothing: shown, as `changeos render` shows it.
         assert_eq!(masked(r#"{"adminpass": null}"#), r#"{"adminpass": null}"#);
     }
@@ -400,7 +411,14 @@ mod tests {
     #[test]
     fn near_miss_names_are_secrets_too() {
         // Whatever the linter would suggest renaming to `adminpass`: case, `-`, `_`, a few edits.
-        for name in ["adminPass", "ADMIN_PASS", "admin-pass", "adminpas", "admnpass", "adminpass1"] {
+        for name in [
+            "adminPass",
+            "ADMIN_PASS",
+            "admin-pass",
+            "adminpas",
+            "admnpass",
+            "adminpass1",
+        ] {
             let text = format!(r#"{{"{name}": "Near.Pass-1", "admin": "x"}}"#);
             assert_eq!(masked(&text), format!(r#"{{"{name}": "****", "admin": "x"}}"#));
         }
@@ -446,7 +464,8 @@ mod tests {
         let line = source.line(1).unwrap();
         assert_eq!(line, r#"{"adminpass": "****", "adminPass": ****, "imageid": 5}"#);
         let column = |needle: &str| text.find(needle).unwrap() + 1;
-        let shown = |(start, end): (usize, usize)| line.chars().skip(start - 1).take(end + 1 - start).collect::<String>();
+        let shown =
+            |(start, end): (usize, usize)| line.chars().skip(start - 1).take(end + 1 - start).collect::<String>();
         // What the file has at a column is what the masked line has at the column it maps to.
         for needle in ["\"imageid\"", "\"adminPass\"", "\"adminpass\"", "5}"] {
             let start = column(needle);
@@ -462,6 +481,15 @@ mod tests {
             shown(source.columns(1, column("\"adminPass\""), column("1234") + 9)),
             "\"adminPass\": ****"
         );
+    }
+
+    #[test]
+    fn lines_are_counted_as_str_lines_counts_them() {
+        for text in ["", "\n", "  \n\n", "{}\n", "{}", "{\r\n}\r\n", "a\n\nb"] {
+            let source = MaskedSource::new(V2, text);
+            let lines: Vec<&str> = (1..=text.len() + 1).map_while(|n| source.line(n)).collect();
+            assert_eq!(lines, text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
     }
 
     #[test]

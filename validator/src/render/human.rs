@@ -30,7 +30,13 @@ impl Human {
         }
     }
 
-    fn diagnostic(&self, name: &str, d: &Diagnostic, source: Option<&MaskedSource>, out: &mut dyn Write) -> io::Result<()> {
+    fn diagnostic(
+        &self,
+        name: &str,
+        d: &Diagnostic,
+        source: Option<&MaskedSource>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let (label, code) = match d.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
