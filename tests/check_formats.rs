@@ -340,7 +340,9 @@ fn the_mask_says_nothing_of_the_length() {
     // fixes in the file, which are the file's. (The password is on a line of its own: a finding
     // after it on its line is placed at the file's column.)
     let alone = |value: String| format!("{{\"os-change\": {{\"adminpass\": {value},\n  \"isAutoPay\": true}}}}\n");
-    let values: [(&str, fn(usize) -> String, &[usize]); 3] = [
+    /// A kind of value, how to write one of n characters, the lengths to compare.
+    type Values = (&'static str, fn(usize) -> String, &'static [usize]);
+    let values: [Values; 3] = [
         ("string", |n| format!("\"Aa1.{}\"", "p".repeat(n - 4)), &[8, 9, 17, 26]),
         ("number", |n| format!("1{}", "0".repeat(n)), &[0, 1, 8, 40]),
         ("array", |n| format!("[\"{}\"]", "p".repeat(n)), &[0, 1, 8, 40]),
