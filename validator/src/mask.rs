@@ -44,6 +44,16 @@ struct Piece {
     end: usize,
     /// How many characters stand in their place in the masked line.
     width: usize,
+    /// How many characters the masks before it on its line added (removed, when negative).
+    shift: isize,
+}
+
+impl Piece {
+    /// The shift of what follows it on its line.
+    fn shift_after(&self) -> isize {
+        let replaced = self.end.saturating_sub(self.start);
+        self.shift + self.width as isize - replaced as isize
+    }
 }
 
 impl MaskedSource {
@@ -82,33 +92,30 @@ impl MaskedSource {
     /// first character for `start`, its last for `end`).
     pub fn columns(&self, line: usize, start: usize, end: usize) -> (usize, usize) {
         let first = self.masks.partition_point(|p| p.line < line);
-        let pieces = self.masks[first..].iter().take_while(|p| p.line == line);
-        let (mut new_start, mut new_end) = (None, None);
-        // Characters added (or, when negative, removed) by the masks passed so far.
-        let mut shift: isize = 0;
-        for piece in pieces {
-            let masked_start = piece.start.saturating_add_signed(shift);
-            if new_start.is_none() && start < piece.end {
-                new_start = Some(if start < piece.start {
-                    start.saturating_add_signed(shift)
-                } else {
-                    masked_start
-                });
-            }
-            if end < piece.end {
-                new_end = Some(if end < piece.start {
-                    end.saturating_add_signed(shift)
-                } else {
-                    masked_start + piece.width.max(1) - 1
-                });
-                break;
-            }
-            let replaced = piece.end.saturating_sub(piece.start);
-            shift += piece.width as isize - replaced as isize;
+        let count = self.masks[first..].partition_point(|p| p.line == line);
+        let pieces = &self.masks[first..first + count];
+        let start = map_column(pieces, start, false).max(1);
+        let end = map_column(pieces, end, true).max(start);
+        (start, end)
+    }
+}
+
+/// Where `column` of the file falls in a masked line whose masks are `pieces`: inside a mask,
+/// on its first character (its last for `last`), after one moved by the masks before it.
+fn map_column(pieces: &[Piece], column: usize, last: bool) -> usize {
+    let before = pieces.partition_point(|p| p.start <= column);
+    let Some(piece) = before.checked_sub(1).map(|i| &pieces[i]) else {
+        return column;
+    };
+    let masked_start = piece.start.saturating_add_signed(piece.shift);
+    if column < piece.end {
+        if last {
+            masked_start + piece.width.max(1) - 1
+        } else {
+            masked_start
         }
-        let new_start = new_start.unwrap_or_else(|| start.saturating_add_signed(shift));
-        let new_end = new_end.unwrap_or_else(|| end.saturating_add_signed(shift));
-        (new_start.max(1), new_end.max(new_start).max(1))
+    } else {
+        column.saturating_add_signed(piece.shift_after())
     }
 }
 
@@ -176,19 +183,9 @@ fn mask(names: &[String], text: &str) -> (String, Vec<Piece>) {
         let breaks = memchr::memchr_iter(b'\n', replaced.as_bytes()).count();
         if breaks == 0 {
             let end = column + replaced.chars().count();
-            pieces.push(Piece {
-                line,
-                start: column,
-                end,
-                width: MASK.len(),
-            });
+            push(&mut pieces, line, column, end, MASK.len());
         } else {
-            pieces.push(Piece {
-                line,
-                start: column,
-                end: usize::MAX,
-                width: MASK.len(),
-            });
+            push(&mut pieces, line, column, usize::MAX, MASK.len());
             // Each line break of the value is kept (as `\r\n` where the file has one).
             for (at, _) in replaced.match_indices('\n') {
                 if replaced[..at].ends_with('\r') {
@@ -197,25 +194,27 @@ fn mask(names: &[String], text: &str) -> (String, Vec<Piece>) {
                 out.push('\n');
             }
             for offset in 1..breaks {
-                pieces.push(Piece {
-                    line: line + offset,
-                    start: 1,
-                    end: usize::MAX,
-                    width: 0,
-                });
+                push(&mut pieces, line + offset, 1, usize::MAX, 0);
             }
             let last = replaced.rsplit('\n').next().unwrap_or_default();
-            pieces.push(Piece {
-                line: line + breaks,
-                start: 1,
-                end: 1 + last.chars().count(),
-                width: 0,
-            });
+            push(&mut pieces, line + breaks, 1, 1 + last.chars().count(), 0);
         }
         copied = range.end;
     }
     out.push_str(&text[copied..]);
     (out, pieces)
+}
+
+/// Adds the piece of a mask on `line`, with the shift of the masks before it there.
+fn push(pieces: &mut Vec<Piece>, line: usize, start: usize, end: usize, width: usize) {
+    let shift = pieces.last().filter(|p| p.line == line).map_or(0, Piece::shift_after);
+    pieces.push(Piece {
+        line,
+        start,
+        end,
+        width,
+        shift,
+    });
 }
 
 /// Whether a quoted key (with its quotes, escapes as written) names a secret member.
@@ -508,5 +507,14 @@ mod tests {
         assert!(!source.text().contains("Pa55"));
         let expected = r#"{"adminpass": "****", "x": "é"}, "#;
         assert_eq!(source.line(2), Some(format!("{}]", expected.repeat(20_000)).as_str()));
+        // The `"x"` of the k-th object of line 2, in the file and in the masked line.
+        let x_at = |segment: &str, k: usize| {
+            let before = &segment[..segment.find("\"x\"").unwrap()];
+            k * segment.chars().count() + before.chars().count() + 1
+        };
+        for k in [0, 1, 777, 19_999] {
+            let (start, end) = source.columns(2, x_at(one, k), x_at(one, k) + 2);
+            assert_eq!((start, end), (x_at(expected, k), x_at(expected, k) + 2), "{k}");
+        }
     }
 }

@@ -130,7 +130,7 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let mut best: Option<(usize, &'c str)> = None;
     let mut tie = false;
     for candidate in candidates {
-        let Some(distance) = near_distance(&folded, &fold(candidate)) else {
+        let Some(distance) = near_distance(&folded, candidate) else {
             continue;
         };
         match best {
@@ -150,26 +150,21 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
 /// a secret member is a secret too ([`crate::support::canonical::looks_secret`]), so both read
 /// this one definition.
 pub fn near_miss(name: &str, candidate: &str) -> bool {
-    same_folded(name, candidate) || near_distance(&fold(name), &fold(candidate)).is_some()
+    same_folded(name, candidate) || near_distance(name, candidate).is_some()
 }
 
-/// The edit distance between two folded names when it is small enough for a suggestion: at
+/// The edit distance between two names, folded, when it is small enough for a suggestion: at
 /// most two edits from a name of at least four characters, none from a shorter one.
 fn near_distance(name: &str, candidate: &str) -> Option<usize> {
-    let candidate_len = candidate.chars().count();
+    let candidate_len = folded_chars(candidate).count();
     let limit = if candidate_len >= 4 { 2 } else { 0 };
     // The distance is at least the difference in length: most names are ruled out here,
-    // without the table of the full distance (names are checked for every unknown member).
-    if name
-        .chars()
-        .take(candidate_len + limit + 1)
-        .count()
-        .abs_diff(candidate_len)
-        > limit
-    {
+    // with nothing allocated (every key of a quoted file is asked whether it is a secret's).
+    let name_len = folded_chars(name).take(candidate_len + limit + 1).count();
+    if name_len.abs_diff(candidate_len) > limit {
         return None;
     }
-    let distance = edit_distance(name, candidate);
+    let distance = edit_distance(&fold(name), &fold(candidate));
     (distance <= limit).then_some(distance)
 }
 
@@ -227,16 +222,16 @@ pub fn fold(name: &str) -> String {
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1];
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitute.min(previous[j + 1] + 1).min(current[j] + 1);
         }
-        previous = current;
+        std::mem::swap(&mut previous, &mut current);
     }
     previous[b.len()]
 }
