@@ -150,7 +150,7 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
 /// a secret member is a secret too ([`crate::support::canonical::looks_secret`]), so both read
 /// this one definition.
 pub fn near_miss(name: &str, candidate: &str) -> bool {
-    same_folded(name, candidate) || near_distance(name, candidate).is_some()
+    near_distance(name, candidate).is_some()
 }
 
 /// The edit distance between two names, folded, when it is small enough for a suggestion: at
@@ -164,8 +164,41 @@ fn near_distance(name: &str, candidate: &str) -> Option<usize> {
     if name_len.abs_diff(candidate_len) > limit {
         return None;
     }
-    let distance = edit_distance(&fold(name), &fold(candidate));
-    (distance <= limit).then_some(distance)
+    with_folded(name, name_len, |name| {
+        with_folded(candidate, candidate_len, |candidate| {
+            (0..=limit).find(|&edits| within(name, candidate, edits))
+        })
+    })
+}
+
+/// `f` of the `len` folded characters of `name`, held on the stack when they are few (every
+/// key of a quoted file is asked whether it is a near miss of a secret's name).
+fn with_folded<R>(name: &str, len: usize, f: impl FnOnce(&[char]) -> R) -> R {
+    const ON_STACK: usize = 64;
+    if len <= ON_STACK {
+        let mut chars = ['\0'; ON_STACK];
+        for (slot, c) in chars.iter_mut().zip(folded_chars(name)) {
+            *slot = c;
+        }
+        f(&chars[..len])
+    } else {
+        f(&folded_chars(name).collect::<Vec<char>>())
+    }
+}
+
+/// Whether `a` becomes `b` in at most `edits` insertions, deletions or substitutions: tried
+/// edit by edit after the common prefix, which costs little for the two edits a suggestion
+/// allows (the full table of the distance would cost the product of the lengths).
+fn within(a: &[char], b: &[char], edits: usize) -> bool {
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[common..], &b[common..]);
+    match (a.split_first(), b.split_first()) {
+        (None, _) | (_, None) => a.len().max(b.len()) <= edits,
+        _ if edits == 0 => false,
+        (Some((_, a_rest)), Some((_, b_rest))) => {
+            within(a_rest, b_rest, edits - 1) || within(a_rest, b, edits - 1) || within(a, b_rest, edits - 1)
+        }
+    }
 }
 
 /// The did-you-mean help for an unknown member, if there is a near miss.
@@ -209,31 +242,43 @@ pub fn same_folded(a: &str, b: &str) -> bool {
     folded_chars(a).eq(folded_chars(b))
 }
 
-fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
-    name.chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
+fn folded_chars(name: &str) -> Folded<'_> {
+    Folded {
+        chars: name.chars(),
+        pending: None,
+    }
+}
+
+/// The characters of a name, lower case, without `-` and `_`: ASCII ones without the case
+/// mapping tables, as member names almost always are (every key of a file may be folded).
+struct Folded<'a> {
+    chars: std::str::Chars<'a>,
+    /// The rest of the lower case of a character that has several.
+    pending: Option<std::char::ToLowercase>,
+}
+
+impl Iterator for Folded<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        loop {
+            if let Some(c) = self.pending.as_mut().and_then(Iterator::next) {
+                return Some(c);
+            }
+            self.pending = None;
+            match self.chars.next()? {
+                '-' | '_' => {}
+                c if c.is_ascii() => return Some(c.to_ascii_lowercase()),
+                c => self.pending = Some(c.to_lowercase()),
+            }
+        }
+    }
 }
 
 /// A member name with case, `-` and `_` ignored: names that fold alike are near misses of each
 /// other (`is_auto_pay`, `isAutoPay`).
 pub fn fold(name: &str) -> String {
     folded_chars(name).collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitute.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
 }
 
 /// A JSON Schema condition on an object: true for a value that is not an object (the
@@ -366,6 +411,47 @@ mod tests {
         assert!(near_miss("X-Y", "xy") && !near_miss("xz", "xy"));
         // A long name is ruled out by its length alone.
         assert!(!near_miss(&"a".repeat(100_000), "adminpass"));
+    }
+
+    /// The edit distance by its full table, to check the pruned search against.
+    fn table_distance(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut previous: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut current = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                current.push(
+                    (previous[j] + usize::from(ca != cb))
+                        .min(previous[j + 1] + 1)
+                        .min(current[j] + 1),
+                );
+            }
+            previous = current;
+        }
+        previous[b.len()]
+    }
+
+    #[test]
+    fn near_distances_are_edit_distances_within_the_limit() {
+        // Every name of up to 5 letters over a small alphabet, against candidates short and long.
+        let mut names = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = names
+                .iter()
+                .filter(|n| n.len() == names.last().map_or(0, String::len))
+                .flat_map(|n| ["a", "b", "c"].map(|c| format!("{n}{c}")))
+                .collect();
+            names.extend(longer);
+        }
+        for candidate in ["abc", "abca", "abcab", "aabbc"] {
+            for name in &names {
+                let distance = table_distance(name, candidate);
+                let limit = if candidate.len() >= 4 { 2 } else { 0 };
+                let expected = (distance <= limit).then_some(distance);
+                assert_eq!(near_distance(name, candidate), expected, "{name} {candidate}");
+            }
+        }
+        assert_eq!(near_distance("Admin_Pas", "adminpass"), Some(1));
     }
 
     #[test]
