@@ -10,6 +10,7 @@ mod interrupt;
 mod job;
 mod remote;
 mod render;
+mod scrub;
 mod send;
 
 use std::io::Write;

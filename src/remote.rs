@@ -17,6 +17,7 @@ use changeos_models::support::escape::{escape_controls, escape_controls_in_json,
 use serde_json::{Map, Value, json};
 
 use crate::cli::{ConnectionArgs, EventFormat, PollArgs};
+use crate::scrub::Scrubber;
 
 /// Accepted, or the job succeeded.
 pub const EXIT_OK: u8 = 0;
@@ -100,7 +101,10 @@ impl Fail {
 /// [`Output::finish`] then says so and turns success into [`EXIT_OUTPUT`].
 pub struct Output {
     pub format: EventFormat,
-    secrets: Vec<String>,
+    /// Every registered secret, in every form it may be echoed ([`crate::scrub`]).
+    secrets: Scrubber,
+    /// The registered secrets as given, to register each once.
+    registered: Vec<String>,
     stderr_terminal: bool,
     progress_shown: bool,
     /// The first failed write to standard output, said as "standard output: why".
@@ -115,7 +119,8 @@ impl Output {
     pub fn new(format: EventFormat) -> Output {
         Output {
             format,
-            secrets: Vec::new(),
+            secrets: Scrubber::default(),
+            registered: Vec::new(),
             stderr_terminal: std::io::stderr().is_terminal(),
             progress_shown: false,
             stdout_failure: None,
@@ -173,24 +178,18 @@ impl Output {
         self.stderr_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
     }
 
-    /// Registers a value that must never be printed.
+    /// Registers a value that must never be printed, in any form (JSON-escaped, `\u`-escaped,
+    /// percent-encoded).
     pub fn secret(&mut self, value: &str) {
-        if value.chars().count() >= MIN_SCRUBBED_LEN && !self.secrets.iter().any(|s| s == value) {
-            self.secrets.push(value.to_owned());
-            // Longest first, so that a secret containing another is replaced whole.
-            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        if value.chars().count() >= MIN_SCRUBBED_LEN && !self.registered.iter().any(|s| s == value) {
+            self.registered.push(value.to_owned());
+            self.secrets.add(value);
         }
     }
 
-    /// `text` with every registered secret replaced by `[redacted]`.
+    /// `text` with every form of every registered secret replaced by `[redacted]`.
     pub fn scrub(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        for secret in &self.secrets {
-            if text.contains(secret.as_str()) {
-                text = text.replace(secret.as_str(), "[redacted]");
-            }
-        }
-        text
+        self.secrets.scrub(text)
     }
 
     /// A line on standard output: in the human format, with control characters escaped (see
@@ -568,11 +567,16 @@ mod tests {
         let mut out = Output::new(EventFormat::Human);
         out.secret("Pa55word!");
         out.secret("Pa55word!Long");
+        out.secret("Pa55word!"); // once is enough
         out.secret("ab"); // too short to scrub from free text
         assert_eq!(
             out.scrub("x Pa55word!Long y Pa55word! z ab"),
             "x [redacted] y [redacted] z ab"
         );
+        // In JSON lines too, where a quote in the secret is escaped.
+        out.secret("Quo\"ted");
+        let line = serde_json::json!({"message": "bad Quo\"ted and Pa55word%21"}).to_string();
+        assert_eq!(out.scrub(&line), r#"{"message":"bad [redacted] and [redacted]"}"#);
     }
 
     #[test]

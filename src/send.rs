@@ -9,13 +9,13 @@ use changeos_client::api::Accepted;
 use changeos_models::Severity;
 use changeos_models::lint::Operation;
 use changeos_models::support::escape::escape_controls;
-use changeos_models::support::placeholder;
+use changeos_models::support::{canonical, placeholder};
 use changeos_validator::config::Config;
 use changeos_validator::files::Input;
 use changeos_validator::locate;
 use changeos_validator::render::{Format as ReportFormat, render_all};
 use changeos_validator::source::{ReadError, Reader};
-use changeos_validator::{Diagnostic, FileReport, check_source};
+use changeos_validator::{Diagnostic, FileReport, MaskedSource, check_source};
 use serde_json::{Value, json};
 
 use crate::cli::SendArgs;
@@ -311,66 +311,32 @@ fn walk(value: &mut Value, pointer: &mut String, visit: &mut dyn FnMut(&str, &mu
     }
 }
 
-/// The concrete pointers of the operation's secret members in `value` (`*` is every element).
-fn secret_pointers(operation: Operation, value: &Value) -> Vec<String> {
-    fn expand(value: &Value, parts: &[&str], prefix: String, out: &mut Vec<String>) {
-        let Some((first, rest)) = parts.split_first() else {
-            out.push(prefix);
-            return;
-        };
-        match (value, *first) {
-            (Value::Array(items), "*") => {
-                for (i, item) in items.iter().enumerate() {
-                    expand(item, rest, format!("{prefix}/{i}"), out);
-                }
-            }
-            (Value::Object(map), key) => {
-                let unescaped = key.replace("~1", "/").replace("~0", "~");
-                if let Some(child) = map.get(&unescaped) {
-                    expand(child, rest, format!("{prefix}/{key}"), out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    for pattern in operation.secret_pointers() {
-        let parts: Vec<&str> = pattern.split('/').skip(1).collect();
-        expand(value, &parts, String::new(), &mut out);
-    }
-    out
-}
-
-/// Values never to print: every secret member's (filled) value and every filled placeholder.
+/// Values never to print: every filled placeholder, and every string and number in the
+/// (filled) value of a secret member, misspelt ones included, whatever its type.
 fn secret_values(operation: Operation, value: Option<&Value>, used: &[Use]) -> Vec<String> {
     let mut values: Vec<String> = used.iter().map(|u| u.value.clone()).collect();
     if let Some(value) = value {
-        for pointer in secret_pointers(operation, value) {
-            if let Some(Value::String(s)) = value.pointer(&pointer)
-                && !s.is_empty()
-            {
-                values.push(s.clone());
-            }
-        }
+        let names = operation.shape().secret_names();
+        values.extend(
+            canonical::secret_texts(value, &names)
+                .into_iter()
+                .filter(|s| !s.is_empty()),
+        );
     }
     values
 }
 
-/// The body as it will be sent, with secret members and filled placeholders replaced by
+/// The body as it will be sent, with filled placeholders and the value of every secret member
+/// (a misspelt one too: what `check` and `render` mask, [`canonical::looks_secret`]) replaced by
 /// `[redacted]`.
 fn display_body(operation: Operation, value: &Value, used: &[Use]) -> String {
     let mut shown = value.clone();
-    let pointers = secret_pointers(operation, value)
-        .into_iter()
-        .chain(used.iter().map(|u| u.pointer.clone()));
-    for pointer in pointers {
-        if let Some(slot) = shown.pointer_mut(&pointer)
-            && !slot.is_null()
-        {
+    for u in used {
+        if let Some(slot) = shown.pointer_mut(&u.pointer) {
             *slot = Value::String(REDACTED.to_owned());
         }
     }
-    shown.to_string()
+    canonical::scrub(&shown, &operation.shape().secret_names()).to_string()
 }
 
 /// Lints the filled document and adds the findings that filling caused (those the placeholder
@@ -436,9 +402,9 @@ fn relint(
     config.apply(path, &mut added);
     report.diagnostics.extend(added.diagnostics);
     if report.source.is_none() && !report.diagnostics.is_empty() {
-        // The report had no finding, so the file holds no literal secret: its text (with the
-        // placeholders, not their values) can be quoted.
-        report.source = Some(text.to_owned());
+        // The report had no finding (or the config dropped them all): its text, with the
+        // placeholders (not their values) and every secret masked, can be quoted.
+        report.source = Some(MaskedSource::new(operation, text));
     }
 }
 
@@ -479,10 +445,25 @@ mod tests {
             display_body(V2, &value, &used),
             r#"{"os-change":{"adminpass":"[redacted]","imageid":"img","userid":"[redacted]"}}"#
         );
-        assert_eq!(secret_pointers(V2, &json!({"os-change": {}})), Vec::<String>::new());
         assert_eq!(
             secret_values(V2, Some(&value), &used),
             ["u".to_owned(), "Literal.Pass1".to_owned()]
+        );
+    }
+
+    #[test]
+    fn display_body_redacts_misspelt_secrets_of_any_type_in_place() {
+        let value = json!({"os-change": {
+            "admin_pass": "Near.Pass-1", "imageid": "img", "adminPass": ["Arr.Pass-2", {"k": 12345678}],
+            "metadata": {"adminpas": true, "BYOL": "true"}, "adminpass": null
+        }});
+        assert_eq!(
+            display_body(V2, &value, &[]),
+            r#"{"os-change":{"admin_pass":"[redacted]","imageid":"img","adminPass":"[redacted]","metadata":{"adminpas":"[redacted]","BYOL":"true"},"adminpass":null}}"#
+        );
+        assert_eq!(
+            secret_values(V2, Some(&value), &[]),
+            ["Near.Pass-1", "Arr.Pass-2", "12345678"]
         );
     }
 

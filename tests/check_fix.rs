@@ -82,6 +82,14 @@ fn cases() -> Vec<Case> {
                 "{{\n  \"os-change\": {{\"admin_pass\": \"{PASSWORD}\", \"imageid\": \"{IMAGE_ID}\", \"mode\": \"withStopServer\"}}\n}}\n"
             ),
         ),
+        // A password of any type is masked whole, the line breaks inside it kept: the diff's
+        // line numbers and the carets after it are those of the file.
+        case(
+            "secret_array_over_several_lines",
+            format!(
+                "{{\"os-change\": {{\"adminPas\": [\n  \"{PASSWORD}\",\n  {{\"k\": \"{PASSWORD}\"}}\n], \"isAutoPay\": true,\n  \"imageid\": \"{IMAGE_ID}\"}}}}\n"
+            ),
+        ),
         // The members of a misspelled object are checked, and fixed, once it has its name.
         case(
             "second_pass",

@@ -243,18 +243,128 @@ fn no_password_appears_in_any_format() {
     }
 }
 
+/// The text under the carets of each quoted line of a human report, in order.
+fn under_carets(human: &str) -> Vec<String> {
+    let lines: Vec<&str> = human.lines().collect();
+    lines
+        .windows(2)
+        .filter_map(|pair| {
+            // `3 | text` then `  | ^^^`: the bar is at the same place in both.
+            let bar = pair[0].find(" | ")?;
+            let carets = pair[1].get(bar..)?.strip_prefix(" | ")?;
+            if !pair[1][..bar].trim().is_empty() || !carets.trim_start().starts_with('^') {
+                return None;
+            }
+            let quoted: Vec<char> = pair[0][bar + 3..].chars().collect();
+            let start = carets.chars().take_while(|c| *c == ' ').count();
+            let width = carets.trim().chars().count();
+            Some(quoted.iter().skip(start).take(width).collect())
+        })
+        .collect()
+}
+
 #[test]
 fn a_masked_password_keeps_the_columns_of_what_follows() {
-    // The human format quotes the line with the password masked, one `*` per character.
+    // The human format quotes the line with the password masked by a mask of fixed width; the
+    // caret of a finding after it on the line still points at what the finding is about.
     let human = check("human").stdout;
     assert!(
-        human.contains(r#"3 |     "adminpass": "******************","#),
+        human.contains(r#"3 |     "adminpass": "****" "imageid": "e215580f-73ad-429d-b6f2-5433947433b0""#),
         "{human}"
     );
-    assert!(
-        human.contains(r#"3 |     "adminpass": "****************" "imageid": "e215580f-73ad-429d-b6f2-5433947433b0""#),
-        "{human}"
-    );
+    assert!(human.contains(r#"3 |     "adminpass": "****","#), "{human}");
+    let under = under_carets(&human);
+    assert!(under.iter().any(|u| u == "\""), "{under:?}"); // the missing comma, before "imageid"
+    assert!(under.iter().all(|u| !u.contains('*') || u == "****"), "{under:?}");
+}
+
+/// A payload with a secret (of the given JSON text) under `name`, then a finding after it on
+/// the same line (`isAutoPay` must be a string) and one on the next.
+fn with_secret(name: &str, secret: &str) -> String {
+    format!("{{\"os-change\": {{\"{name}\": {secret}, \"isAutoPay\": true,\n  \"imageid\": 5}}}}\n")
+}
+
+/// A secret of every JSON type, some over several lines.
+const SECRETS_OF_EVERY_TYPE: &[&str] = &[
+    r#""Str.Secret-11""#,
+    "12345678901",
+    "true",
+    r#"["Arr.Secret-12", "x"]"#,
+    r#"{"k": "Obj.Secret-13"}"#,
+    "[\n  \"Lines.Secret-14\",\n  {\"k\": [\"Deep.Secret-15\"]}\n]",
+];
+
+const SECRET_WORDS: &[&str] = &["Secret-1", "12345678901"];
+
+#[test]
+fn secrets_of_every_type_and_every_near_miss_name_are_masked_in_every_format() {
+    // Every name the linter would suggest renaming to `adminpass` is a secret's.
+    for name in [
+        "adminpass",
+        "adminPass",
+        "admin_pass",
+        "ADMIN-PASS",
+        "adminpas",
+        "admnpass",
+    ] {
+        for secret in SECRETS_OF_EVERY_TYPE {
+            let payload = with_secret(name, secret);
+            for op in ["cloudinit", "nocloudinit"] {
+                for format in FORMATS {
+                    let ran = changeos(["check", "--op", op, "--format", format, "-"])
+                        .stdin(payload.clone())
+                        .run();
+                    ran.expect_code(1);
+                    for word in SECRET_WORDS {
+                        assert!(!ran.all().contains(word), "{name} {secret} {format}:\n{}", ran.all());
+                    }
+                    if *format == "human" {
+                        // Not vacuous: the line is quoted, masked, and the carets of the finding
+                        // after the secret point at its key.
+                        assert!(ran.stdout.contains(&format!("\"{name}\": ")), "{}", ran.stdout);
+                        let under = under_carets(&ran.stdout);
+                        assert!(under.iter().any(|u| u == "\"isAutoPay\""), "{under:?}\n{}", ran.stdout);
+                        assert!(under.iter().any(|u| u == "\"imageid\""), "{under:?}\n{}", ran.stdout);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_mask_says_nothing_of_the_length() {
+    // Payloads that differ only in the length of the password give the same report: a string
+    // among the lengths the rules accept, a number or an array of any length. The formats read
+    // by people and CI logs are compared whole; json and sarif give tools the byte offsets of
+    // fixes in the file, which are the file's. (The password is on a line of its own: a finding
+    // after it on its line is placed at the file's column.)
+    let alone = |value: String| format!("{{\"os-change\": {{\"adminpass\": {value},\n  \"isAutoPay\": true}}}}\n");
+    /// A kind of value, how to write one of n characters, the lengths to compare.
+    type Values = (&'static str, fn(usize) -> String, &'static [usize]);
+    let values: [Values; 3] = [
+        ("string", |n| format!("\"Aa1.{}\"", "p".repeat(n - 4)), &[8, 9, 17, 26]),
+        ("number", |n| format!("1{}", "0".repeat(n)), &[0, 1, 8, 40]),
+        ("array", |n| format!("[\"{}\"]", "p".repeat(n)), &[0, 1, 8, 40]),
+    ];
+    for (kind, value, lengths) in values {
+        for format in ["human", "github"] {
+            let output = |n: usize| {
+                let ran = changeos(["check", "--format", format, "-"])
+                    .stdin(alone(value(n)))
+                    .run();
+                ran.expect_code(1);
+                ran.stdout
+            };
+            let first = output(lengths[0]);
+            if format == "human" {
+                assert!(first.contains("\"adminpass\": "), "{first}");
+            }
+            for n in &lengths[1..] {
+                assert_eq!(output(*n), first, "{kind} of {n} characters, {format}");
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -79,6 +79,20 @@ fn check_positions(text: &str, report: &FileReport) -> Result<(), TestCaseError>
     Ok(())
 }
 
+/// When a report quotes the file: its positions lie in the file's text, and the quoted text
+/// (secrets masked) has the file's lines, so that each finding's line is the one quoted.
+fn check_quoted_text(bytes: &[u8], report: &FileReport) -> Result<(), TestCaseError> {
+    let Some(quoted) = &report.source else {
+        return Ok(());
+    };
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
+    prop_assert!(text.is_ok(), "a report quotes UTF-8 text only");
+    let text = text.unwrap_or_default();
+    check_positions(text, report)?;
+    prop_assert_eq!(quoted.text().split('\n').count(), text.split('\n').count());
+    Ok(())
+}
+
 /// The character offset of (line, column) in `text`, as `chars` counts it.
 fn char_at(text: &str, line: usize, column: usize) -> Option<(usize, char)> {
     let line_start: usize = text.split('\n').take(line - 1).map(|l| l.chars().count() + 1).sum();
@@ -263,9 +277,7 @@ proptest! {
         for operation in OPERATIONS {
             let report = check_source(operation, &bytes);
             prop_assert!(!report.diagnostics.is_empty() || std::str::from_utf8(&bytes).is_ok());
-            if let Some(text) = &report.source {
-                check_positions(text, &report)?;
-            }
+            check_quoted_text(&bytes, &report)?;
             check_renderings("in.json", &report)?;
         }
     }
@@ -274,9 +286,7 @@ proptest! {
     fn almost_json_never_panics_and_renders_well(bytes in jsonish_bytes()) {
         for operation in OPERATIONS {
             let report = check_source(operation, &bytes);
-            if let Some(text) = &report.source {
-                check_positions(text, &report)?;
-            }
+            check_quoted_text(&bytes, &report)?;
             check_renderings("a b,c:%.json", &report)?;
         }
     }

@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::secrets::{files_under, leaks_in, literal_passwords, read_all};
+use common::secrets::{files_under, leaks_in, length_telling_masks, literal_passwords, read_all};
 use common::workspace_path;
 
 /// Where snapshots are committed.
@@ -70,6 +70,15 @@ fn the_finder_reads_json_rust_builders_and_constants() {
         found_in("pub const PW: &str = \"Fmt.Pass-6\";\nformat!(r#\"{{\"adminpass\": \"{PW}\"}}\"#)"),
         ["Fmt.Pass-6"]
     );
+    // Every string of an array or object, under any name the linter would rename to a secret.
+    assert_eq!(
+        found_in(r#"{"adminpas": ["Arr.Pass-7", {"k": ["Obj.Pass-8"]}], "x": "Not.Pass-9"}"#),
+        ["Arr.Pass-7", "Obj.Pass-8"]
+    );
+    assert_eq!(
+        found_in("json!({\"admnpass\": {\"k\": \"Esc.Obj-10\"}})"),
+        ["Esc.Obj-10"]
+    );
     // Placeholders, markers, masks and words too short to be passwords are not looked for.
     assert_eq!(
         found_in(
@@ -104,6 +113,42 @@ fn a_password_inside_a_placeholder_is_no_leak() {
     assert!(!leaks_in("## placeholder ${ADMIN_PASS} passes", "${ADMIN_PASS"));
     assert!(leaks_in(r#"{"adminpass":"${ADMIN_PASS"}"#, "${ADMIN_PASS"));
     assert!(leaks_in("the password is Cloud.Pass-2024.", "Cloud.Pass-2024"));
+}
+
+#[test]
+fn masks_that_tell_a_length_are_found() {
+    assert_eq!(
+        length_telling_masks(r#"3 |     "adminpass": "******************","#),
+        ["******************"]
+    );
+    assert_eq!(length_telling_masks(r#"{"adminpass": ********, "x": 1}"#), ["********"]);
+    assert_eq!(
+        length_telling_masks(r#"{"adminpass": "****", "adminPass": ****}"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(length_telling_masks("**bold** and a * b"), Vec::<String>::new());
+}
+
+#[test]
+fn no_committed_snapshot_tells_the_length_of_a_password() {
+    let mut found = Vec::new();
+    for (path, text) in read_all(&snapshots()) {
+        for (index, line) in text.lines().enumerate() {
+            if !length_telling_masks(line).is_empty() {
+                let path = path
+                    .strip_prefix(workspace_path(""))
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
+                found.push(format!("{path}:{}: {line}", index + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "masks as long as what they hide:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

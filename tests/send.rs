@@ -1072,6 +1072,137 @@ fn a_literal_password_is_warned_about_and_redacted() {
     }
 }
 
+/// Passwords under names the linter would rename to `adminpass`, of every type.
+const MISSPELT: &[&str] = &["Near.Secret-31", "Arr.Secret-32", "Obj.Secret-33", "12345678934"];
+
+fn misspelt_payload() -> String {
+    format!(
+        r#"{{"os-change": {{"admin_pass": "{}", "adminPas": ["{}"], "metadata": {{"ADMINPASS": {{"k": "{}"}}}}, "adminpass": [{}], "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}}}"#,
+        MISSPELT[0], MISSPELT[1], MISSPELT[2], MISSPELT[3]
+    )
+}
+
+#[test]
+fn a_dry_run_redacts_misspelt_secrets_of_any_type() {
+    let dir = mock_ecs::TempDir::new("misspelt");
+    let file = dir.path().join("misspelt.json");
+    std::fs::write(&file, misspelt_payload()).unwrap();
+    let config = dir.path().join("changeos.toml");
+    std::fs::write(&config, "[rules]\nunknown-member = \"off\"\nwrong-type = \"off\"\n").unwrap();
+    let misspelt: Vec<String> = MISSPELT.iter().map(|s| (*s).to_owned()).collect();
+    // Sent anyway with --no-verify (the lint report is printed, masked), or with a config that
+    // turns the findings about those members off.
+    for how in [
+        vec!["--no-verify", "--no-config"],
+        vec!["--config", config.to_str().unwrap()],
+    ] {
+        for format in FORMATS {
+            let ran = changeos(["send", "--dry-run", "--server-id", SERVER, "--project-id", PROJECT])
+                .args(["--region", "ap-southeast-1", "--format", format])
+                .args(&how)
+                .args([file.to_str().unwrap()])
+                .keys()
+                .run();
+            ran.expect_code(0).leaks_nothing(&misspelt);
+            let body = if format == "json" {
+                ran.events()[0]["body"].as_str().unwrap().to_owned()
+            } else {
+                ran.stdout.clone()
+            };
+            assert!(
+                body.contains(r#"{"os-change":{"admin_pass":"[redacted]","adminPas":"[redacted]","metadata":{"ADMINPASS":"[redacted]"},"adminpass":"[redacted]","imageid""#),
+                "{how:?} {format}: {body}"
+            );
+        }
+    }
+}
+
+/// The forms in which a server may echo a secret: JSON-escaped, `\u`-escaped (either case),
+/// percent-encoded (either case, all bytes or as a URL encoder writes it).
+fn encoded_forms(secret: &str) -> Vec<String> {
+    let json = serde_json::to_string(secret).unwrap();
+    let u_escaped = |upper: bool| -> String {
+        secret
+            .encode_utf16()
+            .map(|unit| {
+                if upper {
+                    format!("\\u{unit:04X}")
+                } else {
+                    format!("\\u{unit:04x}")
+                }
+            })
+            .collect()
+    };
+    let percent = |upper: bool, all: bool| -> String {
+        secret
+            .bytes()
+            .map(|b| match b {
+                b' ' if !all => "+".to_owned(),
+                b if !all && (b.is_ascii_alphanumeric() || b"-._~".contains(&b)) => char::from(b).to_string(),
+                b if upper => format!("%{b:02X}"),
+                b => format!("%{b:02x}"),
+            })
+            .collect()
+    };
+    vec![
+        json[1..json.len() - 1].to_owned(),
+        u_escaped(false),
+        u_escaped(true),
+        percent(false, true),
+        percent(true, true),
+        percent(true, false),
+    ]
+}
+
+#[test]
+fn an_error_answer_is_scrubbed_of_every_form_of_the_password() {
+    // A password that JSON escapes, that percent-encoding changes, beyond ASCII.
+    let password = "Pa\"ss\\wö/rd 1!";
+    let forms = encoded_forms(password);
+    let mut never: Vec<String> = forms.clone();
+    never.push(password.to_owned());
+    for form in &forms {
+        // In the message of a JSON error, and in a body that is not JSON (shown as it is).
+        let bodies = [
+            (serde_json::json!({"error": {"code": "Ecs.0005", "message": format!("bad adminpass {form} here")}})
+                .to_string()),
+            format!("bad adminpass {form} here"),
+        ];
+        for body in bodies {
+            for format in FORMATS {
+                let mock = Mock::start();
+                mock.on_post(Reply::json(400, &body));
+                let ran = send(&mock, format)
+                    .args(["--no-verify"])
+                    .env("ADMIN_PASS", password)
+                    .run();
+                ran.expect_code(3)
+                    .says("bad adminpass [redacted] here")
+                    .leaks_nothing(&never);
+                for shown in &never {
+                    assert!(
+                        !ran.all().contains(shown.as_str()),
+                        "{shown} in {form} {format}:\n{}",
+                        ran.all()
+                    );
+                }
+            }
+        }
+    }
+    // The literal password in a JSON error (the message holds it after decoding): in the JSON
+    // output format it is JSON-escaped again, and scrubbed all the same.
+    for format in FORMATS {
+        let mock = Mock::start();
+        let body = serde_json::json!({"error": {"code": "Ecs.0005", "message": format!("bad {password}")}});
+        mock.on_post(Reply::json(400, &body.to_string()));
+        let ran = send(&mock, format)
+            .args(["--no-verify"])
+            .env("ADMIN_PASS", password)
+            .run();
+        ran.expect_code(3).says("bad [redacted]").leaks_nothing(&never);
+    }
+}
+
 #[test]
 fn help_of_send_and_job() {
     // The command line's surface changes only on purpose.

@@ -22,7 +22,8 @@ pub fn secret_names() -> Vec<String> {
 }
 
 /// Literal passwords written in a set of files: in JSON (`"adminpass": "..."`, also spelt
-/// `adminPass`, `admin_pass`...), in Rust source that holds JSON (escaped quotes too), calls a
+/// `adminPass`, `admin_pass`, `adminpas`..., every string of an array or object there too), in
+/// Rust source that holds JSON (escaped quotes too), calls a
 /// builder (`.adminpass("...")`) or a helper whose first parameter is a secret member
 /// (`fn password(adminpass: Value)` called as `password(json!("..."))`), and through a string
 /// constant named there (`.adminpass(SECRET)`, `"{PASSWORD}"` in a `format!`), wherever in the
@@ -134,6 +135,8 @@ fn values_after_secret_keys(text: &str, names: &[String], functions: &[String]) 
         };
         if let Some((value, _)) = string_literal(text, value_at) {
             out.push(Found::Literal(value));
+        } else if matches!(bytes.get(value_at), Some(b'[' | b'{')) {
+            out.extend(strings_inside(text, value_at).into_iter().map(Found::Literal));
         } else {
             let name: String = text[value_at..]
                 .chars()
@@ -147,6 +150,64 @@ fn values_after_secret_keys(text: &str, names: &[String], functions: &[String]) 
     }
     out
 }
+
+/// Every string value (not a key) of the array or object opened at `start`, at any depth;
+/// none when it is the schema of a secret member (the spec's `"adminpass": {"type": ...}`).
+fn strings_inside(text: &str, start: usize) -> Vec<String> {
+    const SCHEMA_KEYWORDS: [&str; 4] = ["type", "$ref", "description", "x-secret"];
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut at = start;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'"' => match string_literal(text, at) {
+                Some((value, after)) => {
+                    if bytes.get(skip_ws(bytes, after)) != Some(&b':') {
+                        out.push(value);
+                    } else if SCHEMA_KEYWORDS.contains(&value.as_str()) {
+                        return Vec::new();
+                    }
+                    at = after;
+                    continue;
+                }
+                None => return out,
+            },
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return out;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    out
+}
+
+/// A run of `*` that stands for a value (`"***"`, `: ***,`) and is not the fixed mask: a mask
+/// as long as the value it hides tells its length.
+pub fn length_telling_masks(line: &str) -> Vec<String> {
+    let bytes = line.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(start) = line[at..].find('*').map(|i| at + i) {
+        let end = start + bytes[start..].iter().take_while(|b| **b == b'*').count();
+        let before = line[..start].trim_end_matches(' ');
+        let quoted = before.ends_with('"') && bytes.get(end) == Some(&b'"');
+        let bare = before.ends_with(':') && matches!(bytes.get(end), None | Some(b',' | b'}' | b']' | b' '));
+        if (quoted || bare) && end - start != MASK.len() {
+            out.push(line[start..end].to_owned());
+        }
+        at = end;
+    }
+    out
+}
+
+/// The mask of a secret value in quoted source lines (`changeos_validator::mask::MASK`).
+pub const MASK: &str = "****";
 
 /// The string literal starting at the `"` at `start` (decoded when it is valid JSON) and the
 /// offset after it; `None` when there is no `"` there or it is not closed on its line.

@@ -2,7 +2,7 @@
 
 use changeos_models::Severity;
 
-use crate::RuleInfo;
+use crate::{MaskedSource, RuleInfo};
 
 /// One finding with its place in the source text (1-based lines, columns in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,12 +80,12 @@ impl Diagnostic {
 }
 
 /// Every diagnostic of one file, sorted by position, and the file's text when there are any
-/// (renderers quote the offending lines), with the value of every password member masked
-/// (placeholders stay as written).
+/// (renderers quote the offending lines), with the value of every secret member masked
+/// ([`MaskedSource`]; placeholders stay as written).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
-    pub source: Option<String>,
+    pub source: Option<MaskedSource>,
     /// With fixes applied (`changeos check --fix`, see [`crate::fix`]): the diagnostics whose
     /// fixes were applied, each with its [`TextFix`], in the order applied; `diagnostics` and
     /// `source` are then those of the fixed text. `None` when fixes were not applied.

@@ -10,7 +10,8 @@
 
 use changeos_models::support::escape::escape_controls;
 
-use crate::{Diagnostic, FileReport, Operation, TextFix, check_source, redact_secrets};
+use crate::mask::redact_secrets;
+use crate::{Diagnostic, FileReport, Operation, TextFix, check_source};
 
 /// At most this many passes per file. Each pass removes at least one finding that no other
 /// fix brings back, so a payload needs a handful; the bound only guards against a loop.
@@ -242,7 +243,15 @@ mod tests {
         assert!(!diff.contains("Cloud.Pass"), "{diff}");
         assert_eq!(
             diff,
-            "--- a.json\n+++ a.json\n@@ -1,4 +1,4 @@\n {\r\n-  \"adminPass\": \"***************\",\r\n+  \"adminpass\": \"***************\",\r\n   \"x\": 1\r\n }\n\\ No newline at end of file\n"
+            "--- a.json\n+++ a.json\n@@ -1,4 +1,4 @@\n {\r\n-  \"adminPass\": \"****\",\r\n+  \"adminpass\": \"****\",\r\n   \"x\": 1\r\n }\n\\ No newline at end of file\n"
+        );
+        // A value of any type, under any near-miss name, over several lines: masked whole, the
+        // lines kept, so that the hunk's line numbers are the file's.
+        let before = b"{\n  \"adminPas\": [\n    \"Arr.Pass-1\"\n  ],\n  \"isAutoPay\": true\n}\n";
+        let after = b"{\n  \"adminPas\": [\n    \"Arr.Pass-1\"\n  ],\n  \"isAutoPay\": \"true\"\n}\n";
+        assert_eq!(
+            unified_diff(V2, "a.json", before, after),
+            "--- a.json\n+++ a.json\n@@ -2,5 +2,5 @@\n   \"adminPas\": ****\n \n ,\n-  \"isAutoPay\": true\n+  \"isAutoPay\": \"true\"\n }\n"
         );
         assert_eq!(unified_diff(V2, "a.json", before, before), "");
     }

@@ -17,7 +17,7 @@ use crate::files::Input;
 use crate::rules::{AMBIGUOUS, DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
 use crate::source::Reader;
 use crate::syntax::{self, Member, Value};
-use crate::{BOM, Diagnostic, FileReport, Operation, check_source, locate, read_error_report, redact_secrets};
+use crate::{BOM, Diagnostic, FileReport, MaskedSource, Operation, check_source, locate, read_error_report};
 
 /// What formatting one payload gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +116,7 @@ fn refuse_at(operation: Operation, text: &str, offset: usize, message: &str) -> 
     );
     Outcome::Refused(FileReport {
         diagnostics: vec![with_reason(diagnostic, refusal_reason(INVALID_JSON.id))],
-        source: Some(redact_secrets(operation, text)),
+        source: Some(MaskedSource::new(operation, text)),
         fixed: None,
     })
 }
@@ -294,6 +294,9 @@ mod tests {
             panic!()
         };
         assert_eq!((report.diagnostics[0].line, report.diagnostics[0].column), (2, 19));
-        assert_eq!(report.source.as_deref(), Some("{\n \"adminpass\": \"*\", ]"));
+        assert_eq!(
+            report.source.as_ref().map(MaskedSource::text),
+            Some("{\n \"adminpass\": \"****\", ]")
+        );
     }
 }

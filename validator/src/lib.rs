@@ -20,6 +20,7 @@ pub mod files;
 pub mod fix;
 pub mod layout;
 pub mod locate;
+pub mod mask;
 pub mod parse;
 pub mod render;
 pub mod rules;
@@ -31,11 +32,9 @@ pub mod write;
 pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
-
-use std::sync::OnceLock;
+pub use mask::MaskedSource;
 
 use changeos_models::Fix;
-use changeos_models::support::canonical::looks_secret;
 use changeos_models::support::escape::escape_controls;
 use changeos_models::support::json::Json;
 use changeos_models::support::placeholder::is_placeholder;
@@ -329,7 +328,7 @@ fn finish(context: &Context<'_>, pending: Vec<Pending>) -> FileReport {
     fix::drop_overlapping(&mut diagnostics);
     FileReport {
         diagnostics,
-        source: Some(redact_secrets(context.operation, text)),
+        source: Some(MaskedSource::new(context.operation, text)),
         fixed: None,
     }
 }
@@ -375,7 +374,9 @@ fn text_fix(
             let replacement = model.replacement();
             match model {
                 Fix::QuoteValue { text } => {
-                    if is_secret(context.operation, pointer) || context.text.get(place.value.clone()) != Some(text) {
+                    if mask::is_secret_pointer(context.operation, pointer)
+                        || context.text.get(place.value.clone()) != Some(text)
+                    {
                         return None;
                     }
                     let message = format!("replace `{text}` with `{replacement}`");
@@ -417,128 +418,10 @@ fn is_duplicated(duplicates: &[String], pointer: &str) -> bool {
     })
 }
 
-/// True when `pointer` is one of the operation's secret members (`*` matching any index).
-fn is_secret(operation: Operation, pointer: &str) -> bool {
-    operation.secret_pointers().iter().any(|secret| {
-        let mut ours = pointer.split('/');
-        let mut theirs = secret.split('/');
-        loop {
-            match (ours.next(), theirs.next()) {
-                (None, None) => return true,
-                (Some(a), Some(b)) if a == b || b == "*" => {}
-                _ => return false,
-            }
-        }
-    })
-}
-
 /// The last token of a pointer as a member name, control characters escaped.
 fn shown_name(pointer: &str) -> String {
     let token = pointer.rsplit('/').next().unwrap_or_default();
     escape_controls(&token.replace("~1", "/").replace("~0", "~")).into_owned()
-}
-
-/// The text renderers may quote, with the value of every secret member (`"adminpass": "..."`,
-/// also spelt `adminPass` or `admin_pass`, anywhere, in a document that parsed or not) masked
-/// by one `*` per character, so that lines and columns stay those of the file. A placeholder
-/// (`"$ADMIN_PASS"`) is no secret and stays as written.
-pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
-    // Misspelt secret members too (`adminPass`, `admin_pass`): an unknown member is quoted in
-    // its own finding, and a password under a wrong name is still a password.
-    let names = secret_names(operation);
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut pos = 0;
-    while let Some(quote) = memchr::memchr(b'"', bytes.get(pos..).unwrap_or_default()) {
-        pos += quote;
-        let (key_end, after_key) = string_end(bytes, pos);
-        let key = &text[pos..after_key];
-        pos = after_key;
-        if key_end == after_key {
-            continue; // not closed on its line: not a key
-        }
-        let raw = &key[1..key.len() - 1];
-        let is_secret = if raw.contains('\\') {
-            serde_json::from_str::<String>(key).is_ok_and(|key| looks_secret(&key, names))
-        } else {
-            looks_secret(raw, names)
-        };
-        if !is_secret {
-            continue;
-        }
-        let mut at = skip_ws(bytes, after_key);
-        if bytes.get(at) != Some(&b':') {
-            continue;
-        }
-        at = skip_ws(bytes, at + 1);
-        let (start, end) = match bytes.get(at) {
-            Some(b'"') => {
-                let (end, after) = string_end(bytes, at);
-                pos = after;
-                // A placeholder names a value supplied at send time and is no secret: shown as
-                // written, it tells the reader (and a --diff hunk for `patch`) what is there.
-                if is_placeholder(&text[at + 1..end]) {
-                    continue;
-                }
-                (at + 1, end)
-            }
-            Some(b'{' | b'[') | None => continue,
-            Some(_) => {
-                let end = at
-                    + bytes[at..]
-                        .iter()
-                        .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
-                        .unwrap_or(bytes.len() - at);
-                pos = end;
-                (at, end)
-            }
-        };
-        out.push_str(&text[copied..start]);
-        out.extend(std::iter::repeat_n('*', text[start..end].chars().count()));
-        copied = end;
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
-/// The folded secret names of `operation`'s body (see [`looks_secret`]), walked out of its
-/// shape once per process rather than once per file with findings.
-fn secret_names(operation: Operation) -> &'static [String] {
-    static NAMES: OnceLock<Vec<(Operation, Vec<String>)>> = OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            Operation::ALL
-                .iter()
-                .map(|op| (*op, op.shape().secret_names()))
-                .collect()
-        })
-        .iter()
-        .find(|(op, _)| *op == operation)
-        .map_or(&[], |(_, names)| names)
-}
-
-/// Where the string starting at the `"` at `start` ends: the offset of its closing quote and
-/// the offset after it; both are the end of the line (or text) if it is not closed there.
-fn string_end(bytes: &[u8], start: usize) -> (usize, usize) {
-    let mut i = start + 1;
-    while let Some(at) = memchr::memchr3(b'"', b'\n', b'\\', bytes.get(i..).unwrap_or_default()) {
-        i += at;
-        match bytes[i] {
-            b'"' => return (i, i + 1),
-            b'\n' => return (i, i),
-            _ if bytes.get(i + 1).is_some_and(|b| *b != b'\n') => i += 2,
-            _ => i += 1,
-        }
-    }
-    (bytes.len(), bytes.len())
-}
-
-fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
-    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-        at += 1;
-    }
-    at
 }
 
 #[cfg(test)]
@@ -704,49 +587,39 @@ mod tests {
     }
 
     #[test]
-    fn passwords_are_masked_in_the_text_renderers_quote() {
-        let masked = |text: &str| redact_secrets(V2, text);
-        assert_eq!(masked(r#"{"adminpass": "Pa55-é!"}"#), r#"{"adminpass": "*******"}"#);
-        assert_eq!(
-            masked("{\"adminpass\" :\n  \"a\\\"b\", \"x\": \"adminpass\"}"),
-            "{\"adminpass\" :\n  \"****\", \"x\": \"adminpass\"}"
-        );
-        assert_eq!(
-            masked(r#"{"admin\u0070ass": 12345678}"#),
-            r#"{"admin\u0070ass": ********}"#
-        );
-        assert_eq!(
-            masked(r#"{"adminPass": "Typo-1", "ADMIN_PASS": "Typo-2", "admin": "x"}"#),
-            r#"{"adminPass": "******", "ADMIN_PASS": "******", "admin": "x"}"#
-        );
-        assert_eq!(
-            masked("{\"adminpass\": \"Pa55 not closed\n}"),
-            "{\"adminpass\": \"***************\n}"
-        );
-        // Near-miss names are secrets too: they are how a password ends up unmasked.
-        assert_eq!(
-            masked(r#"{"adminPass": "Pa55", "ADMIN_PASS": 1234, "admin": "x"}"#),
-            r#"{"adminPass": "****", "ADMIN_PASS": ****, "admin": "x"}"#
-        );
-        assert_eq!(
-            masked(r#"{"adminpass": {"x": "y"}, "adminpass": ["z"]}"#),
-            r#"{"adminpass": {"x": "y"}, "adminpass": ["z"]}"#
-        );
-        // Placeholders are no secrets: shown as written, under any of the secret's names.
-        assert_eq!(
-            masked(r#"{"adminpass": "$ADMIN_PASS", "adminPass": "${PASS}", "admin_pass": "$x y"}"#),
-            r#"{"adminpass": "$ADMIN_PASS", "adminPass": "${PASS}", "admin_pass": "****"}"#
-        );
+    fn reports_quote_the_text_with_its_passwords_masked() {
         // In a file that does not parse, and in one that does.
         let report = check_source(V2, br#"{"os-change": {"adminpass": "Cloud.Pass-2024" "imageid": 1}}"#);
-        assert!(
-            !report.source.as_deref().unwrap_or_default().contains("Cloud.Pass"),
-            "{report:?}"
-        );
+        let source = report.source.as_ref().map(MaskedSource::text).unwrap_or_default();
+        assert!(!source.contains("Cloud.Pass"), "{report:?}");
         let report = check_source(V2, br#"{"os-change": {"adminpass": "Cloud.Pass-2024"}}"#);
         assert_eq!(
-            report.source.as_deref(),
-            Some(r#"{"os-change": {"adminpass": "***************"}}"#)
+            report.source.as_ref().map(MaskedSource::text),
+            Some(r#"{"os-change": {"adminpass": "****"}}"#)
         );
+        // A password under a near-miss name, of any type.
+        let report = check_source(
+            V2,
+            b"{\"os-change\": {\"adminpas\": [\"Arr.Pass-1\"], \"admin_pass\": {\"k\": \"Obj.Pass-2\"}}}",
+        );
+        assert_eq!(
+            report.source.as_ref().map(MaskedSource::text),
+            Some(r#"{"os-change": {"adminpas": ****, "admin_pass": ****}}"#)
+        );
+    }
+
+    #[test]
+    fn no_quote_fix_for_a_value_inside_a_secret() {
+        for pointer in [
+            "/os-change/adminpass",
+            "/os-change/adminPass/0",
+            "/x/admin_pass/y",
+            "/adminpas",
+        ] {
+            assert!(mask::is_secret_pointer(V2, pointer), "{pointer}");
+        }
+        for pointer in ["", "/os-change/imageid", "/os-change/metadata/BYOL", "/admin"] {
+            assert!(!mask::is_secret_pointer(V2, pointer), "{pointer}");
+        }
     }
 }

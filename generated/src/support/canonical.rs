@@ -5,9 +5,10 @@
 //! - Every value of a secret member (`x-secret`) is replaced by [`REDACTED`], except a
 //!   placeholder (`"$ADMIN_PASS"`, `"${ADMIN_PASS}"`), which names a value supplied at send
 //!   time and is not a secret, and `null`, which holds nothing.
-//! - Where the spec does not describe the structure (a member it does not know, a value of
-//!   the wrong type), a member whose name is a secret member's name up to case, `-` and `_`
-//!   (`adminPass`, `admin_pass`) is redacted too: a misspelt password is still a password.
+//! - A member whose name is a secret member's name or one that the linter would suggest
+//!   renaming to it (up to case, `-` and `_`, or a few edits: `adminPass`, `admin_pass`,
+//!   `adminpas`; see [`looks_secret`]) is redacted too, at any depth and whatever its type: a
+//!   misspelt password is still a password.
 //!
 //! What the spec says about each type (its [`Shape`] and the insta selectors of its secrets)
 //! is generated into `shapes.rs`; this module holds the algorithm, which does not change
@@ -18,7 +19,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::support::checks::{fold, same_folded};
+use crate::support::checks::{fold, near_miss};
 use crate::support::placeholder::is_placeholder;
 use crate::support::secret::REDACTED;
 use crate::support::shape::Shape;
@@ -67,7 +68,12 @@ fn canonical(value: &Value, shape: &Shape, secrets: &[String]) -> Value {
             let mut out = Map::with_capacity(map.len());
             for member in *members {
                 if let Some(child) = map.get(member.name) {
-                    out.insert(member.name.to_owned(), canonical(child, member.shape, secrets));
+                    let shown = if looks_secret(member.name, secrets) {
+                        redact(child)
+                    } else {
+                        canonical(child, member.shape, secrets)
+                    };
+                    out.insert(member.name.to_owned(), shown);
                 }
             }
             for (name, child) in map {
@@ -95,8 +101,9 @@ fn unknown_member(name: &str, value: &Value, secrets: &[String]) -> Value {
     }
 }
 
-/// `value` as written, except that members named like a secret are redacted at any depth.
-fn scrub(value: &Value, secrets: &[String]) -> Value {
+/// `value` as written, members in their order, except that members named like a secret
+/// ([`looks_secret`]) are redacted at any depth: the body `changeos send --dry-run` shows.
+pub fn scrub(value: &Value, secrets: &[String]) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
@@ -117,9 +124,43 @@ pub fn redact(value: &Value) -> Value {
     }
 }
 
-/// Whether `name` is one of `secrets` (normalised names) up to case, `-` and `_`.
+/// The text of every string and number in the value of a member named like a secret, at any
+/// depth of `value` (placeholders aside): what free text must never show.
+pub fn secret_texts(value: &Value, secrets: &[String]) -> Vec<String> {
+    fn leaves(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(text) if !is_placeholder(text) => out.push(text.clone()),
+            Value::Number(number) => out.push(number.to_string()),
+            Value::Array(items) => items.iter().for_each(|i| leaves(i, out)),
+            Value::Object(map) => map.values().for_each(|v| leaves(v, out)),
+            _ => {}
+        }
+    }
+    fn walk(value: &Value, secrets: &[String], out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (name, child) in map {
+                    if looks_secret(name, secrets) {
+                        leaves(child, out);
+                    } else {
+                        walk(child, secrets, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, secrets, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, secrets, &mut out);
+    out
+}
+
+/// Whether a member named `name` is a secret: its name is one of `secrets` (normalised names)
+/// or one that the linter would suggest renaming to one of them ([`near_miss`]: up to case,
+/// `-` and `_`, or a few edits away). Every place that masks or redacts asks this.
 pub fn looks_secret(name: &str, secrets: &[String]) -> bool {
-    secrets.iter().any(|secret| same_folded(name, secret))
+    secrets.iter().any(|secret| near_miss(name, secret))
 }
 
 /// The text of a canonical value: pretty-printed with 2-space indents, one final newline;
@@ -286,7 +327,7 @@ mod tests {
     fn secret_looking_names_are_redacted_where_the_spec_says_nothing() {
         let value = json!({
             "Password": "p1", "pass_word": "p2", "inner": {"TOKEN": "t1", "to-ken": "$T"},
-            "extra": {"deep": [{"password": "p3"}], "passwords": "not one"},
+            "extra": {"deep": [{"password": "p3"}], "passwords": ["p4"], "pasword": {"a": 5}, "passage": "not one"},
             "id": {"token": "t2"},
             "list": "token"
         });
@@ -298,10 +339,50 @@ mod tests {
                 "inner": {"TOKEN": "[redacted]", "to-ken": "$T"},
                 "list": "token",
                 "Password": "[redacted]", "pass_word": "[redacted]",
-                "extra": {"deep": [{"password": "[redacted]"}], "passwords": "not one"}
+                "extra": {
+                    "deep": [{"password": "[redacted]"}],
+                    "passwords": "[redacted]",
+                    "pasword": "[redacted]",
+                    "passage": "not one"
+                }
             })
         );
         assert_eq!(OUTER.secret_names(), ["password", "token"]);
+    }
+
+    #[test]
+    fn near_misses_are_secrets_as_the_linter_would_rename_them() {
+        let secrets = ["adminpass".to_owned()];
+        for name in [
+            "adminpass",
+            "adminPass",
+            "admin_pass",
+            "ADMIN-PASS",
+            "adminpas",
+            "admnpass",
+            "adminpass1",
+        ] {
+            assert!(looks_secret(name, &secrets), "{name}");
+        }
+        for name in ["admin", "password", "adminpassword", "imageid"] {
+            assert!(!looks_secret(name, &secrets), "{name}");
+        }
+    }
+
+    #[test]
+    fn scrub_keeps_the_order_and_redacts_every_type() {
+        let secrets = ["adminpass".to_owned()];
+        let value =
+            json!({"z": 1, "os-change": {"adminPas": ["Arr.Pass-1", {"x": 12345678}], "a": "b", "admin_pass": "$P"}});
+        assert_eq!(
+            text(&scrub(&value, &secrets)),
+            r#"{"z":1,"os-change":{"adminPas":"[redacted]","a":"b","admin_pass":"$P"}}"#
+        );
+        assert_eq!(secret_texts(&value, &secrets), ["Arr.Pass-1", "12345678"]);
+        assert_eq!(
+            secret_texts(&json!({"adminpass": true, "x": "y"}), &secrets),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

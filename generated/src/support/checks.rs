@@ -130,11 +130,9 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let mut best: Option<(usize, &'c str)> = None;
     let mut tie = false;
     for candidate in candidates {
-        let distance = edit_distance(&folded, &fold(candidate));
-        let limit = if candidate.len() >= 4 { 2 } else { 0 };
-        if distance > limit {
+        let Some(distance) = near_distance(&folded, candidate) else {
             continue;
-        }
+        };
         match best {
             Some((d, _)) if d < distance => {}
             Some((d, _)) if d == distance => tie = true,
@@ -145,6 +143,62 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
         }
     }
     if tie { None } else { best.map(|(_, c)| c) }
+}
+
+/// Whether [`suggest`] may offer `candidate` for a member named `name`: the two are the same
+/// ignoring case, `-` and `_`, or a few edits apart. What the linter would suggest renaming to
+/// a secret member is a secret too ([`crate::support::canonical::looks_secret`]), so both read
+/// this one definition.
+pub fn near_miss(name: &str, candidate: &str) -> bool {
+    near_distance(name, candidate).is_some()
+}
+
+/// The edit distance between two names, folded, when it is small enough for a suggestion: at
+/// most two edits from a name of at least four characters, none from a shorter one.
+fn near_distance(name: &str, candidate: &str) -> Option<usize> {
+    let candidate_len = folded_chars(candidate).count();
+    let limit = if candidate_len >= 4 { 2 } else { 0 };
+    // The distance is at least the difference in length: most names are ruled out here,
+    // with nothing allocated (every key of a quoted file is asked whether it is a secret's).
+    let name_len = folded_chars(name).take(candidate_len + limit + 1).count();
+    if name_len.abs_diff(candidate_len) > limit {
+        return None;
+    }
+    with_folded(name, name_len, |name| {
+        with_folded(candidate, candidate_len, |candidate| {
+            (0..=limit).find(|&edits| within(name, candidate, edits))
+        })
+    })
+}
+
+/// `f` of the `len` folded characters of `name`, held on the stack when they are few (every
+/// key of a quoted file is asked whether it is a near miss of a secret's name).
+fn with_folded<R>(name: &str, len: usize, f: impl FnOnce(&[char]) -> R) -> R {
+    const ON_STACK: usize = 64;
+    if len <= ON_STACK {
+        let mut chars = ['\0'; ON_STACK];
+        for (slot, c) in chars.iter_mut().zip(folded_chars(name)) {
+            *slot = c;
+        }
+        f(&chars[..len])
+    } else {
+        f(&folded_chars(name).collect::<Vec<char>>())
+    }
+}
+
+/// Whether `a` becomes `b` in at most `edits` insertions, deletions or substitutions: tried
+/// edit by edit after the common prefix, which costs little for the two edits a suggestion
+/// allows (the full table of the distance would cost the product of the lengths).
+fn within(a: &[char], b: &[char], edits: usize) -> bool {
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[common..], &b[common..]);
+    match (a.split_first(), b.split_first()) {
+        (None, _) | (_, None) => a.len().max(b.len()) <= edits,
+        _ if edits == 0 => false,
+        (Some((_, a_rest)), Some((_, b_rest))) => {
+            within(a_rest, b_rest, edits - 1) || within(a_rest, b, edits - 1) || within(a, b_rest, edits - 1)
+        }
+    }
 }
 
 /// The did-you-mean help for an unknown member, if there is a near miss.
@@ -188,31 +242,43 @@ pub fn same_folded(a: &str, b: &str) -> bool {
     folded_chars(a).eq(folded_chars(b))
 }
 
-fn folded_chars(name: &str) -> impl Iterator<Item = char> + '_ {
-    name.chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
+fn folded_chars(name: &str) -> Folded<'_> {
+    Folded {
+        chars: name.chars(),
+        pending: None,
+    }
+}
+
+/// The characters of a name, lower case, without `-` and `_`: ASCII ones without the case
+/// mapping tables, as member names almost always are (every key of a file may be folded).
+struct Folded<'a> {
+    chars: std::str::Chars<'a>,
+    /// The rest of the lower case of a character that has several.
+    pending: Option<std::char::ToLowercase>,
+}
+
+impl Iterator for Folded<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        loop {
+            if let Some(c) = self.pending.as_mut().and_then(Iterator::next) {
+                return Some(c);
+            }
+            self.pending = None;
+            match self.chars.next()? {
+                '-' | '_' => {}
+                c if c.is_ascii() => return Some(c.to_ascii_lowercase()),
+                c => self.pending = Some(c.to_lowercase()),
+            }
+        }
+    }
 }
 
 /// A member name with case, `-` and `_` ignored: names that fold alike are near misses of each
 /// other (`is_auto_pay`, `isAutoPay`).
 pub fn fold(name: &str) -> String {
     folded_chars(name).collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 /// A JSON Schema condition on an object: true for a value that is not an object (the
@@ -320,6 +386,72 @@ mod tests {
         assert_eq!(suggest("system__encrypted", &meta), Some("__system__encrypted"));
         assert_eq!(suggest("byol", &meta), Some("BYOL"));
         assert_eq!(suggest("userdata", &meta), Some("user_data"));
+    }
+
+    #[test]
+    fn near_misses_are_what_suggest_may_offer() {
+        for (name, near) in [
+            ("adminpass", true),
+            ("adminPass", true),
+            ("ADMIN_PASS", true),
+            ("admin-pass", true),
+            ("adminpas", true),
+            ("admnpass", true),
+            ("adminpass12", true),
+            ("adminpwd", false),
+            ("admin", false),
+            ("password", false),
+            ("adminpass123", false),
+            ("", false),
+        ] {
+            assert_eq!(near_miss(name, "adminpass"), near, "{name}");
+            assert_eq!(suggest(name, &["adminpass"]).is_some(), near, "{name}");
+        }
+        // Short names: only the same up to case, `-` and `_`.
+        assert!(near_miss("X-Y", "xy") && !near_miss("xz", "xy"));
+        // A long name is ruled out by its length alone.
+        assert!(!near_miss(&"a".repeat(100_000), "adminpass"));
+    }
+
+    /// The edit distance by its full table, to check the pruned search against.
+    fn table_distance(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut previous: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut current = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                current.push(
+                    (previous[j] + usize::from(ca != cb))
+                        .min(previous[j + 1] + 1)
+                        .min(current[j] + 1),
+                );
+            }
+            previous = current;
+        }
+        previous[b.len()]
+    }
+
+    #[test]
+    fn near_distances_are_edit_distances_within_the_limit() {
+        // Every name of up to 5 letters over a small alphabet, against candidates short and long.
+        let mut names = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = names
+                .iter()
+                .filter(|n| n.len() == names.last().map_or(0, String::len))
+                .flat_map(|n| ["a", "b", "c"].map(|c| format!("{n}{c}")))
+                .collect();
+            names.extend(longer);
+        }
+        for candidate in ["abc", "abca", "abcab", "aabbc"] {
+            for name in &names {
+                let distance = table_distance(name, candidate);
+                let limit = if candidate.len() >= 4 { 2 } else { 0 };
+                let expected = (distance <= limit).then_some(distance);
+                assert_eq!(near_distance(name, candidate), expected, "{name} {candidate}");
+            }
+        }
+        assert_eq!(near_distance("Admin_Pas", "adminpass"), Some(1));
     }
 
     #[test]

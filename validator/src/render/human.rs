@@ -11,7 +11,7 @@ use changeos_models::Severity;
 use changeos_models::support::escape::{escape_controls, is_unsafe};
 
 use super::{Renderer, Summary, plural};
-use crate::{Diagnostic, FileReport};
+use crate::{Diagnostic, FileReport, MaskedSource};
 
 /// Source lines longer than this are shown as a window around the finding.
 const WINDOW: usize = 100;
@@ -33,7 +33,13 @@ impl Human {
         }
     }
 
-    fn diagnostic(&self, name: &str, d: &Diagnostic, source: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    fn diagnostic(
+        &self,
+        name: &str,
+        d: &Diagnostic,
+        source: Option<&MaskedSource>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let (label, code) = match d.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
@@ -53,13 +59,12 @@ impl Human {
             d.line,
             d.column
         )?;
-        if let Some(line) = source.and_then(|s| s.lines().nth(d.line - 1)) {
-            let (shown, caret_at) = window(line, d.column);
-            let width = if d.end_line == d.line {
-                d.end_column.saturating_sub(d.column) + 1
-            } else {
-                1
-            };
+        if let Some((source, line)) = source.and_then(|s| Some((s, s.line(d.line)?))) {
+            // Masks (of a fixed width) move what follows them on the line.
+            let last = if d.end_line == d.line { d.end_column } else { d.column };
+            let (column, end_column) = source.columns(d.line, d.column, last);
+            let (shown, caret_at) = window(line, column);
+            let width = end_column.saturating_sub(column) + 1;
             let width = width.min(shown.chars().count().saturating_sub(caret_at).max(1));
             let bar = self.paint("1;34", "|");
             writeln!(out, "{gutter} {bar}")?;
@@ -192,7 +197,7 @@ impl Renderer for Human {
             self.fixed(name, d, out)?;
         }
         for d in &report.diagnostics {
-            self.diagnostic(name, d, report.source.as_deref(), out)?;
+            self.diagnostic(name, d, report.source.as_ref(), out)?;
         }
         Ok(())
     }
