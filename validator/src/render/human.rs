@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use changeos_models::Severity;
 
 use super::{Renderer, Summary, plural};
+use crate::locate::LineIndex;
 use crate::{Diagnostic, FileReport};
 
 /// Source lines longer than this are shown as a window around the finding.
@@ -30,7 +31,13 @@ impl Human {
         }
     }
 
-    fn diagnostic(&self, name: &str, d: &Diagnostic, source: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+    fn diagnostic(
+        &self,
+        name: &str,
+        d: &Diagnostic,
+        source: Option<&Source<'_>>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let (label, code) = match d.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
@@ -50,8 +57,7 @@ impl Human {
             d.line,
             d.column
         )?;
-        if let Some(line) = source.and_then(|s| s.lines().nth(d.line - 1)) {
-            let (shown, caret_at) = window(line, d.column);
+        if let Some((shown, caret_at)) = source.and_then(|s| s.window(d.line, d.column)) {
             let width = if d.end_line == d.line {
                 d.end_column.saturating_sub(d.column) + 1
             } else {
@@ -134,36 +140,57 @@ fn digits(n: usize) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
-/// The part of `line` to show and the character offset of `column` in it.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let line = line.trim_end_matches('\r');
-    // A quoted line is the user's bytes: control characters (an ESC starting a terminal escape
-    // sequence) are shown as U+FFFD, never sent to the terminal; a tab becomes one space so
-    // that the caret stays under its column.
-    let shown = |c| match c {
-        '\t' => ' ',
-        c if char::is_control(c) => '\u{fffd}',
-        c => c,
-    };
-    let count = line.chars().count();
-    let at = column.saturating_sub(1).min(count);
-    if count <= WINDOW {
-        return (line.chars().map(shown).collect(), at);
+/// A report's source text, indexed once so that each finding's line is found without reading
+/// the lines before it (100,000 findings in a file of as many lines, or on one long line).
+struct Source<'a> {
+    text: &'a str,
+    lines: LineIndex,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str) -> Self {
+        Source {
+            text,
+            lines: LineIndex::new(text),
+        }
     }
-    // Only the window is copied: a line of base64 user data can be 40 KB long.
-    let start = at.saturating_sub(WINDOW / 3);
-    let end = (start + WINDOW).min(count);
-    let mut text = String::with_capacity(WINDOW + 8);
-    let mut caret = at - start;
-    if start > 0 {
-        text.push('…');
-        caret += 1;
+
+    /// The part of line `line` to show and the character offset of `column` in it; `None`
+    /// past the last line.
+    fn window(&self, line: usize, column: usize) -> Option<(String, usize)> {
+        let range = self.lines.line(self.text, line)?;
+        let end = range.start + self.text[range.clone()].trim_end_matches('\r').len();
+        let start = range.start;
+        // A quoted line is the user's bytes: control characters (an ESC starting a terminal
+        // escape sequence) are shown as U+FFFD, never sent to the terminal; a tab becomes one
+        // space so that the caret stays under its column.
+        let shown = |c| match c {
+            '\t' => ' ',
+            c if char::is_control(c) => '\u{fffd}',
+            c => c,
+        };
+        let count = self.lines.chars_between(self.text, start, end);
+        let at = column.saturating_sub(1).min(count);
+        if count <= WINDOW {
+            return Some((self.text[start..end].chars().map(shown).collect(), at));
+        }
+        // Only the window is copied: a line of base64 user data can be 40 KB long.
+        let first = at.saturating_sub(WINDOW / 3);
+        let last = (first + WINDOW).min(count);
+        let mut text = String::with_capacity(WINDOW + 8);
+        let mut caret = at - first;
+        if first > 0 {
+            text.push('…');
+            caret += 1;
+        }
+        let from = self.lines.byte_after_chars(self.text, start, first);
+        let to = self.lines.byte_after_chars(self.text, start, last);
+        text.extend(self.text[from..to].chars().map(shown));
+        if last < count {
+            text.push('…');
+        }
+        Some((text, caret))
     }
-    text.extend(line.chars().skip(start).take(end - start).map(shown));
-    if end < count {
-        text.push('…');
-    }
-    (text, caret)
 }
 
 impl Renderer for Human {
@@ -171,8 +198,13 @@ impl Renderer for Human {
         for d in report.fixed.iter().flatten() {
             self.fixed(name, d, out)?;
         }
+        let source = report
+            .source
+            .as_deref()
+            .filter(|_| !report.diagnostics.is_empty())
+            .map(Source::new);
         for d in &report.diagnostics {
-            self.diagnostic(name, d, report.source.as_deref(), out)?;
+            self.diagnostic(name, d, source.as_ref(), out)?;
         }
         Ok(())
     }
@@ -211,12 +243,43 @@ mod tests {
 
     #[test]
     fn long_lines_are_windowed_around_the_column() {
+        let window = |text: &str, line, column| Source::new(text).window(line, column).expect("a line");
         let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
-        let (shown, caret) = window(&line, 301);
+        let (shown, caret) = window(&line, 1, 301);
         assert_eq!(shown.chars().nth(caret), Some('X'));
         assert!(shown.starts_with('…') && shown.ends_with('…'));
-        assert_eq!(window("\tab", 2), (" ab".to_owned(), 1));
-        assert_eq!(window("a\u{1b}[31mb", 1).0, "a\u{fffd}[31mb");
+        assert_eq!(window("\tab", 1, 2), (" ab".to_owned(), 1));
+        assert_eq!(window("a\u{1b}[31mb", 1, 1).0, "a\u{fffd}[31mb");
         assert_eq!((digits(1), digits(9), digits(10), digits(12345)), (1, 1, 2, 5));
+    }
+
+    #[test]
+    fn windows_count_characters_on_any_line() {
+        // Lines of multi-byte characters, long and short, after lines of other lengths: the
+        // window and the caret are those of a plain count of characters.
+        let long: String = (0..400).map(|i| ['é', 'a', '€', '𝄞'][i % 4]).collect();
+        let text = format!("{{\r\n\"ü\": 1,\n{long}\r\n\r\r\n{long}");
+        let source = Source::new(&text);
+        for (line, column) in [(1, 1), (2, 3), (3, 1), (3, 150), (3, 400), (3, 999), (4, 1), (5, 37)] {
+            let expected_line = text.lines().nth(line - 1).expect("a line").trim_end_matches('\r');
+            let count = expected_line.chars().count();
+            let at = (column - 1).min(count);
+            let (shown, caret) = source.window(line, column).expect("a line");
+            if count <= WINDOW {
+                assert_eq!((shown.as_str(), caret), (expected_line, at), "{line}:{column}");
+            } else {
+                let first = at.saturating_sub(WINDOW / 3);
+                let inner: String = expected_line.chars().skip(first).take(WINDOW).collect();
+                assert!(shown.contains(&inner), "{line}:{column}: {shown}");
+                assert_eq!(
+                    shown.chars().nth(caret),
+                    expected_line.chars().nth(at),
+                    "{line}:{column}"
+                );
+            }
+        }
+        assert_eq!(source.window(6, 1), None);
+        assert_eq!(Source::new("").window(1, 1), None);
+        assert_eq!(Source::new("a\n").window(2, 1), None);
     }
 }
