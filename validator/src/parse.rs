@@ -241,6 +241,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
         let mut object = Object::new();
         let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
+        // How often each repeated name has been repeated so far in this object: counted here
+        // rather than among every duplicate of the document, which is quadratic in their number.
+        let mut repeats: HashMap<Cow<'de, str>, usize> = HashMap::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let since = self.count();
             let value = map.next_value_seed(self)?;
@@ -253,7 +256,12 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             };
             match existing {
                 Some(position) => {
-                    self.note_duplicate(&key);
+                    let occurrence = repeats.entry(key.clone()).or_insert(0);
+                    *occurrence += 1;
+                    self.duplicates.borrow_mut().push(Found {
+                        reversed: vec![key.to_string()],
+                        occurrence: *occurrence,
+                    });
                     object.replace(position, value);
                 }
                 None => {
@@ -277,21 +285,6 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             object.shrink_to_fit();
         }
         Ok(Json::Object(object))
-    }
-}
-
-impl ValueSeed<'_> {
-    fn note_duplicate(&self, key: &str) {
-        let occurrence = 1 + self
-            .duplicates
-            .borrow()
-            .iter()
-            .filter(|d| d.reversed.len() == 1 && d.reversed[0] == key)
-            .count();
-        self.duplicates.borrow_mut().push(Found {
-            reversed: vec![key.to_owned()],
-            occurrence,
-        });
     }
 }
 
@@ -363,6 +356,30 @@ mod tests {
         assert_eq!(found, ["/k3", "/k39"]);
         assert_eq!(parsed.value.pointer("/k3"), Some(&Json::Number(99.into())));
         assert_eq!(parsed.value.as_object().map(|o| o.len()), Some(40));
+    }
+
+    #[test]
+    fn many_repetitions_are_counted_per_name_and_object() {
+        // 3,000 repetitions of one name, interleaved with another repeated name, in two objects.
+        let object = |n: usize| {
+            let members: Vec<String> = (0..n).map(|i| format!("\"a\": {i}, \"b~\": {i}")).collect();
+            format!("{{{}}}", members.join(", "))
+        };
+        let text = format!("{{\"x\": [{}], \"y\": {}}}", object(3000), object(2));
+        let parsed = parse(&text).expect("valid");
+        let mut expected: Vec<(String, usize)> = Vec::new();
+        for i in 1..3000 {
+            expected.push(("/x/0/a".to_owned(), i));
+            expected.push(("/x/0/b~0".to_owned(), i));
+        }
+        expected.extend([("/y/a".to_owned(), 1), ("/y/b~0".to_owned(), 1)]);
+        let found: Vec<(String, usize)> = parsed
+            .duplicates
+            .into_iter()
+            .map(|d| (d.pointer, d.occurrence))
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(parsed.value.pointer("/x/0/a"), Some(&Json::Number(2999.into())));
     }
 
     #[test]
