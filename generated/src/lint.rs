@@ -492,6 +492,13 @@ pub(crate) fn check_change_server_os_metadata(
         );
         return;
     };
+    const NAMES: &[&str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "user_data",
+        "BYOL",
+    ];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "__system__encrypted" => {
@@ -507,12 +514,6 @@ pub(crate) fn check_change_server_os_metadata(
                 check_byol(member, &path.key("BYOL"), out);
             }
             _ => {
-                const NAMES: &[&str] = &[
-                    "__system__encrypted",
-                    "__system__cmkid",
-                    "user_data",
-                    "BYOL",
-                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -526,7 +527,7 @@ pub(crate) fn check_change_server_os_metadata(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -653,6 +654,16 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
         return;
     };
     let mut has_imageid = false;
+    const NAMES: &[&str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "metadata",
+        "mode",
+        "isAutoPay",
+    ];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "adminpass" => {
@@ -678,15 +689,6 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
                 check_auto_pay(member, &path.key("isAutoPay"), out);
             }
             _ => {
-                const NAMES: &[&str] = &[
-                    "adminpass",
-                    "keyname",
-                    "userid",
-                    "imageid",
-                    "metadata",
-                    "mode",
-                    "isAutoPay",
-                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -700,7 +702,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -789,6 +791,8 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
         return;
     };
     let mut has_os_change = false;
+    const NAMES: &[&str] = &["os-change"];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "os-change" => {
@@ -800,7 +804,6 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
                 );
             }
             _ => {
-                const NAMES: &[&str] = &["os-change"];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -811,7 +814,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -842,6 +845,8 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
         );
         return;
     };
+    const NAMES: &[&str] = &["__system__encrypted", "__system__cmkid", "BYOL"];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "__system__encrypted" => {
@@ -854,11 +859,6 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
                 check_byol(member, &path.key("BYOL"), out);
             }
             _ => {
-                const NAMES: &[&str] = &[
-                    "__system__encrypted",
-                    "__system__cmkid",
-                    "BYOL",
-                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -872,7 +872,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -931,6 +931,16 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
         return;
     };
     let mut has_imageid = false;
+    const NAMES: &[&str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "mode",
+        "metadata",
+        "isAutoPay",
+    ];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "adminpass" => {
@@ -960,15 +970,6 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
                 check_auto_pay(member, &path.key("isAutoPay"), out);
             }
             _ => {
-                const NAMES: &[&str] = &[
-                    "adminpass",
-                    "keyname",
-                    "userid",
-                    "imageid",
-                    "mode",
-                    "metadata",
-                    "isAutoPay",
-                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -982,7 +983,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -1045,6 +1046,8 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
         return;
     };
     let mut has_os_change = false;
+    const NAMES: &[&str] = &["os-change"];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "os-change" => {
@@ -1056,7 +1059,6 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
                 );
             }
             _ => {
-                const NAMES: &[&str] = &["os-change"];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -1067,7 +1069,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
