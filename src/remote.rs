@@ -1,10 +1,13 @@
 //! What `send` and `job` share: exit codes, output (human or JSON lines, scrubbed of every
 //! secret), and turning flags and environment into a [`Client`].
 
+use std::cell::OnceCell;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use changeos_client::api::{CallError, Client};
 use changeos_client::credentials::{self, ENV_PROJECT_ID, ENV_REGION};
 use changeos_client::errors::{ApiError, Call};
@@ -93,7 +96,11 @@ impl Fail {
 /// format, with a live progress line on a terminal.
 pub struct Output {
     pub format: EventFormat,
-    secrets: Vec<String>,
+    secrets: HashSet<String>,
+    /// The secrets as one searcher, built when text is first scrubbed after a new secret: a
+    /// payload can fill thousands of placeholders, and text is scrubbed in one pass over it
+    /// rather than once per secret.
+    searcher: OnceCell<Option<AhoCorasick>>,
     stderr_terminal: bool,
     progress_shown: bool,
 }
@@ -102,7 +109,8 @@ impl Output {
     pub fn new(format: EventFormat) -> Output {
         Output {
             format,
-            secrets: Vec::new(),
+            secrets: HashSet::new(),
+            searcher: OnceCell::new(),
             stderr_terminal: std::io::stderr().is_terminal(),
             progress_shown: false,
         }
@@ -124,22 +132,40 @@ impl Output {
 
     /// Registers a value that must never be printed.
     pub fn secret(&mut self, value: &str) {
-        if value.chars().count() >= MIN_SCRUBBED_LEN && !self.secrets.iter().any(|s| s == value) {
-            self.secrets.push(value.to_owned());
-            // Longest first, so that a secret containing another is replaced whole.
-            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        if value.chars().count() >= MIN_SCRUBBED_LEN && self.secrets.insert(value.to_owned()) {
+            self.searcher = OnceCell::new();
         }
     }
 
-    /// `text` with every registered secret replaced by `[redacted]`.
+    /// `text` with every registered secret replaced by `[redacted]`; where secrets overlap,
+    /// the longest is replaced whole.
     pub fn scrub(&self, text: &str) -> String {
-        let mut text = text.to_owned();
-        for secret in &self.secrets {
-            if text.contains(secret.as_str()) {
-                text = text.replace(secret.as_str(), "[redacted]");
+        let searcher = self.searcher.get_or_init(|| {
+            // Leftmost-longest: a secret that contains another is replaced whole. Building
+            // fails only past the searcher's size limits, where every secret still goes alone.
+            (!self.secrets.is_empty())
+                .then(|| {
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .build(&self.secrets)
+                        .ok()
+                })
+                .flatten()
+        });
+        match searcher {
+            Some(searcher) => {
+                let mut scrubbed = String::with_capacity(text.len());
+                searcher.replace_all_with(text, &mut scrubbed, |_, _, out| {
+                    out.push_str("[redacted]");
+                    true
+                });
+                scrubbed
             }
+            None => self
+                .secrets
+                .iter()
+                .fold(text.to_owned(), |text, secret| text.replace(secret, "[redacted]")),
         }
-        text
     }
 
     /// A line on standard output.
@@ -443,6 +469,26 @@ mod tests {
             out.scrub("x Pa55word!Long y Pa55word! z ab"),
             "x [redacted] y [redacted] z ab"
         );
+    }
+
+    #[test]
+    fn scrubbing_many_secrets_replaces_each() {
+        let mut out = Output::new(EventFormat::Human);
+        let secrets: Vec<String> = (0..5000).map(|i| format!("secret-{i:05}")).collect();
+        for secret in &secrets {
+            out.secret(secret);
+            out.secret(secret);
+        }
+        let text = secrets
+            .iter()
+            .rev()
+            .map(|s| format!("<{s}>"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(out.scrub(&text), vec!["<[redacted]>"; 5000].join(" "));
+        // A secret registered after a scrub counts from then on.
+        out.secret("later-one");
+        assert_eq!(out.scrub("a later-one b secret-00001"), "a [redacted] b [redacted]");
     }
 
     #[test]
