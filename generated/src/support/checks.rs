@@ -119,26 +119,28 @@ pub fn string_hint(value: &Json<'_>, allowed: &[&str]) -> Option<String> {
 /// A near miss of a known member name: the same ignoring case, `-` and `_`, or at most two
 /// edits away from a name of at least four characters. Returns the only closest candidate.
 pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let folded = fold(name);
-    let same: Vec<&'c str> = candidates.iter().copied().filter(|c| fold(c) == folded).collect();
-    if let [one] = same.as_slice() {
-        return Some(one);
-    }
-    if !same.is_empty() {
-        return None;
+    // It runs for every unknown member, and a file can have hundreds of thousands: nothing is
+    // allocated per candidate, and a name is folded into characters once.
+    let mut same = candidates.iter().copied().filter(|c| same_folded(name, c));
+    if let Some(one) = same.next() {
+        return same.next().is_none().then_some(one);
     }
     let mut best: Option<(usize, &'c str)> = None;
     let mut tie = false;
-    let length = folded.chars().count();
+    let length = folded_chars(name).count();
+    let mut folded: Vec<char> = Vec::new();
+    let mut row = Vec::new();
     for candidate in candidates {
         let limit = if candidate.len() >= 4 { 2 } else { 0 };
-        let folded_candidate = fold(candidate);
         // The distance is at least the difference in length: a long name is no near miss, and
         // is not compared character by character (a name can be megabytes long).
-        if length.abs_diff(folded_candidate.chars().count()) > limit {
+        if length.abs_diff(folded_chars(candidate).count()) > limit {
             continue;
         }
-        let distance = edit_distance(&folded, &folded_candidate);
+        if folded.is_empty() {
+            folded.extend(folded_chars(name));
+        }
+        let distance = edit_distance(&folded, candidate, &mut row);
         if distance > limit {
             continue;
         }
@@ -242,19 +244,21 @@ pub fn fold(name: &str) -> String {
     folded_chars(name).collect()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+/// The Levenshtein distance between `a` and the folded `candidate`, in one row of `row`.
+fn edit_distance(a: &[char], candidate: &str, row: &mut Vec<usize>) -> usize {
+    row.clear();
+    row.extend(0..=a.len());
+    for (j, cb) in folded_chars(candidate).enumerate() {
+        // `row` holds the previous row; `diagonal` its entry left of the one being replaced.
+        let mut diagonal = row[0];
+        row[0] = j + 1;
+        for (i, ca) in a.iter().enumerate() {
+            let substitute = diagonal + usize::from(*ca != cb);
+            diagonal = row[i + 1];
+            row[i + 1] = substitute.min(row[i + 1] + 1).min(row[i] + 1);
         }
-        previous = current;
     }
-    previous[b.len()]
+    row[a.len()]
 }
 
 /// A JSON Schema condition on an object: true for a value that is not an object (the
@@ -362,6 +366,28 @@ mod tests {
         assert_eq!(suggest("system__encrypted", &meta), Some("__system__encrypted"));
         assert_eq!(suggest("byol", &meta), Some("BYOL"));
         assert_eq!(suggest("userdata", &meta), Some("user_data"));
+    }
+
+    #[test]
+    fn edit_distances() {
+        let mut row = Vec::new();
+        let distance = |a: &str, b: &str, row: &mut Vec<usize>| {
+            let a: Vec<char> = folded_chars(a).collect();
+            edit_distance(&a, b, row)
+        };
+        for (a, b, expected) in [
+            ("", "", 0),
+            ("", "abc", 3),
+            ("abc", "", 3),
+            ("kitten", "sitting", 3),
+            ("imagid", "imageid", 1),
+            ("imaegid", "imageid", 2),
+            ("flaw", "lawn", 2),
+            ("éa", "ae", 2),
+        ] {
+            assert_eq!(distance(a, b, &mut row), expected, "{a} {b}");
+            assert_eq!(distance(b, a, &mut row), expected, "{b} {a}");
+        }
     }
 
     #[test]
