@@ -62,10 +62,12 @@ pub fn find(text: &str, wanted: &[Wanted]) -> Vec<Option<Found>> {
         slot.occurrences.sort_unstable();
         slot.occurrences.dedup();
     }
+    let counts_appearances = slots.values().any(|slot| !slot.occurrences.is_empty());
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
         pos: 0,
         slots: &mut slots,
+        counts_appearances,
     };
     scanner.skip_ws();
     let root_start = scanner.pos;
@@ -249,6 +251,8 @@ struct Scanner<'a, 'w> {
     bytes: &'a [u8],
     pos: usize,
     slots: &'a mut HashMap<&'w str, Slot>,
+    /// Whether any slot wants an appearance other than the last.
+    counts_appearances: bool,
 }
 
 impl<'a> Scanner<'a, '_> {
@@ -284,7 +288,13 @@ impl<'a> Scanner<'a, '_> {
             self.skip_string();
             let key_end = self.pos;
             let key = self.key(key_start, key_end);
-            let occurrence = seen.next(key.clone());
+            // Appearances are counted only when some are wanted (the file repeats a key): the
+            // count is a hash map per large object.
+            let occurrence = if self.counts_appearances {
+                seen.next(key.clone())
+            } else {
+                0
+            };
             let parent_len = path.len();
             push_token(path, &key);
             self.skip_ws();
@@ -427,6 +437,10 @@ impl<'a> Seen<'a> {
 
 fn push_token(path: &mut String, token: &str) {
     path.push('/');
+    if !token.contains(['~', '/']) {
+        path.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => path.push_str("~0"),

@@ -140,7 +140,7 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
         if folded.is_empty() {
             folded.extend(folded_chars(name));
         }
-        let distance = edit_distance(&folded, candidate, &mut row);
+        let distance = edit_distance(&folded, candidate, limit, &mut row);
         if distance > limit {
             continue;
         }
@@ -244,18 +244,25 @@ pub fn fold(name: &str) -> String {
     folded_chars(name).collect()
 }
 
-/// The Levenshtein distance between `a` and the folded `candidate`, in one row of `row`.
-fn edit_distance(a: &[char], candidate: &str, row: &mut Vec<usize>) -> usize {
+/// The Levenshtein distance between `a` and the folded `candidate`, in one row of `row`; any
+/// distance over `limit` may be given as `limit + 1` (the search stops once every entry of a
+/// row is over it: entries never decrease from one row to the next along a path).
+fn edit_distance(a: &[char], candidate: &str, limit: usize, row: &mut Vec<usize>) -> usize {
     row.clear();
     row.extend(0..=a.len());
     for (j, cb) in folded_chars(candidate).enumerate() {
         // `row` holds the previous row; `diagonal` its entry left of the one being replaced.
         let mut diagonal = row[0];
         row[0] = j + 1;
+        let mut smallest = row[0];
         for (i, ca) in a.iter().enumerate() {
             let substitute = diagonal + usize::from(*ca != cb);
             diagonal = row[i + 1];
             row[i + 1] = substitute.min(row[i + 1] + 1).min(row[i] + 1);
+            smallest = smallest.min(row[i + 1]);
+        }
+        if smallest > limit {
+            return limit + 1;
         }
     }
     row[a.len()]
@@ -373,7 +380,13 @@ mod tests {
         let mut row = Vec::new();
         let distance = |a: &str, b: &str, row: &mut Vec<usize>| {
             let a: Vec<char> = folded_chars(a).collect();
-            edit_distance(&a, b, row)
+            let exact = edit_distance(&a, b, usize::MAX - 1, row);
+            // With a limit, the same up to it, and more than it past it.
+            for limit in 0..4 {
+                let limited = edit_distance(&a, b, limit, row);
+                assert_eq!(limited.min(limit + 1), exact.min(limit + 1), "{limit}");
+            }
+            exact
         };
         for (a, b, expected) in [
             ("", "", 0),
