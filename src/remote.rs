@@ -278,6 +278,9 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
     for secret in found.auth.secrets() {
         out.secret(secret.expose());
     }
+    for warning in &found.warnings {
+        out.err(&format!("warning: {warning}"));
+    }
     for note in &found.notes {
         out.err(&format!("note: {note}"));
     }
