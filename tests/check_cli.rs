@@ -464,6 +464,47 @@ fn a_config_that_is_no_regular_file_or_too_large_is_refused_unread() {
 }
 
 #[test]
+fn a_walk_reads_no_ignore_file_that_is_no_regular_file_or_too_large() {
+    let dir = TempDir::new("ignore-files");
+    dir.write("a.json", CLEAN_BODY);
+    dir.write("sub/b.json", CLEAN_BODY);
+    dir.write("big/c.json", CLEAN_BODY);
+    dir.write("big/.gitignore", "# padding\n".repeat(110_000));
+    let fifo = mkfifo(&dir.join("sub/.gitignore"));
+    let ran = changeos(["check", "--format", "json", &dir.arg("")]).run();
+    ran.expect_code(1);
+    let report = ran.json();
+    let mut names = file_names(&report);
+    names.iter_mut().for_each(|n| *n = dir.redact(n));
+    let mut expected = vec!["[TMP]/a.json", "[TMP]/big"];
+    if fifo {
+        expected.push("[TMP]/sub");
+    } else {
+        expected.push("[TMP]/sub/b.json");
+    }
+    assert_eq!(names, expected, "{}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("big/.gitignore has 1100000 bytes, more than the 1048576"),
+        "{}",
+        ran.stdout
+    );
+    if fifo {
+        assert!(
+            ran.stdout.contains("sub/.gitignore is not a regular file"),
+            "{}",
+            ran.stdout
+        );
+    }
+    // One in the directory walked, or above it: nothing is walked.
+    if cfg!(unix) {
+        std::os::unix::fs::symlink("/dev/zero", dir.join(".gitignore")).expect("symlink");
+        let ran = changeos(["check", &dir.arg("sub")]).run();
+        ran.expect_code(1).says(".gitignore is not a regular file");
+    }
+}
+
+#[test]
 fn a_missing_config_file_exits_2() {
     let dir = project("");
     let missing = dir.arg("no/such/changeos.toml");
