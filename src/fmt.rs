@@ -52,7 +52,8 @@ pub fn run(args: &FmtArgs) -> u8 {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut diagnostics = renderer(Format::Human, color);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut err = std::io::stderr().lock();
+    // Buffered: a refusal can list 100,000 duplicate keys, and the renderer writes in pieces.
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     let mut tally = Tally::default();
     let mut failure = None;
     run::in_order(
@@ -92,6 +93,7 @@ pub fn run(args: &FmtArgs) -> u8 {
     if args.check || !only_stdin {
         keep_first_error(&mut failure, writeln!(err, "{}", summary(&tally, args.check)));
     }
+    keep_first_error(&mut failure, err.flush());
     if let Some(e) = failure {
         let _ = writeln!(err, "error: cannot write the output: {e}");
         return EXIT_OUTPUT;

@@ -2,6 +2,7 @@
 //! secret), and turning flags and environment into a [`Client`].
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -103,8 +104,8 @@ pub struct Output {
     pub format: EventFormat,
     /// Every registered secret, in every form it may be echoed ([`crate::scrub`]).
     secrets: Scrubber,
-    /// The registered secrets as given, to register each once.
-    registered: Vec<String>,
+    /// The registered secrets as given, to register each once (a payload may hold thousands).
+    registered: HashSet<String>,
     stderr_terminal: bool,
     progress_shown: bool,
     /// The first failed write to standard output, said as "standard output: why".
@@ -120,7 +121,7 @@ impl Output {
         Output {
             format,
             secrets: Scrubber::default(),
-            registered: Vec::new(),
+            registered: HashSet::new(),
             stderr_terminal: std::io::stderr().is_terminal(),
             progress_shown: false,
             stdout_failure: None,
@@ -181,8 +182,7 @@ impl Output {
     /// Registers a value that must never be printed, in any form (JSON-escaped, `\u`-escaped,
     /// percent-encoded).
     pub fn secret(&mut self, value: &str) {
-        if value.chars().count() >= MIN_SCRUBBED_LEN && !self.registered.iter().any(|s| s == value) {
-            self.registered.push(value.to_owned());
+        if value.chars().count() >= MIN_SCRUBBED_LEN && self.registered.insert(value.to_owned()) {
             self.secrets.add(value);
         }
     }
@@ -321,6 +321,9 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
     let found = credentials::discover(&env_var).map_err(|e| Fail::usage(e.to_string()))?;
     for secret in found.auth.secrets() {
         out.secret(secret.expose());
+    }
+    for warning in &found.warnings {
+        out.err(&format!("warning: {warning}"));
     }
     for note in &found.notes {
         out.err(&format!("note: {note}"));
@@ -577,6 +580,26 @@ mod tests {
         out.secret("Quo\"ted");
         let line = serde_json::json!({"message": "bad Quo\"ted and Pa55word%21"}).to_string();
         assert_eq!(out.scrub(&line), r#"{"message":"bad [redacted] and [redacted]"}"#);
+    }
+
+    #[test]
+    fn scrubbing_many_secrets_replaces_each() {
+        let mut out = Output::new(EventFormat::Human);
+        let secrets: Vec<String> = (0..5000).map(|i| format!("secret-{i:05}")).collect();
+        for secret in &secrets {
+            out.secret(secret);
+            out.secret(secret);
+        }
+        let text = secrets
+            .iter()
+            .rev()
+            .map(|s| format!("<{s}>"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(out.scrub(&text), vec!["<[redacted]>"; 5000].join(" "));
+        // A secret registered after a scrub counts from then on.
+        out.secret("later-one");
+        assert_eq!(out.scrub("a later-one b secret-00001"), "a [redacted] b [redacted]");
     }
 
     #[test]

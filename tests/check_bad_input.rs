@@ -624,3 +624,166 @@ fn a_symlink_loop() {
     let report = expect_findings(&ran);
     assert_eq!(report["files"].as_array().map(Vec::len), Some(3), "{report}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Many members, findings and repetitions: each still reported at its place (the benchmarks in
+// validator/benches/check.rs time them; tests here are not timed)
+
+/// Asserts two long lists equal, showing the first difference rather than both lists.
+#[track_caller]
+fn assert_same<T: PartialEq + std::fmt::Debug>(found: &[T], expected: &[T]) {
+    if let Some(at) = (0..found.len().max(expected.len())).find(|&i| found.get(i) != expected.get(i)) {
+        panic!(
+            "differ at {at} of {} found, {} expected: {:?} found, {:?} expected",
+            found.len(),
+            expected.len(),
+            found.get(at),
+            expected.get(at)
+        );
+    }
+}
+
+/// (rule, line, column) of every diagnostic of file `index`.
+fn places(report: &Value, index: usize) -> Vec<(String, u64, u64)> {
+    report["files"][index]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().expect("rule").to_owned(),
+                d["line"].as_u64().expect("line"),
+                d["column"].as_u64().expect("column"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn thousands_of_unknown_members_are_each_reported_at_their_key() {
+    const N: usize = 3000;
+    let dir = TempDir::new("many-members");
+    // One per line, in `os-change` and in `metadata`; names with multi-byte characters.
+    let members = |indent: &str| -> Vec<String> { (0..N).map(|i| format!("{indent}\"é€{i}\": {i}")).collect() };
+    let pretty = format!(
+        "{{\n  \"os-change\": {{\n    \"imageid\": \"{IMAGE_ID}\",\n    \"keyname\": \"k\",\n    \"userid\": \"u\",\n    \"metadata\": {{\n{}\n    }},\n{}\n  }}\n}}\n",
+        members("      ").join(",\n"),
+        members("    ").join(",\n"),
+    );
+    dir.write("pretty.json", &pretty);
+    // All on one line: columns count characters, not bytes.
+    let head = format!("{{\"os-change\":{{\"imageid\":\"{IMAGE_ID}\",\"keyname\":\"k\",\"userid\":\"u\",");
+    let one_line: Vec<String> = (0..N).map(|i| format!("\"é€{i}\":{i}")).collect();
+    let minified = format!("{head}{}}}}}", one_line.join(","));
+    dir.write("minified.json", &minified);
+    let report = check_paths(&[&dir.arg("pretty.json"), &dir.arg("minified.json")]);
+
+    let mut expected: Vec<(String, u64, u64)> =
+        (0..N).map(|i| ("unknown-member".to_owned(), 7 + i as u64, 7)).collect();
+    expected.extend((0..N).map(|i| ("unknown-member".to_owned(), 8 + (N + i) as u64, 5)));
+    assert_same(&places(&report, 0), &expected);
+    let mut column = head.chars().count() as u64 + 1;
+    let expected: Vec<(String, u64, u64)> = one_line
+        .iter()
+        .map(|member| {
+            let at = column;
+            column += member.chars().count() as u64 + 1;
+            ("unknown-member".to_owned(), 1, at)
+        })
+        .collect();
+    assert_same(&places(&report, 1), &expected);
+
+    // The human format quotes each finding's own line, under its column.
+    let ran = changeos(["check", &dir.arg("pretty.json"), &dir.arg("minified.json")]).run();
+    assert_eq!(ran.code, Some(1));
+    for i in [0, 1, N / 2, N - 1] {
+        let line = 8 + N + i;
+        let quoted = format!("{line} |     \"é€{i}\": {i}");
+        assert!(ran.stdout.contains(&quoted), "{quoted:?} not quoted");
+        assert!(ran.stdout.contains(&format!("pretty.json:{line}:5\n")), "{line}");
+    }
+    let last = &one_line[N - 1];
+    let shown = format!("{last}}}}}");
+    assert!(
+        ran.stdout.contains(&shown),
+        "the end of the long line, around the last finding"
+    );
+}
+
+#[test]
+fn thousands_of_repetitions_of_a_key_are_each_reported() {
+    const N: usize = 3000;
+    let dir = TempDir::new("many-duplicates");
+    let repeated: Vec<String> = (0..N).map(|i| format!("\"a\": {i}")).collect();
+    // Repeated in `os-change`, and deep down in an object the spec does not describe.
+    let text = format!(
+        "{{\"os-change\": {{\"imageid\": \"{IMAGE_ID}\", \"keyname\": \"k\", \"userid\": \"u\",\n{}}},\n\"x\": {}{{\n{}}}{}}}\n",
+        repeated.join(",\n"),
+        "{\"d\": ".repeat(100),
+        repeated.join(",\n"),
+        "}".repeat(100),
+    );
+    dir.write("dup.json", &text);
+    let report = check_paths(&[&dir.arg("dup.json")]);
+    let diagnostics = report["files"][0]["diagnostics"].as_array().expect("diagnostics");
+    let deep = format!("/x{}/a", "/d".repeat(100));
+    let mut expected: Vec<(String, u64, String)> = Vec::new();
+    for i in 1..N {
+        expected.push(("duplicate-key".to_owned(), 2 + i as u64, "/os-change/a".to_owned()));
+    }
+    // The last `a` of os-change is an unknown member too, at the place of the value kept.
+    expected.push(("unknown-member".to_owned(), 1 + N as u64, "/os-change/a".to_owned()));
+    expected.push(("unknown-member".to_owned(), 2 + N as u64, "/x".to_owned()));
+    for i in 1..N {
+        expected.push(("duplicate-key".to_owned(), (N + 3 + i) as u64, deep.clone()));
+    }
+    let found: Vec<(String, u64, String)> = diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().expect("rule").to_owned(),
+                d["line"].as_u64().expect("line"),
+                d["pointer"].as_str().expect("pointer").to_owned(),
+            )
+        })
+        .collect();
+    assert_same(&found, &expected);
+    // fmt refuses the file, naming every repetition.
+    let ran = changeos(["fmt", "--check", &dir.arg("dup.json")]).run();
+    assert_eq!(ran.code, Some(1));
+    assert_eq!(ran.stderr.matches("error[duplicate-key]").count(), 2 * (N - 1));
+}
+
+#[test]
+fn thousands_of_names_that_fold_to_one_spec_name_get_no_rename() {
+    // `imageid` in 1,000 spellings (case, `-` and `_`): renaming any of them would make a
+    // duplicate, so none has a fix, and each has the help.
+    let names: Vec<String> = (0..1000)
+        .map(|i: usize| {
+            let cased: String = "imageid"
+                .chars()
+                .enumerate()
+                .map(|(bit, c)| if i >> bit & 1 == 1 { c.to_ascii_uppercase() } else { c })
+                .collect();
+            format!("{cased}{}", "_".repeat(i / 128))
+        })
+        .collect();
+    let members: Vec<String> = names.iter().map(|n| format!("\"{n}\": 1")).collect();
+    let text = format!(
+        "{{\"os-change\": {{\"keyname\": \"k\", \"userid\": \"u\",\n{}}}}}",
+        members.join(",\n")
+    );
+    let dir = TempDir::new("fold");
+    dir.write("fold.json", &text);
+    let report = check_paths(&[&dir.arg("fold.json")]);
+    let diagnostics = report["files"][0]["diagnostics"].as_array().expect("diagnostics");
+    let unknown: Vec<&Value> = diagnostics.iter().filter(|d| d["rule"] == "unknown-member").collect();
+    assert_eq!(unknown.len(), 1000 - 1, "all but `imageid` itself");
+    for d in unknown {
+        assert!(d.get("fix").is_none(), "{d}");
+        assert_eq!(
+            d["help"], "did you mean `imageid`? member names are case-sensitive",
+            "{d}"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{TempDir, changeos, file_names, rules_of, run_with_limit, summary};
+use common::cli::{TempDir, changeos, file_names, mkfifo, rules_of, run_with_limit, summary};
 
 const CLEAN: &str = "tests/data/check/formats/clean.json";
 const WARNINGS: &str = "tests/data/check/formats/warnings.json";
@@ -418,6 +418,89 @@ fn an_unknown_key_or_level_in_the_config_exits_2_naming_it() {
             "{config:?} should name {named:?}: {}",
             ran.stderr
         );
+    }
+}
+
+#[test]
+fn a_config_that_is_no_regular_file_or_too_large_is_refused_unread() {
+    let dir = project("");
+    // Valid TOML, but over the 1 MiB limit: refused before it is read.
+    let padding = "# a comment to make the file large\n".repeat(32 * 1024);
+    let large = dir.write("large.toml", format!("[rules]\n{padding}"));
+    let mut cases = vec![
+        (dir.arg("a"), "it is a directory".to_owned()),
+        (
+            large.display().to_string(),
+            format!("it has {} bytes, more than the 1048576", padding.len() + 8),
+        ),
+    ];
+    if cfg!(unix) {
+        cases.push(("/dev/zero".to_owned(), "not a regular file".to_owned()));
+    }
+    if mkfifo(&dir.join("fifo.toml")) {
+        // Nobody writes to it: opening it for reading would wait forever.
+        cases.push((dir.arg("fifo.toml"), "not a regular file".to_owned()));
+    }
+    for (config, reason) in &cases {
+        for command in [&["check"][..], &["send", "--dry-run", "--server-id", "s"]] {
+            let ran = changeos(command)
+                .args(["--config", config, "payloads/mode.json"])
+                .current_dir(dir.path())
+                .run();
+            ran.expect_code(2).says(reason).says(&format!("cannot read {config}"));
+            assert_eq!(ran.stdout, "", "{config}");
+        }
+    }
+    // A `changeos.toml` found upward that is a FIFO is refused too, neither waited on nor
+    // passed over.
+    let found = TempDir::new("fifo-config");
+    found.write("payloads/mode.json", MODE_BODY);
+    if mkfifo(&found.join("changeos.toml")) {
+        let ran = changeos(["check", "payloads/mode.json"])
+            .current_dir(found.path())
+            .run();
+        ran.expect_code(2).says("changeos.toml").says("not a regular file");
+    }
+}
+
+#[test]
+fn a_walk_reads_no_ignore_file_that_is_no_regular_file_or_too_large() {
+    let dir = TempDir::new("ignore-files");
+    dir.write("a.json", CLEAN_BODY);
+    dir.write("sub/b.json", CLEAN_BODY);
+    dir.write("big/c.json", CLEAN_BODY);
+    dir.write("big/.gitignore", "# padding\n".repeat(110_000));
+    let fifo = mkfifo(&dir.join("sub/.gitignore"));
+    let ran = changeos(["check", "--format", "json", &dir.arg("")]).run();
+    ran.expect_code(1);
+    let report = ran.json();
+    let mut names = file_names(&report);
+    names.iter_mut().for_each(|n| *n = dir.redact(n));
+    let mut expected = vec!["[TMP]/a.json", "[TMP]/big"];
+    if fifo {
+        expected.push("[TMP]/sub");
+    } else {
+        expected.push("[TMP]/sub/b.json");
+    }
+    assert_eq!(names, expected, "{}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains("big/.gitignore has 1100000 bytes, more than the 1048576"),
+        "{}",
+        ran.stdout
+    );
+    if fifo {
+        assert!(
+            ran.stdout.contains("sub/.gitignore is not a regular file"),
+            "{}",
+            ran.stdout
+        );
+    }
+    // One in the directory walked, or above it: nothing is walked.
+    if cfg!(unix) {
+        std::os::unix::fs::symlink("/dev/zero", dir.join(".gitignore")).expect("symlink");
+        let ran = changeos(["check", &dir.arg("sub")]).run();
+        ran.expect_code(1).says(".gitignore is not a regular file");
     }
 }
 

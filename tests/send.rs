@@ -833,6 +833,87 @@ fn credentials_from_the_sdk_file_including_the_basiccredentials_quirk() {
     }
 }
 
+/// A dry run of the password example with the credentials of the file `file`.
+fn dry_run_with_credentials_file(mock: &Mock, file: &str) -> mock_ecs::Changeos {
+    changeos([
+        "send",
+        "--dry-run",
+        "--server-id",
+        SERVER,
+        "--project-id",
+        PROJECT,
+        "--endpoint",
+    ])
+    .args([mock.endpoint().as_str(), &example("cloudinit-password.json")])
+    .env("ADMIN_PASS", PASSWORD)
+    .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file)
+}
+
+#[test]
+fn a_credentials_file_that_is_no_regular_file_or_too_large_is_refused_unread() {
+    let mock = Mock::start();
+    let dir = common::cli::TempDir::new("credentials");
+    let padding = "# a comment to make the file large\n".repeat(32 * 1024);
+    let large = dir.write("large", format!("[basic]\nak = {}\nsk = {SK}\n{padding}", mock_ecs::AK));
+    let size = std::fs::metadata(&large).map(|m| m.len()).unwrap_or_default();
+    let mut cases = vec![
+        (dir.arg(""), "it is a directory".to_owned()),
+        (
+            large.display().to_string(),
+            format!("it has {size} bytes, more than the 1048576 a credentials file may have"),
+        ),
+    ];
+    if cfg!(unix) {
+        cases.push(("/dev/zero".to_owned(), "it is not a regular file".to_owned()));
+    }
+    if common::cli::mkfifo(&dir.join("fifo")) {
+        // Nobody writes to it: opening it for reading would wait forever.
+        cases.push((dir.arg("fifo"), "it is not a regular file".to_owned()));
+    }
+    for (file, reason) in &cases {
+        let ran = dry_run_with_credentials_file(&mock, file).run();
+        ran.expect_code(2)
+            .says(&format!("credentials file {file}: {reason}"))
+            .leaks_nothing(&[]);
+        assert_eq!(ran.stdout, "", "{file}");
+    }
+    assert_eq!((mock.posts(), mock.gets()), (0, 0));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_credentials_file_other_users_can_read_is_used_with_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let mock = Mock::start();
+    let dir = common::cli::TempDir::new("credentials-mode");
+    let file = dir.write("credentials", format!("[basic]\nak = {}\nsk = {SK}\n", mock_ecs::AK));
+    let shown = file.display().to_string();
+    for (mode, warning) in [
+        (0o644, Some("readable by other users (mode 0644)")),
+        (0o640, Some("readable by other users (mode 0640)")),
+        (0o620, Some("writable by other users (mode 0620)")),
+        (0o600, None),
+        (0o400, None),
+    ] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let ran = dry_run_with_credentials_file(&mock, &shown).run();
+        ran.expect_code(0).says("Signature=[redacted]").leaks_nothing(&[]);
+        match warning {
+            Some(warning) => {
+                let expected = format!(
+                    "warning: credentials file {shown} is {warning}; it holds your secret key: run `chmod 600 {shown}`\n"
+                );
+                assert_eq!(ran.stderr.matches(&expected).count(), 1, "{mode:o}: {}", ran.stderr);
+            }
+            None => assert!(
+                !ran.stderr.contains("warning: credentials file"),
+                "{mode:o}: {}",
+                ran.stderr
+            ),
+        }
+    }
+}
+
 #[test]
 fn temporary_credentials_send_a_signed_security_token() {
     let mock = Mock::start();

@@ -40,6 +40,9 @@ pub const ENV_REGION: &str = "HUAWEICLOUD_SDK_REGION";
 /// The sections of the credentials file that hold AK/SK credentials, in order of preference.
 pub const FILE_SECTIONS: [&str; 2] = ["basic", "basiccredentials"];
 
+/// A larger credentials file is refused unread: a real one is a few hundred bytes.
+pub const MAX_CREDENTIALS_FILE_BYTES: u64 = 1024 * 1024;
+
 /// How requests are authenticated.
 #[derive(Debug, Clone)]
 pub enum Auth {
@@ -133,6 +136,8 @@ pub struct Found {
     pub source: Source,
     /// Things worth telling the user (a section shadowed by another, ...).
     pub notes: Vec<String>,
+    /// Things the user should fix (a credentials file that other users can read).
+    pub warnings: Vec<String>,
 }
 
 /// Why no usable credentials were found. Messages name variables, files, sections, keys and
@@ -191,6 +196,7 @@ pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, Credentia
                 project_id: None,
                 source: Source::Environment,
                 notes: Vec::new(),
+                warnings: Vec::new(),
             });
         }
         (Some(_), None) => {
@@ -215,17 +221,32 @@ pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, Credentia
     let explicit = var(ENV_CREDENTIALS_FILE).map(PathBuf::from);
     let file = explicit.clone().unwrap_or_else(|| default_credentials_file(&var));
     let mut note = None;
-    match std::fs::read(&file) {
-        Ok(bytes) => match from_file(&file, &bytes)? {
-            FileOutcome::Found(found) => return Ok(found),
+    match read_file(&file) {
+        Ok((bytes, mode)) => match from_file(&file, &bytes)? {
+            FileOutcome::Found(mut found) => {
+                found.warnings.extend(mode.and_then(|mode| mode_warning(&file, mode)));
+                return Ok(found);
+            }
             FileOutcome::NoSection(why) => note = Some(why),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
+        Err(FileError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
         Err(e) => {
-            let reason = match e.kind() {
-                std::io::ErrorKind::NotFound => format!("no such file (named by {ENV_CREDENTIALS_FILE})"),
-                std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-                _ => e.to_string(),
+            let reason = match e {
+                FileError::Io(e) => match e.kind() {
+                    std::io::ErrorKind::NotFound => format!("no such file (named by {ENV_CREDENTIALS_FILE})"),
+                    std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+                    _ => e.to_string(),
+                },
+                FileError::Directory => "it is a directory".to_owned(),
+                FileError::NotRegular => "it is not a regular file (a FIFO, socket or device)".to_owned(),
+                FileError::TooLarge(Some(size)) => {
+                    format!(
+                        "it has {size} bytes, more than the {MAX_CREDENTIALS_FILE_BYTES} a credentials file may have"
+                    )
+                }
+                FileError::TooLarge(None) => {
+                    format!("it has more than the {MAX_CREDENTIALS_FILE_BYTES} bytes a credentials file may have")
+                }
             };
             return Err(CredentialsError::File { path: file, reason });
         }
@@ -237,6 +258,7 @@ pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, Credentia
             project_id: None,
             source: Source::Token,
             notes: note.into_iter().collect(),
+            warnings: Vec::new(),
         });
     }
     Err(CredentialsError::Missing { file, note })
@@ -329,7 +351,103 @@ fn from_file(path: &Path, bytes: &[u8]) -> Result<FileOutcome, CredentialsError>
         project_id: get("project_id").map(str::to_owned),
         source,
         notes,
+        warnings: Vec::new(),
     }))
+}
+
+/// Why the credentials file could not be read.
+enum FileError {
+    Io(std::io::Error),
+    Directory,
+    /// A FIFO, socket or device.
+    NotRegular,
+    /// Over [`MAX_CREDENTIALS_FILE_BYTES`]; the size if known.
+    TooLarge(Option<u64>),
+}
+
+/// The bytes of the credentials file and its permission bits (on unix), refused unread when it
+/// is not a regular file or is over [`MAX_CREDENTIALS_FILE_BYTES`]: a FIFO would block the
+/// open and `/dev/zero` would never end. Its type is checked before it is opened and again on
+/// the opened file, and no more than the limit is read.
+///
+/// `changeos_validator::source::read_regular_file` does the same for `changeos.toml`; this
+/// crate does not depend on the validator (the client sends requests and lints nothing), and
+/// the models crate holds what generated code calls, not file reading: so the few lines are
+/// here twice.
+fn read_file(path: &Path) -> Result<(Vec<u8>, Option<u32>), FileError> {
+    use std::io::Read;
+    let check = |metadata: &std::fs::Metadata| {
+        if metadata.is_dir() {
+            Err(FileError::Directory)
+        } else if !metadata.is_file() {
+            Err(FileError::NotRegular)
+        } else if metadata.len() > MAX_CREDENTIALS_FILE_BYTES {
+            Err(FileError::TooLarge(Some(metadata.len())))
+        } else {
+            Ok(())
+        }
+    };
+    check(&std::fs::metadata(path).map_err(FileError::Io)?)?;
+    let file = open_nonblocking(path).map_err(FileError::Io)?;
+    let metadata = file.metadata().map_err(FileError::Io)?;
+    check(&metadata)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CREDENTIALS_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(FileError::Io)?;
+    if bytes.len() as u64 > MAX_CREDENTIALS_FILE_BYTES {
+        return Err(FileError::TooLarge(None));
+    }
+    Ok((bytes, permission_bits(&metadata)))
+}
+
+/// Opens for reading without blocking: should the file have become a FIFO since it was looked
+/// at, the open returns at once (and the type check refuses it). Reads of regular files ignore
+/// the flag.
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+#[cfg(unix)]
+fn permission_bits(metadata: &std::fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(metadata.permissions().mode() & 0o7777)
+}
+
+#[cfg(not(unix))]
+fn permission_bits(_: &std::fs::Metadata) -> Option<u32> {
+    None
+}
+
+/// The warning for a credentials file that other users may read or change (any group or other
+/// bit), as ssh gives for a private key: the file is still used.
+fn mode_warning(path: &Path, mode: u32) -> Option<String> {
+    let others = mode & 0o077;
+    if others == 0 {
+        return None;
+    }
+    let what = if others & 0o044 != 0 {
+        "readable by"
+    } else if others & 0o022 != 0 {
+        "writable by"
+    } else {
+        "accessible to"
+    };
+    Some(format!(
+        "credentials file {} is {what} other users (mode {mode:04o}); it holds your secret key: run `chmod 600 {}`",
+        path.display(),
+        path.display()
+    ))
 }
 
 /// An INI file as Python's `configparser` (which the SDK uses) reads it: `[section]` headers
@@ -498,6 +616,22 @@ mod tests {
             Auth::AkSk { credentials, .. } => credentials.access_key().as_str(),
             Auth::Token(_) => "<token>",
         }
+    }
+
+    #[test]
+    fn a_file_others_may_use_is_named_with_its_mode() {
+        let path = Path::new("/home/u/.huaweicloud/credentials");
+        assert_eq!(mode_warning(path, 0o600), None);
+        assert_eq!(mode_warning(path, 0o400), None);
+        assert_eq!(
+            mode_warning(path, 0o604).as_deref(),
+            Some(
+                "credentials file /home/u/.huaweicloud/credentials is readable by other users (mode 0604); \
+                 it holds your secret key: run `chmod 600 /home/u/.huaweicloud/credentials`"
+            )
+        );
+        assert!(mode_warning(path, 0o602).is_some_and(|w| w.contains("writable by other users (mode 0602)")));
+        assert!(mode_warning(path, 0o710).is_some_and(|w| w.contains("accessible to other users (mode 0710)")));
     }
 
     #[test]

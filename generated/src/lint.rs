@@ -490,6 +490,13 @@ pub(crate) fn check_change_server_os_metadata(
         );
         return;
     };
+    const NAMES: &[&str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "user_data",
+        "BYOL",
+    ];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "__system__encrypted" => {
@@ -505,12 +512,6 @@ pub(crate) fn check_change_server_os_metadata(
                 check_byol(member, &path.key("BYOL"), out);
             }
             _ => {
-                const NAMES: &[&str] = &[
-                    "__system__encrypted",
-                    "__system__cmkid",
-                    "user_data",
-                    "BYOL",
-                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -524,7 +525,7 @@ pub(crate) fn check_change_server_os_metadata(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -651,6 +652,16 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
         return;
     };
     let mut has_imageid = false;
+    const NAMES: &[&str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "metadata",
+        "mode",
+        "isAutoPay",
+    ];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "adminpass" => {
@@ -676,15 +687,6 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
                 check_auto_pay(member, &path.key("isAutoPay"), out);
             }
             _ => {
-                const NAMES: &[&str] = &[
-                    "adminpass",
-                    "keyname",
-                    "userid",
-                    "imageid",
-                    "metadata",
-                    "mode",
-                    "isAutoPay",
-                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -698,7 +700,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -787,6 +789,8 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
         return;
     };
     let mut has_os_change = false;
+    const NAMES: &[&str] = &["os-change"];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "os-change" => {
@@ -798,7 +802,6 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
                 );
             }
             _ => {
-                const NAMES: &[&str] = &["os-change"];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -809,7 +812,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -840,6 +843,8 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
         );
         return;
     };
+    const NAMES: &[&str] = &["__system__encrypted", "__system__cmkid", "BYOL"];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "__system__encrypted" => {
@@ -852,11 +857,6 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
                 check_byol(member, &path.key("BYOL"), out);
             }
             _ => {
-                const NAMES: &[&str] = &[
-                    "__system__encrypted",
-                    "__system__cmkid",
-                    "BYOL",
-                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -870,7 +870,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -929,6 +929,16 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
         return;
     };
     let mut has_imageid = false;
+    const NAMES: &[&str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "mode",
+        "metadata",
+        "isAutoPay",
+    ];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "adminpass" => {
@@ -958,15 +968,6 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
                 check_auto_pay(member, &path.key("isAutoPay"), out);
             }
             _ => {
-                const NAMES: &[&str] = &[
-                    "adminpass",
-                    "keyname",
-                    "userid",
-                    "imageid",
-                    "mode",
-                    "metadata",
-                    "isAutoPay",
-                ];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -980,7 +981,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }
@@ -1043,6 +1044,8 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
         return;
     };
     let mut has_os_change = false;
+    const NAMES: &[&str] = &["os-change"];
+    let mut renames = checks::Renames::new(NAMES);
     for (key, member) in object.iter() {
         match key {
             "os-change" => {
@@ -1054,7 +1057,6 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
                 );
             }
             _ => {
-                const NAMES: &[&str] = &["os-change"];
                 out.push(
                     Finding::new(
                             &catalog::UNKNOWN_MEMBER,
@@ -1065,7 +1067,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
                             ],
                         )
                         .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(checks::rename_fix(key, object, NAMES)),
+                        .with_fix(renames.fix(key, object)),
                 );
             }
         }

@@ -116,6 +116,11 @@ impl Changeos {
         self
     }
 
+    pub fn args<S: AsRef<std::ffi::OsStr>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
+        self.command.args(args);
+        self
+    }
+
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.command.env(key, value);
         self
@@ -366,4 +371,13 @@ pub fn summary(report: &serde_json::Value) -> (u64, u64, u64) {
 /// True when the process runs as root (where file permissions do not stop reads).
 pub fn can_read_despite_mode_000(path: &Path) -> bool {
     std::fs::File::open(path).is_ok()
+}
+
+/// Makes a FIFO at `path` with the system's `mkfifo`; false where there is none (the caller
+/// skips that case).
+pub fn mkfifo(path: &Path) -> bool {
+    Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|status| status.success())
 }

@@ -14,12 +14,22 @@
 //! Two more rows split the small clean batch into its parts: `changeos-lint-only` and
 //! `jsonschema-is_valid-only` on values parsed beforehand.
 //!
+//! The group `worst-shapes` times the shapes that were once quadratic or worse (the members of
+//! one object, at any depth, and findings by the hundred thousand: unknown members in
+//! `os-change`, in `metadata` and at the root, on separate lines and on one line; one key
+//! repeated; keys repeated in pairs; repetitions 120 levels down; names that all fold to one
+//! spec name; members of an object the spec does not describe; array elements for comparison),
+//! each about `CHANGEOS_BENCH_WORST_BYTES` bytes (1 MiB unless set; 12582912 gives files of
+//! the size limit), against `serde_json-parse` of the same bytes. `changeos-check_json_report`
+//! adds writing the `--format json` report, `changeos-check_human_report` the human one.
+//!
 //! Run: `cargo bench -p changeos-validator --bench check -- --warm-up-time 1 --measurement-time 3`.
 //! `bench/compare.sh` runs it too and writes the figures into `bench/RESULTS.md`.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
+use changeos_validator::render::{Format, render_all};
 use changeos_validator::{Operation, check_source};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
 use serde_json::{Value, json};
@@ -298,5 +308,163 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(check, benches);
+/// The worst shapes (see the module documentation), each about `size` bytes.
+fn worst_shapes(size: usize) -> Vec<(&'static str, Vec<u8>)> {
+    const IMAGE: &str = r#""imageid": "e215580f-73ad-429d-b6f2-5433947433b0""#;
+    const LOGIN: &str = r#""keyname": "k", "userid": "u""#;
+    // Members until the text reaches `size`, each from its index, joined by `sep`.
+    let fill = |head: &str, member: &dyn Fn(usize) -> String, sep: &str, tail: &str| {
+        let mut text = String::from(head);
+        let mut i = 0;
+        while text.len() + tail.len() < size {
+            if i > 0 {
+                text.push_str(sep);
+            }
+            text.push_str(&member(i));
+            i += 1;
+        }
+        text.push_str(tail);
+        text.into_bytes()
+    };
+    let deep = 120;
+    let fold_name = |i: usize| {
+        // `imageid` with its letters in either case and `_`, `-` or nothing between them:
+        // every name different, all the same to the fold.
+        let mut name = String::new();
+        for (at, c) in "imageid".chars().enumerate() {
+            name.push(if i >> at & 1 == 1 { c.to_ascii_uppercase() } else { c });
+            match (i >> 7) / 3usize.pow(at as u32) % 3 {
+                1 if at < 6 => name.push('_'),
+                2 if at < 6 => name.push('-'),
+                _ => {}
+            }
+        }
+        format!("\"{name}{}\": 1", "-".repeat(i / (128 * 729)))
+    };
+    vec![
+        (
+            "os-change-members",
+            fill(
+                &format!("{{\n \"os-change\": {{\n  {IMAGE}, {LOGIN},\n"),
+                &|i| format!("  \"k{i}\": {i}"),
+                ",\n",
+                "\n }\n}\n",
+            ),
+        ),
+        (
+            "metadata-members",
+            fill(
+                &format!("{{\n \"os-change\": {{\n  {IMAGE}, {LOGIN},\n  \"metadata\": {{\n"),
+                &|i| format!("   \"k{i}\": {i}"),
+                ",\n",
+                "\n  }\n }\n}\n",
+            ),
+        ),
+        (
+            "root-members",
+            fill(
+                &format!("{{\"os-change\": {{{IMAGE}, {LOGIN}}},\n"),
+                &|i| format!(" \"k{i}\": {i}"),
+                ",\n",
+                "\n}\n",
+            ),
+        ),
+        (
+            "os-change-members-one-line",
+            fill(
+                &format!("{{\"os-change\":{{{IMAGE},{LOGIN},"),
+                &|i| format!("\"ké{i}\":{i}"),
+                ",",
+                "}}",
+            ),
+        ),
+        (
+            "one-key-repeated",
+            fill(
+                &format!("{{\"os-change\": {{{IMAGE}, {LOGIN},\n"),
+                &|i| format!("\"a\": {i}"),
+                ",\n",
+                "}}\n",
+            ),
+        ),
+        (
+            "keys-repeated-in-pairs",
+            fill(
+                &format!("{{\"os-change\": {{{IMAGE}, {LOGIN},\n"),
+                &|i| format!("\"a{i}\": 1,\n\"a{i}\": 2"),
+                ",\n",
+                "}}\n",
+            ),
+        ),
+        (
+            "repetitions-120-levels-down",
+            fill(
+                &format!(
+                    "{{\"os-change\": {{{IMAGE}, {LOGIN}}}, \"x\": {}{{\n",
+                    "{\"d\": ".repeat(deep)
+                ),
+                &|i| format!("\"a\": {i}"),
+                ",\n",
+                &format!("}}{}}}\n", "}".repeat(deep)),
+            ),
+        ),
+        (
+            "names-folding-to-imageid",
+            fill(&format!("{{\"os-change\": {{{LOGIN},\n"), &fold_name, ",\n", "}}\n"),
+        ),
+        (
+            "undescribed-object-members",
+            fill(
+                &format!("{{\"os-change\": {{{IMAGE}, {LOGIN}}}, \"x\": {{\n"),
+                &|i| format!("\"k{i}\": {i}"),
+                ",\n",
+                "}}\n",
+            ),
+        ),
+        (
+            "array-elements",
+            fill(
+                &format!("{{\"os-change\": {{{IMAGE}, {LOGIN}}}, \"x\": [\n"),
+                &|i| i.to_string(),
+                ",\n",
+                "]}\n",
+            ),
+        ),
+    ]
+}
+
+fn worst(c: &mut Criterion) {
+    let size = std::env::var("CHANGEOS_BENCH_WORST_BYTES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1024 * 1024);
+    let mut group = c.benchmark_group("worst-shapes");
+    group.sample_size(10);
+    for (name, bytes) in worst_shapes(size) {
+        let report = check_source(OP, &bytes);
+        eprintln!(
+            "{name:<32} {:>9} bytes {:>8} diagnostics",
+            bytes.len(),
+            report.diagnostics.len()
+        );
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(format!("{name}/serde_json-parse"), |b| {
+            b.iter(|| black_box(serde_json::from_slice::<Value>(black_box(&bytes)).expect("JSON")))
+        });
+        group.bench_function(format!("{name}/changeos-check_source"), |b| {
+            b.iter(|| black_box(check_source(OP, black_box(&bytes))))
+        });
+        for (format, id) in [(Format::Json, "json"), (Format::Human, "human")] {
+            group.bench_function(format!("{name}/changeos-check_{id}_report"), |b| {
+                b.iter(|| {
+                    let report = check_source(OP, black_box(&bytes));
+                    black_box(render_all(format, false, &[("payload.json".to_owned(), report)]))
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(check, benches, worst);
 criterion_main!(check);

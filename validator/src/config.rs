@@ -21,10 +21,14 @@ use changeos_models::support::escape::escape_controls;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
+use crate::source::{ReadError, read_regular_file};
 use crate::{FileReport, rules};
 
 /// The file name looked for upward from the current directory.
 pub const FILE_NAME: &str = "changeos.toml";
+
+/// A larger config is refused unread: a real one is a few hundred bytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// What a config can set a rule to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -91,9 +95,13 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// The nearest `changeos.toml` in `start` or a directory above it.
+    /// The nearest `changeos.toml` in `start` or a directory above it: whatever it is, so that
+    /// one that is not a regular file is refused by [`Config::load`] rather than passed over.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file())
+        start
+            .ancestors()
+            .map(|dir| dir.join(FILE_NAME))
+            .find(|p| std::fs::metadata(p).is_ok())
     }
 
     /// The config a command uses: none with `no_config`, else `explicit`, else the nearest
@@ -117,10 +125,23 @@ impl Config {
         // Escaped here, not where messages are printed: a TOML error has line breaks of its own,
         // which the printer keeps, so only here is a line feed in the name known to be one.
         let shown = escape_controls(&path.display().to_string()).into_owned();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        let read_error = |message: String| ConfigError::Read {
             path: shown.clone(),
-            message: e.to_string(),
+            message,
+        };
+        let bytes = read_regular_file(path, MAX_CONFIG_BYTES).map_err(|e| {
+            read_error(match e {
+                ReadError::Unreadable(why) => why,
+                ReadError::Directory => "it is a directory".to_owned(),
+                ReadError::TooLarge(Some(size)) => {
+                    format!("it has {size} bytes, more than the {MAX_CONFIG_BYTES} a config file may have")
+                }
+                ReadError::TooLarge(None) => {
+                    format!("it has more than the {MAX_CONFIG_BYTES} bytes a config file may have")
+                }
+            })
         })?;
+        let text = String::from_utf8(bytes).map_err(|_| read_error("it is not UTF-8 text".to_owned()))?;
         let dir = normalized(path).parent().map(Path::to_path_buf).unwrap_or_default();
         Self::parse(&text, &shown, dir).map(|config| Config {
             path: Some(path.to_path_buf()),

@@ -3,6 +3,14 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The ignore files a walk reads in each directory it enters (and in the ancestors of the one
+/// it starts from).
+const IGNORE_FILES: [&str; 3] = [".gitignore", ".ignore", ".git/info/exclude"];
+
+/// A larger ignore file is refused unread, as is one that is not a regular file.
+pub const MAX_IGNORE_FILE_BYTES: u64 = 1024 * 1024;
 
 /// One thing to check, in the order the user gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +86,28 @@ pub fn walk(dir: &Path) -> Vec<Input> {
 /// Gives each `*.json` file under `dir` to `found` as the walk finds it, in no particular order
 /// (see [`sort_walked`]), and each error of the walk as an [`Input::Broken`].
 pub fn walk_each(dir: &Path, mut found: impl FnMut(Input)) {
-    for entry in ignore::WalkBuilder::new(dir).require_git(false).build() {
+    // The walk reads ignore files itself, unbounded, and a FIFO would block it: a directory
+    // whose ignore file is not a regular file or is too large is not entered, and is reported.
+    if let Some(why) = dir.ancestors().find_map(unusable_ignore_file) {
+        found(Input::Broken(dir.to_path_buf(), why));
+        return;
+    }
+    let refused: Arc<Mutex<Vec<(PathBuf, String)>>> = Arc::default();
+    let noted = Arc::clone(&refused);
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder.require_git(false).filter_entry(move |entry| {
+        if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+            return true;
+        }
+        let Some(why) = unusable_ignore_file(entry.path()) else {
+            return true;
+        };
+        if let Ok(mut refused) = noted.lock() {
+            refused.push((entry.path().to_path_buf(), why));
+        }
+        false
+    });
+    for entry in builder.build() {
         match entry {
             // The directory itself (even when `dir` is a symbolic link to one).
             Ok(entry) if entry.depth() == 0 => {}
@@ -99,6 +128,38 @@ pub fn walk_each(dir: &Path, mut found: impl FnMut(Input)) {
             Err(e) => found(Input::Broken(dir.to_path_buf(), e.to_string())),
         }
     }
+    let mut refused = refused
+        .lock()
+        .map(|mut refused| std::mem::take(&mut *refused))
+        .unwrap_or_default();
+    refused.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+    for (path, why) in refused {
+        found(Input::Broken(path, why));
+    }
+}
+
+/// Why the walk must not read an ignore file of `dir`, if one is there and is not a regular
+/// file (a FIFO would block the walk, `/dev/zero` never end) or is over
+/// [`MAX_IGNORE_FILE_BYTES`].
+fn unusable_ignore_file(dir: &Path) -> Option<String> {
+    IGNORE_FILES.iter().find_map(|name| {
+        let path = dir.join(name);
+        let metadata = std::fs::metadata(&path).ok()?;
+        if !metadata.is_file() {
+            Some(format!(
+                "its ignore file {} is not a regular file (a FIFO, socket or device): the directory is not walked",
+                path.display()
+            ))
+        } else if metadata.len() > MAX_IGNORE_FILE_BYTES {
+            Some(format!(
+                "its ignore file {} has {} bytes, more than the {MAX_IGNORE_FILE_BYTES} an ignore file may have: the directory is not walked",
+                path.display(),
+                metadata.len()
+            ))
+        } else {
+            None
+        }
+    })
 }
 
 /// Puts what [`walk_each`] gave for `dir`, each input with its rank in the walk, in the order of

@@ -34,6 +34,8 @@ pub use changeos_models::{RuleInfo, Severity};
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
 pub use mask::MaskedSource;
 
+use std::collections::HashSet;
+
 use changeos_models::Fix;
 use changeos_models::support::escape::escape_controls;
 use changeos_models::support::json::Json;
@@ -71,7 +73,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
         operation,
         text,
         offset: if has_bom { BOM.len() } else { 0 },
-        duplicates: Vec::new(),
+        duplicates: HashSet::new(),
     };
     if has_bom {
         let mut entry = Pending::at(
@@ -95,7 +97,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
         }
     };
     for duplicate in &parsed.duplicates {
-        context.duplicates.push(duplicate.pointer.clone());
+        context.duplicates.insert(duplicate.pointer.clone());
         let name = shown_name(&duplicate.pointer);
         pending.push(Pending::member(
             &DUPLICATE_KEY,
@@ -215,7 +217,7 @@ struct Context<'a> {
     /// Where `text` starts in the file: after the byte-order mark, if any.
     offset: usize,
     /// Pointers of the members whose key appears more than once in its object.
-    duplicates: Vec<String>,
+    duplicates: HashSet<String>,
 }
 
 /// A fix before it is placed in the text.
@@ -409,13 +411,16 @@ fn text_fix(
     })
 }
 
-/// True when `pointer` is a duplicated member or lies inside one.
-fn is_duplicated(duplicates: &[String], pointer: &str) -> bool {
-    duplicates.iter().any(|d| {
-        pointer
-            .strip_prefix(d.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+/// True when `pointer` is a duplicated member or lies inside one: one look-up per level of
+/// the pointer, however many duplicates the file has.
+fn is_duplicated(duplicates: &HashSet<String>, pointer: &str) -> bool {
+    !duplicates.is_empty()
+        && pointer
+            .match_indices('/')
+            .map(|(at, _)| at)
+            .skip(1)
+            .chain([pointer.len()])
+            .any(|end| duplicates.contains(&pointer[..end]))
 }
 
 /// The last token of a pointer as a member name, control characters escaped.

@@ -49,16 +49,25 @@ pub fn spans(text: &str, wanted: &[Wanted]) -> Vec<Span> {
 /// Where each of the `wanted` places is (see [`Found`]), in one pass; `None` for a place that
 /// is not in the text. The root (`""`) has for key the first byte of its value, as its span.
 pub fn find(text: &str, wanted: &[Wanted]) -> Vec<Option<Found>> {
-    let mut found: HashMap<&Wanted, Found> = HashMap::new();
-    let lookup: HashMap<&str, Vec<&Wanted>> = wanted.iter().fold(HashMap::new(), |mut map, w| {
-        map.entry(w.0.as_str()).or_default().push(w);
-        map
-    });
+    let mut slots: HashMap<&str, Slot> = HashMap::new();
+    for (pointer, occurrence) in wanted {
+        let slot = slots.entry(pointer.as_str()).or_default();
+        if *occurrence == LAST {
+            slot.last = true;
+        } else {
+            slot.occurrences.push(*occurrence);
+        }
+    }
+    for slot in slots.values_mut() {
+        slot.occurrences.sort_unstable();
+        slot.occurrences.dedup();
+    }
+    let counts_appearances = slots.values().any(|slot| !slot.occurrences.is_empty());
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
         pos: 0,
-        lookup: &lookup,
-        found: &mut found,
+        slots: &mut slots,
+        counts_appearances,
     };
     scanner.skip_ws();
     let root_start = scanner.pos;
@@ -70,14 +79,31 @@ pub fn find(text: &str, wanted: &[Wanted]) -> Vec<Option<Found>> {
     };
     wanted
         .iter()
-        .map(|w| {
-            if w.0.is_empty() {
-                Some(root.clone())
+        .map(|(pointer, occurrence)| {
+            if pointer.is_empty() {
+                return Some(root.clone());
+            }
+            let slot = slots.get(pointer.as_str())?;
+            if *occurrence == LAST {
+                slot.last_found.clone()
             } else {
-                found.get(w).cloned()
+                slot.found.get(occurrence).cloned()
             }
         })
         .collect()
+}
+
+/// What is wanted of one pointer, and what was found. A pointer can be wanted at many
+/// appearances (every repetition of a key that appears 100,000 times): they are looked up,
+/// not scanned, at each appearance.
+#[derive(Default)]
+struct Slot {
+    /// The appearances wanted, sorted.
+    occurrences: Vec<usize>,
+    /// Whether the last appearance is wanted.
+    last: bool,
+    found: HashMap<usize, Found>,
+    last_found: Option<Found>,
 }
 
 /// The offset of the first byte of the document's value.
@@ -95,16 +121,41 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_column(text, offset)
 }
 
-/// Where the lines of a text start, to turn many byte offsets into lines and columns.
+/// Where the lines of a text start, to turn many byte offsets into lines and columns, and
+/// lines and columns back into text, each in time independent of the length of the line: a
+/// minified payload is one line, and 100,000 findings on it must not each count its characters
+/// from its start.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// For a text that is not all ASCII: how many characters come before each block of
+    /// [`BLOCK`] bytes (empty for ASCII, where characters are bytes).
+    chars_before_block: Vec<usize>,
 }
+
+/// The bytes between two of [`LineIndex`]'s counts of characters: a column is found by
+/// counting at most this many bytes.
+const BLOCK: usize = 64;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let chars_before_block = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut before = 0;
+            let mut counts = Vec::with_capacity(text.len() / BLOCK + 1);
+            for block in text.as_bytes().chunks(BLOCK) {
+                counts.push(before);
+                before += char_starts(block);
+            }
+            counts.push(before);
+            counts
+        };
+        LineIndex {
+            starts,
+            chars_before_block,
+        }
     }
 
     /// The 1-based line and column (in characters) of byte offset `offset` of `text`.
@@ -112,8 +163,7 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|s| *s <= offset);
         let start = self.starts[line - 1];
-        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
-        (line, column + 1)
+        (line, self.chars_between(text, start, offset) + 1)
     }
 
     /// The span of the bytes `range` of `text`: its first and its last character (the first
@@ -124,13 +174,85 @@ impl LineIndex {
             end: self.line_column(text, range.end.saturating_sub(1).max(range.start)),
         }
     }
+
+    /// The byte range of 1-based line `line` of `text`, without its line end (`\n` or
+    /// `\r\n`), as [`str::lines`] gives it; `None` past the last line.
+    pub fn line(&self, text: &str, line: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        if start == text.len() {
+            return None; // an empty text, or after a final line end: `lines` gives no line there
+        }
+        let end = match self.starts.get(line) {
+            Some(next) => {
+                let newline = next - 1;
+                if newline > start && text.as_bytes()[newline - 1] == b'\r' {
+                    newline - 1
+                } else {
+                    newline
+                }
+            }
+            None => text.len(),
+        };
+        Some(start..end)
+    }
+
+    /// How many characters the bytes `from..to` of `text` hold.
+    pub fn chars_between(&self, text: &str, from: usize, to: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return to - from;
+        }
+        self.chars_before(text, to) - self.chars_before(text, from)
+    }
+
+    /// The byte offset of the character `count` characters after byte offset `from` of `text`
+    /// (the end of the text if there are fewer).
+    pub fn byte_after_chars(&self, text: &str, from: usize, count: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return (from + count).min(text.len());
+        }
+        let target = self.chars_before(text, from) + count;
+        // The last block that starts at or before the target character; then at most a block.
+        let block = self
+            .chars_before_block
+            .partition_point(|c| *c <= target)
+            .saturating_sub(1);
+        let bytes = text.as_bytes();
+        let mut at = block * BLOCK;
+        let mut before = self.chars_before_block[block];
+        while at < bytes.len() {
+            let starts_char = !is_continuation(bytes[at]);
+            if starts_char {
+                if before == target {
+                    return at;
+                }
+                before += 1;
+            }
+            at += 1;
+        }
+        text.len()
+    }
+
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        self.chars_before_block[block] + char_starts(&text.as_bytes()[block * BLOCK..offset])
+    }
+}
+
+/// How many characters start in `bytes` (the bytes that are not UTF-8 continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| !is_continuation(**b)).count()
+}
+
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
 }
 
 struct Scanner<'a, 'w> {
     bytes: &'a [u8],
     pos: usize,
-    lookup: &'a HashMap<&'w str, Vec<&'w Wanted>>,
-    found: &'a mut HashMap<&'w Wanted, Found>,
+    slots: &'a mut HashMap<&'w str, Slot>,
+    /// Whether any slot wants an appearance other than the last.
+    counts_appearances: bool,
 }
 
 impl<'a> Scanner<'a, '_> {
@@ -166,7 +288,13 @@ impl<'a> Scanner<'a, '_> {
             self.skip_string();
             let key_end = self.pos;
             let key = self.key(key_start, key_end);
-            let occurrence = seen.next(key.clone());
+            // Appearances are counted only when some are wanted (the file repeats a key): the
+            // count is a hash map per large object.
+            let occurrence = if self.counts_appearances {
+                seen.next(key.clone())
+            } else {
+                0
+            };
             let parent_len = path.len();
             push_token(path, &key);
             self.skip_ws();
@@ -224,11 +352,15 @@ impl<'a> Scanner<'a, '_> {
     }
 
     fn note(&mut self, path: &str, occurrence: usize, found: Found) {
-        if let Some(wanted) = self.lookup.get(path) {
-            // A later appearance overwrites an earlier one: `LAST` ends at the last.
-            for w in wanted.iter().filter(|w| w.1 == occurrence || w.1 == LAST) {
-                self.found.insert(w, found.clone());
-            }
+        let Some(slot) = self.slots.get_mut(path) else {
+            return;
+        };
+        if slot.occurrences.binary_search(&occurrence).is_ok() {
+            slot.found.insert(occurrence, found.clone());
+        }
+        if slot.last {
+            // A later appearance overwrites an earlier one: it ends at the last.
+            slot.last_found = Some(found);
         }
     }
 
@@ -305,6 +437,10 @@ impl<'a> Seen<'a> {
 
 fn push_token(path: &mut String, token: &str) {
     path.push('/');
+    if !token.contains(['~', '/']) {
+        path.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => path.push_str("~0"),
@@ -390,6 +526,58 @@ mod tests {
     fn missing_members_fall_back_to_the_root() {
         assert_eq!(span(DOC, "/nope").start, (1, 1));
         assert_eq!(span("  [1]", "/5").start, (1, 3));
+    }
+
+    #[test]
+    fn many_appearances_of_one_key_are_each_found() {
+        // 2,000 appearances of one key, each wanted: every one at its own line.
+        let members: Vec<String> = (0..2000).map(|i| format!("\n\"k\": {i}")).collect();
+        let text = format!("{{{}}}", members.join(","));
+        let mut wanted: Vec<Wanted> = (0..2000).rev().map(|i| ("/k".to_owned(), i)).collect();
+        wanted.push(("/k".to_owned(), LAST));
+        wanted.push(("/k".to_owned(), 2000));
+        let found = spans(&text, &wanted);
+        let lines: Vec<usize> = found.iter().map(|s| s.start.0).collect();
+        let mut expected: Vec<usize> = (0..2000).rev().map(|i| i + 2).collect();
+        expected.extend([2001, 1]); // the last; one past the last is not there: the root
+        assert_eq!(lines, expected);
+    }
+
+    #[test]
+    fn columns_and_lines_of_any_text_match_a_plain_count() {
+        let piece = "aé€𝄞\r\n\"x\": [\"\u{7ff}\u{800}\"]\n";
+        for text in [
+            String::new(),
+            "ascii only\nline two\r\n".to_owned(),
+            piece.repeat(40),
+            format!("{}{}", "é".repeat(100), "a".repeat(100)),
+            format!("{}\n{}", "𝄞".repeat(70), "x".repeat(130)),
+        ] {
+            let index = LineIndex::new(&text);
+            for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let before = &text[..offset];
+                let line = before.matches('\n').count() + 1;
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                let column = text[line_start..offset].chars().count() + 1;
+                assert_eq!(index.line_column(&text, offset), (line, column), "{text:?} {offset}");
+                for count in [0, 1, 3, 64, 65, 1000] {
+                    let expected = text[offset..]
+                        .char_indices()
+                        .nth(count)
+                        .map_or(text.len(), |(i, _)| offset + i);
+                    assert_eq!(
+                        index.byte_after_chars(&text, offset, count),
+                        expected,
+                        "{text:?} {offset} {count}"
+                    );
+                }
+            }
+            let lines: Vec<&str> = (1..)
+                .map_while(|n| index.line(&text, n))
+                .map(|range| &text[range])
+                .collect();
+            assert_eq!(lines, text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
     }
 
     #[test]

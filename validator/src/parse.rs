@@ -74,19 +74,17 @@ fn quick_value(text: &str) -> Option<Json<'_>> {
 /// benchmarks).
 pub fn parse_with_serde(text: &str) -> Result<Parsed<'_>, ParseError> {
     let duplicates = RefCell::new(Vec::new());
+    let path = RefCell::new(Vec::new());
     let mut de = serde_json::Deserializer::from_str(text);
     let value = ValueSeed {
         duplicates: &duplicates,
+        path: &path,
         compact: text.len() > COMPACT_ABOVE,
     }
     .deserialize(&mut de)
     .map_err(|e| error(text, &e))?;
     let trailing = de.end().err().map(|e| (e.line(), e.column()));
-    let duplicates = duplicates
-        .into_inner()
-        .into_iter()
-        .map(Duplicate::from_reversed)
-        .collect();
+    let duplicates = duplicates.into_inner();
     Ok(Parsed {
         value,
         duplicates,
@@ -193,22 +191,36 @@ fn lone_surrogate(line: &[u8], end: usize) -> Option<usize> {
     None
 }
 
-/// A duplicate as found: its path tokens from the key upwards, and its occurrence.
-struct Found {
-    reversed: Vec<String>,
-    occurrence: usize,
+/// One step of the path from the root to the value being parsed.
+enum Token<'de> {
+    Key(Cow<'de, str>),
+    Index(usize),
 }
 
-impl Duplicate {
-    fn from_reversed(found: Found) -> Self {
-        let mut pointer = String::new();
-        for token in found.reversed.iter().rev() {
-            pointer.push('/');
-            pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+/// The RFC 6901 pointer of the member `key` of the object at `path`: built when a duplicate is
+/// found, from the path kept while parsing, in time proportional to its length.
+fn pointer(path: &[Token<'_>], key: &str) -> String {
+    let mut pointer = String::new();
+    for token in path {
+        match token {
+            Token::Key(key) => push_key(&mut pointer, key),
+            Token::Index(index) => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
         }
-        Duplicate {
-            pointer,
-            occurrence: found.occurrence,
+    }
+    push_key(&mut pointer, key);
+    pointer
+}
+
+fn push_key(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
         }
     }
 }
@@ -224,27 +236,26 @@ const LINEAR_SCAN_LIMIT: usize = 16;
 
 /// Builds a [`Json`] that borrows its strings from the text, noting duplicate keys.
 #[derive(Clone, Copy)]
-struct ValueSeed<'d> {
-    duplicates: &'d RefCell<Vec<Found>>,
+struct ValueSeed<'d, 'de> {
+    duplicates: &'d RefCell<Vec<Duplicate>>,
+    /// The path to the value being parsed, for the pointers of duplicates: kept on the way
+    /// down rather than added to each duplicate on the way up, level by level.
+    path: &'d RefCell<Vec<Token<'de>>>,
     /// Give back unused room in every object and array: see [`COMPACT_ABOVE`].
     compact: bool,
 }
 
-impl ValueSeed<'_> {
-    /// Adds `token` to the paths of the duplicates found since `since` (they are below it).
-    fn prefix(&self, since: usize, token: impl Fn() -> String) {
-        let mut found = self.duplicates.borrow_mut();
-        for entry in found.iter_mut().skip(since) {
-            entry.reversed.push(token());
-        }
-    }
-
-    fn count(&self) -> usize {
-        self.duplicates.borrow().len()
+impl<'de> ValueSeed<'_, 'de> {
+    /// Parses the next value with `token` as the last step of the path.
+    fn under<T>(self, token: Token<'de>, parse: impl FnOnce(Self) -> T) -> T {
+        self.path.borrow_mut().push(token);
+        let parsed = parse(self);
+        self.path.borrow_mut().pop();
+        parsed
     }
 }
 
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, 'de> {
     type Value = Json<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
@@ -252,7 +263,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for ValueSeed<'_> {
+impl<'de> Visitor<'de> for ValueSeed<'_, 'de> {
     type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -294,13 +305,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         loop {
-            let since = self.count();
-            match seq.next_element_seed(self)? {
+            match self.under(Token::Index(items.len()), |seed| seq.next_element_seed(seed))? {
                 Some(item) => {
-                    if self.count() > since {
-                        let index = items.len();
-                        self.prefix(since, || index.to_string());
-                    }
                     if self.compact && items.capacity() == 0 {
                         // Room for one first: one-element arrays would each keep room for four.
                         items.reserve_exact(1);
@@ -320,19 +326,24 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
         let mut object = Object::new();
         let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
+        // How often each repeated name has been repeated so far in this object: counted here
+        // rather than among every duplicate of the document, which is quadratic in their number.
+        let mut repeats: HashMap<Cow<'de, str>, usize> = HashMap::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            let since = self.count();
-            let value = map.next_value_seed(self)?;
-            if self.count() > since {
-                self.prefix(since, || key.to_string());
-            }
+            let value = self.under(Token::Key(key.clone()), |seed| map.next_value_seed(seed))?;
             let existing = match &index {
                 Some(index) => index.get(&key).copied(),
                 None => object.position(&key),
             };
             match existing {
                 Some(position) => {
-                    self.note_duplicate(&key);
+                    let occurrence = repeats.entry(key.clone()).or_insert(0);
+                    *occurrence += 1;
+                    let pointer = pointer(&self.path.borrow(), &key);
+                    self.duplicates.borrow_mut().push(Duplicate {
+                        pointer,
+                        occurrence: *occurrence,
+                    });
                     object.replace(position, value);
                 }
                 None => {
@@ -356,21 +367,6 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
             object.shrink_to_fit();
         }
         Ok(Json::Object(object))
-    }
-}
-
-impl ValueSeed<'_> {
-    fn note_duplicate(&self, key: &str) {
-        let occurrence = 1 + self
-            .duplicates
-            .borrow()
-            .iter()
-            .filter(|d| d.reversed.len() == 1 && d.reversed[0] == key)
-            .count();
-        self.duplicates.borrow_mut().push(Found {
-            reversed: vec![key.to_owned()],
-            occurrence,
-        });
     }
 }
 
@@ -442,6 +438,30 @@ mod tests {
         assert_eq!(found, ["/k3", "/k39"]);
         assert_eq!(parsed.value.pointer("/k3"), Some(&Json::Number(99.into())));
         assert_eq!(parsed.value.as_object().map(|o| o.len()), Some(40));
+    }
+
+    #[test]
+    fn many_repetitions_are_counted_per_name_and_object() {
+        // 3,000 repetitions of one name, interleaved with another repeated name, in two objects.
+        let object = |n: usize| {
+            let members: Vec<String> = (0..n).map(|i| format!("\"a\": {i}, \"b~\": {i}")).collect();
+            format!("{{{}}}", members.join(", "))
+        };
+        let text = format!("{{\"x\": [{}], \"y\": {}}}", object(3000), object(2));
+        let parsed = parse(&text).expect("valid");
+        let mut expected: Vec<(String, usize)> = Vec::new();
+        for i in 1..3000 {
+            expected.push(("/x/0/a".to_owned(), i));
+            expected.push(("/x/0/b~0".to_owned(), i));
+        }
+        expected.extend([("/y/a".to_owned(), 1), ("/y/b~0".to_owned(), 1)]);
+        let found: Vec<(String, usize)> = parsed
+            .duplicates
+            .into_iter()
+            .map(|d| (d.pointer, d.occurrence))
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(parsed.value.pointer("/x/0/a"), Some(&Json::Number(2999.into())));
     }
 
     #[test]

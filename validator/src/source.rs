@@ -131,6 +131,38 @@ fn open(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 
+/// The bytes of a small file the tool reads besides payloads (`changeos.toml`), refused
+/// unread when it is not a regular file or has more than `limit` bytes: a FIFO would block the
+/// open, `/dev/zero` would never end. Its type is checked before it is opened, and again on
+/// the file opened (it may have been replaced in between), and no more than `limit` bytes are
+/// read even if it grows.
+pub fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let check = |metadata: &std::fs::Metadata| {
+        if metadata.is_dir() {
+            Err(ReadError::Directory)
+        } else if !metadata.is_file() {
+            Err(ReadError::Unreadable(
+                "it is not a regular file (a FIFO, socket or device)".to_owned(),
+            ))
+        } else if metadata.len() > limit {
+            Err(ReadError::TooLarge(Some(metadata.len())))
+        } else {
+            Ok(())
+        }
+    };
+    check(&std::fs::metadata(path).map_err(|e| ReadError::Unreadable(describe(&e)))?)?;
+    let file = open(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
+    check(&file.metadata().map_err(|e| ReadError::Unreadable(describe(&e)))?)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Unreadable(describe(&e)))?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(None));
+    }
+    Ok(bytes)
+}
+
 /// At most [`MAX_FILE_BYTES`] from `reader` (standard input).
 pub fn read_limited(reader: impl Read) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
@@ -167,6 +199,29 @@ mod tests {
         );
         assert_eq!(Reader::default().path(Path::new("/")), Err(ReadError::Directory));
         assert_eq!(Reader::default().found(Path::new("/")), Err(ReadError::Directory));
+    }
+
+    #[test]
+    fn small_files_are_bounded_and_regular() {
+        let dir = std::env::temp_dir().join(format!("changeos-small-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("changeos.toml");
+        std::fs::write(&file, "0123456789").expect("write");
+        assert_eq!(read_regular_file(&file, 10), Ok(b"0123456789".to_vec()));
+        assert_eq!(read_regular_file(&file, 9), Err(ReadError::TooLarge(Some(10))));
+        assert_eq!(read_regular_file(&dir, 10), Err(ReadError::Directory));
+        assert_eq!(
+            read_regular_file(&dir.join("missing"), 10),
+            Err(ReadError::Unreadable("no such file".to_owned()))
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            read_regular_file(Path::new("/dev/zero"), 10),
+            Err(ReadError::Unreadable(
+                "it is not a regular file (a FIFO, socket or device)".to_owned()
+            ))
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -199,7 +199,7 @@ impl<'a> Emitter<'a> {
     fn object(&mut self, name: &str, schema: &Schema, object: &'a ObjectSchema) -> TokenStream {
         let wrong = wrong_type(schema, "an object", false, None, None);
         let names: Vec<&str> = object.properties.iter().map(|p| p.wire.as_str()).collect();
-        let unknown = match &object.closed {
+        let (renames, unknown) = match &object.closed {
             Some(rule) => {
                 let expected = list(&names, "`", "`", "and");
                 let push = push(
@@ -210,19 +210,24 @@ impl<'a> Emitter<'a> {
                         ("expected", quote! { #expected }),
                     ],
                 );
-                // A name that differs from one spec name only in case, `-` or `_` is fixable.
-                quote! {
+                // A name that differs from one spec name only in case, `-` or `_` is fixable;
+                // whether the rename would clash is worked out once per object, not per member.
+                let renames = quote! {
+                    const NAMES: &[&str] = &[#(#names),*];
+                    let mut renames = checks::Renames::new(NAMES);
+                };
+                let arm = quote! {
                     _ => {
-                        const NAMES: &[&str] = &[#(#names),*];
                         out.push(
                             #push
                                 .with_help(checks::suggest_help(key, NAMES))
-                                .with_fix(checks::rename_fix(key, object, NAMES)),
+                                .with_fix(renames.fix(key, object)),
                         );
                     }
-                }
+                };
+                (Some(renames), arm)
             }
-            None => quote! { _ => {} },
+            None => (None, quote! { _ => {} }),
         };
         let mut flags = Vec::new();
         let arms: Vec<TokenStream> = object
@@ -266,6 +271,7 @@ impl<'a> Emitter<'a> {
         quote! {
             let Some(object) = value.as_object() else { #wrong return; };
             #(#declare)*
+            #renames
             for (key, member) in object.iter() {
                 match key {
                     #(#arms)*

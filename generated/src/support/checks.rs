@@ -119,18 +119,16 @@ pub fn string_hint(value: &Json<'_>, allowed: &[&str]) -> Option<String> {
 /// A near miss of a known member name: the same ignoring case, `-` and `_`, or at most two
 /// edits away from a name of at least four characters. Returns the only closest candidate.
 pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let folded = fold(name);
-    let same: Vec<&'c str> = candidates.iter().copied().filter(|c| fold(c) == folded).collect();
-    if let [one] = same.as_slice() {
-        return Some(one);
-    }
-    if !same.is_empty() {
-        return None;
+    // It runs for every unknown member, and a file can have hundreds of thousands: nothing is
+    // allocated per candidate, and a name is folded into characters once.
+    let mut same = candidates.iter().copied().filter(|c| same_folded(name, c));
+    if let Some(one) = same.next() {
+        return same.next().is_none().then_some(one);
     }
     let mut best: Option<(usize, &'c str)> = None;
     let mut tie = false;
     for candidate in candidates {
-        let Some(distance) = near_distance(&folded, candidate) else {
+        let Some(distance) = near_distance(name, candidate) else {
             continue;
         };
         match best {
@@ -225,15 +223,50 @@ pub fn quote_fix(value: &Json<'_>, path: &Path<'_>, check: fn(&Json<'_>, &Path<'
 /// `-`/`_` added or dropped: the rename, when exactly one candidate matches that way and no
 /// other member of `object` has or would get the same name (renaming `imageId` next to an
 /// `imageid`, or next to an `image_id`, would make a duplicate key). Edit-distance near misses
-/// (`imagid`) get a help, never a fix.
+/// (`imagid`) get a help, never a fix. For many members of one object, use [`Renames`].
 pub fn rename_fix(key: &str, object: &Object<'_>, candidates: &[&'static str]) -> Option<Fix> {
-    let mut matching = candidates.iter().filter(|c| same_folded(key, c));
-    let to = *matching.next()?;
-    if matching.next().is_some() {
-        return None;
+    Renames::new(candidates).fix(key, object)
+}
+
+/// The rename fixes ([`rename_fix`]) of the unknown members of one object. Whether a rename
+/// clashes depends on every member of the object, so the members that fold to each candidate
+/// are counted once, when the first unknown member that matches a candidate needs it: counted
+/// anew for each, an object of 100,000 such members took minutes.
+pub struct Renames<'c> {
+    candidates: &'c [&'static str],
+    /// For each candidate, how many members of the object fold to it.
+    claimants: Option<Vec<usize>>,
+}
+
+impl<'c> Renames<'c> {
+    /// The renames of an object whose spec names are `candidates`; nothing is counted yet.
+    pub fn new(candidates: &'c [&'static str]) -> Self {
+        Renames {
+            candidates,
+            claimants: None,
+        }
     }
-    let claimants = object.keys().filter(|k| same_folded(key, k)).count();
-    (claimants == 1).then_some(Fix::RenameKey { to })
+
+    /// The rename of `key`, a member of `object` (always the same object), if it has one.
+    pub fn fix(&mut self, key: &str, object: &Object<'_>) -> Option<Fix> {
+        let mut matching = self.candidates.iter().enumerate().filter(|(_, c)| same_folded(key, c));
+        let (index, to) = matching.next()?;
+        if matching.next().is_some() {
+            return None;
+        }
+        let candidates = self.candidates;
+        let claimants = self.claimants.get_or_insert_with(|| {
+            let mut counts = vec![0; candidates.len()];
+            for name in object.keys() {
+                for (count, candidate) in counts.iter_mut().zip(candidates) {
+                    *count += usize::from(same_folded(name, candidate));
+                }
+            }
+            counts
+        });
+        // Names that fold alike fold to the same candidate: those are the claimants of `to`.
+        (claimants[index] == 1).then_some(Fix::RenameKey { to })
+    }
 }
 
 /// `fold(a) == fold(b)`, without allocating: it runs for every member of an object that has
@@ -525,6 +558,40 @@ mod tests {
         assert!(!same_folded("isAutoPayy", "isAutoPay"));
         assert_eq!(Fix::RenameKey { to: "BYOL" }.replacement(), "\"BYOL\"");
         assert_eq!(Fix::RenameKey { to: "a\"b" }.replacement(), "\"a\\\"b\"");
+    }
+
+    #[test]
+    fn renames_of_many_members_are_those_of_one() {
+        // Every unknown member of an object gets the rename it would get alone: here 5,000
+        // names that fold to `imageid`, where none may be renamed, beside one that may.
+        let names = ["imageid", "isAutoPay"];
+        let mut members: Vec<(String, serde_json::Value)> = (0..5000)
+            .map(|i| {
+                let name: String = format!("{:07b}", i % 128)
+                    .chars()
+                    .zip("imageid".chars())
+                    .map(|(bit, c)| if bit == '1' { c.to_ascii_uppercase() } else { c })
+                    .collect();
+                (format!("{name}{}", "_".repeat(i / 128)), json!(i))
+            })
+            .collect();
+        members.push(("is_auto_pay".to_owned(), json!(true)));
+        let raw = serde_json::Value::Object(members.into_iter().collect());
+        let value = Json::from(&raw);
+        let object = value.as_object().unwrap();
+        assert_eq!(object.len(), 5001);
+        let mut renames = Renames::new(&names);
+        // Against the one-shot rename of a sample (each of which reads the whole object).
+        for key in object.keys().step_by(97).chain(["is_auto_pay"]) {
+            assert_eq!(renames.fix(key, object), rename_fix(key, object, &names), "{key}");
+        }
+        assert_eq!(renames.fix("imagEid", object), None);
+        assert_eq!(
+            renames.fix("is_auto_pay", object),
+            Some(Fix::RenameKey { to: "isAutoPay" })
+        );
+        assert_eq!(suggest(&"imageid".repeat(10_000), &names), None);
+        assert_eq!(suggest("imagid", &names), Some("imageid"));
     }
 
     #[test]

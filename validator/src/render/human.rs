@@ -11,6 +11,7 @@ use changeos_models::Severity;
 use changeos_models::support::escape::{escape_controls, is_unsafe};
 
 use super::{Renderer, Summary, plural};
+use crate::locate::LineIndex;
 use crate::{Diagnostic, FileReport, MaskedSource};
 
 /// Source lines longer than this are shown as a window around the finding.
@@ -37,7 +38,7 @@ impl Human {
         &self,
         name: &str,
         d: &Diagnostic,
-        source: Option<&MaskedSource>,
+        source: Option<&Quoted<'_>>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let (label, code) = match d.severity {
@@ -59,11 +60,13 @@ impl Human {
             d.line,
             d.column
         )?;
-        if let Some((source, line)) = source.and_then(|s| Some((s, s.line(d.line)?))) {
-            // Masks (of a fixed width) move what follows them on the line.
-            let last = if d.end_line == d.line { d.end_column } else { d.column };
-            let (column, end_column) = source.columns(d.line, d.column, last);
-            let (shown, caret_at) = window(line, column);
+        // Masks (of a fixed width) move what follows them on the line.
+        let last = if d.end_line == d.line { d.end_column } else { d.column };
+        let placed = source.and_then(|quoted| {
+            let (column, end_column) = quoted.masked.columns(d.line, d.column, last);
+            Some((quoted.window(d.line, column)?, column, end_column))
+        });
+        if let Some(((shown, caret_at), column, end_column)) = placed {
             let width = end_column.saturating_sub(column) + 1;
             let width = width.min(shown.chars().count().saturating_sub(caret_at).max(1));
             let bar = self.paint("1;34", "|");
@@ -157,36 +160,57 @@ fn digits(n: usize) -> usize {
     n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
-/// The part of `line` to show and the character offset of `column` in it.
-fn window(line: &str, column: usize) -> (String, usize) {
-    let line = line.trim_end_matches('\r');
-    // A quoted line is the user's bytes: control characters (an ESC starting a terminal escape
-    // sequence) and bidirectional controls are shown as U+FFFD, never sent to the terminal; a
-    // tab becomes one space so that the caret stays under its column.
-    let shown = |c| match c {
-        '\t' => ' ',
-        c if is_unsafe(c) => '\u{fffd}',
-        c => c,
-    };
-    let count = line.chars().count();
-    let at = column.saturating_sub(1).min(count);
-    if count <= WINDOW {
-        return (line.chars().map(shown).collect(), at);
+/// A report's masked source, indexed once so that each finding's line, and its window on a
+/// long line, are found without reading what comes before them (many findings on one line).
+struct Quoted<'a> {
+    masked: &'a MaskedSource,
+    lines: LineIndex,
+}
+
+impl<'a> Quoted<'a> {
+    fn new(masked: &'a MaskedSource) -> Self {
+        Quoted {
+            masked,
+            lines: LineIndex::new(masked.text()),
+        }
     }
-    // Only the window is copied: a line of base64 user data can be 40 KB long.
-    let start = at.saturating_sub(WINDOW / 3);
-    let end = (start + WINDOW).min(count);
-    let mut text = String::with_capacity(WINDOW + 8);
-    let mut caret = at - start;
-    if start > 0 {
-        text.push('…');
-        caret += 1;
+
+    /// The part of line `line` to show and the character offset of `column` in it; `None`
+    /// past the last line.
+    fn window(&self, line: usize, column: usize) -> Option<(String, usize)> {
+        let text = self.masked.text();
+        let range = self.lines.line(text, line)?;
+        let (start, end) = (range.start, range.end);
+        // A quoted line is the user's bytes: control characters (an ESC starting a terminal
+        // escape sequence) and bidirectional controls are shown as U+FFFD, never sent to the
+        // terminal; a tab becomes one space so that the caret stays under its column.
+        let shown = |c| match c {
+            '\t' => ' ',
+            c if is_unsafe(c) => '\u{fffd}',
+            c => c,
+        };
+        let count = self.lines.chars_between(text, start, end);
+        let at = column.saturating_sub(1).min(count);
+        if count <= WINDOW {
+            return Some((text[start..end].chars().map(shown).collect(), at));
+        }
+        // Only the window is copied: a line of base64 user data can be 40 KB long.
+        let first = at.saturating_sub(WINDOW / 3);
+        let last = (first + WINDOW).min(count);
+        let mut shown_text = String::with_capacity(WINDOW + 8);
+        let mut caret = at - first;
+        if first > 0 {
+            shown_text.push('…');
+            caret += 1;
+        }
+        let from = self.lines.byte_after_chars(text, start, first);
+        let to = self.lines.byte_after_chars(text, start, last);
+        shown_text.extend(text[from..to].chars().map(shown));
+        if last < count {
+            shown_text.push('…');
+        }
+        Some((shown_text, caret))
     }
-    text.extend(line.chars().skip(start).take(end - start).map(shown));
-    if end < count {
-        text.push('…');
-    }
-    (text, caret)
 }
 
 impl Renderer for Human {
@@ -196,8 +220,13 @@ impl Renderer for Human {
         for d in report.fixed.iter().flatten() {
             self.fixed(name, d, out)?;
         }
+        let quoted = report
+            .source
+            .as_ref()
+            .filter(|_| !report.diagnostics.is_empty())
+            .map(Quoted::new);
         for d in &report.diagnostics {
-            self.diagnostic(name, d, report.source.as_ref(), out)?;
+            self.diagnostic(name, d, quoted.as_ref(), out)?;
         }
         Ok(())
     }
@@ -236,13 +265,17 @@ mod tests {
 
     #[test]
     fn long_lines_are_windowed_around_the_column() {
-        let line = format!("{}X{}", "a".repeat(300), "b".repeat(300));
-        let (shown, caret) = window(&line, 301);
+        let window = |text: &str, line: usize, column: usize| {
+            let masked = MaskedSource::new(crate::Operation::ChangeServerOsWithCloudInit, text);
+            Quoted::new(&masked).window(line, column).expect("a line")
+        };
+        let line = format!("{}X{}", "é".repeat(300), "b".repeat(300));
+        let (shown, caret) = window(&format!("{{\n{line}\r\n}}"), 2, 301);
         assert_eq!(shown.chars().nth(caret), Some('X'));
         assert!(shown.starts_with('…') && shown.ends_with('…'));
-        assert_eq!(window("\tab", 2), (" ab".to_owned(), 1));
-        assert_eq!(window("a\u{1b}[31mb", 1).0, "a\u{fffd}[31mb");
-        assert_eq!(window("\"\u{202e}x\"", 1).0, "\"\u{fffd}x\"");
+        assert_eq!(window("\tab", 1, 2), (" ab".to_owned(), 1));
+        assert_eq!(window("a\u{1b}[31mb", 1, 1).0, "a\u{fffd}[31mb");
+        assert_eq!(window("\"\u{202e}x\"", 1, 1).0, "\"\u{fffd}x\"");
         assert_eq!((digits(1), digits(9), digits(10), digits(12345)), (1, 1, 2, 5));
     }
 }

@@ -5,7 +5,8 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use super::{Renderer, Summary};
 use crate::{Diagnostic, FileReport, TextFix};
@@ -15,38 +16,83 @@ pub struct Json {
     files_written: usize,
 }
 
-/// One diagnostic as the contract spells it; `fix` only when it has one.
-pub fn diagnostic(d: &Diagnostic) -> Value {
-    let mut value = json!({
-        "rule": d.rule,
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "pointer": d.pointer,
-        "line": d.line,
-        "column": d.column,
-        "end_line": d.end_line,
-        "end_column": d.end_column,
-        "help": d.help,
-    });
-    if let (Some(fix), Some(object)) = (&d.fix, value.as_object_mut()) {
-        object.insert("fix".to_owned(), text_fix(fix));
-    }
-    value
+/// A diagnostic written straight to the output, members in the contract's order: a file can
+/// have hundreds of thousands, and a `Value` per diagnostic would be built only to be written.
+#[derive(Serialize)]
+struct Shown<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    pointer: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<ShownFix<'a>>,
 }
 
-/// A fix as the contract spells it: replace the bytes `start..end` of the file with
-/// `replacement`; the positions as a diagnostic's.
-pub fn text_fix(fix: &TextFix) -> Value {
-    json!({
-        "message": fix.message,
-        "replacement": fix.replacement,
-        "start": fix.start,
-        "end": fix.end,
-        "line": fix.line,
-        "column": fix.column,
-        "end_line": fix.end_line,
-        "end_column": fix.end_column,
-    })
+impl<'a> From<&'a Diagnostic> for Shown<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        Shown {
+            rule: d.rule,
+            severity: d.severity.as_str(),
+            message: &d.message,
+            pointer: &d.pointer,
+            line: d.line,
+            column: d.column,
+            end_line: d.end_line,
+            end_column: d.end_column,
+            help: d.help.as_deref(),
+            fix: d.fix.as_ref().map(ShownFix::from),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ShownFix<'a> {
+    message: &'a str,
+    replacement: &'a str,
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+impl<'a> From<&'a TextFix> for ShownFix<'a> {
+    fn from(fix: &'a TextFix) -> Self {
+        ShownFix {
+            message: &fix.message,
+            replacement: &fix.replacement,
+            start: fix.start,
+            end: fix.end,
+            line: fix.line,
+            column: fix.column,
+            end_line: fix.end_line,
+            end_column: fix.end_column,
+        }
+    }
+}
+
+/// One file's entry: `fixed` only with fixes applied.
+#[derive(Serialize)]
+struct ShownFile<'a> {
+    file: &'a str,
+    #[serde(serialize_with = "diagnostics")]
+    diagnostics: &'a [Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "some_diagnostics")]
+    fixed: Option<&'a [Diagnostic]>,
+}
+
+fn diagnostics<S: serde::Serializer>(all: &&[Diagnostic], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(all.iter().map(Shown::from))
+}
+
+fn some_diagnostics<S: serde::Serializer>(all: &Option<&[Diagnostic]>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(all.iter().flat_map(|all| all.iter()).map(Shown::from))
 }
 
 impl Renderer for Json {
@@ -59,11 +105,11 @@ impl Renderer for Json {
             out.write_all(b",")?;
         }
         self.files_written += 1;
-        let mut file =
-            json!({ "file": name, "diagnostics": report.diagnostics.iter().map(diagnostic).collect::<Vec<_>>() });
-        if let (Some(fixed), Some(object)) = (&report.fixed, file.as_object_mut()) {
-            object.insert("fixed".to_owned(), fixed.iter().map(diagnostic).collect());
-        }
+        let file = ShownFile {
+            file: name,
+            diagnostics: &report.diagnostics,
+            fixed: report.fixed.as_deref(),
+        };
         serde_json::to_writer(&mut *out, &file).map_err(io::Error::other)
     }
 
@@ -74,5 +120,78 @@ impl Renderer for Json {
         }
         let summary = value;
         writeln!(out, "],\"summary\":{summary}}}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FixKind;
+    use serde_json::Value;
+
+    /// What the renderer wrote before it wrote without building values: the same text.
+    fn as_built(d: &Diagnostic) -> Value {
+        let mut value = json!({
+            "rule": d.rule, "severity": d.severity.as_str(), "message": d.message,
+            "pointer": d.pointer, "line": d.line, "column": d.column,
+            "end_line": d.end_line, "end_column": d.end_column, "help": d.help,
+        });
+        if let (Some(fix), Some(object)) = (&d.fix, value.as_object_mut()) {
+            let fix = json!({
+                "message": fix.message, "replacement": fix.replacement, "start": fix.start,
+                "end": fix.end, "line": fix.line, "column": fix.column,
+                "end_line": fix.end_line, "end_column": fix.end_column,
+            });
+            object.insert("fix".to_owned(), fix);
+        }
+        value
+    }
+
+    #[test]
+    fn files_are_written_as_the_contract_spells_them() {
+        let plain = Diagnostic {
+            rule: "unknown-member",
+            severity: changeos_models::Severity::Warning,
+            message: "unknown member `a\"\u{1}`".to_owned(),
+            pointer: "/a\"".to_owned(),
+            line: 1,
+            column: 2,
+            end_line: 3,
+            end_column: 4,
+            help: None,
+            fix: None,
+        };
+        let fixed = Diagnostic {
+            help: Some("help".to_owned()),
+            fix: Some(TextFix {
+                kind: FixKind::RenameKey,
+                message: "replace".to_owned(),
+                start: 5,
+                end: 9,
+                replacement: "\"imageid\"".to_owned(),
+                line: 1,
+                column: 6,
+                end_line: 1,
+                end_column: 9,
+            }),
+            ..plain.clone()
+        };
+        for fixed_list in [None, Some(vec![fixed.clone()])] {
+            let report = FileReport {
+                diagnostics: vec![plain.clone(), fixed.clone()],
+                source: None,
+                fixed: fixed_list.clone(),
+            };
+            let mut written = Vec::new();
+            Json::default().file("a.json", &report, &mut written).expect("written");
+            let mut expected = json!({
+                "file": "a.json",
+                "diagnostics": report.diagnostics.iter().map(as_built).collect::<Vec<_>>(),
+            });
+            if let (Some(list), Some(object)) = (&fixed_list, expected.as_object_mut()) {
+                object.insert("fixed".to_owned(), list.iter().map(as_built).collect());
+            }
+            assert_eq!(String::from_utf8(written).expect("UTF-8"), expected.to_string());
+        }
     }
 }
