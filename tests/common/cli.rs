@@ -164,6 +164,28 @@ impl Changeos {
         })
     }
 
+    /// Runs it where file modes apply: as it is, unless this user may write `probe` anyway
+    /// (root), then [`Changeos::by_nobody`]. `None`, with the reason on stderr, where neither
+    /// can be done: the test then skips.
+    #[cfg(unix)]
+    pub fn run_where_modes_apply(self, probe: &std::path::Path) -> Option<Ran> {
+        let run = if std::fs::OpenOptions::new().write(true).open(probe).is_ok() {
+            let Some(nobody) = self.by_nobody() else {
+                eprintln!("skipped: root, and no setpriv to run as another user");
+                return None;
+            };
+            nobody
+        } else {
+            self
+        };
+        let ran = run.run();
+        if ran.stderr.contains("setpriv: ") {
+            eprintln!("skipped: user 65534 cannot run the binary here: {}", ran.stderr);
+            return None;
+        }
+        Some(ran)
+    }
+
     /// The same run as the last arguments of `program ARGS`, in the same directory with the
     /// same environment.
     fn wrapped(self, program: &str, args: &[&std::ffi::OsStr]) -> Self {
