@@ -1,5 +1,15 @@
 //! What each command does, and its exit code.
 
+/// A line on standard error. Where even standard error cannot be written there is nowhere left
+/// to say so, and the exit code still tells: `eprintln!` would panic instead.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -38,7 +48,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("error: {}", escape_controls_per_line(&message));
+            say!("error: {}", escape_controls_per_line(&message));
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -85,7 +95,7 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
             FixMode::Write,
             |input, outcome| {
                 if let Some(e) = &outcome.write_error {
-                    eprintln!(
+                    say!(
                         "error: cannot write the fixes to {}: {e}",
                         escape_controls(&input.name())
                     );
@@ -155,13 +165,13 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
         String::new()
     };
     if files == 0 {
-        eprintln!(
+        say!(
             "nothing to fix in {} ({left}){unfixable_note}",
             plural(inputs.len(), "file")
         );
         return Ok(EXIT_CLEAN);
     }
-    eprintln!(
+    say!(
         "{} would be applied to {files} of {}; {left} would remain (run with --fix to apply){unfixable_note}",
         plural(fixes, "fix"),
         plural(inputs.len(), "file"),

@@ -13,7 +13,7 @@ use changeos_validator::source::Reader;
 use changeos_validator::{FileReport, read_error_report};
 
 use crate::cli::RenderArgs;
-use crate::commands::{EXIT_FINDINGS, print_out};
+use crate::commands::{EXIT_FINDINGS, print_out, say};
 
 pub fn run(args: &RenderArgs) -> Result<u8, String> {
     // `-` in the report's locations, as `check` writes it; in sentences, what it means.
@@ -56,7 +56,7 @@ fn mention_errors(name: &str, report: &FileReport) {
     let count = rules.len();
     rules.sort_unstable();
     rules.dedup();
-    eprintln!(
+    say!(
         "warning: {name} has {count} lint error{} ({}); rendered all the same: `changeos check` shows them",
         if count == 1 { "" } else { "s" },
         rules.join(", ")
@@ -70,6 +70,8 @@ fn refuse(name: &str, said: &str, report: &FileReport) {
     let mut text = Vec::new();
     // Writing into a Vec cannot fail.
     let _ = renderer(Format::Human, color).file(name, report, &mut text);
-    eprint!("{}", String::from_utf8_lossy(&text));
-    eprintln!("error: {said} has no canonical form, so nothing was printed");
+    say!(
+        "{}error: {said} has no canonical form, so nothing was printed",
+        String::from_utf8_lossy(&text)
+    );
 }

@@ -139,3 +139,29 @@ fn every_command_fails_when_its_output_cannot_be_written() {
         }
     }
 }
+
+/// Standard error that cannot be written leaves nowhere to say anything, but is no panic
+/// (exit 101): the exit code is the command's own.
+#[cfg(unix)]
+#[test]
+fn standard_error_that_cannot_be_written_is_no_panic() {
+    let cases: [(&[&str], i32); 3] = [
+        // The error of the missing file and the summary both go to stderr.
+        (&["check", "--diff", "no/such/file.json"], 0),
+        (&["check", "--diff", "tests/data/bad-cloudinit.json"], 1),
+        // A usage error is said on stderr only.
+        (&["check", "--fix", "-"], 2),
+    ];
+    for (args, code) in cases {
+        for (sink, stderr) in unwritable_stdouts() {
+            let out = Command::new(env!("CARGO_BIN_EXE_changeos"))
+                .args(args)
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .stdin(std::process::Stdio::null())
+                .stderr(stderr)
+                .output()
+                .expect("the binary runs");
+            assert_eq!(out.status.code(), Some(code), "{args:?} with stderr into {sink}");
+        }
+    }
+}
