@@ -181,11 +181,12 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
             "resume": resume,
         }));
     } else {
-        let job_id = escape_controls(&accepted.job_id);
-        out.out(&job_id);
+        out.out(&escape_controls(&accepted.job_id));
+        // Escaped whole: the job id and the request id are the server's text.
         let accepted_line = format!(
-            "accepted: the change of server {} runs as job {job_id} (HTTP {}{})",
+            "accepted: the change of server {} runs as job {} (HTTP {}{})",
             args.server_id,
+            accepted.job_id,
             accepted.status,
             accepted
                 .request_id

@@ -13,11 +13,9 @@
 
 use changeos_models::support::shape::{Shape, UNKNOWN};
 
-use crate::files::Input;
 use crate::rules::{AMBIGUOUS, DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
-use crate::source::Reader;
 use crate::syntax::{self, Member, Value};
-use crate::{BOM, Diagnostic, FileReport, MaskedSource, Operation, check_source, locate, read_error_report};
+use crate::{BOM, Diagnostic, FileReport, MaskedSource, Operation, check_source, locate};
 
 /// What formatting one payload gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,14 +25,6 @@ pub enum Outcome {
     /// Not formatted: the findings that make the result ambiguous (or the reason the input
     /// could not be read), placed in the file.
     Refused(FileReport),
-}
-
-/// Formats one input: a file, standard input, or a path that could not be expanded.
-pub fn format_input(reader: &mut Reader, input: &Input, operation: Operation) -> Outcome {
-    match reader.input(input) {
-        Ok(bytes) => format_source(operation, bytes),
-        Err(e) => Outcome::Refused(read_error_report(&e)),
-    }
 }
 
 /// Formats one payload's bytes as a request body of `operation`.
