@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
-use changeos_client::api::{CallError, Client};
+use changeos_client::api::{CallError, Client, Session};
 use changeos_client::credentials::{self, ENV_PROJECT_ID, ENV_REGION};
 use changeos_client::errors::{ApiError, Call};
 use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
@@ -351,14 +351,8 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
     };
     let credentials_source = format!("{} from {}", found.auth.describe(), found.source);
     let target_args = format!("--project-id {} {place}", shell_word(&project_id));
-    let client = Client::new(
-        transport,
-        Target { endpoint, project_id },
-        found.auth,
-        user_agent(),
-        retry,
-        Arc::new(SystemClock),
-    );
+    let session = Session::new(transport, found.auth, user_agent(), retry, Arc::new(SystemClock));
+    let client = Client::new(session, Target { endpoint, project_id });
     Ok(Connection {
         client,
         target_args,

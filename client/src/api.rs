@@ -18,7 +18,7 @@ use crate::errors::ApiError;
 use crate::http::{self, INTERRUPT_CHECK, Interrupt, Response, RetryPolicy, Transport, TransportError};
 use crate::job::Clock;
 use crate::request::{self, PreparedRequest, Target};
-use crate::signer::SignError;
+use crate::signer::{RequestToSign, SignError};
 
 /// Why a call did not give its result.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,10 +92,11 @@ pub struct RetryNote {
     pub reason: String,
 }
 
-/// Sends the change-OS POST and asks for jobs, for one project at one endpoint.
-pub struct Client {
+/// What every call needs besides its target: the transport, the credentials, the retry policy
+/// and the clock, and an interrupt. It signs requests and sends them: a POST once, a GET with
+/// retries. [`Client`] uses it for the two ECS calls; the IAM project lookup uses it for its GET.
+pub struct Session {
     transport: Transport,
-    target: Target,
     auth: Auth,
     user_agent: String,
     fixed_date: Option<SdkDate>,
@@ -104,30 +105,27 @@ pub struct Client {
     interrupt: Option<Interrupt>,
 }
 
-impl std::fmt::Debug for Client {
+impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("target", &self.target)
+        f.debug_struct("Session")
             .field("auth", &self.auth)
             .field("user_agent", &self.user_agent)
             .finish_non_exhaustive()
     }
 }
 
-impl Client {
-    /// A client; `fixed_date` pins `X-Sdk-Date` (for reproducible dry runs), otherwise each
-    /// request is signed at the system time.
+impl Session {
+    /// A session; each request is signed at the system time unless
+    /// [`Session::with_fixed_date`] pins it.
     pub fn new(
         transport: Transport,
-        target: Target,
         auth: Auth,
         user_agent: impl Into<String>,
         retry: RetryPolicy,
         clock: Arc<dyn Clock + Send + Sync>,
-    ) -> Client {
-        Client {
+    ) -> Session {
+        Session {
             transport,
-            target,
             auth,
             user_agent: user_agent.into(),
             fixed_date: None,
@@ -139,9 +137,25 @@ impl Client {
 
     /// Ends calls with [`CallError::Interrupted`] soon after `interrupt` is set, a request in
     /// flight or not.
-    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Client {
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Session {
         self.interrupt = Some(interrupt);
         self
+    }
+
+    /// Pins `X-Sdk-Date` (for reproducible dry runs).
+    pub fn with_fixed_date(mut self, date: Option<SdkDate>) -> Session {
+        self.fixed_date = date;
+        self
+    }
+
+    /// The credentials in use.
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    /// The `User-Agent` of every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
     }
 
     fn interrupted(&self) -> bool {
@@ -167,22 +181,6 @@ impl Client {
         }
     }
 
-    /// Pins `X-Sdk-Date`.
-    pub fn with_fixed_date(mut self, date: Option<SdkDate>) -> Client {
-        self.fixed_date = date;
-        self
-    }
-
-    /// Where requests go.
-    pub fn target(&self) -> &Target {
-        &self.target
-    }
-
-    /// The credentials in use.
-    pub fn auth(&self) -> &Auth {
-        &self.auth
-    }
-
     fn date(&self) -> Result<SdkDate, SignError> {
         if let Some(date) = self.fixed_date {
             return Ok(date);
@@ -193,92 +191,44 @@ impl Client {
         Ok(SdkDate::from_unix_seconds(seconds)?)
     }
 
-    /// The change-OS request, signed, not sent (what a dry run prints).
-    pub fn prepare_change_os(
-        &self,
-        operation: Operation,
-        server_id: &str,
-        body: Vec<u8>,
-    ) -> Result<PreparedRequest, SignError> {
-        let request = request::change_os(&self.target, operation, server_id, body, &self.user_agent)?;
+    /// Authenticates a request (signed at the session's date), ready to send.
+    pub fn prepare(&self, request: RequestToSign) -> Result<PreparedRequest, SignError> {
         request::prepare(request, &self.auth, self.date()?)
     }
 
-    /// Sends a prepared change-OS request, once. Any 2xx with a job id is acceptance; an error
-    /// answer is [`CallError::Api`] except 502 and 504, which gateways give when the service
-    /// behind them may have received the request ([`CallError::OutcomeUnknown`], as is any
-    /// failure after the connection was made and a 2xx without a readable job id).
-    pub fn change_os(&self, prepared: &PreparedRequest) -> Result<Accepted, CallError> {
+    /// Sends a prepared request once, never again whatever happens: any answer is returned,
+    /// a transport failure says whether the request may have been sent.
+    pub fn send_once(&self, prepared: &PreparedRequest) -> Result<Response, CallError> {
         if self.interrupted() {
             return Err(CallError::Interrupted { in_flight: false });
         }
-        let response = match self.transport.send_within(prepared, None, self.interrupt.as_ref()) {
-            Ok(response) => response,
+        match self.transport.send_within(prepared, None, self.interrupt.as_ref()) {
+            Ok(response) => Ok(response),
             Err(TransportError::NotSent(reason) | TransportError::Unsendable(reason)) => {
-                return Err(CallError::NotSent(reason));
+                Err(CallError::NotSent(reason))
             }
-            Err(TransportError::Unknown(reason)) => {
-                return Err(CallError::OutcomeUnknown { reason, answer: None });
-            }
-            Err(TransportError::Interrupted) => return Err(CallError::Interrupted { in_flight: true }),
-            Err(e @ TransportError::OutOfTime) => {
-                return Err(CallError::OutcomeUnknown {
-                    reason: e.to_string(),
-                    answer: None,
-                });
-            }
-        };
-        let request_id = response.request_id().map(str::to_owned);
-        if !(200..300).contains(&response.status) {
-            let error = api_error(&response, SystemTime::now());
-            return Err(if matches!(response.status, 502 | 504) {
-                CallError::OutcomeUnknown {
-                    reason: format!(
-                        "the gateway answered HTTP {} after passing the request on",
-                        response.status
-                    ),
-                    answer: Some(Box::new(error)),
-                }
-            } else {
-                CallError::Api(Box::new(error))
-            });
-        }
-        let job_id = serde_json::from_slice::<JobIdResponse>(&response.body)
-            .ok()
-            .and_then(|r| r.job_id)
-            .filter(|id| !id.is_empty());
-        match job_id {
-            Some(job_id) => Ok(Accepted {
-                job_id,
-                request_id,
-                status: response.status,
-            }),
-            None => Err(CallError::OutcomeUnknown {
-                reason: format!(
-                    "the server answered HTTP {}{} but the answer has no readable job id: {}",
-                    response.status,
-                    request_id
-                        .as_deref()
-                        .map(|id| format!(" (X-Request-Id {id})"))
-                        .unwrap_or_default(),
-                    crate::errors::raw_message(&response.body)
-                ),
+            Err(TransportError::Unknown(reason)) => Err(CallError::OutcomeUnknown { reason, answer: None }),
+            Err(TransportError::Interrupted) => Err(CallError::Interrupted { in_flight: true }),
+            Err(e @ TransportError::OutOfTime) => Err(CallError::OutcomeUnknown {
+                reason: e.to_string(),
                 answer: None,
             }),
         }
     }
 
-    /// Asks for a job, retrying what is worth retrying. `budget` is the time left before a
-    /// wait's deadline: no attempt runs past it (the one in flight is cut short) and no retry
-    /// is scheduled beyond it, either of which ends the call with [`CallError::OutOfTime`].
-    /// A failure that a retry cannot mend (a rejected certificate, an error answer other than
-    /// 429 and 5xx) is not retried. `on_retry` is told before each retry.
-    pub fn show_job(
+    /// Sends a GET until it gives a 2xx answer, retrying what is worth retrying; `build` makes
+    /// the request afresh for each attempt, which is signed afresh. `budget` is the time left
+    /// before a wait's deadline: no attempt runs past it (the one in flight is cut short) and
+    /// no retry is scheduled beyond it, either of which ends the call with
+    /// [`CallError::OutOfTime`]. A failure that a retry cannot mend (a rejected certificate,
+    /// an error answer other than 429 and 5xx) is not retried. `on_retry` is told before each
+    /// retry.
+    pub fn get(
         &self,
-        job_id: &str,
+        build: &dyn Fn() -> Result<RequestToSign, SignError>,
         budget: Option<Duration>,
         on_retry: &mut dyn FnMut(&RetryNote),
-    ) -> Result<JobAnswer, CallError> {
+    ) -> Result<Response, CallError> {
         let start = self.clock.now();
         let left = |clock: &dyn Clock| budget.map(|b| b.saturating_sub(clock.now().saturating_duration_since(start)));
         let mut retry = 0;
@@ -291,12 +241,9 @@ impl Client {
             if limit == Some(Duration::ZERO) {
                 return Err(CallError::OutOfTime { last_failure });
             }
-            let request = request::show_job(&self.target, job_id, &self.user_agent)?;
-            let prepared = request::prepare(request, &self.auth, self.date()?)?;
+            let prepared = self.prepare(build()?)?;
             let (failure, retry_after) = match self.transport.send_within(&prepared, limit, self.interrupt.as_ref()) {
-                Ok(response) if (200..300).contains(&response.status) => {
-                    return read_job(&response);
-                }
+                Ok(response) if (200..300).contains(&response.status) => return Ok(response),
                 Ok(response) => {
                     let error = api_error(&response, SystemTime::now());
                     if !http::is_retryable_status(response.status) {
@@ -338,6 +285,112 @@ impl Client {
                 return Err(CallError::Interrupted { in_flight: false });
             }
         }
+    }
+}
+
+/// Sends the change-OS POST and asks for jobs, for one project at one endpoint.
+#[derive(Debug)]
+pub struct Client {
+    session: Session,
+    target: Target,
+}
+
+impl Client {
+    /// A client for `target`.
+    pub fn new(session: Session, target: Target) -> Client {
+        Client { session, target }
+    }
+
+    /// Ends calls with [`CallError::Interrupted`] soon after `interrupt` is set, a request in
+    /// flight or not.
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Client {
+        self.session = self.session.with_interrupt(interrupt);
+        self
+    }
+
+    /// Pins `X-Sdk-Date`.
+    pub fn with_fixed_date(mut self, date: Option<SdkDate>) -> Client {
+        self.session = self.session.with_fixed_date(date);
+        self
+    }
+
+    /// Where requests go.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// The credentials in use.
+    pub fn auth(&self) -> &Auth {
+        self.session.auth()
+    }
+
+    /// The change-OS request, signed, not sent (what a dry run prints).
+    pub fn prepare_change_os(
+        &self,
+        operation: Operation,
+        server_id: &str,
+        body: Vec<u8>,
+    ) -> Result<PreparedRequest, SignError> {
+        let request = request::change_os(&self.target, operation, server_id, body, self.session.user_agent())?;
+        self.session.prepare(request)
+    }
+
+    /// Sends a prepared change-OS request, once. Any 2xx with a job id is acceptance; an error
+    /// answer is [`CallError::Api`] except 502 and 504, which gateways give when the service
+    /// behind them may have received the request ([`CallError::OutcomeUnknown`], as is any
+    /// failure after the connection was made and a 2xx without a readable job id).
+    pub fn change_os(&self, prepared: &PreparedRequest) -> Result<Accepted, CallError> {
+        let response = self.session.send_once(prepared)?;
+        let request_id = response.request_id().map(str::to_owned);
+        if !(200..300).contains(&response.status) {
+            let error = api_error(&response, SystemTime::now());
+            return Err(if matches!(response.status, 502 | 504) {
+                CallError::OutcomeUnknown {
+                    reason: format!(
+                        "the gateway answered HTTP {} after passing the request on",
+                        response.status
+                    ),
+                    answer: Some(Box::new(error)),
+                }
+            } else {
+                CallError::Api(Box::new(error))
+            });
+        }
+        let job_id = serde_json::from_slice::<JobIdResponse>(&response.body)
+            .ok()
+            .and_then(|r| r.job_id)
+            .filter(|id| !id.is_empty());
+        match job_id {
+            Some(job_id) => Ok(Accepted {
+                job_id,
+                request_id,
+                status: response.status,
+            }),
+            None => Err(CallError::OutcomeUnknown {
+                reason: format!(
+                    "the server answered HTTP {}{} but the answer has no readable job id: {}",
+                    response.status,
+                    request_id
+                        .as_deref()
+                        .map(|id| format!(" (X-Request-Id {id})"))
+                        .unwrap_or_default(),
+                    crate::errors::raw_message(&response.body)
+                ),
+                answer: None,
+            }),
+        }
+    }
+
+    /// Asks for a job, retrying what is worth retrying ([`Session::get`]), within `budget`.
+    pub fn show_job(
+        &self,
+        job_id: &str,
+        budget: Option<Duration>,
+        on_retry: &mut dyn FnMut(&RetryNote),
+    ) -> Result<JobAnswer, CallError> {
+        let build = || request::show_job(&self.target, job_id, self.session.user_agent());
+        let response = self.session.get(&build, budget, on_retry)?;
+        read_job(&response)
     }
 }
 

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use changeos_models::SecretString;
 
+use crate::files::{self, FileError};
 use crate::signer::{Credentials, SignError};
 
 /// AK of permanent or temporary credentials.
@@ -221,33 +222,25 @@ pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, Credentia
     let explicit = var(ENV_CREDENTIALS_FILE).map(PathBuf::from);
     let file = explicit.clone().unwrap_or_else(|| default_credentials_file(&var));
     let mut note = None;
-    match read_file(&file) {
-        Ok((bytes, mode)) => match from_file(&file, &bytes)? {
+    match files::read_bounded(&file, MAX_CREDENTIALS_FILE_BYTES) {
+        Ok((bytes, metadata)) => match from_file(&file, &bytes)? {
             FileOutcome::Found(mut found) => {
-                found.warnings.extend(mode.and_then(|mode| mode_warning(&file, mode)));
+                found
+                    .warnings
+                    .extend(permission_bits(&metadata).and_then(|mode| mode_warning(&file, mode)));
                 return Ok(found);
             }
             FileOutcome::NoSection(why) => note = Some(why),
         },
         Err(FileError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
+        Err(FileError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(CredentialsError::File {
+                path: file,
+                reason: format!("no such file (named by {ENV_CREDENTIALS_FILE})"),
+            });
+        }
         Err(e) => {
-            let reason = match e {
-                FileError::Io(e) => match e.kind() {
-                    std::io::ErrorKind::NotFound => format!("no such file (named by {ENV_CREDENTIALS_FILE})"),
-                    std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-                    _ => e.to_string(),
-                },
-                FileError::Directory => "it is a directory".to_owned(),
-                FileError::NotRegular => "it is not a regular file (a FIFO, socket or device)".to_owned(),
-                FileError::TooLarge(Some(size)) => {
-                    format!(
-                        "it has {size} bytes, more than the {MAX_CREDENTIALS_FILE_BYTES} a credentials file may have"
-                    )
-                }
-                FileError::TooLarge(None) => {
-                    format!("it has more than the {MAX_CREDENTIALS_FILE_BYTES} bytes a credentials file may have")
-                }
-            };
+            let reason = e.describe("a credentials file");
             return Err(CredentialsError::File { path: file, reason });
         }
     }
@@ -353,69 +346,6 @@ fn from_file(path: &Path, bytes: &[u8]) -> Result<FileOutcome, CredentialsError>
         notes,
         warnings: Vec::new(),
     }))
-}
-
-/// Why the credentials file could not be read.
-enum FileError {
-    Io(std::io::Error),
-    Directory,
-    /// A FIFO, socket or device.
-    NotRegular,
-    /// Over [`MAX_CREDENTIALS_FILE_BYTES`]; the size if known.
-    TooLarge(Option<u64>),
-}
-
-/// The bytes of the credentials file and its permission bits (on unix), refused unread when it
-/// is not a regular file or is over [`MAX_CREDENTIALS_FILE_BYTES`]: a FIFO would block the
-/// open and `/dev/zero` would never end. Its type is checked before it is opened and again on
-/// the opened file, and no more than the limit is read.
-///
-/// `changeos_validator::source::read_regular_file` does the same for `changeos.toml`; this
-/// crate does not depend on the validator (the client sends requests and lints nothing), and
-/// the models crate holds what generated code calls, not file reading: so the few lines are
-/// here twice.
-fn read_file(path: &Path) -> Result<(Vec<u8>, Option<u32>), FileError> {
-    use std::io::Read;
-    let check = |metadata: &std::fs::Metadata| {
-        if metadata.is_dir() {
-            Err(FileError::Directory)
-        } else if !metadata.is_file() {
-            Err(FileError::NotRegular)
-        } else if metadata.len() > MAX_CREDENTIALS_FILE_BYTES {
-            Err(FileError::TooLarge(Some(metadata.len())))
-        } else {
-            Ok(())
-        }
-    };
-    check(&std::fs::metadata(path).map_err(FileError::Io)?)?;
-    let file = open_nonblocking(path).map_err(FileError::Io)?;
-    let metadata = file.metadata().map_err(FileError::Io)?;
-    check(&metadata)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_CREDENTIALS_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(FileError::Io)?;
-    if bytes.len() as u64 > MAX_CREDENTIALS_FILE_BYTES {
-        return Err(FileError::TooLarge(None));
-    }
-    Ok((bytes, permission_bits(&metadata)))
-}
-
-/// Opens for reading without blocking: should the file have become a FIFO since it was looked
-/// at, the open returns at once (and the type check refuses it). Reads of regular files ignore
-/// the flag.
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
 }
 
 #[cfg(unix)]

@@ -22,6 +22,7 @@ pub mod api;
 pub mod credentials;
 pub mod date;
 pub mod errors;
+pub mod files;
 pub mod http;
 pub mod job;
 pub mod percent;
