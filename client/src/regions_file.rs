@@ -376,7 +376,7 @@ mod tests {
             (
                 "ECS:\n  - id: 12\n    endpoint: a.example\n",
                 2,
-                11,
+                9,
                 "`id` must be text, not a number",
             ),
             (
