@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
+use changeos_client::Scheme;
 use changeos_client::api::{CallError, Client, Session};
 use changeos_client::credentials::{self, ENV_PROJECT_ID, ENV_REGION};
 use changeos_client::endpoints::{self, EndpointSource, Endpoints, EndpointsError};
@@ -14,7 +15,6 @@ use changeos_client::errors::{ApiError, Call};
 use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
 use changeos_client::job::{PollPolicy, SystemClock};
 use changeos_client::request::Target;
-use changeos_client::Scheme;
 use changeos_models::support::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
 use serde_json::{Map, Value, json};
 
@@ -304,7 +304,11 @@ pub fn resolve_endpoints(
 ) -> Result<(Endpoints, EndpointSource, String), Fail> {
     if let Some(url) = &args.endpoint {
         let resolved = endpoints::from_flag(url).map_err(|e| Fail::usage(format!("--endpoint: {e}")))?;
-        return Ok((resolved.endpoints, resolved.source, format!("--endpoint {}", shell_word(url))));
+        return Ok((
+            resolved.endpoints,
+            resolved.source,
+            format!("--endpoint {}", shell_word(url)),
+        ));
     }
     let (region, from) = match (&args.region, env(ENV_REGION)) {
         (Some(region), _) => (region.clone(), "--region"),
@@ -319,7 +323,11 @@ pub fn resolve_endpoints(
         EndpointsError::UnknownRegion { .. } => Fail::usage(format!("{from}: {e}")),
         other => Fail::usage(other.to_string()),
     })?;
-    Ok((resolved.endpoints, resolved.source, format!("--region {}", shell_word(&region))))
+    Ok((
+        resolved.endpoints,
+        resolved.source,
+        format!("--region {}", shell_word(&region)),
+    ))
 }
 
 /// Resolves the endpoints ([`resolve_endpoints`]), the credentials, and the project id (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID, else the
