@@ -640,3 +640,124 @@ fn describe_failure(error: &CallError) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    use super::*;
+    use crate::http::TransportConfig;
+    use crate::job::SystemClock;
+    use crate::signer::{Method, ResourcePath};
+
+    fn session(retries: u32) -> Session {
+        let transport = Transport::new(TransportConfig {
+            connect_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_secs(5),
+        });
+        let retry = RetryPolicy {
+            retries,
+            base: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        };
+        let auth = Auth::ak_sk("AK", "SecretKeyValue", None).unwrap();
+        Session::new(transport, auth, "test-agent", retry, Arc::new(SystemClock))
+    }
+
+    fn endpoint(url: &str) -> Endpoint {
+        Endpoint::parse(url).unwrap()
+    }
+
+    /// A port that refuses connections.
+    fn refused() -> Endpoint {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        endpoint(&format!("http://127.0.0.1:{port}"))
+    }
+
+    /// A server answering `200 {}` to every request, for as long as the test runs.
+    fn answering() -> Endpoint {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            }
+        });
+        endpoint(&url)
+    }
+
+    fn get(session: &Session, endpoints: &Endpoints) -> (Result<Response, CallError>, Vec<Note>) {
+        let build = |e: &Endpoint| Ok(RequestToSign::new(Method::Get, e.clone(), ResourcePath::new("/x")?));
+        let mut notes = Vec::new();
+        let result = session.get(endpoints, &build, None, &mut |n| notes.push(n.clone()));
+        (result, notes)
+    }
+
+    #[test]
+    fn each_endpoint_has_its_own_signed_request() {
+        let target = Target {
+            endpoints: Endpoints::new(endpoint("a.example.com"), vec![endpoint("b.example.com")]),
+            project_id: "proj123".into(),
+        };
+        let client = Client::new(session(0), target);
+        let prepared = client
+            .prepare_change_os(Operation::ChangeServerOsWithCloudInit, "srv-1", b"{}".to_vec())
+            .unwrap();
+        let all: Vec<_> = prepared.iter().collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].1.header("Host"), Some("a.example.com"));
+        assert_eq!(all[1].1.header("Host"), Some("b.example.com"));
+        assert_ne!(all[0].1.header("Authorization"), all[1].1.header("Authorization"));
+        assert!(all[1].1.url.starts_with("https://b.example.com/v2/proj123/"));
+        assert_eq!(prepared.first().url, all[0].1.url);
+        assert_eq!(prepared.first().header("Host"), Some("a.example.com"));
+    }
+
+    #[test]
+    fn a_get_skips_what_it_cannot_reach_without_a_retry_and_starts_where_it_was_answered() {
+        let (dead, alive) = (refused(), answering());
+        let endpoints = Endpoints::new(dead.clone(), vec![alive.clone()]);
+        let session = session(0);
+        let (result, notes) = get(&session, &endpoints);
+        assert_eq!(result.unwrap().status, 200);
+        let [Note::Failover { from, to, reason }] = notes.as_slice() else {
+            panic!("{notes:?}")
+        };
+        assert_eq!((from, to), (&dead.to_string(), &alive.to_string()));
+        assert!(reason.starts_with("cannot connect"), "{reason}");
+        // The next GET goes straight to the endpoint that answered.
+        let (result, notes) = get(&session, &endpoints);
+        assert_eq!(result.unwrap().status, 200);
+        assert_eq!(notes, []);
+    }
+
+    #[test]
+    fn when_no_endpoint_can_be_reached_the_round_is_one_attempt_and_each_failure_is_listed() {
+        let (one, two) = (refused(), refused());
+        let endpoints = Endpoints::new(one.clone(), vec![two.clone()]);
+        let (result, notes) = get(&session(1), &endpoints);
+        let Err(CallError::NotSent(reason)) = result else {
+            panic!("{result:?}")
+        };
+        assert!(
+            reason.starts_with(&format!("tried 2 endpoints: {one}: cannot connect")),
+            "{reason}"
+        );
+        assert!(reason.contains(&format!("; {two}: cannot connect")), "{reason}");
+        let retries: Vec<_> = notes.iter().filter(|n| matches!(n, Note::Retry(_))).collect();
+        assert_eq!(retries.len(), 1, "{notes:?}");
+        // One endpoint: its failure alone, as before there were several.
+        let (result, _) = get(&session(0), &Endpoints::one(one));
+        let Err(CallError::NotSent(reason)) = result else {
+            panic!("{result:?}")
+        };
+        assert!(reason.starts_with("cannot connect"), "{reason}");
+    }
+}
