@@ -330,8 +330,9 @@ pub fn resolve_endpoints(
     ))
 }
 
-/// Resolves the endpoints ([`resolve_endpoints`]), the credentials, and the project id (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID, else the
-/// credentials file's). Registers the credentials' secrets with `out`.
+/// Resolves the endpoints ([`resolve_endpoints`]), the credentials, and the project id
+/// (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID, else the credentials file's). Registers the
+/// credentials' secrets with `out`.
 pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fail> {
     let (endpoints, endpoint_source, place) = resolve_endpoints(args, &env_var)?;
     for endpoint in endpoints.iter().filter(|e| e.scheme() == Scheme::Http) {

@@ -301,36 +301,10 @@ impl Session {
                     continue;
                 }
             }
-            let (failure, retry_after) = match outcome {
-                Err(TransportError::NotSent(_) | TransportError::Unsendable(_)) => {
-                    let all = std::mem::take(&mut unreachable);
-                    let failure = CallError::NotSent(describe_unreachable(&all));
-                    if !all.iter().any(|u| u.mendable) {
-                        return Err(failure);
-                    }
-                    (failure, None)
-                }
-                Ok(response) => {
-                    self.remember(endpoint);
-                    if (200..300).contains(&response.status) {
-                        return Ok(response);
-                    }
-                    let error = api_error(&response, SystemTime::now());
-                    if !http::is_retryable_status(response.status) {
-                        return Err(CallError::Api(Box::new(error)));
-                    }
-                    let retry_after = error.retry_after.map(Duration::from_secs);
-                    (CallError::Api(Box::new(error)), retry_after)
-                }
-                Err(TransportError::Unknown(reason)) => (CallError::OutcomeUnknown { reason, answer: None }, None),
-                Err(TransportError::OutOfTime) => {
-                    return Err(CallError::OutOfTime {
-                        last_failure: Some("cut short at the deadline, still waiting for the answer".to_owned()),
-                    });
-                }
-                Err(TransportError::Interrupted) => return Err(CallError::Interrupted { in_flight: true }),
+            let (failure, retry_after) = match self.judge(endpoint, outcome, std::mem::take(&mut unreachable)) {
+                Attempt::End(result) => return result,
+                Attempt::Retry { failure, retry_after } => (failure, retry_after),
             };
-            unreachable.clear();
             if retry >= self.retry.retries {
                 return Err(failure);
             }
@@ -361,6 +335,56 @@ impl Session {
             }
         }
     }
+
+    /// What an attempt at `endpoint` that was not skipped comes to; `unreachable` holds every
+    /// endpoint when none could be reached.
+    fn judge(
+        &self,
+        endpoint: &Endpoint,
+        outcome: Result<Response, TransportError>,
+        unreachable: Vec<Unreachable>,
+    ) -> Attempt {
+        let retry = |failure, retry_after| Attempt::Retry { failure, retry_after };
+        match outcome {
+            Err(TransportError::NotSent(_) | TransportError::Unsendable(_)) => {
+                let failure = CallError::NotSent(describe_unreachable(&unreachable));
+                // A refused connection may be accepted later; a rejected certificate will not.
+                if unreachable.iter().any(|u| u.mendable) {
+                    retry(failure, None)
+                } else {
+                    Attempt::End(Err(failure))
+                }
+            }
+            Ok(response) => {
+                self.remember(endpoint);
+                if (200..300).contains(&response.status) {
+                    return Attempt::End(Ok(response));
+                }
+                let error = api_error(&response, SystemTime::now());
+                if !http::is_retryable_status(response.status) {
+                    return Attempt::End(Err(CallError::Api(Box::new(error))));
+                }
+                let retry_after = error.retry_after.map(Duration::from_secs);
+                retry(CallError::Api(Box::new(error)), retry_after)
+            }
+            Err(TransportError::Unknown(reason)) => retry(CallError::OutcomeUnknown { reason, answer: None }, None),
+            Err(TransportError::OutOfTime) => Attempt::End(Err(CallError::OutOfTime {
+                last_failure: Some("cut short at the deadline, still waiting for the answer".to_owned()),
+            })),
+            Err(TransportError::Interrupted) => Attempt::End(Err(CallError::Interrupted { in_flight: true })),
+        }
+    }
+}
+
+/// How an attempt of a GET ended.
+enum Attempt {
+    /// With this result: no retry.
+    End(Result<Response, CallError>),
+    /// With a failure worth a retry.
+    Retry {
+        failure: CallError,
+        retry_after: Option<Duration>,
+    },
 }
 
 /// An endpoint that could not be reached, and why.
