@@ -635,3 +635,30 @@ fn a_job_query_that_reaches_no_endpoint_lists_each_and_resumes_with_the_region()
         }
     }
 }
+
+#[test]
+fn a_failed_tls_handshake_is_skipped_like_an_endpoint_that_cannot_be_reached() {
+    // Nothing was sent: the next endpoint is tried at once, without spending a retry.
+    let (untrusted, connections) = untrusted_tls_endpoint();
+    let mock = Mock::start();
+    mock.on_get(Reply::job("SUCCESS"));
+    let ran = job_at("show", &[untrusted.clone(), mock.endpoint()], "human")
+        .args(["--retries", "0"])
+        .run();
+    ran.expect_code(0).says(&format!(
+        "the job query moves on from {untrusted} to {} (the TLS handshake failed: invalid peer certificate",
+        mock.endpoint()
+    ));
+    assert_eq!(
+        (connections.load(std::sync::atomic::Ordering::SeqCst), mock.gets()),
+        (1, 1)
+    );
+    // When every endpoint rejects its certificate, a retry cannot help: none is made.
+    let (one, first) = untrusted_tls_endpoint();
+    let (two, second) = untrusted_tls_endpoint();
+    let ran = job_at("show", &[one, two], "human").run();
+    ran.expect_code(2).says("tried 2 endpoints");
+    assert!(!ran.all().contains("retrying"), "{}", ran.all());
+    let count = |c: &std::sync::Arc<std::sync::atomic::AtomicUsize>| c.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!((count(&first), count(&second)), (1, 1));
+}
