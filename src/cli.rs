@@ -271,11 +271,14 @@ pub struct ConnectionArgs {
     /// Project id [default: HUAWEICLOUD_SDK_PROJECT_ID, then project_id of the credentials file].
     #[arg(long, value_name = "ID")]
     pub project_id: Option<String>,
-    /// Region id, e.g. ap-southeast-1: the endpoint is https://ecs.REGION.myhuaweicloud.com
-    /// [default: HUAWEICLOUD_SDK_REGION].
+    /// Region id, e.g. ap-southeast-1. Its endpoints come from HUAWEICLOUD_SDK_REGION_ECS_<REGION>
+    /// (upper case, `-` as `_`; URLs separated by commas), else the regions file
+    /// (HUAWEICLOUD_SDK_REGIONS_FILE, else ~/.huaweicloud/regions.yaml), else
+    /// https://ecs.REGION.myhuaweicloud.com [default: HUAWEICLOUD_SDK_REGION].
     #[arg(long, value_name = "REGION", conflicts_with = "endpoint")]
     pub region: Option<String>,
-    /// Endpoint URL instead of a region's (the only way to use plain http, e.g. a test server).
+    /// Endpoint URL instead of the region's endpoints, over every override (http is allowed,
+    /// with a warning, e.g. for a test server).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
     /// How long connecting (DNS, TCP, TLS) may take.

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::time::Duration;
 
-use changeos_client::api::{CallError, Client, RetryNote};
+use changeos_client::api::{CallError, Client, Note};
 use changeos_client::errors::{Call, code_hint};
 use changeos_client::http::Interrupt;
 use changeos_client::job::{self, Halt, Observer, PENDING_PAYMENT_HINT, Phase, PollPolicy, SystemClock, WaitEnd};
@@ -39,9 +39,10 @@ fn show(args: &JobShowArgs, out: &mut Output) -> Result<u8, Fail> {
         shell_word(&args.job_id),
         connection.target_args
     );
+    let several = connection.client.target().endpoints.len() > 1;
     let answer = connection
         .client
-        .show_job(&args.job_id, None, &mut |note| retry_note(out, note))
+        .show_job(&args.job_id, None, &mut |note| job_query_note(out, note, several))
         .map_err(|e| {
             remote::call_failure(
                 e,
@@ -108,6 +109,7 @@ pub fn follow(
             human_duration(policy.timeout)
         ));
     }
+    let several = client.target().endpoints.len() > 1;
     let shared = RefCell::new(out);
     let last_raw: RefCell<Option<Value>> = RefCell::new(None);
     let mut observer = Watch {
@@ -121,7 +123,7 @@ pub fn follow(
         |left| {
             let answer = client
                 .show_job(job_id, Some(left), &mut |note| {
-                    retry_note(&mut shared.borrow_mut(), note)
+                    job_query_note(&mut shared.borrow_mut(), note, several)
                 })
                 .map_err(|e| match e {
                     CallError::OutOfTime { last_failure } => Halt::OutOfTime(last_failure),
@@ -265,14 +267,27 @@ impl Observer for Watch<'_, '_> {
     }
 }
 
-fn retry_note(out: &mut Output, note: &RetryNote) {
-    out.err(&format!(
-        "retrying the job query in {} ({}; retry {} of {})",
-        human_duration(note.delay),
-        escape_controls(&note.reason),
-        note.retry,
-        note.of
-    ));
+/// A line on a retry or a move to another endpoint; a retry names the endpoint that failed
+/// when there are `several`.
+fn job_query_note(out: &mut Output, note: &Note, several: bool) {
+    out.err(&match note {
+        Note::Retry(retry) => format!(
+            "retrying the job query in {} ({}{}; retry {} of {})",
+            human_duration(retry.delay),
+            if several {
+                format!("{}: ", retry.endpoint)
+            } else {
+                String::new()
+            },
+            escape_controls(&retry.reason),
+            retry.retry,
+            retry.of
+        ),
+        Note::Failover { from, to, reason } => format!(
+            "the job query moves on from {from} to {to} ({})",
+            escape_controls(reason)
+        ),
+    });
 }
 
 /// `{"event": "status", ...}`: the job as received, with its status pulled up.

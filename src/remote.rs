@@ -7,13 +7,14 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
+use changeos_client::Scheme;
 use changeos_client::api::{CallError, Client, Session};
 use changeos_client::credentials::{self, ENV_PROJECT_ID, ENV_REGION};
+use changeos_client::endpoints::{self, EndpointSource, Endpoints, EndpointsError};
 use changeos_client::errors::{ApiError, Call};
 use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
 use changeos_client::job::{PollPolicy, SystemClock};
 use changeos_client::request::Target;
-use changeos_client::{Endpoint, Scheme, region};
 use changeos_models::support::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
 use serde_json::{Map, Value, json};
 
@@ -290,29 +291,51 @@ pub struct Connection {
     pub target_args: String,
     /// Where the credentials came from, for a dry run's note.
     pub credentials_source: String,
+    /// Where the endpoints came from, for a dry run's note.
+    pub endpoint_source: EndpointSource,
 }
 
-/// Resolves the endpoint (--endpoint, else --region, else HUAWEICLOUD_SDK_REGION), the
-/// credentials, and the project id (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID, else the
-/// credentials file's). Registers the credentials' secrets with `out`.
-pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fail> {
-    let (endpoint, place) = if let Some(url) = &args.endpoint {
-        let endpoint = Endpoint::parse(url).map_err(|e| Fail::usage(format!("--endpoint: {e}")))?;
-        (endpoint, format!("--endpoint {}", shell_word(url)))
-    } else {
-        let (region, from) = match (&args.region, env_var(ENV_REGION)) {
-            (Some(region), _) => (region.clone(), "--region"),
-            (None, Some(region)) => (region, ENV_REGION),
-            (None, None) => {
-                return Err(Fail::usage(format!(
-                    "no region: pass --region REGION (e.g. ap-southeast-1), set {ENV_REGION}, or pass --endpoint URL"
-                )));
-            }
-        };
-        let endpoint = region::endpoint(&region).map_err(|e| Fail::usage(format!("{from}: {e}")))?;
-        (endpoint, format!("--region {}", shell_word(&region)))
+/// The endpoints: `--endpoint`; else those of the region (`--region`, else
+/// HUAWEICLOUD_SDK_REGION) from its variable, the regions file or the built-in table
+/// ([`endpoints::resolve`]). Also how to name the same target on a command line.
+pub fn resolve_endpoints(
+    args: &ConnectionArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Endpoints, EndpointSource, String), Fail> {
+    if let Some(url) = &args.endpoint {
+        let resolved = endpoints::from_flag(url).map_err(|e| Fail::usage(format!("--endpoint: {e}")))?;
+        return Ok((
+            resolved.endpoints,
+            resolved.source,
+            format!("--endpoint {}", shell_word(url)),
+        ));
+    }
+    let (region, from) = match (&args.region, env(ENV_REGION)) {
+        (Some(region), _) => (region.clone(), "--region"),
+        (None, Some(region)) => (region, ENV_REGION),
+        (None, None) => {
+            return Err(Fail::usage(format!(
+                "no region: pass --region REGION (e.g. ap-southeast-1), set {ENV_REGION}, or pass --endpoint URL"
+            )));
+        }
     };
-    if endpoint.scheme() == Scheme::Http {
+    let resolved = endpoints::resolve(&region, env).map_err(|e| match e {
+        EndpointsError::UnknownRegion { .. } => Fail::usage(format!("{from}: {e}")),
+        other => Fail::usage(other.to_string()),
+    })?;
+    Ok((
+        resolved.endpoints,
+        resolved.source,
+        format!("--region {}", shell_word(&region)),
+    ))
+}
+
+/// Resolves the endpoints ([`resolve_endpoints`]), the credentials, and the project id
+/// (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID, else the credentials file's). Registers the
+/// credentials' secrets with `out`.
+pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fail> {
+    let (endpoints, endpoint_source, place) = resolve_endpoints(args, &env_var)?;
+    for endpoint in endpoints.iter().filter(|e| e.scheme() == Scheme::Http) {
         out.err(&format!(
             "warning: {} is plain http: requests and answers travel unencrypted",
             endpoint.host()
@@ -352,11 +375,12 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
     let credentials_source = format!("{} from {}", found.auth.describe(), found.source);
     let target_args = format!("--project-id {} {place}", shell_word(&project_id));
     let session = Session::new(transport, found.auth, user_agent(), retry, Arc::new(SystemClock));
-    let client = Client::new(session, Target { endpoint, project_id });
+    let client = Client::new(session, Target { endpoints, project_id });
     Ok(Connection {
         client,
         target_args,
         credentials_source,
+        endpoint_source,
     })
 }
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use changeos_client::api::Accepted;
+use changeos_client::api::{Accepted, Note};
 use changeos_models::Severity;
 use changeos_models::lint::Operation;
 use changeos_models::support::escape::escape_controls;
@@ -105,15 +105,20 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     let prepared = client
         .prepare_change_os(operation, &args.server_id, body)
         .map_err(|e| Fail::usage(format!("cannot build the request: {e}")))?;
-    if let Some(signature) = prepared
-        .header("Authorization")
-        .and_then(|a| a.rsplit_once("Signature="))
-        .map(|(_, s)| s.to_owned())
-    {
-        out.secret(&signature);
+    for (_, request) in prepared.iter() {
+        if let Some(signature) = request
+            .header("Authorization")
+            .and_then(|a| a.rsplit_once("Signature="))
+            .map(|(_, s)| s.to_owned())
+        {
+            out.secret(&signature);
+        }
     }
+    let endpoints = &client.target().endpoints;
+    let fallbacks: Vec<String> = endpoints.rest().iter().map(ToString::to_string).collect();
 
     if args.dry_run {
+        let prepared = prepared.first();
         let shown_body = match &value {
             Some(value) => display_body(operation, value, &used),
             None => format!("<{} bytes that are not valid JSON: not shown>", prepared.body.len()),
@@ -130,6 +135,9 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
                 "url": prepared.url,
                 "headers": headers,
                 "body": shown_body,
+                "endpoint": endpoints.first().to_string(),
+                "endpoint_source": connection.endpoint_source.to_string(),
+                "fallback_endpoints": fallbacks,
             }));
         } else {
             let mut lines = vec![format!("{} {}", prepared.method, prepared.url)];
@@ -144,6 +152,14 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
             out.out(&lines.join("\n"));
         }
         out.err(&format!(
+            "endpoint: {} (from {})",
+            endpoints.first(),
+            connection.endpoint_source
+        ));
+        if !fallbacks.is_empty() {
+            out.err(&format!("if it cannot be reached: {}", fallbacks.join(", ")));
+        }
+        out.err(&format!(
             "dry run: nothing was sent; credentials: {}; secrets are shown as {REDACTED}",
             connection.credentials_source
         ));
@@ -153,7 +169,15 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     // From here on Ctrl-C is caught, to say what became of the request.
     let interrupt = crate::interrupt::catch();
     let client = client.with_interrupt(interrupt.clone());
-    let accepted: Accepted = client.change_os(&prepared).map_err(|e| {
+    let mut on_note = |note: &Note| {
+        if let Note::Failover { from, to, reason } = note {
+            out.err(&format!(
+                "note: nothing was sent to {from} ({}); trying {to}",
+                escape_controls(reason)
+            ));
+        }
+    };
+    let accepted: Accepted = client.change_os(&prepared, &mut on_note).map_err(|e| {
         remote::call_failure(
             e,
             &Failed::ChangeOs {

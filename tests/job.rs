@@ -7,7 +7,10 @@ mod mock_ecs;
 
 use std::time::Duration;
 
-use mock_ecs::{Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, LeaksNothing, Mock, PROJECT, Reply, changeos};
+use mock_ecs::{
+    Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, LeaksNothing, Mock, PROJECT, Reply, UNRESOLVABLE_ENDPOINT,
+    changeos, refused_endpoint,
+};
 
 fn job(mock: &Mock, action: &str, format: &str) -> mock_ecs::Changeos {
     changeos(["job", action, JOB, "--project-id", PROJECT, "--endpoint"])
@@ -511,4 +514,151 @@ fn a_job_id_is_required_and_bad_intervals_are_refused() {
     .run();
     ran.expect_code(2)
         .says("--max-poll-interval (1s) is shorter than --poll-interval (10s)");
+}
+
+// ---- several endpoints --------------------------------------------------------------------------
+
+const REGION: &str = "my-private-1";
+const VARIABLE: &str = "HUAWEICLOUD_SDK_REGION_ECS_MY_PRIVATE_1";
+
+/// `changeos job ACTION JOB --region REGION`, the region's endpoints `endpoints` (in its
+/// variable).
+fn job_at(action: &str, endpoints: &[String], format: &str) -> mock_ecs::Changeos {
+    changeos(["job", action, JOB, "--project-id", PROJECT, "--region", REGION])
+        .args(["--format", format])
+        .args(FAST_RETRY)
+        .env(VARIABLE, &endpoints.join(","))
+        .keys()
+}
+
+#[test]
+fn a_job_query_moves_on_to_the_next_endpoint_after_any_failure() {
+    for format in FORMATS {
+        // An error answer worth a retry: the retry goes to the next endpoint.
+        let (one, two) = (Mock::start(), Mock::start());
+        one.on_get(Reply::json(503, ""));
+        two.on_get(Reply::job("SUCCESS"));
+        let ran = job_at("show", &[one.endpoint(), two.endpoint()], format).run();
+        ran.expect_code(0)
+            .says(&format!(
+                "({}: HTTP 503 Service Unavailable; retry 1 of 4)",
+                one.endpoint()
+            ))
+            .says(&format!(
+                "the job query moves on from {} to {} (HTTP 503 Service Unavailable)",
+                one.endpoint(),
+                two.endpoint()
+            ))
+            .leaks_nothing(&[one.signatures(), two.signatures()].concat());
+        assert_eq!((one.gets(), two.gets()), (1, 1));
+        one.assert_all_authenticated();
+        two.assert_all_authenticated();
+        // A reset after the request was read: a GET may be sent again, elsewhere.
+        let (one, two) = (Mock::start(), Mock::start());
+        one.on_get(Reply::ResetAfterRead);
+        two.on_get(Reply::job("SUCCESS"));
+        let ran = job_at("show", &[one.endpoint(), two.endpoint()], format).run();
+        ran.expect_code(0).says("the connection was reset");
+        assert_eq!((one.gets(), two.gets()), (1, 1));
+    }
+    // Endpoints that cannot be reached are skipped without spending a retry: with none to
+    // spend, the third endpoint still answers.
+    let mock = Mock::start();
+    mock.on_get(Reply::job("RUNNING"));
+    let refused = refused_endpoint();
+    let ran = job_at(
+        "show",
+        &[refused.clone(), UNRESOLVABLE_ENDPOINT.to_owned(), mock.endpoint()],
+        "human",
+    )
+    .args(["--retries", "0"])
+    .run();
+    ran.expect_code(0)
+        .says(&format!(
+            "the job query moves on from {refused} to {UNRESOLVABLE_ENDPOINT} (cannot connect"
+        ))
+        .says(&format!(
+            "the job query moves on from {UNRESOLVABLE_ENDPOINT} to {} (the host name does not resolve",
+            mock.endpoint()
+        ));
+    assert!(!ran.stderr.contains("retrying"), "{}", ran.stderr);
+    assert_eq!(mock.gets(), 1);
+}
+
+#[test]
+fn the_endpoint_that_answered_stays_the_one_polled() {
+    for format in FORMATS {
+        let (one, two) = (Mock::start(), Mock::start());
+        one.on_get(Reply::json(503, ""));
+        two.on_get(Reply::job("INIT"))
+            .on_get(Reply::job("RUNNING"))
+            .on_get(Reply::job("RUNNING"))
+            .on_get(Reply::job("SUCCESS"));
+        let ran = job_at("wait", &[one.endpoint(), two.endpoint()], format)
+            .args(FAST_POLL)
+            .run();
+        ran.expect_code(0)
+            .leaks_nothing(&[one.signatures(), two.signatures()].concat());
+        assert_eq!(one.gets(), 1, "the failing endpoint is not asked again");
+        assert_eq!(two.gets(), 4);
+        two.assert_all_authenticated();
+    }
+}
+
+#[test]
+fn a_job_query_that_reaches_no_endpoint_lists_each_and_resumes_with_the_region() {
+    let refused = refused_endpoint();
+    for format in FORMATS {
+        let ran = job_at("wait", &[refused.clone(), UNRESOLVABLE_ENDPOINT.to_owned()], format)
+            .args(FAST_POLL)
+            .args(["--retries", "1"])
+            .run();
+        let resume = format!("changeos job wait {JOB} --project-id {PROJECT} --region {REGION}");
+        ran.expect_code(2)
+            .says(&format!(
+                "cannot reach the endpoint: tried 2 endpoints: {refused}: cannot connect"
+            ))
+            .says(&format!("; {UNRESOLVABLE_ENDPOINT}: the host name does not resolve"))
+            .says(&format!("follow it again with: {resume}"))
+            .leaks_nothing(&[]);
+        // The whole round failed once and was retried once: one retry line, which lists both.
+        assert_eq!(
+            ran.stderr.matches("retrying the job query").count(),
+            1,
+            "{}",
+            ran.stderr
+        );
+        if format == "json" {
+            let event = ran.events().pop().unwrap();
+            assert_eq!(event["event"], "error");
+            assert_eq!(event["resume"], resume);
+        }
+    }
+}
+
+#[test]
+fn a_failed_tls_handshake_is_skipped_like_an_endpoint_that_cannot_be_reached() {
+    // Nothing was sent: the next endpoint is tried at once, without spending a retry.
+    let (untrusted, connections) = untrusted_tls_endpoint();
+    let mock = Mock::start();
+    mock.on_get(Reply::job("SUCCESS"));
+    let ran = job_at("show", &[untrusted.clone(), mock.endpoint()], "human")
+        .args(["--retries", "0"])
+        .run();
+    ran.expect_code(0).says(&format!(
+        "the job query moves on from {untrusted} to {} (the TLS handshake failed: invalid peer certificate",
+        mock.endpoint()
+    ));
+    assert_eq!(
+        (connections.load(std::sync::atomic::Ordering::SeqCst), mock.gets()),
+        (1, 1)
+    );
+    // When every endpoint rejects its certificate, a retry cannot help: none is made.
+    let (one, first) = untrusted_tls_endpoint();
+    let (two, second) = untrusted_tls_endpoint();
+    let ran = job_at("show", &[one, two], "human").run();
+    ran.expect_code(2).says("tried 2 endpoints");
+    assert!(!ran.all().contains("retrying"), "{}", ran.all());
+    let count = |c: &std::sync::Arc<std::sync::atomic::AtomicUsize>| c.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!((count(&first), count(&second)), (1, 1));
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use mock_ecs::{
     Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, LeaksNothing, Mock, PASSWORD, PROJECT, Reply, SERVER, SK,
-    changeos, example,
+    UNRESOLVABLE_ENDPOINT, changeos, example, refused_endpoint,
 };
 
 /// `changeos send --format F` of the password example to the mock, with the test's keys.
@@ -1296,5 +1296,337 @@ fn help_of_send_and_job() {
         let ran = changeos(args).run();
         ran.expect_code(0);
         insta::assert_snapshot!(format!("help_{name}"), ran.stdout);
+    }
+}
+
+// ---- endpoints and regions ----------------------------------------------------------------------
+
+/// `changeos send --region REGION --format F` of the password example, with the test's keys.
+fn send_to_region(region: &str, format: &str) -> mock_ecs::Changeos {
+    changeos([
+        "send",
+        "--server-id",
+        SERVER,
+        "--project-id",
+        PROJECT,
+        "--region",
+        region,
+    ])
+    .args(["--format", format])
+    .args(FAST_RETRY)
+    .args([example("cloudinit-password.json")])
+    .keys()
+}
+
+/// The variable of a region, as the SDK names it.
+const PRIVATE_REGION: &str = "my-private-1";
+const PRIVATE_VARIABLE: &str = "HUAWEICLOUD_SDK_REGION_ECS_MY_PRIVATE_1";
+
+#[test]
+fn an_environment_override_serves_a_region_only_it_knows() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted());
+        let ran = send_to_region(PRIVATE_REGION, format)
+            .env(PRIVATE_VARIABLE, &mock.endpoint())
+            .run();
+        ran.expect_code(0).leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.posts(), mock.gets()), (1, 0));
+        mock.assert_all_authenticated();
+        // The resume command names the region, which finds the same endpoints again.
+        let resume = format!("changeos job wait {JOB} --project-id {PROJECT} --region {PRIVATE_REGION}");
+        if format == "json" {
+            assert_eq!(ran.events()[0]["resume"], resume);
+        } else {
+            ran.says(&resume);
+        }
+    }
+    // Without the override, the region is unknown, and the error says what was consulted.
+    let ran = send_to_region(PRIVATE_REGION, "human").args(["--dry-run"]).run();
+    ran.expect_code(2)
+        .says("--region: unknown region `my-private-1`")
+        .says(&format!("{PRIVATE_VARIABLE} is not set"))
+        .says("/.huaweicloud/regions.yaml does not exist")
+        .says("ru-moscow-1");
+}
+
+#[test]
+fn an_empty_item_or_a_bad_endpoint_in_the_variable_is_an_error() {
+    let mock = Mock::start();
+    let good = mock.endpoint();
+    for (value, says) in [
+        (format!("{good},,{good}"), "item 2 of the comma-separated list is empty"),
+        (format!("{good}, "), "item 2 of the comma-separated list is empty"),
+        (format!(",{good}"), "item 1 of the comma-separated list is empty"),
+        ("ftp://ecs.example.com".to_owned(), "the scheme must be http or https"),
+        ("https://ecs.example.com/v2".to_owned(), "path"),
+    ] {
+        for format in FORMATS {
+            let ran = send_to_region(PRIVATE_REGION, format)
+                .env(PRIVATE_VARIABLE, &value)
+                .run();
+            ran.expect_code(2)
+                .says(&format!("error: {PRIVATE_VARIABLE}: "))
+                .says(says)
+                .leaks_nothing(&[]);
+        }
+    }
+    assert_eq!(mock.connections(), 0, "nothing was sent");
+}
+
+/// What a dry run says of the endpoint: the line on stderr, and the JSON event's members.
+fn dry_run_endpoint(run: mock_ecs::Changeos) -> (String, serde_json::Value) {
+    let ran = run.args(["--dry-run", "--format", "json"]).run();
+    ran.expect_code(0);
+    let line = ran
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("endpoint: "))
+        .unwrap_or_else(|| panic!("no endpoint line:\n{}", ran.stderr))
+        .to_owned();
+    let event = ran.events()[0].clone();
+    (line, event)
+}
+
+#[test]
+fn endpoint_precedence_flag_then_variable_then_file_then_built_in() {
+    let variable = "HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4";
+    let file = "ECS:\n  - id: cn-north-4\n    endpoints: [file-a.example.com, 'http://file-b.example.com:8080']\n";
+    let region = || {
+        changeos(["send", "--server-id", SERVER, "--project-id", PROJECT])
+            .args([example("cloudinit-password.json")])
+            .keys()
+            .env("HUAWEICLOUD_SDK_REGION", "cn-north-4")
+    };
+    // The built-in table, when nothing overrides it.
+    let (line, event) = dry_run_endpoint(region());
+    assert_eq!(
+        line,
+        "endpoint: https://ecs.cn-north-4.myhuaweicloud.com (from the built-in region table)"
+    );
+    assert_eq!(event["endpoint"], "https://ecs.cn-north-4.myhuaweicloud.com");
+    assert_eq!(event["endpoint_source"], "the built-in region table");
+    assert_eq!(event["fallback_endpoints"], serde_json::json!([]));
+    // The regions file over the table.
+    let run = region().write(".huaweicloud/regions.yaml", file);
+    let path = run.home().join(".huaweicloud/regions.yaml");
+    let (line, event) = dry_run_endpoint(run);
+    assert_eq!(
+        line,
+        format!(
+            "endpoint: https://file-a.example.com (from the regions file {})",
+            path.display()
+        )
+    );
+    assert_eq!(
+        event["url"],
+        format!("https://file-a.example.com/v2/{PROJECT}/cloudservers/{SERVER}/changeos")
+    );
+    assert_eq!(
+        event["fallback_endpoints"],
+        serde_json::json!(["http://file-b.example.com:8080"])
+    );
+    // The variable over the file.
+    let run = region()
+        .write(".huaweicloud/regions.yaml", file)
+        .env(variable, "var-a.example.com,var-b.example.com");
+    let (line, event) = dry_run_endpoint(run);
+    assert_eq!(line, format!("endpoint: https://var-a.example.com (from {variable})"));
+    assert_eq!(event["endpoint_source"], variable);
+    assert_eq!(
+        event["fallback_endpoints"],
+        serde_json::json!(["https://var-b.example.com"])
+    );
+    // --endpoint over everything (--region and --endpoint exclude each other; the region here
+    // comes from HUAWEICLOUD_SDK_REGION).
+    let run = region()
+        .write(".huaweicloud/regions.yaml", file)
+        .env(variable, "var-a.example.com")
+        .args(["--endpoint", "https://flag.example.com"]);
+    let (line, event) = dry_run_endpoint(run);
+    assert_eq!(line, "endpoint: https://flag.example.com (from --endpoint)");
+    assert_eq!(event["endpoint_source"], "--endpoint");
+    // In the human format too, with the fallbacks on their own line.
+    let ran = region()
+        .env(variable, "var-a.example.com, var-b.example.com ,var-c.example.com")
+        .args(["--dry-run"])
+        .run();
+    ran.expect_code(0)
+        .says(&format!("endpoint: https://var-a.example.com (from {variable})"))
+        .says("if it cannot be reached: https://var-b.example.com, https://var-c.example.com")
+        .says("POST https://var-a.example.com/v2/");
+}
+
+#[test]
+fn the_regions_file_in_home_and_named_by_the_variable() {
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted()).on_post(Reply::accepted());
+    let entry = |endpoint: &str| format!("ecs:\n  - id: {PRIVATE_REGION}\n    endpoint: {endpoint}\n");
+    // In the home directory.
+    let ran = send_to_region(PRIVATE_REGION, "human")
+        .write(".huaweicloud/regions.yaml", &entry(&mock.endpoint()))
+        .run();
+    ran.expect_code(0).leaks_nothing(&secrets(&mock));
+    assert_eq!(mock.posts(), 1);
+    // Named by HUAWEICLOUD_SDK_REGIONS_FILE, which wins over the one in the home directory.
+    let elsewhere = mock_ecs::TempDir::new("regions");
+    let named = elsewhere.write("regions.yaml", entry(&mock.endpoint()));
+    let ran = send_to_region(PRIVATE_REGION, "human")
+        .write(".huaweicloud/regions.yaml", &entry(&refused_endpoint()))
+        .env("HUAWEICLOUD_SDK_REGIONS_FILE", named.to_str().unwrap())
+        .run();
+    ran.expect_code(0).leaks_nothing(&secrets(&mock));
+    assert_eq!(mock.posts(), 2);
+    mock.assert_all_authenticated();
+    // A file that the variable names must exist, even for a built-in region.
+    let missing = elsewhere.join("missing.yaml");
+    for format in FORMATS {
+        let ran = send_to_region("cn-north-4", format)
+            .env("HUAWEICLOUD_SDK_REGIONS_FILE", missing.to_str().unwrap())
+            .args(["--dry-run"])
+            .run();
+        ran.expect_code(2).says(&format!(
+            "cannot read the regions file {}: no such file (named by HUAWEICLOUD_SDK_REGIONS_FILE)",
+            missing.display()
+        ));
+    }
+    // One that is not a regular file is refused unread (bounded like every file).
+    let ran = send_to_region("cn-north-4", "human")
+        .env("HUAWEICLOUD_SDK_REGIONS_FILE", elsewhere.path().to_str().unwrap())
+        .args(["--dry-run"])
+        .run();
+    ran.expect_code(2).says("it is a directory");
+    assert_eq!(mock.posts(), 2);
+}
+
+#[test]
+fn a_bad_regions_file_is_named_with_the_line() {
+    for (text, says) in [
+        (
+            "ECS:\n  - id: cn-north-4\n    endpoint: a.example.com\n    endpoints: [b.example.com]\n",
+            "line 4, column 5: both `endpoint` and `endpoints`",
+        ),
+        (
+            "ECS:\n  - id: cn-north-4\n    endpoint: [unclosed\n",
+            "line 4, column 1: not valid YAML",
+        ),
+        (
+            "ECS:\n  - id: cn-north-4\n    endpiont: a.example.com\n",
+            "line 3, column 5: unknown key `endpiont`",
+        ),
+    ] {
+        for format in FORMATS {
+            // Read for a built-in region too, as the SDK reads it: it comes before the table.
+            let run = send_to_region("cn-north-4", format)
+                .write(".huaweicloud/regions.yaml", text)
+                .args(["--dry-run"]);
+            let path = run.home().join(".huaweicloud/regions.yaml");
+            let ran = run.run();
+            ran.expect_code(2)
+                .says(&format!("the regions file {}, {says}", path.display()));
+            if format == "json" {
+                assert_eq!(ran.events()[0]["exit_code"], 2);
+            }
+        }
+    }
+    // The variable answers first: the file is then not read at all.
+    let ran = send_to_region("cn-north-4", "human")
+        .write(".huaweicloud/regions.yaml", "ECS: [")
+        .env("HUAWEICLOUD_SDK_REGION_ECS_CN_NORTH_4", "ecs.example.com")
+        .args(["--dry-run"])
+        .run();
+    ran.expect_code(0).says("POST https://ecs.example.com/v2/");
+}
+
+#[test]
+fn the_post_skips_an_endpoint_it_cannot_reach_and_is_sent_once() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted()).on_get(Reply::job("SUCCESS"));
+        let refused = refused_endpoint();
+        let ran = send_to_region(PRIVATE_REGION, format)
+            .env(
+                PRIVATE_VARIABLE,
+                &format!("{refused},{UNRESOLVABLE_ENDPOINT},{}", mock.endpoint()),
+            )
+            .args(["--wait"])
+            .args(FAST_POLL)
+            .run();
+        ran.expect_code(0)
+            .says(&format!("note: nothing was sent to {refused} (cannot connect"))
+            .says(&format!("trying {UNRESOLVABLE_ENDPOINT}"))
+            .says(&format!(
+                "note: nothing was sent to {UNRESOLVABLE_ENDPOINT} (the host name does not resolve"
+            ))
+            .says(&format!("trying {}", mock.endpoint()))
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.posts(), mock.gets()), (1, 1), "sent once, then the job followed");
+        mock.assert_all_authenticated();
+        // The wait starts at the endpoint that took the POST: no dead endpoint is tried again.
+        assert!(!ran.stderr.contains("job query moves on"), "{}", ran.stderr);
+        // Each endpoint had its own signature (the Host header is signed); none is shown.
+        assert!(!ran.all().contains("Signature=") || ran.all().contains("Signature=[redacted]"));
+    }
+}
+
+#[test]
+fn the_post_never_moves_on_once_it_may_have_left() {
+    for (first, code, says) in [
+        (Some(Reply::ResetAfterRead), 6, "outcome unknown"),
+        (
+            Some(Reply::json(502, "")),
+            6,
+            "outcome unknown: the gateway answered HTTP 502",
+        ),
+        (Some(Reply::json(503, "")), 3, "the API rejected the request: HTTP 503"),
+        (
+            Some(Reply::json(400, r#"{"error": {"code": "Ecs.0005", "message": "bad"}}"#)),
+            3,
+            "Ecs.0005",
+        ),
+        (None, 6, "outcome unknown"),
+    ] {
+        for format in FORMATS {
+            let (one, two) = (Mock::start(), Mock::start());
+            match &first {
+                Some(reply) => {
+                    one.on_post(reply.clone());
+                }
+                None => {
+                    one.on_connection(Connection::ResetBeforeRead);
+                }
+            }
+            two.on_post(Reply::accepted());
+            let ran = send_to_region(PRIVATE_REGION, format)
+                .env(PRIVATE_VARIABLE, &format!("{},{}", one.endpoint(), two.endpoint()))
+                .run();
+            ran.expect_code(code).says(says).leaks_nothing(&secrets(&one));
+            assert_eq!(one.connections(), 1, "{says}");
+            assert_eq!(two.connections(), 0, "{says}: the second endpoint must receive nothing");
+            assert!(!ran.stderr.contains("trying"), "{}", ran.stderr);
+        }
+    }
+}
+
+#[test]
+fn when_no_endpoint_can_be_reached_each_failure_is_listed() {
+    let refused = refused_endpoint();
+    for format in FORMATS {
+        let ran = send_to_region(PRIVATE_REGION, format)
+            .env(PRIVATE_VARIABLE, &format!("{refused},{UNRESOLVABLE_ENDPOINT}"))
+            .run();
+        ran.expect_code(2)
+            .says(&format!(
+                "cannot reach the endpoint: tried 2 endpoints: {refused}: cannot connect"
+            ))
+            .says(&format!("; {UNRESOLVABLE_ENDPOINT}: the host name does not resolve"))
+            .says("the request was not sent: nothing changed; it is safe to run the command again")
+            .leaks_nothing(&[]);
+        assert!(!ran.all().contains("Do NOT send"), "{}", ran.all());
+        if format == "json" {
+            let event = &ran.events()[0];
+            assert_eq!(event["exit_code"], 2);
+            assert!(event["message"].as_str().unwrap().contains(UNRESOLVABLE_ENDPOINT));
+        }
     }
 }

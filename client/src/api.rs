@@ -5,7 +5,7 @@
 //! With [`Client::with_interrupt`], both end soon after the [`Interrupt`] is set, even with a
 //! request in flight.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use changeos_models::lint::Operation;
@@ -14,11 +14,12 @@ use serde_json::Value;
 
 use crate::credentials::Auth;
 use crate::date::SdkDate;
+use crate::endpoints::Endpoints;
 use crate::errors::ApiError;
 use crate::http::{self, INTERRUPT_CHECK, Interrupt, Response, RetryPolicy, Transport, TransportError};
 use crate::job::Clock;
 use crate::request::{self, PreparedRequest, Target};
-use crate::signer::{RequestToSign, SignError};
+use crate::signer::{Endpoint, RequestToSign, SignError};
 
 /// Why a call did not give its result.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -82,6 +83,8 @@ pub struct JobAnswer {
 /// Told about each retry of a GET, so that the user sees why it takes longer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryNote {
+    /// The endpoint whose failure is retried (`https://host`).
+    pub endpoint: String,
     /// 1 for the first retry.
     pub retry: u32,
     /// Of at most this many.
@@ -90,6 +93,22 @@ pub struct RetryNote {
     pub delay: Duration,
     /// Why (an HTTP status and code, or a transport failure).
     pub reason: String,
+}
+
+/// What a call tells while it goes on: a retry, or a move to the next endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note {
+    /// A GET is retried after a pause.
+    Retry(RetryNote),
+    /// The next attempt goes to another endpoint, because of `reason`.
+    Failover {
+        /// The endpoint that failed.
+        from: String,
+        /// The one tried next.
+        to: String,
+        /// Why `from` failed.
+        reason: String,
+    },
 }
 
 /// What every call needs besides its target: the transport, the credentials, the retry policy
@@ -103,6 +122,9 @@ pub struct Session {
     retry: RetryPolicy,
     clock: Arc<dyn Clock + Send + Sync>,
     interrupt: Option<Interrupt>,
+    /// The endpoint that answered last: the next GET starts there, so that a wait keeps
+    /// polling the endpoint that works instead of knocking at a dead one first each time.
+    answered: Mutex<Option<Endpoint>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -132,6 +154,7 @@ impl Session {
             retry,
             clock,
             interrupt: None,
+            answered: Mutex::new(None),
         }
     }
 
@@ -156,6 +179,20 @@ impl Session {
     /// The `User-Agent` of every request.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
+    }
+
+    /// Where in `endpoints` to begin: at the one that answered last, if it is there.
+    fn start_at(&self, endpoints: &Endpoints) -> usize {
+        let answered = self.answered.lock().unwrap_or_else(|e| e.into_inner());
+        answered
+            .as_ref()
+            .and_then(|endpoint| endpoints.position(endpoint))
+            .unwrap_or(0)
+    }
+
+    /// Remembers that `endpoint` answered.
+    fn remember(&self, endpoint: &Endpoint) {
+        *self.answered.lock().unwrap_or_else(|e| e.into_inner()) = Some(endpoint.clone());
     }
 
     fn interrupted(&self) -> bool {
@@ -217,22 +254,32 @@ impl Session {
     }
 
     /// Sends a GET until it gives a 2xx answer, retrying what is worth retrying; `build` makes
-    /// the request afresh for each attempt, which is signed afresh. `budget` is the time left
-    /// before a wait's deadline: no attempt runs past it (the one in flight is cut short) and
-    /// no retry is scheduled beyond it, either of which ends the call with
-    /// [`CallError::OutOfTime`]. A failure that a retry cannot mend (a rejected certificate,
-    /// an error answer other than 429 and 5xx) is not retried. `on_retry` is told before each
-    /// retry.
+    /// the request afresh for each attempt, for the endpoint it goes to, and it is signed
+    /// afresh. The first attempt goes to the endpoint that answered last (else the first one);
+    /// after any failure the next attempt goes to the next endpoint. An endpoint that cannot be
+    /// reached (nothing was sent) is skipped at once, without spending a retry; when none can
+    /// be reached, that is one failed attempt, whose error lists each endpoint with its
+    /// failure. `budget` is the time left before a wait's deadline: no attempt runs past it
+    /// (the one in flight is cut short) and no retry is scheduled beyond it, either of which
+    /// ends the call with [`CallError::OutOfTime`]. A failure that a retry cannot mend (a
+    /// rejected certificate at every endpoint, an error answer other than 429 and 5xx) is not
+    /// retried. `on_note` is told before each retry and each move to another endpoint.
     pub fn get(
         &self,
-        build: &dyn Fn() -> Result<RequestToSign, SignError>,
+        endpoints: &Endpoints,
+        build: &dyn Fn(&Endpoint) -> Result<RequestToSign, SignError>,
         budget: Option<Duration>,
-        on_retry: &mut dyn FnMut(&RetryNote),
+        on_note: &mut dyn FnMut(&Note),
     ) -> Result<Response, CallError> {
         let start = self.clock.now();
         let left = |clock: &dyn Clock| budget.map(|b| b.saturating_sub(clock.now().saturating_duration_since(start)));
         let mut retry = 0;
         let mut last_failure = None;
+        let mut at = self.start_at(endpoints);
+        // The endpoints found unreachable in a row since the last pause or answer.
+        let mut unreachable = Vec::new();
+        // The endpoint of the last attempt and why it failed, for the note of a move.
+        let mut previous: Option<(String, String)> = None;
         loop {
             if self.interrupted() {
                 return Err(CallError::Interrupted { in_flight: false });
@@ -241,26 +288,22 @@ impl Session {
             if limit == Some(Duration::ZERO) {
                 return Err(CallError::OutOfTime { last_failure });
             }
-            let prepared = self.prepare(build()?)?;
-            let (failure, retry_after) = match self.transport.send_within(&prepared, limit, self.interrupt.as_ref()) {
-                Ok(response) if (200..300).contains(&response.status) => return Ok(response),
-                Ok(response) => {
-                    let error = api_error(&response, SystemTime::now());
-                    if !http::is_retryable_status(response.status) {
-                        return Err(CallError::Api(Box::new(error)));
-                    }
-                    let retry_after = error.retry_after.map(Duration::from_secs);
-                    (CallError::Api(Box::new(error)), retry_after)
+            let endpoint = endpoints.at(at);
+            note_failover(previous.take(), endpoint, on_note);
+            let prepared = self.prepare(build(endpoint)?)?;
+            let outcome = self.transport.send_within(&prepared, limit, self.interrupt.as_ref());
+            if let Some(failed) = Unreachable::of(endpoint, &outcome) {
+                let reason = failed.reason.clone();
+                unreachable.push(failed);
+                if unreachable.len() < endpoints.len() {
+                    previous = Some((endpoint.to_string(), reason));
+                    at += 1;
+                    continue;
                 }
-                Err(TransportError::NotSent(reason)) => (CallError::NotSent(reason), None),
-                Err(TransportError::Unsendable(reason)) => return Err(CallError::NotSent(reason)),
-                Err(TransportError::Unknown(reason)) => (CallError::OutcomeUnknown { reason, answer: None }, None),
-                Err(TransportError::OutOfTime) => {
-                    return Err(CallError::OutOfTime {
-                        last_failure: Some("cut short at the deadline, still waiting for the answer".to_owned()),
-                    });
-                }
-                Err(TransportError::Interrupted) => return Err(CallError::Interrupted { in_flight: true }),
+            }
+            let (failure, retry_after) = match self.judge(endpoint, outcome, std::mem::take(&mut unreachable)) {
+                Attempt::End(result) => return result,
+                Attempt::Retry { failure, retry_after } => (failure, retry_after),
             };
             if retry >= self.retry.retries {
                 return Err(failure);
@@ -274,17 +317,144 @@ impl Session {
                 });
             }
             retry += 1;
-            on_retry(&RetryNote {
+            on_note(&Note::Retry(RetryNote {
+                endpoint: endpoint.to_string(),
                 retry,
                 of: self.retry.retries,
                 delay,
                 reason: reason.clone(),
-            });
+            }));
+            // When none could be reached the retry note has said why; a move note would repeat it.
+            if !matches!(failure, CallError::NotSent(_)) {
+                previous = Some((endpoint.to_string(), reason.clone()));
+            }
             last_failure = Some(reason);
+            at += 1;
             if !self.pause(delay) {
                 return Err(CallError::Interrupted { in_flight: false });
             }
         }
+    }
+
+    /// What an attempt at `endpoint` that was not skipped comes to; `unreachable` holds every
+    /// endpoint when none could be reached.
+    fn judge(
+        &self,
+        endpoint: &Endpoint,
+        outcome: Result<Response, TransportError>,
+        unreachable: Vec<Unreachable>,
+    ) -> Attempt {
+        let retry = |failure, retry_after| Attempt::Retry { failure, retry_after };
+        match outcome {
+            Err(TransportError::NotSent(_) | TransportError::Unsendable(_)) => {
+                let failure = CallError::NotSent(describe_unreachable(&unreachable));
+                // A refused connection may be accepted later; a rejected certificate will not.
+                if unreachable.iter().any(|u| u.mendable) {
+                    retry(failure, None)
+                } else {
+                    Attempt::End(Err(failure))
+                }
+            }
+            Ok(response) => {
+                self.remember(endpoint);
+                if (200..300).contains(&response.status) {
+                    return Attempt::End(Ok(response));
+                }
+                let error = api_error(&response, SystemTime::now());
+                if !http::is_retryable_status(response.status) {
+                    return Attempt::End(Err(CallError::Api(Box::new(error))));
+                }
+                let retry_after = error.retry_after.map(Duration::from_secs);
+                retry(CallError::Api(Box::new(error)), retry_after)
+            }
+            Err(TransportError::Unknown(reason)) => retry(CallError::OutcomeUnknown { reason, answer: None }, None),
+            Err(TransportError::OutOfTime) => Attempt::End(Err(CallError::OutOfTime {
+                last_failure: Some("cut short at the deadline, still waiting for the answer".to_owned()),
+            })),
+            Err(TransportError::Interrupted) => Attempt::End(Err(CallError::Interrupted { in_flight: true })),
+        }
+    }
+}
+
+/// How an attempt of a GET ended.
+enum Attempt {
+    /// With this result: no retry.
+    End(Result<Response, CallError>),
+    /// With a failure worth a retry.
+    Retry {
+        failure: CallError,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// An endpoint that could not be reached, and why.
+struct Unreachable {
+    endpoint: String,
+    reason: String,
+    /// Whether trying again may help (a refused connection may; a rejected certificate not).
+    mendable: bool,
+}
+
+impl Unreachable {
+    /// The failure of an attempt at `endpoint` that sent nothing, if that is what happened.
+    fn of(endpoint: &Endpoint, outcome: &Result<Response, TransportError>) -> Option<Unreachable> {
+        let (reason, mendable) = match outcome {
+            Err(TransportError::NotSent(reason)) => (reason, true),
+            Err(TransportError::Unsendable(reason)) => (reason, false),
+            _ => return None,
+        };
+        Some(Unreachable {
+            endpoint: endpoint.to_string(),
+            reason: reason.clone(),
+            mendable,
+        })
+    }
+}
+
+/// The reason alone for one endpoint; each endpoint with its reason for several.
+fn describe_unreachable(all: &[Unreachable]) -> String {
+    match all {
+        [one] => one.reason.clone(),
+        _ => format!(
+            "tried {} endpoints: {}",
+            all.len(),
+            all.iter()
+                .map(|u| format!("{}: {}", u.endpoint, u.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    }
+}
+
+/// Tells of a move from the endpoint of the last attempt, if it failed, to another.
+fn note_failover(previous: Option<(String, String)>, next: &Endpoint, on_note: &mut dyn FnMut(&Note)) {
+    if let Some((from, reason)) = previous {
+        let to = next.to_string();
+        if from != to {
+            on_note(&Note::Failover { from, to, reason });
+        }
+    }
+}
+
+/// The change-OS request signed for each endpoint of the target (the signature covers the
+/// `Host` header, so each endpoint has its own), in the order they are tried.
+#[derive(Debug, Clone)]
+pub struct PreparedChangeOs {
+    first: (Endpoint, PreparedRequest),
+    rest: Vec<(Endpoint, PreparedRequest)>,
+}
+
+impl PreparedChangeOs {
+    /// The request to the first endpoint (what a dry run prints).
+    pub fn first(&self) -> &PreparedRequest {
+        &self.first.1
+    }
+
+    /// Each endpoint with its request, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Endpoint, &PreparedRequest)> {
+        std::iter::once(&self.first)
+            .chain(self.rest.iter())
+            .map(|(endpoint, request)| (endpoint, request))
     }
 }
 
@@ -324,73 +494,125 @@ impl Client {
         self.session.auth()
     }
 
-    /// The change-OS request, signed, not sent (what a dry run prints).
+    /// The change-OS request signed for each endpoint, not sent (a dry run prints the first).
     pub fn prepare_change_os(
         &self,
         operation: Operation,
         server_id: &str,
         body: Vec<u8>,
-    ) -> Result<PreparedRequest, SignError> {
-        let request = request::change_os(&self.target, operation, server_id, body, self.session.user_agent())?;
-        self.session.prepare(request)
+    ) -> Result<PreparedChangeOs, SignError> {
+        let prepare = |endpoint: &Endpoint| -> Result<(Endpoint, PreparedRequest), SignError> {
+            let request = request::change_os(
+                &self.target,
+                endpoint,
+                operation,
+                server_id,
+                body.clone(),
+                self.session.user_agent(),
+            )?;
+            Ok((endpoint.clone(), self.session.prepare(request)?))
+        };
+        Ok(PreparedChangeOs {
+            first: prepare(self.target.endpoints.first())?,
+            rest: self
+                .target
+                .endpoints
+                .rest()
+                .iter()
+                .map(prepare)
+                .collect::<Result<_, _>>()?,
+        })
     }
 
-    /// Sends a prepared change-OS request, once. Any 2xx with a job id is acceptance; an error
-    /// answer is [`CallError::Api`] except 502 and 504, which gateways give when the service
-    /// behind them may have received the request ([`CallError::OutcomeUnknown`], as is any
-    /// failure after the connection was made and a 2xx without a readable job id).
-    pub fn change_os(&self, prepared: &PreparedRequest) -> Result<Accepted, CallError> {
-        let response = self.session.send_once(prepared)?;
-        let request_id = response.request_id().map(str::to_owned);
-        if !(200..300).contains(&response.status) {
-            let error = api_error(&response, SystemTime::now());
-            return Err(if matches!(response.status, 502 | 504) {
-                CallError::OutcomeUnknown {
-                    reason: format!(
-                        "the gateway answered HTTP {} after passing the request on",
-                        response.status
-                    ),
-                    answer: Some(Box::new(error)),
+    /// Sends a prepared change-OS request, once: to the first endpoint, and to the next one
+    /// only when the request certainly was not sent ([`CallError::NotSent`]: the name does not
+    /// resolve, the connection is refused, the TLS handshake fails), never after anything that
+    /// may have left; `on_note` is told of each move. When no endpoint can be reached, the
+    /// error lists each with its failure. Any 2xx with a job id is acceptance; an error answer
+    /// is [`CallError::Api`] except 502 and 504, which gateways give when the service behind
+    /// them may have received the request ([`CallError::OutcomeUnknown`], as is any failure
+    /// after the connection was made and a 2xx without a readable job id).
+    pub fn change_os(
+        &self,
+        prepared: &PreparedChangeOs,
+        on_note: &mut dyn FnMut(&Note),
+    ) -> Result<Accepted, CallError> {
+        let mut unreachable = Vec::new();
+        let mut previous = None;
+        for (endpoint, request) in prepared.iter() {
+            note_failover(previous.take(), endpoint, on_note);
+            match self.session.send_once(request) {
+                Ok(response) => {
+                    self.session.remember(endpoint);
+                    return accepted(response);
                 }
-            } else {
-                CallError::Api(Box::new(error))
-            });
+                Err(CallError::NotSent(reason)) => {
+                    unreachable.push(Unreachable {
+                        endpoint: endpoint.to_string(),
+                        reason: reason.clone(),
+                        mendable: false,
+                    });
+                    previous = Some((endpoint.to_string(), reason));
+                }
+                Err(other) => return Err(other),
+            }
         }
-        let job_id = serde_json::from_slice::<JobIdResponse>(&response.body)
-            .ok()
-            .and_then(|r| r.job_id)
-            .filter(|id| !id.is_empty());
-        match job_id {
-            Some(job_id) => Ok(Accepted {
-                job_id,
-                request_id,
-                status: response.status,
-            }),
-            None => Err(CallError::OutcomeUnknown {
-                reason: format!(
-                    "the server answered HTTP {}{} but the answer has no readable job id: {}",
-                    response.status,
-                    request_id
-                        .as_deref()
-                        .map(|id| format!(" (X-Request-Id {id})"))
-                        .unwrap_or_default(),
-                    crate::errors::raw_message(&response.body)
-                ),
-                answer: None,
-            }),
-        }
+        Err(CallError::NotSent(describe_unreachable(&unreachable)))
     }
 
-    /// Asks for a job, retrying what is worth retrying ([`Session::get`]), within `budget`.
+    /// Asks for a job, retrying what is worth retrying ([`Session::get`]) at the target's
+    /// endpoints, within `budget`.
     pub fn show_job(
         &self,
         job_id: &str,
         budget: Option<Duration>,
-        on_retry: &mut dyn FnMut(&RetryNote),
+        on_note: &mut dyn FnMut(&Note),
     ) -> Result<JobAnswer, CallError> {
-        let build = || request::show_job(&self.target, job_id, self.session.user_agent());
-        let response = self.session.get(&build, budget, on_retry)?;
+        let build = |endpoint: &Endpoint| request::show_job(&self.target, endpoint, job_id, self.session.user_agent());
+        let response = self.session.get(&self.target.endpoints, &build, budget, on_note)?;
         read_job(&response)
+    }
+}
+
+/// The POST's answer read: acceptance, or why not.
+fn accepted(response: Response) -> Result<Accepted, CallError> {
+    let request_id = response.request_id().map(str::to_owned);
+    if !(200..300).contains(&response.status) {
+        let error = api_error(&response, SystemTime::now());
+        return Err(if matches!(response.status, 502 | 504) {
+            CallError::OutcomeUnknown {
+                reason: format!(
+                    "the gateway answered HTTP {} after passing the request on",
+                    response.status
+                ),
+                answer: Some(Box::new(error)),
+            }
+        } else {
+            CallError::Api(Box::new(error))
+        });
+    }
+    let job_id = serde_json::from_slice::<JobIdResponse>(&response.body)
+        .ok()
+        .and_then(|r| r.job_id)
+        .filter(|id| !id.is_empty());
+    match job_id {
+        Some(job_id) => Ok(Accepted {
+            job_id,
+            request_id,
+            status: response.status,
+        }),
+        None => Err(CallError::OutcomeUnknown {
+            reason: format!(
+                "the server answered HTTP {}{} but the answer has no readable job id: {}",
+                response.status,
+                request_id
+                    .as_deref()
+                    .map(|id| format!(" (X-Request-Id {id})"))
+                    .unwrap_or_default(),
+                crate::errors::raw_message(&response.body)
+            ),
+            answer: None,
+        }),
     }
 }
 
@@ -440,5 +662,126 @@ fn describe_failure(error: &CallError) -> String {
         CallError::Api(e) => e.headline(),
         CallError::NotSent(reason) | CallError::OutcomeUnknown { reason, .. } => reason.clone(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    use super::*;
+    use crate::http::TransportConfig;
+    use crate::job::SystemClock;
+    use crate::signer::{Method, ResourcePath};
+
+    fn session(retries: u32) -> Session {
+        let transport = Transport::new(TransportConfig {
+            connect_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_secs(5),
+        });
+        let retry = RetryPolicy {
+            retries,
+            base: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        };
+        let auth = Auth::ak_sk("AK", "SecretKeyValue", None).unwrap();
+        Session::new(transport, auth, "test-agent", retry, Arc::new(SystemClock))
+    }
+
+    fn endpoint(url: &str) -> Endpoint {
+        Endpoint::parse(url).unwrap()
+    }
+
+    /// A port that refuses connections.
+    fn refused() -> Endpoint {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        endpoint(&format!("http://127.0.0.1:{port}"))
+    }
+
+    /// A server answering `200 {}` to every request, for as long as the test runs.
+    fn answering() -> Endpoint {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+            }
+        });
+        endpoint(&url)
+    }
+
+    fn get(session: &Session, endpoints: &Endpoints) -> (Result<Response, CallError>, Vec<Note>) {
+        let build = |e: &Endpoint| Ok(RequestToSign::new(Method::Get, e.clone(), ResourcePath::new("/x")?));
+        let mut notes = Vec::new();
+        let result = session.get(endpoints, &build, None, &mut |n| notes.push(n.clone()));
+        (result, notes)
+    }
+
+    #[test]
+    fn each_endpoint_has_its_own_signed_request() {
+        let target = Target {
+            endpoints: Endpoints::new(endpoint("a.example.com"), vec![endpoint("b.example.com")]),
+            project_id: "proj123".into(),
+        };
+        let client = Client::new(session(0), target);
+        let prepared = client
+            .prepare_change_os(Operation::ChangeServerOsWithCloudInit, "srv-1", b"{}".to_vec())
+            .unwrap();
+        let all: Vec<_> = prepared.iter().collect();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].1.header("Host"), Some("a.example.com"));
+        assert_eq!(all[1].1.header("Host"), Some("b.example.com"));
+        assert_ne!(all[0].1.header("Authorization"), all[1].1.header("Authorization"));
+        assert!(all[1].1.url.starts_with("https://b.example.com/v2/proj123/"));
+        assert_eq!(prepared.first().url, all[0].1.url);
+        assert_eq!(prepared.first().header("Host"), Some("a.example.com"));
+    }
+
+    #[test]
+    fn a_get_skips_what_it_cannot_reach_without_a_retry_and_starts_where_it_was_answered() {
+        let (dead, alive) = (refused(), answering());
+        let endpoints = Endpoints::new(dead.clone(), vec![alive.clone()]);
+        let session = session(0);
+        let (result, notes) = get(&session, &endpoints);
+        assert_eq!(result.unwrap().status, 200);
+        let [Note::Failover { from, to, reason }] = notes.as_slice() else {
+            panic!("{notes:?}")
+        };
+        assert_eq!((from, to), (&dead.to_string(), &alive.to_string()));
+        assert!(reason.starts_with("cannot connect"), "{reason}");
+        // The next GET goes straight to the endpoint that answered.
+        let (result, notes) = get(&session, &endpoints);
+        assert_eq!(result.unwrap().status, 200);
+        assert_eq!(notes, []);
+    }
+
+    #[test]
+    fn when_no_endpoint_can_be_reached_the_round_is_one_attempt_and_each_failure_is_listed() {
+        let (one, two) = (refused(), refused());
+        let endpoints = Endpoints::new(one.clone(), vec![two.clone()]);
+        let (result, notes) = get(&session(1), &endpoints);
+        let Err(CallError::NotSent(reason)) = result else {
+            panic!("{result:?}")
+        };
+        assert!(
+            reason.starts_with(&format!("tried 2 endpoints: {one}: cannot connect")),
+            "{reason}"
+        );
+        assert!(reason.contains(&format!("; {two}: cannot connect")), "{reason}");
+        let retries: Vec<_> = notes.iter().filter(|n| matches!(n, Note::Retry(_))).collect();
+        assert_eq!(retries.len(), 1, "{notes:?}");
+        // One endpoint: its failure alone, as before there were several.
+        let (result, _) = get(&session(0), &Endpoints::one(one));
+        let Err(CallError::NotSent(reason)) = result else {
+            panic!("{result:?}")
+        };
+        assert!(reason.starts_with("cannot connect"), "{reason}");
     }
 }

@@ -1,8 +1,9 @@
 //! The changeos client: everything between a linted request body and the API's answer.
 //!
 //! Data flows one way. [`credentials::discover`] finds how to authenticate (environment, the
-//! SDK's credentials file, an IAM token); [`region::endpoint`] turns a region id into its
-//! endpoint; [`request`] builds the change-OS POST and the ShowJob GET and authenticates them,
+//! SDK's credentials file, an IAM token); [`endpoints::resolve`] turns a region id into its
+//! endpoints (the SDK's overrides from the environment and the [`regions_file`], then the
+//! built-in [`region`] table); [`request`] builds the change-OS POST and the ShowJob GET and authenticates them,
 //! signing with the pure [`signer`]: a [`RequestToSign`] (method, [`Endpoint`], already-encoded
 //! [`ResourcePath`], unencoded query pairs, headers in sending order, body bytes), plus
 //! [`Credentials`] and an [`SdkDate`], go into [`sign`], which returns a [`SignedRequest`]. The
@@ -15,18 +16,21 @@
 //! output; [`redact_authorization`] and [`redact_header_value`] make headers safe to print.
 //!
 //! Modules: [`signer`] (the algorithm and its types), [`date`] (`X-Sdk-Date`), [`percent`]
-//! (the SDK's percent-encoding), [`credentials`], [`region`], [`request`], [`http`],
+//! (the SDK's percent-encoding), [`credentials`], [`endpoints`], [`regions_file`], [`region`],
+//! [`request`], [`http`],
 //! [`errors`], [`api`], [`job`].
 
 pub mod api;
 pub mod credentials;
 pub mod date;
+pub mod endpoints;
 pub mod errors;
 pub mod files;
 pub mod http;
 pub mod job;
 pub mod percent;
 pub mod region;
+pub mod regions_file;
 pub mod request;
 pub mod signer;
 

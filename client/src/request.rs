@@ -14,6 +14,7 @@ use changeos_models::lint::Operation;
 
 use crate::credentials::Auth;
 use crate::date::SdkDate;
+use crate::endpoints::Endpoints;
 use crate::percent;
 use crate::signer::{Endpoint, Method, RequestToSign, ResourcePath, SignError, redact_header_value, sign};
 
@@ -27,15 +28,17 @@ pub const SHOW_JOB_PATH: &str = "/v1/{project_id}/jobs/{job_id}";
 /// Where requests go and on whose behalf.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
-    /// Scheme and host.
-    pub endpoint: Endpoint,
+    /// Scheme and host of each endpoint, in the order they are tried.
+    pub endpoints: Endpoints,
     /// The project id, in the path and in `X-Project-Id`.
     pub project_id: String,
 }
 
-/// `POST` of a change-OS body for `server_id`, with the SDK's headers, before authentication.
+/// `POST` of a change-OS body for `server_id` to `endpoint` (one of the target's), with the
+/// SDK's headers, before authentication.
 pub fn change_os(
     target: &Target,
+    endpoint: &Endpoint,
     operation: Operation,
     server_id: &str,
     body: Vec<u8>,
@@ -46,17 +49,23 @@ pub fn change_os(
         &[("project_id", &target.project_id), ("server_id", server_id)],
     )?;
     let method: Method = operation.method().parse()?;
-    Ok(RequestToSign::new(method, target.endpoint.clone(), path)
+    Ok(RequestToSign::new(method, endpoint.clone(), path)
         .with_header("Content-Type", CONTENT_TYPE_JSON_BODY)
         .with_header("User-Agent", user_agent)
         .with_header("X-Project-Id", target.project_id.as_str())
         .with_body(body))
 }
 
-/// `GET /v1/{project_id}/jobs/{job_id}`, with the SDK's headers, before authentication.
-pub fn show_job(target: &Target, job_id: &str, user_agent: &str) -> Result<RequestToSign, SignError> {
+/// `GET /v1/{project_id}/jobs/{job_id}` at `endpoint` (one of the target's), with the SDK's
+/// headers, before authentication.
+pub fn show_job(
+    target: &Target,
+    endpoint: &Endpoint,
+    job_id: &str,
+    user_agent: &str,
+) -> Result<RequestToSign, SignError> {
     let path = fill(SHOW_JOB_PATH, &[("project_id", &target.project_id), ("job_id", job_id)])?;
-    Ok(RequestToSign::new(Method::Get, target.endpoint.clone(), path)
+    Ok(RequestToSign::new(Method::Get, endpoint.clone(), path)
         .with_header("Content-Type", CONTENT_TYPE_JSON)
         .with_header("User-Agent", user_agent)
         .with_header("X-Project-Id", target.project_id.as_str()))
@@ -183,9 +192,13 @@ mod tests {
 
     fn target() -> Target {
         Target {
-            endpoint: Endpoint::parse("https://ecs.ap-southeast-1.myhuaweicloud.com").unwrap(),
+            endpoints: Endpoints::one(endpoint()),
             project_id: "proj123".into(),
         }
+    }
+
+    fn endpoint() -> Endpoint {
+        Endpoint::parse("https://ecs.ap-southeast-1.myhuaweicloud.com").unwrap()
     }
 
     fn date() -> SdkDate {
@@ -199,6 +212,7 @@ mod tests {
         // Reference §5.2: the same request with User-Agent `test-agent`.
         let request = change_os(
             &target(),
+            &endpoint(),
             Operation::ChangeServerOsWithCloudInit,
             "srv-1",
             KEYPAIR_BODY.into(),
@@ -235,7 +249,7 @@ mod tests {
 
     #[test]
     fn show_job_matches_the_reference_vector() {
-        let request = show_job(&target(), "ff80808288d41e1b018990260955686a", "test-agent").unwrap();
+        let request = show_job(&target(), &endpoint(), "ff80808288d41e1b018990260955686a", "test-agent").unwrap();
         let auth = Auth::ak_sk("AKEXAMPLE", "SKEXAMPLE", None).unwrap();
         let prepared = prepare(request, &auth, date()).unwrap();
         assert!(
@@ -249,11 +263,12 @@ mod tests {
 
     #[test]
     fn path_parameters_are_encoded_and_must_not_be_empty() {
-        let request = show_job(&target(), "a/b c", "ua").unwrap();
+        let request = show_job(&target(), &endpoint(), "a/b c", "ua").unwrap();
         assert_eq!(request.path.as_str(), "/v1/proj123/jobs/a%2Fb%20c");
-        assert!(show_job(&target(), "", "ua").is_err());
+        assert!(show_job(&target(), &endpoint(), "", "ua").is_err());
         let err = change_os(
             &target(),
+            &endpoint(),
             Operation::ChangeServerOsWithoutCloudInit,
             "",
             Vec::new(),
@@ -265,7 +280,7 @@ mod tests {
 
     #[test]
     fn tokens_are_sent_and_never_shown() {
-        let request = show_job(&target(), "job", "ua").unwrap();
+        let request = show_job(&target(), &endpoint(), "job", "ua").unwrap();
         let with_sts = Auth::ak_sk("AK", "SecretKeyValue", Some("StsTokenValue")).unwrap();
         let prepared = prepare(request.clone(), &with_sts, date()).unwrap();
         assert_eq!(prepared.header("X-Security-Token"), Some("StsTokenValue"));

@@ -587,6 +587,18 @@ pub const TIME_LIMIT: Duration = Duration::from_secs(30);
 
 /// Retry as fast as the tests want (the default first pause is a second).
 pub const FAST_RETRY: [&str; 2] = ["--retry-delay", "10ms"];
+/// An endpoint whose port refuses connections: a listener was bound there and dropped.
+pub fn refused_endpoint() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("local address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// An endpoint whose name never resolves (RFC 6761: nothing under `.invalid` does, and
+/// resolvers say so at once).
+pub const UNRESOLVABLE_ENDPOINT: &str = "https://ecs.changeos-test.invalid";
+
 /// Poll as fast as the tests want (the defaults are seconds).
 pub const FAST_POLL: [&str; 4] = ["--poll-interval", "20ms", "--max-poll-interval", "40ms"];
 /// Both output formats: every case that prints is run in each.
