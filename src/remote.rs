@@ -8,12 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use changeos_client::api::{CallError, Client, Session};
-use changeos_client::credentials::{self, ENV_PROJECT_ID, ENV_REGION};
+use changeos_client::credentials::{self, Auth, ENV_PROJECT_ID, ENV_REGION, Source};
 use changeos_client::errors::{ApiError, Call};
 use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
+use changeos_client::iam::{self, ENV_IAM_ENDPOINT, IamEndpoint, IamSource, LookupError};
 use changeos_client::job::{PollPolicy, SystemClock};
-use changeos_client::request::Target;
-use changeos_client::{Endpoint, Scheme, region};
+use changeos_client::proxy::Proxy;
+use changeos_client::request::{PreparedRequest, Target};
+use changeos_client::{Endpoint, Scheme, SdkDate, region};
 use changeos_models::support::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
 use serde_json::{Map, Value, json};
 
@@ -290,15 +292,43 @@ pub struct Connection {
     pub target_args: String,
     /// Where the credentials came from, for a dry run's note.
     pub credentials_source: String,
+    /// In a dry run without a project id: the IAM lookup that would find it.
+    pub lookup: Option<PlannedLookup>,
+}
+
+/// What stands for the project id in a dry run that would look it up.
+pub const PROJECT_PLACEHOLDER: &str = "PROJECT-ID-FROM-IAM";
+
+/// The project lookup a dry run would send, signed.
+pub struct PlannedLookup {
+    pub request: PreparedRequest,
+    /// Where the IAM endpoint came from.
+    pub source: IamSource,
+}
+
+/// How [`connect_with`] prepares the connection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plan {
+    /// Send nothing: a project id to look up is planned, not looked up.
+    pub dry_run: bool,
+    /// Pins `X-Sdk-Date` (`--date`).
+    pub date: Option<SdkDate>,
+}
+
+/// [`connect_with`] for sending.
+pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fail> {
+    connect_with(args, out, Plan::default())
 }
 
 /// Resolves the endpoint (--endpoint, else --region, else HUAWEICLOUD_SDK_REGION), the
-/// credentials, and the project id (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID, else the
-/// credentials file's). Registers the credentials' secrets with `out`.
-pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fail> {
-    let (endpoint, place) = if let Some(url) = &args.endpoint {
+/// credentials, the proxy, and the project id (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID,
+/// else the credentials file's, else looked up in IAM for the region, unless `plan` is a dry
+/// run). Registers every secret (credentials, the proxy's password) with `out`.
+pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Result<Connection, Fail> {
+    let (endpoint, place, region) = if let Some(url) = &args.endpoint {
         let endpoint = Endpoint::parse(url).map_err(|e| Fail::usage(format!("--endpoint: {e}")))?;
-        (endpoint, format!("--endpoint {}", shell_word(url)))
+        // The endpoint's region, if the environment names one, is what a lookup asks for.
+        (endpoint, format!("--endpoint {}", shell_word(url)), env_var(ENV_REGION))
     } else {
         let (region, from) = match (&args.region, env_var(ENV_REGION)) {
             (Some(region), _) => (region.clone(), "--region"),
@@ -310,14 +340,9 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
             }
         };
         let endpoint = region::endpoint(&region).map_err(|e| Fail::usage(format!("{from}: {e}")))?;
-        (endpoint, format!("--region {}", shell_word(&region)))
+        (endpoint, format!("--region {}", shell_word(&region)), Some(region))
     };
-    if endpoint.scheme() == Scheme::Http {
-        out.err(&format!(
-            "warning: {} is plain http: requests and answers travel unencrypted",
-            endpoint.host()
-        ));
-    }
+    warn_if_plain(&endpoint, out);
     let found = credentials::discover(&env_var).map_err(|e| Fail::usage(e.to_string()))?;
     for secret in found.auth.secrets() {
         out.secret(secret.expose());
@@ -328,36 +353,169 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
     for note in &found.notes {
         out.err(&format!("note: {note}"));
     }
-    let project_id = args
-        .project_id
-        .clone()
-        .filter(|p| !p.is_empty())
-        .or_else(|| env_var(ENV_PROJECT_ID))
-        .or_else(|| found.project_id.clone())
-        .ok_or_else(|| {
-            Fail::usage(format!(
-                "no project id: pass --project-id ID, set {ENV_PROJECT_ID}, or add project_id to the credentials file \
-                 (the project of the region, as the console's My Credentials page lists it)"
-            ))
-        })?;
-    let transport = Transport::new(TransportConfig {
-        connect_timeout: args.connect_timeout,
-        read_timeout: args.read_timeout,
-    });
+    let proxy = Proxy::from_env(&env_var).map_err(|e| Fail::usage(e.to_string()))?;
+    for secret in proxy.iter().flat_map(Proxy::secrets) {
+        out.secret(secret.expose());
+    }
+    let transport = Transport::new(
+        TransportConfig {
+            connect_timeout: args.connect_timeout,
+            read_timeout: args.read_timeout,
+        },
+        proxy.as_ref(),
+    );
     let retry = RetryPolicy {
         retries: args.retries,
         base: args.retry_delay,
         ..RetryPolicy::default()
     };
     let credentials_source = format!("{} from {}", found.auth.describe(), found.source);
+    let given = args
+        .project_id
+        .clone()
+        .filter(|p| !p.is_empty())
+        .or_else(|| env_var(ENV_PROJECT_ID))
+        .or_else(|| found.project_id.clone());
+    let session = Session::new(transport, found.auth, user_agent(), retry, Arc::new(SystemClock))
+        .with_fixed_date(plan.date);
+    let (project_id, lookup) = match given {
+        Some(project_id) => (project_id, None),
+        None => {
+            let region = lookup_region(&session, region.as_deref())?;
+            let file = match &found.source {
+                Source::File { path, .. } => found.iam_endpoint.as_deref().map(|v| (v, path.as_path())),
+                _ => None,
+            };
+            let iam = iam::endpoint(env_var(ENV_IAM_ENDPOINT).as_deref(), file, region)
+                .map_err(|e| Fail::usage(e.to_string()))?;
+            warn_if_plain(&iam.endpoint, out);
+            if plan.dry_run {
+                (PROJECT_PLACEHOLDER.to_owned(), Some(plan_lookup(&session, iam, region, out)?))
+            } else {
+                (look_up(&session, &iam, region, out)?, None)
+            }
+        }
+    };
     let target_args = format!("--project-id {} {place}", shell_word(&project_id));
-    let session = Session::new(transport, found.auth, user_agent(), retry, Arc::new(SystemClock));
     let client = Client::new(session, Target { endpoint, project_id });
     Ok(Connection {
         client,
         target_args,
         credentials_source,
+        lookup,
     })
+}
+
+fn warn_if_plain(endpoint: &Endpoint, out: &mut Output) {
+    if endpoint.scheme() == Scheme::Http {
+        out.err(&format!(
+            "warning: {} is plain http: requests and answers travel unencrypted",
+            endpoint.host()
+        ));
+    }
+}
+
+/// The region whose project a lookup asks for; a lookup needs one, and AK/SK to sign it.
+fn lookup_region<'a>(session: &Session, region: Option<&'a str>) -> Result<&'a str, Fail> {
+    let pass = format!(
+        "pass --project-id ID, set {ENV_PROJECT_ID}, or add project_id to the credentials file \
+         (the project of the region, as the console's My Credentials page lists it)"
+    );
+    if matches!(session.auth(), Auth::Token(_)) {
+        return Err(Fail::usage(format!(
+            "no project id: {pass}; it cannot be looked up with an IAM token (the lookup is signed with AK/SK)"
+        )));
+    }
+    region.ok_or_else(|| {
+        Fail::usage(format!(
+            "no project id: {pass}; to look it up in IAM, name the region: --region REGION instead of --endpoint, \
+             or {ENV_REGION}"
+        ))
+    })
+}
+
+/// A dry run's lookup: signed (so that the credentials are known to sign), not sent.
+fn plan_lookup(session: &Session, iam: IamEndpoint, region: &str, out: &mut Output) -> Result<PlannedLookup, Fail> {
+    let request = iam::list_projects(&iam.endpoint, region, session.user_agent())
+        .and_then(|r| session.prepare(r))
+        .map_err(|e| Fail::usage(format!("cannot build the project lookup: {e}")))?;
+    register_signature(&request, out);
+    Ok(PlannedLookup {
+        request,
+        source: iam.source,
+    })
+}
+
+/// Registers the signature of a request as a secret.
+pub fn register_signature(request: &PreparedRequest, out: &mut Output) {
+    if let Some(signature) = request
+        .header("Authorization")
+        .and_then(|a| a.rsplit_once("Signature="))
+        .map(|(_, s)| s.to_owned())
+    {
+        out.secret(&signature);
+    }
+}
+
+/// Looks the project id up; every failure is exit 2, since nothing was sent to ECS.
+fn look_up(session: &Session, iam: &IamEndpoint, region: &str, out: &mut Output) -> Result<String, Fail> {
+    let url = iam::base_url(&iam.endpoint);
+    let found = iam::lookup(session, &iam.endpoint, region, &mut |note| {
+        out.err(&format!(
+            "note: the project lookup failed ({}); retry {} of {} in {}",
+            escape_controls(&note.reason),
+            note.retry,
+            note.of,
+            human_duration(note.delay)
+        ));
+    })
+    .map_err(|e| lookup_failure(e, &url, region))?;
+    out.err(&format!(
+        "note: project id {} looked up at {url}",
+        escape_controls(&found.project_id)
+    ));
+    Ok(found.project_id)
+}
+
+fn lookup_failure(error: LookupError, url: &str, region: &str) -> Fail {
+    let pass = format!(
+        "nothing was sent to ECS; pass --project-id ID (the project of {region}, as the console's My Credentials \
+         page lists it) to skip the lookup"
+    );
+    match error {
+        LookupError::Call(CallError::Api(api)) => {
+            let refused = matches!(api.status, 401 | 403);
+            let what = if refused {
+                "IAM refused the project lookup: check the AK/SK (and that the clock is right)"
+            } else {
+                "the project lookup failed"
+            };
+            let shown = api.to_string();
+            api_fields(
+                Fail::usage(format!("{what}: {} (at {url})", escape_controls(&shown))),
+                &api,
+            )
+            .note(pass)
+        }
+        LookupError::Call(CallError::NotSent(reason)) => {
+            Fail::usage(format!("cannot reach IAM at {url}: {}", escape_controls(&reason))).note(pass)
+        }
+        LookupError::Call(CallError::OutcomeUnknown { reason, .. }) => Fail::usage(format!(
+            "the project lookup at {url} got no usable answer: {}",
+            escape_controls(&reason)
+        ))
+        .note(pass),
+        LookupError::Several { ref projects, .. } => {
+            let ids: Vec<Value> = projects.iter().map(|p| json!({"id": p.id, "name": p.name})).collect();
+            Fail::usage(escape_controls(&error.to_string()).into_owned())
+                .note(format!(
+                    "nothing was sent to ECS; pass --project-id with the id of the one to use (the console's \
+                     My Credentials page lists the project of {region})"
+                ))
+                .field("projects", ids)
+        }
+        other => Fail::usage(format!("{} (at {url})", escape_controls(&other.to_string()))).note(pass),
+    }
 }
 
 /// The polling policy of the flags, with the defaults.

@@ -74,8 +74,8 @@ impl fmt::Display for IamSource {
         match self {
             IamSource::Variable => write!(f, "{ENV_IAM_ENDPOINT}"),
             IamSource::CredentialsFile(path) => write!(f, "iam_endpoint of {}", path.display()),
-            IamSource::Table => write!(f, "the SDK's IAM endpoint of the region"),
-            IamSource::Default => write!(f, "the default IAM endpoint (the region is not in the SDK's table)"),
+            IamSource::Table => write!(f, "the SDK's table of IAM endpoints"),
+            IamSource::Default => write!(f, "the default (the region is not in the SDK's table)"),
         }
     }
 }
