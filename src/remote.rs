@@ -376,8 +376,8 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
         .filter(|p| !p.is_empty())
         .or_else(|| env_var(ENV_PROJECT_ID))
         .or_else(|| found.project_id.clone());
-    let session = Session::new(transport, found.auth, user_agent(), retry, Arc::new(SystemClock))
-        .with_fixed_date(plan.date);
+    let session =
+        Session::new(transport, found.auth, user_agent(), retry, Arc::new(SystemClock)).with_fixed_date(plan.date);
     let (project_id, lookup) = match given {
         Some(project_id) => (project_id, None),
         None => {
@@ -390,7 +390,10 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
                 .map_err(|e| Fail::usage(e.to_string()))?;
             warn_if_plain(&iam.endpoint, out);
             if plan.dry_run {
-                (PROJECT_PLACEHOLDER.to_owned(), Some(plan_lookup(&session, iam, region, out)?))
+                (
+                    PROJECT_PLACEHOLDER.to_owned(),
+                    Some(plan_lookup(&session, iam, region, out)?),
+                )
             } else {
                 (look_up(&session, &iam, region, out)?, None)
             }

@@ -220,11 +220,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
 
 /// The headers of a request as a dry run shows them, credentials redacted.
 fn json_headers(request: &PreparedRequest) -> Vec<Value> {
-    request
-        .wire_headers()
-        .into_iter()
-        .map(|(n, v)| json!([n, v]))
-        .collect()
+    request.wire_headers().into_iter().map(|(n, v)| json!([n, v])).collect()
 }
 
 /// Shows the findings (on stderr, as `check` would) and fails on error-level ones, unless

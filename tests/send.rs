@@ -1303,12 +1303,20 @@ fn help_of_send_and_job() {
 
 /// `send` to `mock` without a project id, the region named by the environment and IAM at `iam`.
 fn send_looking_up(mock: &Mock, iam: &Mock, format: &str) -> mock_ecs::Changeos {
-    changeos(["send", "--server-id", SERVER, "--endpoint", &mock.endpoint(), "--format", format])
-        .args(FAST_RETRY)
-        .args([example("cloudinit-password.json")])
-        .keys()
-        .env("HUAWEICLOUD_SDK_REGION", "ap-southeast-1")
-        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", &iam.endpoint())
+    changeos([
+        "send",
+        "--server-id",
+        SERVER,
+        "--endpoint",
+        &mock.endpoint(),
+        "--format",
+        format,
+    ])
+    .args(FAST_RETRY)
+    .args([example("cloudinit-password.json")])
+    .keys()
+    .env("HUAWEICLOUD_SDK_REGION", "ap-southeast-1")
+    .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", &iam.endpoint())
 }
 
 /// The project lookup the server read (the first request).
@@ -1329,7 +1337,10 @@ fn without_a_project_id_it_is_looked_up_in_iam_with_a_signed_query() {
         assert_eq!((mock.lookups(), mock.posts()), (1, 1));
         mock.assert_all_authenticated();
         let lookup = the_lookup(&mock);
-        assert_eq!((lookup.method.as_str(), lookup.query.as_str()), ("GET", "name=ap-southeast-1"));
+        assert_eq!(
+            (lookup.method.as_str(), lookup.query.as_str()),
+            ("GET", "name=ap-southeast-1")
+        );
         assert!(lookup.header("User-Agent").unwrap().starts_with("changeos/"));
         for absent in ["X-Project-Id", "Content-Type", "X-Security-Token", "X-Auth-Token"] {
             assert_eq!(lookup.header(absent), None, "{absent}");
@@ -1345,7 +1356,10 @@ fn without_a_project_id_it_is_looked_up_in_iam_with_a_signed_query() {
             format!("/v2/{PROJECT}/cloudservers/{SERVER}/changeos")
         );
         ran.says(&format!("note: project id {PROJECT} looked up at {}", mock.endpoint()));
-        let resume = format!("changeos job wait {JOB} --project-id {PROJECT} --endpoint {}", mock.endpoint());
+        let resume = format!(
+            "changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
+            mock.endpoint()
+        );
         if format == "json" {
             assert_eq!(ran.events()[0]["resume"], resume.as_str());
         } else {
@@ -1485,7 +1499,9 @@ fn the_lookup_needs_a_region_and_ak_sk() {
     let ran = changeos(base).args([mock.endpoint().as_str(), &payload]).keys().run();
     ran.expect_code(2)
         .says("no project id: pass --project-id ID, set HUAWEICLOUD_SDK_PROJECT_ID")
-        .says("to look it up in IAM, name the region: --region REGION instead of --endpoint, or HUAWEICLOUD_SDK_REGION");
+        .says(
+            "to look it up in IAM, name the region: --region REGION instead of --endpoint, or HUAWEICLOUD_SDK_REGION",
+        );
     let ran = changeos(base)
         .args([mock.endpoint().as_str(), &payload])
         .env("ADMIN_PASS", PASSWORD)
@@ -1528,7 +1544,10 @@ fn the_iam_endpoint_from_the_variable_the_credentials_file_the_table_or_the_defa
         .expect_code(0)
         .says(&lookup("https://iam.myhuaweicloud.com", "eu-west-101"))
         .says("IAM endpoint from the default (the region is not in the SDK's table)");
-    let file = format!("[basic]\nak = {}\nsk = {SK}\niam_endpoint = https://iam.file.test\n", mock_ecs::AK);
+    let file = format!(
+        "[basic]\nak = {}\nsk = {SK}\niam_endpoint = https://iam.file.test\n",
+        mock_ecs::AK
+    );
     planned_lookup("cn-north-4", &[], Some(&file))
         .expect_code(0)
         .says(&lookup("https://iam.file.test", "cn-north-4"))
@@ -1542,10 +1561,14 @@ fn the_iam_endpoint_from_the_variable_the_credentials_file_the_table_or_the_defa
     .expect_code(0)
     .says(&lookup("https://iam.variable.test", "cn-north-4"))
     .says("IAM endpoint from HUAWEICLOUD_SDK_IAM_ENDPOINT");
-    planned_lookup("cn-north-4", &[("HUAWEICLOUD_SDK_IAM_ENDPOINT", "ftp://iam.test")], None)
-        .expect_code(2)
-        .says("HUAWEICLOUD_SDK_IAM_ENDPOINT: ")
-        .says("the scheme must be http or https");
+    planned_lookup(
+        "cn-north-4",
+        &[("HUAWEICLOUD_SDK_IAM_ENDPOINT", "ftp://iam.test")],
+        None,
+    )
+    .expect_code(2)
+    .says("HUAWEICLOUD_SDK_IAM_ENDPOINT: ")
+    .says("the scheme must be http or https");
 
     // And a real lookup at the file's endpoint.
     let mock = Mock::start();
@@ -1580,8 +1603,10 @@ fn a_dry_run_shows_the_lookup_it_would_send_and_sends_nothing() {
         .says("the request below has PROJECT-ID-FROM-IAM for the project id")
         .says("dry run: nothing was sent");
     assert!(
-        ran.stdout
-            .starts_with(&format!("POST {}/v2/PROJECT-ID-FROM-IAM/cloudservers/", mock.endpoint())),
+        ran.stdout.starts_with(&format!(
+            "POST {}/v2/PROJECT-ID-FROM-IAM/cloudservers/",
+            mock.endpoint()
+        )),
         "{}",
         ran.stdout
     );
@@ -1639,7 +1664,8 @@ fn a_proxy_with_credentials_carries_the_request_and_its_password_is_never_shown(
         let ran = send(&mock, format)
             .env("HTTPS_PROXY", &proxy.url(Some(PROXY_USERINFO)))
             .run();
-        ran.expect_code(0).leaks_nothing(&[secrets(&mock), proxy_secrets()].concat());
+        ran.expect_code(0)
+            .leaks_nothing(&[secrets(&mock), proxy_secrets()].concat());
         assert_eq!(mock.posts(), 1);
         let tunnels = proxy.tunnels();
         assert_eq!(tunnels.len(), 1);
@@ -1651,15 +1677,33 @@ fn a_proxy_with_credentials_carries_the_request_and_its_password_is_never_shown(
         );
 
         // Where the proxy is named (it cannot reach the endpoint), its password is masked.
-        let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-        let ran = changeos(["send", "--server-id", SERVER, "--project-id", PROJECT, "--format", format])
-            .args(["--endpoint", &format!("http://{dead}"), &example("cloudinit-password.json")])
-            .keys()
-            .env("HTTPS_PROXY", &proxy.url(Some(PROXY_USERINFO)))
-            .run();
+        let dead = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let ran = changeos([
+            "send",
+            "--server-id",
+            SERVER,
+            "--project-id",
+            PROJECT,
+            "--format",
+            format,
+        ])
+        .args([
+            "--endpoint",
+            &format!("http://{dead}"),
+            &example("cloudinit-password.json"),
+        ])
+        .keys()
+        .env("HTTPS_PROXY", &proxy.url(Some(PROXY_USERINFO)))
+        .run();
         ran.expect_code(2)
             .says("the proxy did not open a tunnel to the endpoint")
-            .says(&format!("through the proxy http://{PROXY_USER}:****@{}", proxy.url(None).trim_start_matches("http://")))
+            .says(&format!(
+                "through the proxy http://{PROXY_USER}:****@{}",
+                proxy.url(None).trim_start_matches("http://")
+            ))
             .says("of HTTPS_PROXY")
             .leaks_nothing(&proxy_secrets());
     }
@@ -1692,10 +1736,26 @@ fn a_proxy_that_refuses_the_credentials_exits_2_and_nothing_is_sent() {
 fn a_proxy_variable_that_cannot_be_used_is_an_error_naming_it() {
     let mock = Mock::start();
     for (variable, value, says) in [
-        ("HTTPS_PROXY", "socks5://u:Pr0xy-Secret-7@127.0.0.1:1080", "socks5:// proxies are not supported"),
-        ("http_proxy", "http://u:Pr0xy-Secret-7@127.0.0.1:99999", "bad port `99999`"),
-        ("ALL_PROXY", "ftp://u:Pr0xy-Secret-7@127.0.0.1", "unsupported scheme `ftp`"),
-        ("HTTPS_PROXY", "http://u:Pr0xy-Secret-7@127.0.0.1:8080/path", "a proxy URL is scheme://[user:password@]host[:port], without a path"),
+        (
+            "HTTPS_PROXY",
+            "socks5://u:Pr0xy-Secret-7@127.0.0.1:1080",
+            "socks5:// proxies are not supported",
+        ),
+        (
+            "http_proxy",
+            "http://u:Pr0xy-Secret-7@127.0.0.1:99999",
+            "bad port `99999`",
+        ),
+        (
+            "ALL_PROXY",
+            "ftp://u:Pr0xy-Secret-7@127.0.0.1",
+            "unsupported scheme `ftp`",
+        ),
+        (
+            "HTTPS_PROXY",
+            "http://u:Pr0xy-Secret-7@127.0.0.1:8080/path",
+            "a proxy URL is scheme://[user:password@]host[:port], without a path",
+        ),
     ] {
         let ran = send(&mock, "human").env(variable, value).run();
         ran.expect_code(2)

@@ -232,7 +232,7 @@ pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, Credentia
                 found
                     .warnings
                     .extend(permission_bits(&metadata).and_then(|mode| mode_warning(&file, mode)));
-                return Ok(found);
+                return Ok(*found);
             }
             FileOutcome::NoSection(why) => note = Some(why),
         },
@@ -273,7 +273,7 @@ pub fn default_credentials_file(var: &dyn Fn(&str) -> Option<String>) -> PathBuf
 }
 
 enum FileOutcome {
-    Found(Found),
+    Found(Box<Found>),
     NoSection(String),
 }
 
@@ -344,14 +344,14 @@ fn from_file(path: &Path, bytes: &[u8]) -> Result<FileOutcome, CredentialsError>
         source_name: source.to_string(),
         error,
     })?;
-    Ok(FileOutcome::Found(Found {
+    Ok(FileOutcome::Found(Box::new(Found {
         auth,
         project_id: get("project_id").map(str::to_owned),
         iam_endpoint: get("iam_endpoint").map(str::to_owned),
         source,
         notes,
         warnings: Vec::new(),
-    }))
+    })))
 }
 
 #[cfg(unix)]

@@ -177,7 +177,8 @@ impl Transport {
         let Some(proxy) = self.proxy.as_ref().filter(|p| !p.bypasses(url)) else {
             return error;
         };
-        let through = |reason: String| format!("{reason} (through the proxy {} of {})", proxy.shown(), proxy.variable());
+        let through =
+            |reason: String| format!("{reason} (through the proxy {} of {})", proxy.shown(), proxy.variable());
         match error {
             TransportError::NotSent(reason) => TransportError::NotSent(through(reason)),
             TransportError::Unsendable(reason) => TransportError::Unsendable(through(reason)),
@@ -669,7 +670,8 @@ mod tests {
                 let Ok(mut stream) = stream else { continue };
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && std::io::Read::read(&mut stream, &mut byte).is_ok_and(|n| n == 1) {
+                while !head.ends_with(b"\r\n\r\n") && std::io::Read::read(&mut stream, &mut byte).is_ok_and(|n| n == 1)
+                {
                     head.push(byte[0]);
                 }
                 let answer = format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n");
@@ -681,7 +683,10 @@ mod tests {
 
     #[test]
     fn a_proxy_refusal_names_the_proxy_and_a_407_is_unsendable() {
-        let url = format!("http://user:Proxy-Secret-1@{}", refusing_proxy("407 Proxy Authentication Required"));
+        let url = format!(
+            "http://user:Proxy-Secret-1@{}",
+            refusing_proxy("407 Proxy Authentication Required")
+        );
         let proxy = Proxy::parse("HTTPS_PROXY", &url, None).unwrap();
         let err = Transport::new(TransportConfig::default(), Some(&proxy))
             .send(&get("https://ecs.example.test/x"))

@@ -163,7 +163,9 @@ fn projects_of(body: &[u8]) -> Result<Vec<Project>, String> {
         .map(|item| {
             let text = |key: &str| item.get(key).and_then(Value::as_str).map(str::to_owned);
             Ok(Project {
-                id: text("id").filter(|id| !id.is_empty()).ok_or("a project without an id")?,
+                id: text("id")
+                    .filter(|id| !id.is_empty())
+                    .ok_or("a project without an id")?,
                 name: text("name").unwrap_or_default(),
             })
         })
@@ -190,10 +192,13 @@ impl Trace {
 
 impl fmt::Display for Trace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = [("X-IAM-Trace-Id", &self.iam_trace_id), ("X-Request-Id", &self.request_id)]
-            .into_iter()
-            .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
-            .collect();
+        let parts: Vec<String> = [
+            ("X-IAM-Trace-Id", &self.iam_trace_id),
+            ("X-Request-Id", &self.request_id),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_ref().map(|v| format!("{name} {v}")))
+        .collect();
         if parts.is_empty() {
             write!(f, "no trace id")
         } else {

@@ -16,7 +16,8 @@
 //!
 //! Modules: [`signer`] (the algorithm and its types), [`date`] (`X-Sdk-Date`), [`percent`]
 //! (the SDK's percent-encoding), [`credentials`], [`region`], [`request`], [`http`],
-//! [`errors`], [`api`], [`job`].
+//! [`proxy`] (the proxy variables, read strictly), [`errors`], [`api`], [`iam`] (the project id
+//! lookup), [`job`].
 
 pub mod api;
 pub mod credentials;

@@ -90,9 +90,7 @@ impl Proxy {
             reason,
         };
         let parts = Parts::of(value).map_err(&fail)?;
-        let mut builder = ureq::Proxy::builder(parts.protocol)
-            .host(parts.host)
-            .port(parts.port);
+        let mut builder = ureq::Proxy::builder(parts.protocol).host(parts.host).port(parts.port);
         let mut secrets = Vec::new();
         if let Some(raw_user) = parts.user {
             let decode = |raw: &str, what: &str| {
@@ -178,7 +176,9 @@ impl<'a> Parts<'a> {
         let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
         let (authority, tail) = rest.split_at(end);
         if !tail.is_empty() && tail != "/" {
-            return Err("a proxy URL is scheme://[user:password@]host[:port], without a path, query or fragment".into());
+            return Err(
+                "a proxy URL is scheme://[user:password@]host[:port], without a path, query or fragment".into(),
+            );
         }
         let (userinfo, host_port) = match authority.rsplit_once('@') {
             Some((userinfo, host_port)) => (Some(userinfo), host_port),
@@ -360,7 +360,11 @@ mod tests {
         ] {
             assert!(proxy.bypasses(url), "{url}");
         }
-        for url in ["https://notexample.com", "https://suffix.test", "https://ecs.other.test"] {
+        for url in [
+            "https://notexample.com",
+            "https://suffix.test",
+            "https://ecs.other.test",
+        ] {
             assert!(!proxy.bypasses(url), "{url}");
         }
         let all = Proxy::parse("HTTPS_PROXY", "http://p:1", Some("*")).unwrap();

@@ -97,8 +97,11 @@ impl Reply {
             .iter()
             .map(|(id, name)| format!(r#"{{"id": "{id}", "name": "{name}", "enabled": true, "domain_id": "d1"}}"#))
             .collect();
-        Reply::json(200, &format!(r#"{{"projects": [{}], "links": {{}}}}"#, items.join(", ")))
-            .with_header("X-IAM-Trace-Id", IAM_TRACE_ID)
+        Reply::json(
+            200,
+            &format!(r#"{{"projects": [{}], "links": {{}}}}"#, items.join(", ")),
+        )
+        .with_header("X-IAM-Trace-Id", IAM_TRACE_ID)
     }
 
     /// `{"job_id": JOB}` with 202 Accepted.
@@ -536,9 +539,15 @@ fn check_auth(
                 None => Err("no X-Auth-Token".into()),
             }
         }
-        Auth::AkSk { ak, sk } if target.split('?').next() == Some(PROJECTS_PATH) => {
-            verify_signed(ak, sk, method, target, headers, body, &["host", "x-sdk-date", "user-agent"])
-        }
+        Auth::AkSk { ak, sk } if target.split('?').next() == Some(PROJECTS_PATH) => verify_signed(
+            ak,
+            sk,
+            method,
+            target,
+            headers,
+            body,
+            &["host", "x-sdk-date", "user-agent"],
+        ),
         Auth::AkSk { ak, sk } => verify_signature(ak, sk, method, target, headers, body),
     }
 }
@@ -762,7 +771,11 @@ fn tunnel(mut client: TcpStream, shared: &ProxyShared) {
     let allowed = request_line.first() == Some(&"CONNECT")
         && !shared.refuse.load(Ordering::SeqCst)
         && (wanted.is_none() || wanted == authorization);
-    let upstream = if allowed { TcpStream::connect(&target).ok() } else { None };
+    let upstream = if allowed {
+        TcpStream::connect(&target).ok()
+    } else {
+        None
+    };
     shared.tunnels.lock().unwrap().push(Tunnel {
         target,
         authorization,
@@ -778,7 +791,10 @@ fn tunnel(mut client: TcpStream, shared: &ProxyShared) {
         let _ = client.write_all(answer.as_bytes());
         return;
     };
-    if client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").is_err() {
+    if client
+        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        .is_err()
+    {
         return;
     }
     let _ = client.set_read_timeout(None);
