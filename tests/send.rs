@@ -1729,6 +1729,15 @@ fn a_proxy_that_refuses_the_credentials_exits_2_and_nothing_is_sent() {
         if format == "json" {
             assert_eq!(ran.events()[0]["exit_code"], 2);
         }
+
+        // A proxy that hangs up on the CONNECT with a reset: nothing went through either.
+        let proxy = mock_ecs::ConnectProxy::start(None);
+        proxy.hang_up();
+        let ran = send(&mock, format).env("HTTPS_PROXY", &proxy.url(None)).run();
+        ran.expect_code(2)
+            .says("cannot reach the endpoint: the connection failed before the request was sent")
+            .says("nothing changed; it is safe to run the command again");
+        assert_eq!((proxy.tunnels().len(), mock.connections()), (1, 0));
     }
 }
 

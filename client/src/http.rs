@@ -9,7 +9,8 @@
 //!
 //! Failures are sorted by what they mean for a request that changes something:
 //! [`TransportError::NotSent`] when the request certainly did not leave (name resolution,
-//! connect, a refused connection, a proxy that would not open the tunnel),
+//! connect, a refused connection, a proxy that would not open the tunnel, any failure while
+//! the connection was set up, before the request is written),
 //! [`TransportError::Unsendable`] when it did not leave and never will as things stand (a
 //! certificate the TLS handshake rejected, a bad URL, a proxy that refused the credentials),
 //! and [`TransportError::Unknown`] for
@@ -27,7 +28,7 @@ use std::time::{Duration, SystemTime};
 
 use ureq::Timeout;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout};
 
 use crate::proxy::Proxy;
 use crate::request::PreparedRequest;
@@ -165,7 +166,7 @@ impl Transport {
             .proxy(proxy.map(|p| p.ureq().clone()))
             .build();
         Transport {
-            agent: ureq::Agent::with_parts(agent_config, DefaultConnector::default(), TaggingResolver::default()),
+            agent: ureq::Agent::with_parts(agent_config, TaggingConnector::default(), TaggingResolver::default()),
             config,
             proxy: proxy.cloned(),
         }
@@ -313,6 +314,10 @@ fn classify(config: TransportConfig, error: ureq::Error) -> TransportError {
         ureq::Error::Io(e) if is_certificate_error(&e) => {
             TransportError::Unsendable(format!("the TLS handshake failed: {}", inner_message(&e)))
         }
+        ureq::Error::Io(e) if is_setup_error(&e) => TransportError::NotSent(format!(
+            "the connection failed before the request was sent: {}",
+            inner_message(&e)
+        )),
         ureq::Error::Io(e) => TransportError::Unknown(match e.kind() {
             std::io::ErrorKind::ConnectionReset => "the connection was reset".to_owned(),
             std::io::ErrorKind::BrokenPipe => "the connection was closed while sending".to_owned(),
@@ -357,6 +362,38 @@ impl Resolver for TaggingResolver {
             other => other,
         })
     }
+}
+
+/// The default connector, with its I/O failures marked as such: a connector only sets the
+/// connection up (TCP, a proxy's CONNECT, the TLS handshake), and the request is written after
+/// it returns. A proxy that hangs up on the CONNECT with a reset thus sent nothing, where the
+/// same reset after the request was written may mean the request arrived.
+#[derive(Debug, Default)]
+struct TaggingConnector(DefaultConnector);
+
+impl Connector<()> for TaggingConnector {
+    type Out = <DefaultConnector as Connector<()>>::Out;
+
+    fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0.connect(details, chained).map_err(|e| match e {
+            // Those two are recognised by their own inner errors.
+            ureq::Error::Io(io) if !is_certificate_error(&io) && !is_resolution_error(&io) => {
+                ureq::Error::Io(std::io::Error::new(io.kind(), BeforeSending(io)))
+            }
+            other => other,
+        })
+    }
+}
+
+/// A failure while the connection was set up, wrapped so that [`classify`] can recognise it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BeforeSending(std::io::Error);
+
+fn is_setup_error(error: &std::io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<BeforeSending>().is_some())
 }
 
 /// The resolver's own error, wrapped so that [`classify`] can recognise it.

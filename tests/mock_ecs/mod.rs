@@ -671,6 +671,8 @@ struct ProxyShared {
     credentials: Option<(String, String)>,
     /// Answers every CONNECT with 407, whatever the credentials.
     refuse: AtomicBool,
+    /// Resets every connection once its CONNECT is read, without an answer.
+    hang_up: AtomicBool,
     tunnels: Mutex<Vec<Tunnel>>,
     stop: AtomicBool,
 }
@@ -691,6 +693,7 @@ impl ConnectProxy {
         let shared = Arc::new(ProxyShared {
             credentials: credentials.map(|(u, p)| (u.to_owned(), p.to_owned())),
             refuse: AtomicBool::new(false),
+            hang_up: AtomicBool::new(false),
             tunnels: Mutex::new(Vec::new()),
             stop: AtomicBool::new(false),
         });
@@ -715,6 +718,12 @@ impl ConnectProxy {
     /// From now on, every CONNECT gets 407 Proxy Authentication Required.
     pub fn refuse_credentials(&self) -> &Self {
         self.shared.refuse.store(true, Ordering::SeqCst);
+        self
+    }
+
+    /// From now on, every connection is reset once its CONNECT is read, without an answer.
+    pub fn hang_up(&self) -> &Self {
+        self.shared.hang_up.store(true, Ordering::SeqCst);
         self
     }
 
@@ -768,6 +777,15 @@ fn tunnel(mut client: TcpStream, shared: &ProxyShared) {
             base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
         )
     });
+    if shared.hang_up.load(Ordering::SeqCst) {
+        shared.tunnels.lock().unwrap().push(Tunnel {
+            target,
+            authorization,
+            opened: false,
+        });
+        reset(client);
+        return;
+    }
     let allowed = request_line.first() == Some(&"CONNECT")
         && !shared.refuse.load(Ordering::SeqCst)
         && (wanted.is_none() || wanted == authorization);
