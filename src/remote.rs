@@ -388,7 +388,9 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
             };
             let iam = iam::endpoint(env_var(ENV_IAM_ENDPOINT).as_deref(), file, region)
                 .map_err(|e| Fail::usage(e.to_string()))?;
-            warn_if_plain(&iam.endpoint, out);
+            if iam.endpoint != endpoint {
+                warn_if_plain(&iam.endpoint, out);
+            }
             if plan.dry_run {
                 (
                     PROJECT_PLACEHOLDER.to_owned(),

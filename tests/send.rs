@@ -1356,6 +1356,11 @@ fn without_a_project_id_it_is_looked_up_in_iam_with_a_signed_query() {
             format!("/v2/{PROJECT}/cloudservers/{SERVER}/changeos")
         );
         ran.says(&format!("note: project id {PROJECT} looked up at {}", mock.endpoint()));
+        assert_eq!(
+            ran.stderr.matches("is plain http").count(),
+            1,
+            "one warning for one host"
+        );
         let resume = format!(
             "changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
             mock.endpoint()
@@ -1449,7 +1454,11 @@ fn an_iam_refusal_is_a_credentials_error_not_retried_and_nothing_is_sent() {
         .run()
         .expect_code(2)
         .says("IAM refused the project lookup")
-        .says("IAM.0002");
+        .says("IAM.0002")
+        .says(&format!(
+            "warning: {} is plain http",
+            iam.endpoint().trim_start_matches("http://")
+        ));
     assert_eq!((iam.lookups(), ecs.connections()), (1, 0));
 }
 

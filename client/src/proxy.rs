@@ -251,23 +251,18 @@ fn split_port(host_port: &str) -> Result<(&str, Option<&str>), String> {
     })
 }
 
-/// `value` with the password of its user-info (what follows the first `:` before the last `@`
-/// of the authority) replaced by `****`, whatever else is wrong with it.
+/// `value` with the password of its user-info replaced by `****`, whatever else is wrong with
+/// it: everything from the first `:` after the scheme to the last `@`. That may hide more than
+/// the password of a URL that has an `@` in its path, never less.
 pub fn mask(value: &str) -> String {
     let start = value.find("://").map_or(0, |at| at + 3);
-    let end = value[start..]
-        .find(['/', '?', '#'])
-        .map_or(value.len(), |at| start + at);
-    let authority = &value[start..end];
-    let Some((userinfo, _)) = authority.rsplit_once('@') else {
+    let Some(at) = value.rfind('@').filter(|&at| at >= start) else {
         return value.to_owned();
     };
-    let Some((user, _)) = userinfo.split_once(':') else {
+    let Some(colon) = value[start..at].find(':') else {
         return value.to_owned();
     };
-    let password_start = start + user.len() + 1;
-    let password_end = start + userinfo.len();
-    format!("{}****{}", &value[..password_start], &value[password_end..])
+    format!("{}****{}", &value[..start + colon + 1], &value[at..])
 }
 
 #[cfg(test)]
@@ -338,7 +333,9 @@ mod tests {
         assert!(!debug.contains("w0rd"), "{debug}");
         assert_eq!(mask("u:pw@h"), "u:****@h");
         assert_eq!(mask("http://user@h:1"), "http://user@h:1");
-        assert_eq!(mask("http://a:b@c@h:1/x@y"), "http://a:****@h:1/x@y");
+        assert_eq!(mask("http://a:b@c@h:1"), "http://a:****@h:1");
+        assert_eq!(mask("u:pa/ss@h:1"), "u:****@h:1", "a `/` in the password is masked too");
+        assert_eq!(mask("http://h:1/x@y"), "http://h:****@y", "more rather than less");
         assert_eq!(Proxy::parse("P", "proxy.test", None).unwrap().ureq().port(), 1080);
         assert_eq!(Proxy::parse("P", "https://[::1]", None).unwrap().ureq().port(), 443);
     }
