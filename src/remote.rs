@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -353,17 +354,7 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
     for note in &found.notes {
         out.err(&format!("note: {note}"));
     }
-    let proxy = Proxy::from_env(&env_var).map_err(|e| Fail::usage(e.to_string()))?;
-    for secret in proxy.iter().flat_map(Proxy::secrets) {
-        out.secret(secret.expose());
-    }
-    let transport = Transport::new(
-        TransportConfig {
-            connect_timeout: args.connect_timeout,
-            read_timeout: args.read_timeout,
-        },
-        proxy.as_ref(),
-    );
+    let transport = transport(args, out)?;
     let retry = RetryPolicy {
         retries: args.retries,
         base: args.retry_delay,
@@ -381,24 +372,16 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
     let (project_id, lookup) = match given {
         Some(project_id) => (project_id, None),
         None => {
-            let region = lookup_region(&session, region.as_deref())?;
-            let file = match &found.source {
+            let iam_file = match &found.source {
                 Source::File { path, .. } => found.iam_endpoint.as_deref().map(|v| (v, path.as_path())),
                 _ => None,
             };
-            let iam = iam::endpoint(env_var(ENV_IAM_ENDPOINT).as_deref(), file, region)
-                .map_err(|e| Fail::usage(e.to_string()))?;
-            if iam.endpoint != endpoint {
-                warn_if_plain(&iam.endpoint, out);
-            }
-            if plan.dry_run {
-                (
-                    PROJECT_PLACEHOLDER.to_owned(),
-                    Some(plan_lookup(&session, iam, region, out)?),
-                )
-            } else {
-                (look_up(&session, &iam, region, out)?, None)
-            }
+            let wanted = Wanted {
+                region: region.as_deref(),
+                iam_file,
+                ecs: &endpoint,
+            };
+            find_project_id(&session, wanted, plan, out)?
         }
     };
     let target_args = format!("--project-id {} {place}", shell_word(&project_id));
@@ -409,6 +392,48 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
         credentials_source,
         lookup,
     })
+}
+
+/// The transport of the flags, through the proxy of the environment (whose password is
+/// registered as a secret).
+fn transport(args: &ConnectionArgs, out: &mut Output) -> Result<Transport, Fail> {
+    let proxy = Proxy::from_env(&env_var).map_err(|e| Fail::usage(e.to_string()))?;
+    for secret in proxy.iter().flat_map(Proxy::secrets) {
+        out.secret(secret.expose());
+    }
+    let config = TransportConfig {
+        connect_timeout: args.connect_timeout,
+        read_timeout: args.read_timeout,
+    };
+    Ok(Transport::new(config, proxy.as_ref()))
+}
+
+/// What a project lookup is for: the region, the credentials file's `iam_endpoint` (and the
+/// file), and the ECS endpoint.
+struct Wanted<'a> {
+    region: Option<&'a str>,
+    iam_file: Option<(&'a str, &'a Path)>,
+    ecs: &'a Endpoint,
+}
+
+/// The project id looked up in IAM or, in a dry run, the placeholder and the planned lookup.
+fn find_project_id(
+    session: &Session,
+    wanted: Wanted<'_>,
+    plan: Plan,
+    out: &mut Output,
+) -> Result<(String, Option<PlannedLookup>), Fail> {
+    let region = lookup_region(session, wanted.region)?;
+    let iam = iam::endpoint(env_var(ENV_IAM_ENDPOINT).as_deref(), wanted.iam_file, region)
+        .map_err(|e| Fail::usage(e.to_string()))?;
+    if &iam.endpoint != wanted.ecs {
+        warn_if_plain(&iam.endpoint, out);
+    }
+    if plan.dry_run {
+        let planned = plan_lookup(session, iam, region, out)?;
+        return Ok((PROJECT_PLACEHOLDER.to_owned(), Some(planned)));
+    }
+    Ok((look_up(session, &iam, region, out)?, None))
 }
 
 fn warn_if_plain(endpoint: &Endpoint, out: &mut Output) {
