@@ -9,8 +9,8 @@
 //!
 //! Failures are sorted by what they mean for a request that changes something:
 //! [`TransportError::NotSent`] when the request certainly did not leave (name resolution,
-//! connect, a refused connection, a proxy that would not open the tunnel, any failure while
-//! the connection was set up, before the request is written),
+//! connect, a refused connection, a proxy that would not open the tunnel or failed while
+//! setting it up, before the request is written),
 //! [`TransportError::Unsendable`] when it did not leave and never will as things stand (a
 //! certificate the TLS handshake rejected, a bad URL, a proxy that refused the credentials),
 //! and [`TransportError::Unknown`] for
@@ -364,10 +364,11 @@ impl Resolver for TaggingResolver {
     }
 }
 
-/// The default connector, with its I/O failures marked as such: a connector only sets the
-/// connection up (TCP, a proxy's CONNECT, the TLS handshake), and the request is written after
-/// it returns. A proxy that hangs up on the CONNECT with a reset thus sent nothing, where the
-/// same reset after the request was written may mean the request arrived.
+/// The default connector, with its I/O failures through a proxy marked as such: a connector
+/// only sets the connection up (TCP to the proxy, its CONNECT, the TLS handshake through the
+/// tunnel), and the request is written after it returns. A proxy that hangs up on the CONNECT
+/// with a reset thus sent nothing. Without a proxy a reset seen this early is left as it was
+/// (the request's outcome unknown): the server itself reset the connection it had accepted.
 #[derive(Debug, Default)]
 struct TaggingConnector(DefaultConnector);
 
@@ -375,9 +376,13 @@ impl Connector<()> for TaggingConnector {
     type Out = <DefaultConnector as Connector<()>>::Out;
 
     fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
+        let proxied = details
+            .config
+            .proxy()
+            .is_some_and(|proxy| !proxy.is_no_proxy(details.uri));
         self.0.connect(details, chained).map_err(|e| match e {
             // Those two are recognised by their own inner errors.
-            ureq::Error::Io(io) if !is_certificate_error(&io) && !is_resolution_error(&io) => {
+            ureq::Error::Io(io) if proxied && !is_certificate_error(&io) && !is_resolution_error(&io) => {
                 ureq::Error::Io(std::io::Error::new(io.kind(), BeforeSending(io)))
             }
             other => other,
