@@ -268,7 +268,8 @@ pub struct JobWaitArgs {
 /// Where requests go and how long they may take.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConnectionArgs {
-    /// Project id [default: HUAWEICLOUD_SDK_PROJECT_ID, then project_id of the credentials file].
+    /// Project id [default: HUAWEICLOUD_SDK_PROJECT_ID, then project_id of the credentials file,
+    /// then looked up in IAM for the region (AK/SK only)].
     #[arg(long, value_name = "ID")]
     pub project_id: Option<String>,
     /// Region id, e.g. ap-southeast-1. Its endpoints come from HUAWEICLOUD_SDK_REGION_ECS_<REGION>
@@ -318,8 +319,8 @@ pub enum EventFormat {
     Json,
 }
 
-const SEND_EXIT_CODES: &str = "Exit codes: 0 success; 1 lint errors; 2 usage, config or credentials error, or \
-the endpoint could not be reached (nothing was sent); 3 rejected by the API; 4 job FAIL; 5 timeout while \
+const SEND_EXIT_CODES: &str = "Exit codes: 0 success; 1 lint errors; 2 usage, config or credentials error, the \
+project id lookup failed, or the endpoint or proxy could not be reached (nothing was sent); 3 rejected by the API; 4 job FAIL; 5 timeout while \
 waiting; 6 outcome unknown (a request was sent but no usable answer came back); 7 the output could not be \
 written (stderr says what became of the request); 130 interrupted (Ctrl-C; the resume command is printed).\n\
 Durations: 500ms, 30s, 5m, 1h, 1m30s; a bare number is seconds.";

@@ -4,17 +4,21 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use changeos_client::Scheme;
 use changeos_client::api::{CallError, Client, Session};
-use changeos_client::credentials::{self, ENV_PROJECT_ID, ENV_REGION};
+use changeos_client::credentials::{self, Auth, ENV_PROJECT_ID, ENV_REGION, Source};
 use changeos_client::endpoints::{self, EndpointSource, Endpoints, EndpointsError};
 use changeos_client::errors::{ApiError, Call};
 use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
+use changeos_client::iam::{self, ENV_IAM_ENDPOINT, IamEndpoint, IamSource, LookupError};
 use changeos_client::job::{PollPolicy, SystemClock};
-use changeos_client::request::Target;
+use changeos_client::proxy::Proxy;
+use changeos_client::request::{PreparedRequest, Target};
+use changeos_client::{Endpoint, SdkDate};
 use changeos_models::support::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
 use serde_json::{Map, Value, json};
 
@@ -293,22 +297,33 @@ pub struct Connection {
     pub credentials_source: String,
     /// Where the endpoints came from, for a dry run's note.
     pub endpoint_source: EndpointSource,
+    /// In a dry run without a project id: the IAM lookup that would find it.
+    pub lookup: Option<PlannedLookup>,
+}
+
+/// Where requests go: the endpoints, where they came from, how to name them on a command line
+/// (for resume commands), and the region a project lookup asks for.
+pub struct Place {
+    pub endpoints: Endpoints,
+    pub source: EndpointSource,
+    /// `--region R` or `--endpoint URL`.
+    pub args: String,
+    /// The region; with `--endpoint`, the one HUAWEICLOUD_SDK_REGION names, if any.
+    pub region: Option<String>,
 }
 
 /// The endpoints: `--endpoint`; else those of the region (`--region`, else
 /// HUAWEICLOUD_SDK_REGION) from its variable, the regions file or the built-in table
-/// ([`endpoints::resolve`]). Also how to name the same target on a command line.
-pub fn resolve_endpoints(
-    args: &ConnectionArgs,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<(Endpoints, EndpointSource, String), Fail> {
+/// ([`endpoints::resolve`]).
+pub fn resolve_endpoints(args: &ConnectionArgs, env: &dyn Fn(&str) -> Option<String>) -> Result<Place, Fail> {
     if let Some(url) = &args.endpoint {
         let resolved = endpoints::from_flag(url).map_err(|e| Fail::usage(format!("--endpoint: {e}")))?;
-        return Ok((
-            resolved.endpoints,
-            resolved.source,
-            format!("--endpoint {}", shell_word(url)),
-        ));
+        return Ok(Place {
+            endpoints: resolved.endpoints,
+            source: resolved.source,
+            args: format!("--endpoint {}", shell_word(url)),
+            region: env(ENV_REGION),
+        });
     }
     let (region, from) = match (&args.region, env(ENV_REGION)) {
         (Some(region), _) => (region.clone(), "--region"),
@@ -323,23 +338,46 @@ pub fn resolve_endpoints(
         EndpointsError::UnknownRegion { .. } => Fail::usage(format!("{from}: {e}")),
         other => Fail::usage(other.to_string()),
     })?;
-    Ok((
-        resolved.endpoints,
-        resolved.source,
-        format!("--region {}", shell_word(&region)),
-    ))
+    Ok(Place {
+        endpoints: resolved.endpoints,
+        source: resolved.source,
+        args: format!("--region {}", shell_word(&region)),
+        region: Some(region),
+    })
 }
 
-/// Resolves the endpoints ([`resolve_endpoints`]), the credentials, and the project id
-/// (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID, else the credentials file's). Registers the
-/// credentials' secrets with `out`.
+/// What stands for the project id in a dry run that would look it up.
+pub const PROJECT_PLACEHOLDER: &str = "PROJECT-ID-FROM-IAM";
+
+/// The project lookup a dry run would send, signed.
+pub struct PlannedLookup {
+    pub request: PreparedRequest,
+    /// Where the IAM endpoint came from.
+    pub source: IamSource,
+}
+
+/// How [`connect_with`] prepares the connection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plan {
+    /// Send nothing: a project id to look up is planned, not looked up.
+    pub dry_run: bool,
+    /// Pins `X-Sdk-Date` (`--date`).
+    pub date: Option<SdkDate>,
+}
+
+/// [`connect_with`] for sending.
 pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fail> {
-    let (endpoints, endpoint_source, place) = resolve_endpoints(args, &env_var)?;
-    for endpoint in endpoints.iter().filter(|e| e.scheme() == Scheme::Http) {
-        out.err(&format!(
-            "warning: {} is plain http: requests and answers travel unencrypted",
-            endpoint.host()
-        ));
+    connect_with(args, out, Plan::default())
+}
+
+/// Resolves the endpoints ([`resolve_endpoints`]), the
+/// credentials, the proxy, and the project id (--project-id, else HUAWEICLOUD_SDK_PROJECT_ID,
+/// else the credentials file's, else looked up in IAM for the region, unless `plan` is a dry
+/// run). Registers every secret (credentials, the proxy's password) with `out`.
+pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Result<Connection, Fail> {
+    let place = resolve_endpoints(args, &env_var)?;
+    for endpoint in place.endpoints.iter() {
+        warn_if_plain(endpoint, out);
     }
     let found = credentials::discover(&env_var).map_err(|e| Fail::usage(e.to_string()))?;
     for secret in found.auth.secrets() {
@@ -351,37 +389,205 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
     for note in &found.notes {
         out.err(&format!("note: {note}"));
     }
-    let project_id = args
-        .project_id
-        .clone()
-        .filter(|p| !p.is_empty())
-        .or_else(|| env_var(ENV_PROJECT_ID))
-        .or_else(|| found.project_id.clone())
-        .ok_or_else(|| {
-            Fail::usage(format!(
-                "no project id: pass --project-id ID, set {ENV_PROJECT_ID}, or add project_id to the credentials file \
-                 (the project of the region, as the console's My Credentials page lists it)"
-            ))
-        })?;
-    let transport = Transport::new(TransportConfig {
-        connect_timeout: args.connect_timeout,
-        read_timeout: args.read_timeout,
-    });
+    let transport = transport(args, out)?;
     let retry = RetryPolicy {
         retries: args.retries,
         base: args.retry_delay,
         ..RetryPolicy::default()
     };
     let credentials_source = format!("{} from {}", found.auth.describe(), found.source);
-    let target_args = format!("--project-id {} {place}", shell_word(&project_id));
-    let session = Session::new(transport, found.auth, user_agent(), retry, Arc::new(SystemClock));
-    let client = Client::new(session, Target { endpoints, project_id });
+    let given = args
+        .project_id
+        .clone()
+        .filter(|p| !p.is_empty())
+        .or_else(|| env_var(ENV_PROJECT_ID))
+        .or_else(|| found.project_id.clone());
+    let session =
+        Session::new(transport, found.auth, user_agent(), retry, Arc::new(SystemClock)).with_fixed_date(plan.date);
+    let (project_id, lookup) = match given {
+        Some(project_id) => (project_id, None),
+        None => {
+            let iam_file = match &found.source {
+                Source::File { path, .. } => found.iam_endpoint.as_deref().map(|v| (v, path.as_path())),
+                _ => None,
+            };
+            let wanted = Wanted {
+                region: place.region.as_deref(),
+                iam_file,
+                ecs: &place.endpoints,
+            };
+            find_project_id(&session, wanted, plan, out)?
+        }
+    };
+    let target_args = format!("--project-id {} {}", shell_word(&project_id), place.args);
+    let client = Client::new(
+        session,
+        Target {
+            endpoints: place.endpoints,
+            project_id,
+        },
+    );
     Ok(Connection {
         client,
         target_args,
         credentials_source,
-        endpoint_source,
+        endpoint_source: place.source,
+        lookup,
     })
+}
+
+/// The transport of the flags, through the proxy of the environment (whose password is
+/// registered as a secret).
+fn transport(args: &ConnectionArgs, out: &mut Output) -> Result<Transport, Fail> {
+    let proxy = Proxy::from_env(&env_var).map_err(|e| Fail::usage(e.to_string()))?;
+    for secret in proxy.iter().flat_map(Proxy::secrets) {
+        out.secret(secret.expose());
+    }
+    let config = TransportConfig {
+        connect_timeout: args.connect_timeout,
+        read_timeout: args.read_timeout,
+    };
+    Ok(Transport::new(config, proxy.as_ref()))
+}
+
+/// What a project lookup is for: the region, the credentials file's `iam_endpoint` (and the
+/// file), and the ECS endpoint.
+struct Wanted<'a> {
+    region: Option<&'a str>,
+    iam_file: Option<(&'a str, &'a Path)>,
+    ecs: &'a Endpoints,
+}
+
+/// The project id looked up in IAM or, in a dry run, the placeholder and the planned lookup.
+fn find_project_id(
+    session: &Session,
+    wanted: Wanted<'_>,
+    plan: Plan,
+    out: &mut Output,
+) -> Result<(String, Option<PlannedLookup>), Fail> {
+    let region = lookup_region(session, wanted.region)?;
+    let iam = iam::endpoint(env_var(ENV_IAM_ENDPOINT).as_deref(), wanted.iam_file, region)
+        .map_err(|e| Fail::usage(e.to_string()))?;
+    if !wanted.ecs.iter().any(|e| e == &iam.endpoint) {
+        warn_if_plain(&iam.endpoint, out);
+    }
+    if plan.dry_run {
+        let planned = plan_lookup(session, iam, region, out)?;
+        return Ok((PROJECT_PLACEHOLDER.to_owned(), Some(planned)));
+    }
+    Ok((look_up(session, &iam, region, out)?, None))
+}
+
+fn warn_if_plain(endpoint: &Endpoint, out: &mut Output) {
+    if endpoint.scheme() == Scheme::Http {
+        out.err(&format!(
+            "warning: {} is plain http: requests and answers travel unencrypted",
+            endpoint.host()
+        ));
+    }
+}
+
+/// The region whose project a lookup asks for; a lookup needs one, and AK/SK to sign it.
+fn lookup_region<'a>(session: &Session, region: Option<&'a str>) -> Result<&'a str, Fail> {
+    let pass = format!(
+        "pass --project-id ID, set {ENV_PROJECT_ID}, or add project_id to the credentials file \
+         (the project of the region, as the console's My Credentials page lists it)"
+    );
+    if matches!(session.auth(), Auth::Token(_)) {
+        return Err(Fail::usage(format!(
+            "no project id: {pass}; it cannot be looked up with an IAM token (the lookup is signed with AK/SK)"
+        )));
+    }
+    region.ok_or_else(|| {
+        Fail::usage(format!(
+            "no project id: {pass}; to look it up in IAM, name the region: --region REGION instead of --endpoint, \
+             or {ENV_REGION}"
+        ))
+    })
+}
+
+/// A dry run's lookup: signed (so that the credentials are known to sign), not sent.
+fn plan_lookup(session: &Session, iam: IamEndpoint, region: &str, out: &mut Output) -> Result<PlannedLookup, Fail> {
+    let request = iam::list_projects(&iam.endpoint, region, session.user_agent())
+        .and_then(|r| session.prepare(r))
+        .map_err(|e| Fail::usage(format!("cannot build the project lookup: {e}")))?;
+    register_signature(&request, out);
+    Ok(PlannedLookup {
+        request,
+        source: iam.source,
+    })
+}
+
+/// Registers the signature of a request as a secret.
+pub fn register_signature(request: &PreparedRequest, out: &mut Output) {
+    if let Some(signature) = request
+        .header("Authorization")
+        .and_then(|a| a.rsplit_once("Signature="))
+        .map(|(_, s)| s.to_owned())
+    {
+        out.secret(&signature);
+    }
+}
+
+/// Looks the project id up; every failure is exit 2, since nothing was sent to ECS.
+fn look_up(session: &Session, iam: &IamEndpoint, region: &str, out: &mut Output) -> Result<String, Fail> {
+    let url = iam::base_url(&iam.endpoint);
+    let found = iam::lookup(session, &iam.endpoint, region, &mut |note| {
+        out.err(&format!(
+            "note: the project lookup failed ({}); retry {} of {} in {}",
+            escape_controls(&note.reason),
+            note.retry,
+            note.of,
+            human_duration(note.delay)
+        ));
+    })
+    .map_err(|e| lookup_failure(e, &url, region))?;
+    out.err(&format!(
+        "note: project id {} looked up at {url}",
+        escape_controls(&found.project_id)
+    ));
+    Ok(found.project_id)
+}
+
+fn lookup_failure(error: LookupError, url: &str, region: &str) -> Fail {
+    let pass = format!(
+        "nothing was sent to ECS; pass --project-id ID (the project of {region}, as the console's My Credentials \
+         page lists it) to skip the lookup"
+    );
+    match error {
+        LookupError::Call(CallError::Api(api)) => {
+            let refused = matches!(api.status, 401 | 403);
+            let what = if refused {
+                "IAM refused the project lookup: check the AK/SK (and that the clock is right)"
+            } else {
+                "the project lookup failed"
+            };
+            let shown = api.to_string();
+            api_fields(
+                Fail::usage(format!("{what}: {} (at {url})", escape_controls(&shown))),
+                &api,
+            )
+            .note(pass)
+        }
+        LookupError::Call(CallError::NotSent(reason)) => {
+            Fail::usage(format!("cannot reach IAM at {url}: {}", escape_controls(&reason))).note(pass)
+        }
+        LookupError::Call(CallError::OutcomeUnknown { reason, .. }) => Fail::usage(format!(
+            "the project lookup at {url} got no usable answer: {}",
+            escape_controls(&reason)
+        ))
+        .note(pass),
+        LookupError::Several { ref projects, .. } => {
+            let ids: Vec<Value> = projects.iter().map(|p| json!({"id": p.id, "name": p.name})).collect();
+            Fail::usage(escape_controls(&error.to_string()).into_owned())
+                .note(format!(
+                    "nothing was sent to ECS; pass --project-id with the id of the one to use (the console's \
+                     My Credentials page lists the project of {region})"
+                ))
+                .field("projects", ids)
+        }
+        other => Fail::usage(format!("{} (at {url})", escape_controls(&other.to_string()))).note(pass),
+    }
 }
 
 /// The polling policy of the flags, with the defaults.

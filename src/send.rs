@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use changeos_client::api::{Accepted, Note};
+use changeos_client::request::PreparedRequest;
 use changeos_models::Severity;
 use changeos_models::lint::Operation;
 use changeos_models::support::escape::escape_controls;
@@ -19,7 +20,7 @@ use changeos_validator::{Diagnostic, FileReport, MaskedSource, check_source};
 use serde_json::{Value, json};
 
 use crate::cli::SendArgs;
-use crate::remote::{self, EXIT_LINT, EXIT_OK, Fail, Failed, Output};
+use crate::remote::{self, EXIT_LINT, EXIT_OK, Fail, Failed, Output, PROJECT_PLACEHOLDER, Plan};
 
 /// What stands in for a secret in printed requests.
 const REDACTED: &str = "[redacted]";
@@ -100,19 +101,17 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
         }
     };
 
-    let connection = remote::connect(&args.connection, out)?;
-    let client = connection.client.with_fixed_date(args.date);
+    let plan = Plan {
+        dry_run: args.dry_run,
+        date: args.date,
+    };
+    let connection = remote::connect_with(&args.connection, out, plan)?;
+    let client = connection.client;
     let prepared = client
         .prepare_change_os(operation, &args.server_id, body)
         .map_err(|e| Fail::usage(format!("cannot build the request: {e}")))?;
     for (_, request) in prepared.iter() {
-        if let Some(signature) = request
-            .header("Authorization")
-            .and_then(|a| a.rsplit_once("Signature="))
-            .map(|(_, s)| s.to_owned())
-        {
-            out.secret(&signature);
-        }
+        remote::register_signature(request, out);
     }
     let endpoints = &client.target().endpoints;
     let fallbacks: Vec<String> = endpoints.rest().iter().map(ToString::to_string).collect();
@@ -123,23 +122,37 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
             Some(value) => display_body(operation, value, &used),
             None => format!("<{} bytes that are not valid JSON: not shown>", prepared.body.len()),
         };
+        let lookup = connection.lookup.as_ref();
         if out.json() {
-            let headers: Vec<Value> = prepared
-                .wire_headers()
-                .into_iter()
-                .map(|(n, v)| json!([n, v]))
-                .collect();
-            out.event(&json!({
+            let mut event = json!({
                 "event": "dry-run",
                 "method": prepared.method.as_str(),
                 "url": prepared.url,
-                "headers": headers,
+                "headers": json_headers(prepared),
                 "body": shown_body,
                 "endpoint": endpoints.first().to_string(),
                 "endpoint_source": connection.endpoint_source.to_string(),
                 "fallback_endpoints": fallbacks,
-            }));
+                "project_id": lookup.is_none().then(|| client.target().project_id.clone()),
+            });
+            if let Some(lookup) = lookup {
+                event["project_lookup"] = json!({
+                    "method": lookup.request.method.as_str(),
+                    "url": lookup.request.url,
+                    "headers": json_headers(&lookup.request),
+                    "iam_endpoint_from": lookup.source.to_string(),
+                    "placeholder": PROJECT_PLACEHOLDER,
+                });
+            }
+            out.event(&event);
         } else {
+            if let Some(lookup) = lookup {
+                out.err(&format!(
+                    "would look up the project id: {} {} (signed, not sent)\n  \
+                     IAM endpoint from {}; the request below has {PROJECT_PLACEHOLDER} for the project id",
+                    lookup.request.method, lookup.request.url, lookup.source
+                ));
+            }
             let mut lines = vec![format!("{} {}", prepared.method, prepared.url)];
             lines.extend(
                 prepared
@@ -227,6 +240,11 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
         return Ok(EXIT_OK);
     }
     crate::job::follow(&client, &accepted.job_id, &policy, &resume, &interrupt, out)
+}
+
+/// The headers of a request as a dry run shows them, credentials redacted.
+fn json_headers(request: &PreparedRequest) -> Vec<Value> {
+    request.wire_headers().into_iter().map(|(n, v)| json!([n, v])).collect()
 }
 
 /// Shows the findings (on stderr, as `check` would) and fails on error-level ones, unless

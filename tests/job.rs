@@ -662,3 +662,91 @@ fn a_failed_tls_handshake_is_skipped_like_an_endpoint_that_cannot_be_reached() {
     let count = |c: &std::sync::Arc<std::sync::atomic::AtomicUsize>| c.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!((count(&first), count(&second)), (1, 1));
 }
+
+// ---- the project id looked up, proxies ----------------------------------------------------------
+
+/// `job ACTION` without a project id: the region from the environment, IAM at the mock.
+fn job_looking_up(mock: &Mock, action: &str, format: &str) -> mock_ecs::Changeos {
+    changeos(["job", action, JOB, "--endpoint"])
+        .args([mock.endpoint().as_str(), "--format", format])
+        .args(FAST_RETRY)
+        .keys()
+        .env("HUAWEICLOUD_SDK_REGION", "ap-southeast-1")
+        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", &mock.endpoint())
+}
+
+#[test]
+fn show_and_wait_look_the_project_id_up_once() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_projects(Reply::projects(&[(PROJECT, "ap-southeast-1")]))
+            .on_get(Reply::job("RUNNING"));
+        let ran = job_looking_up(&mock, "show", format).run();
+        ran.expect_code(0)
+            .says(&format!("note: project id {PROJECT} looked up at {}", mock.endpoint()))
+            .leaks_nothing(&mock.signatures());
+        assert_eq!((mock.lookups(), mock.gets()), (1, 1));
+        mock.assert_all_authenticated();
+        assert_eq!(mock.requests()[1].path, format!("/v1/{PROJECT}/jobs/{JOB}"));
+        if format == "human" {
+            ran.says(&format!(
+                "to wait for the end: changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
+                mock.endpoint()
+            ));
+        }
+
+        let mock = Mock::start();
+        mock.on_projects(Reply::projects(&[(PROJECT, "ap-southeast-1")]))
+            .on_get(Reply::job("RUNNING"))
+            .on_get(Reply::job("RUNNING"))
+            .on_get(Reply::job("SUCCESS"));
+        job_looking_up(&mock, "wait", format)
+            .args(FAST_POLL)
+            .run()
+            .expect_code(0)
+            .leaks_nothing(&mock.signatures());
+        assert_eq!((mock.lookups(), mock.gets()), (1, 3), "one lookup for the whole wait");
+        mock.assert_all_authenticated();
+    }
+}
+
+#[test]
+fn a_failed_lookup_exits_2_before_any_job_query() {
+    for action in ["show", "wait"] {
+        let mock = Mock::start();
+        mock.on_projects(Reply::projects(&[])).on_get(Reply::job("SUCCESS"));
+        job_looking_up(&mock, action, "human")
+            .run()
+            .expect_code(2)
+            .says("IAM lists no project named `ap-southeast-1`")
+            .says("pass --project-id ID");
+        assert_eq!((mock.lookups(), mock.gets()), (1, 0), "{action}");
+    }
+}
+
+#[test]
+fn the_job_query_goes_through_a_proxy_with_credentials_and_a_407_is_not_retried() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_get(Reply::job("SUCCESS"));
+        let proxy = mock_ecs::ConnectProxy::start(Some(("user", "Job-Proxy-Secret-3")));
+        job(&mock, "show", format)
+            .env("HTTPS_PROXY", &proxy.url(Some("user:Job-Proxy-Secret-3")))
+            .run()
+            .expect_code(0)
+            .leaks_nothing(&["Job-Proxy-Secret-3".to_owned()]);
+        assert_eq!((proxy.tunnels().len(), mock.gets()), (1, 1));
+
+        proxy.refuse_credentials();
+        let ran = job(&mock, "wait", format)
+            .args(FAST_POLL)
+            .env("HTTPS_PROXY", &proxy.url(Some("user:Job-Proxy-Secret-3")))
+            .run();
+        ran.expect_code(2)
+            .says("the proxy refused the credentials (HTTP 407")
+            .says("through the proxy http://user:****@127.0.0.1:")
+            .leaks_nothing(&["Job-Proxy-Secret-3".to_owned()]);
+        assert_eq!(proxy.tunnels().len(), 2, "the 407 is not retried");
+        assert_eq!(mock.gets(), 1);
+    }
+}

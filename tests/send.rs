@@ -1630,3 +1630,513 @@ fn when_no_endpoint_can_be_reached_each_failure_is_listed() {
         }
     }
 }
+
+// ---- the project id looked up in IAM ------------------------------------------------------------
+
+/// `send` to `mock` without a project id, the region named by the environment and IAM at `iam`.
+fn send_looking_up(mock: &Mock, iam: &Mock, format: &str) -> mock_ecs::Changeos {
+    changeos([
+        "send",
+        "--server-id",
+        SERVER,
+        "--endpoint",
+        &mock.endpoint(),
+        "--format",
+        format,
+    ])
+    .args(FAST_RETRY)
+    .args([example("cloudinit-password.json")])
+    .keys()
+    .env("HUAWEICLOUD_SDK_REGION", "ap-southeast-1")
+    .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", &iam.endpoint())
+}
+
+/// The project lookup the server read (the first request).
+fn the_lookup(mock: &Mock) -> mock_ecs::Received {
+    let requests = mock.requests();
+    assert_eq!(requests[0].path, mock_ecs::PROJECTS_PATH, "the lookup comes first");
+    requests[0].clone()
+}
+
+#[test]
+fn without_a_project_id_it_is_looked_up_in_iam_with_a_signed_query() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_projects(Reply::projects(&[(PROJECT, "ap-southeast-1")]))
+            .on_post(Reply::accepted());
+        let ran = send_looking_up(&mock, &mock, format).run();
+        ran.expect_code(0).leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.lookups(), mock.posts()), (1, 1));
+        mock.assert_all_authenticated();
+        let lookup = the_lookup(&mock);
+        assert_eq!(
+            (lookup.method.as_str(), lookup.query.as_str()),
+            ("GET", "name=ap-southeast-1")
+        );
+        assert!(lookup.header("User-Agent").unwrap().starts_with("changeos/"));
+        for absent in ["X-Project-Id", "Content-Type", "X-Security-Token", "X-Auth-Token"] {
+            assert_eq!(lookup.header(absent), None, "{absent}");
+        }
+        assert!(
+            lookup
+                .header("Authorization")
+                .unwrap()
+                .contains("SignedHeaders=host;user-agent;x-sdk-date,")
+        );
+        assert_eq!(
+            mock.requests()[1].path,
+            format!("/v2/{PROJECT}/cloudservers/{SERVER}/changeos")
+        );
+        ran.says(&format!("note: project id {PROJECT} looked up at {}", mock.endpoint()));
+        assert_eq!(
+            ran.stderr.matches("is plain http").count(),
+            1,
+            "one warning for one host"
+        );
+        let resume = format!(
+            "changeos job wait {JOB} --project-id {PROJECT} --endpoint {}",
+            mock.endpoint()
+        );
+        if format == "json" {
+            assert_eq!(ran.events()[0]["resume"], resume.as_str());
+        } else {
+            ran.says(&resume);
+        }
+    }
+}
+
+#[test]
+fn temporary_credentials_send_and_sign_their_token_on_the_lookup() {
+    let mock = Mock::start();
+    mock.on_projects(Reply::projects(&[(PROJECT, "ap-southeast-1")]))
+        .on_post(Reply::accepted());
+    let ran = send_looking_up(&mock, &mock, "human")
+        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", mock_ecs::SECURITY_TOKEN)
+        .run();
+    ran.expect_code(0).leaks_nothing(&secrets(&mock));
+    mock.assert_all_authenticated();
+    let lookup = the_lookup(&mock);
+    assert_eq!(lookup.header("X-Security-Token"), Some(mock_ecs::SECURITY_TOKEN));
+    assert!(
+        lookup
+            .header("Authorization")
+            .unwrap()
+            .contains("SignedHeaders=host;user-agent;x-sdk-date;x-security-token,")
+    );
+    assert_eq!(mock.posts(), 1);
+}
+
+#[test]
+fn no_project_or_several_is_an_error_that_says_what_to_pass_and_sends_nothing() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_projects(Reply::projects(&[]));
+        let ran = send_looking_up(&mock, &mock, format).run();
+        ran.expect_code(2)
+            .says("IAM lists no project named `ap-southeast-1` for these credentials")
+            .says(&format!("X-IAM-Trace-Id {}", mock_ecs::IAM_TRACE_ID))
+            .says("X-Request-Id mock-req-1")
+            .says("nothing was sent to ECS; pass --project-id ID")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.lookups(), mock.posts()), (1, 0));
+
+        let mock = Mock::start();
+        mock.on_projects(Reply::projects(&[
+            ("p-one", "ap-southeast-1"),
+            ("p-two", "ap-southeast-1_sub"),
+        ]));
+        let ran = send_looking_up(&mock, &mock, format).run();
+        ran.expect_code(2)
+            .says("IAM lists 2 projects named `ap-southeast-1`: p-one (ap-southeast-1), p-two (ap-southeast-1_sub)")
+            .says(&format!("X-IAM-Trace-Id {}", mock_ecs::IAM_TRACE_ID))
+            .says("pass --project-id with the id of the one to use");
+        assert_eq!((mock.lookups(), mock.posts()), (1, 0));
+        if format == "json" {
+            let event = &ran.events()[0];
+            assert_eq!(event["exit_code"], 2);
+            assert_eq!(event["projects"][1]["id"], "p-two");
+        }
+    }
+}
+
+#[test]
+fn an_iam_refusal_is_a_credentials_error_not_retried_and_nothing_is_sent() {
+    for format in FORMATS {
+        let (ecs, iam) = (Mock::start(), Mock::start());
+        // IAM knows another SK: the signature does not match, and it answers 401.
+        iam.expect_keys(mock_ecs::AK, "Another-Secret-Key-0");
+        let ran = send_looking_up(&ecs, &iam, format).run();
+        ran.expect_code(2)
+            .says("IAM refused the project lookup: check the AK/SK")
+            .says("signature mismatch")
+            .says("nothing was sent to ECS")
+            .leaks_nothing(&[secrets(&ecs), secrets(&iam)].concat());
+        assert_eq!(iam.lookups(), 1, "a refusal is not retried");
+        assert_eq!(ecs.connections(), 0);
+        if format == "json" {
+            assert_eq!(ran.events()[0]["http_status"], 401);
+        }
+    }
+    let (ecs, iam) = (Mock::start(), Mock::start());
+    iam.on_projects(Reply::json(
+        403,
+        r#"{"error": {"code": "IAM.0002", "message": "no permission to list projects"}}"#,
+    ));
+    send_looking_up(&ecs, &iam, "human")
+        .run()
+        .expect_code(2)
+        .says("IAM refused the project lookup")
+        .says("IAM.0002")
+        .says(&format!(
+            "warning: {} is plain http",
+            iam.endpoint().trim_start_matches("http://")
+        ));
+    assert_eq!((iam.lookups(), ecs.connections()), (1, 0));
+}
+
+#[test]
+fn an_unreachable_or_failing_iam_exits_2_after_the_get_retries() {
+    let ecs = Mock::start();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let ran = send_looking_up(&ecs, &ecs, "human")
+        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", &format!("http://127.0.0.1:{port}"))
+        .args(["--retries", "1"])
+        .run();
+    ran.expect_code(2)
+        .says(&format!("cannot reach IAM at http://127.0.0.1:{port}: cannot connect"))
+        .says("retry 1 of 1")
+        .says("nothing was sent to ECS");
+    assert_eq!(ecs.connections(), 0);
+
+    for format in FORMATS {
+        let (ecs, iam) = (Mock::start(), Mock::start());
+        iam.on_projects(Reply::json(503, r#"{"error_code": "IAM.0500", "error_msg": "busy"}"#));
+        let ran = send_looking_up(&ecs, &iam, format).args(["--retries", "2"]).run();
+        ran.expect_code(2)
+            .says("the project lookup failed")
+            .says("IAM.0500")
+            .leaks_nothing(&secrets(&iam));
+        assert_eq!(iam.lookups(), 3, "the first attempt and two retries");
+        assert_eq!(ecs.connections(), 0);
+    }
+    // A failure after the retries, then an answer: the lookup goes on.
+    let (ecs, iam) = (Mock::start(), Mock::start());
+    iam.on_projects(Reply::json(500, "{}"))
+        .on_projects(Reply::projects(&[(PROJECT, "ap-southeast-1")]));
+    ecs.on_post(Reply::accepted());
+    send_looking_up(&ecs, &iam, "human").run().expect_code(0);
+    assert_eq!((iam.lookups(), ecs.posts()), (2, 1));
+}
+
+#[test]
+fn the_lookup_needs_a_region_and_ak_sk() {
+    let mock = Mock::start();
+    let base = ["send", "--server-id", SERVER, "--endpoint"];
+    let payload = example("cloudinit-password.json");
+    let ran = changeos(base).args([mock.endpoint().as_str(), &payload]).keys().run();
+    ran.expect_code(2)
+        .says("no project id: pass --project-id ID, set HUAWEICLOUD_SDK_PROJECT_ID")
+        .says(
+            "to look it up in IAM, name the region: --region REGION instead of --endpoint, or HUAWEICLOUD_SDK_REGION",
+        );
+    let ran = changeos(base)
+        .args([mock.endpoint().as_str(), &payload])
+        .env("ADMIN_PASS", PASSWORD)
+        .env("HUAWEICLOUD_SDK_AUTH_TOKEN", mock_ecs::AUTH_TOKEN)
+        .env("HUAWEICLOUD_SDK_REGION", "ap-southeast-1")
+        .env("HUAWEICLOUD_SDK_IAM_ENDPOINT", &mock.endpoint())
+        .run();
+    ran.expect_code(2)
+        .says("no project id")
+        .says("it cannot be looked up with an IAM token")
+        .leaks_nothing(&[]);
+    assert_eq!(mock.connections(), 0);
+}
+
+/// A dry run without a project id in `region`, with `env` set; its stderr.
+fn planned_lookup(region: &str, env: &[(&str, &str)], file: Option<&str>) -> mock_ecs::Ran {
+    let mut run = changeos(["send", "--dry-run", "--server-id", SERVER, "--region", region])
+        .args([example("cloudinit-password.json")])
+        .env("ADMIN_PASS", PASSWORD);
+    for (name, value) in env {
+        run = run.env(name, value);
+    }
+    match file {
+        Some(text) => run.write(".huaweicloud/credentials", text),
+        None => run.keys(),
+    }
+    .run()
+}
+
+#[test]
+fn the_iam_endpoint_from_the_variable_the_credentials_file_the_table_or_the_default() {
+    let lookup = |host: &str, region: &str| {
+        format!("would look up the project id: GET {host}/v3/projects?name={region} (signed, not sent)")
+    };
+    planned_lookup("cn-north-12", &[], None)
+        .expect_code(0)
+        .says(&lookup("https://iam.cn-north-12.myhuaweicloud.com", "cn-north-12"))
+        .says("IAM endpoint from the SDK's table of IAM endpoints");
+    planned_lookup("eu-west-101", &[], None)
+        .expect_code(0)
+        .says(&lookup("https://iam.myhuaweicloud.com", "eu-west-101"))
+        .says("IAM endpoint from the default (the region is not in the SDK's table)");
+    let file = format!(
+        "[basic]\nak = {}\nsk = {SK}\niam_endpoint = https://iam.file.test\n",
+        mock_ecs::AK
+    );
+    planned_lookup("cn-north-4", &[], Some(&file))
+        .expect_code(0)
+        .says(&lookup("https://iam.file.test", "cn-north-4"))
+        .says("IAM endpoint from iam_endpoint of ");
+    // The variable comes before the file.
+    planned_lookup(
+        "cn-north-4",
+        &[("HUAWEICLOUD_SDK_IAM_ENDPOINT", "https://iam.variable.test")],
+        Some(&file),
+    )
+    .expect_code(0)
+    .says(&lookup("https://iam.variable.test", "cn-north-4"))
+    .says("IAM endpoint from HUAWEICLOUD_SDK_IAM_ENDPOINT");
+    planned_lookup(
+        "cn-north-4",
+        &[("HUAWEICLOUD_SDK_IAM_ENDPOINT", "ftp://iam.test")],
+        None,
+    )
+    .expect_code(2)
+    .says("HUAWEICLOUD_SDK_IAM_ENDPOINT: ")
+    .says("the scheme must be http or https");
+
+    // And a real lookup at the file's endpoint.
+    let mock = Mock::start();
+    mock.on_projects(Reply::projects(&[(PROJECT, "ap-southeast-1")]))
+        .on_post(Reply::accepted());
+    let file = format!(
+        "[basic]\nak = {}\nsk = {SK}\niam_endpoint = {}\n",
+        mock_ecs::AK,
+        mock.endpoint()
+    );
+    changeos(["send", "--server-id", SERVER, "--endpoint", &mock.endpoint()])
+        .args([example("cloudinit-password.json")])
+        .env("ADMIN_PASS", PASSWORD)
+        .env("HUAWEICLOUD_SDK_REGION", "ap-southeast-1")
+        .write(".huaweicloud/credentials", &file)
+        .run()
+        .expect_code(0)
+        .says(&format!("note: project id {PROJECT} looked up at {}", mock.endpoint()));
+    assert_eq!((mock.lookups(), mock.posts()), (1, 1));
+    mock.assert_all_authenticated();
+}
+
+#[test]
+fn a_dry_run_shows_the_lookup_it_would_send_and_sends_nothing() {
+    let mock = Mock::start();
+    let ran = send_looking_up(&mock, &mock, "human").args(["--dry-run"]).run();
+    ran.expect_code(0)
+        .says(&format!(
+            "would look up the project id: GET {}/v3/projects?name=ap-southeast-1 (signed, not sent)",
+            mock.endpoint()
+        ))
+        .says("the request below has PROJECT-ID-FROM-IAM for the project id")
+        .says("dry run: nothing was sent");
+    assert!(
+        ran.stdout.starts_with(&format!(
+            "POST {}/v2/PROJECT-ID-FROM-IAM/cloudservers/",
+            mock.endpoint()
+        )),
+        "{}",
+        ran.stdout
+    );
+    let json = send_looking_up(&mock, &mock, "json").args(["--dry-run"]).run();
+    json.expect_code(0);
+    let event = &json.events()[0];
+    assert_eq!(event["project_id"], serde_json::Value::Null);
+    let lookup = &event["project_lookup"];
+    assert_eq!(lookup["method"], "GET");
+    assert_eq!(
+        lookup["url"],
+        format!("{}/v3/projects?name=ap-southeast-1", mock.endpoint()).as_str()
+    );
+    assert_eq!(lookup["iam_endpoint_from"], "HUAWEICLOUD_SDK_IAM_ENDPOINT");
+    let authorization = lookup["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == "Authorization")
+        .unwrap()[1]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(authorization.ends_with("Signature=[redacted]"), "{authorization}");
+    // With a project id, the event says which.
+    let given = send(&mock, "json").args(["--dry-run"]).run();
+    assert_eq!(given.events()[0]["project_id"], PROJECT);
+    assert!(given.events()[0].get("project_lookup").is_none());
+    assert_eq!(mock.connections(), 0, "dry runs send nothing");
+}
+
+// ---- proxies ------------------------------------------------------------------------------------
+
+/// The proxy's user and password, and how they are written in the URL.
+const PROXY_USER: &str = "proxy-user";
+const PROXY_PASSWORD: &str = "Pr0xy@Secret:42";
+const PROXY_USERINFO: &str = "proxy-user:Pr0xy%40Secret%3A42";
+
+/// Every form of the proxy password that must never be printed.
+fn proxy_secrets() -> Vec<String> {
+    use base64::Engine;
+    vec![
+        PROXY_PASSWORD.to_owned(),
+        "Pr0xy%40Secret%3A42".to_owned(),
+        base64::engine::general_purpose::STANDARD.encode(format!("{PROXY_USER}:{PROXY_PASSWORD}")),
+    ]
+}
+
+#[test]
+fn a_proxy_with_credentials_carries_the_request_and_its_password_is_never_shown() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted());
+        let proxy = mock_ecs::ConnectProxy::start(Some((PROXY_USER, PROXY_PASSWORD)));
+        let ran = send(&mock, format)
+            .env("HTTPS_PROXY", &proxy.url(Some(PROXY_USERINFO)))
+            .run();
+        ran.expect_code(0)
+            .leaks_nothing(&[secrets(&mock), proxy_secrets()].concat());
+        assert_eq!(mock.posts(), 1);
+        let tunnels = proxy.tunnels();
+        assert_eq!(tunnels.len(), 1);
+        assert!(tunnels[0].opened);
+        assert_eq!(format!("http://{}", tunnels[0].target), mock.endpoint());
+        assert_eq!(
+            tunnels[0].authorization.as_deref(),
+            Some(format!("Basic {}", proxy_secrets()[2]).as_str())
+        );
+
+        // Where the proxy is named (it cannot reach the endpoint), its password is masked.
+        let dead = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let ran = changeos([
+            "send",
+            "--server-id",
+            SERVER,
+            "--project-id",
+            PROJECT,
+            "--format",
+            format,
+        ])
+        .args([
+            "--endpoint",
+            &format!("http://{dead}"),
+            &example("cloudinit-password.json"),
+        ])
+        .keys()
+        .env("HTTPS_PROXY", &proxy.url(Some(PROXY_USERINFO)))
+        .run();
+        ran.expect_code(2)
+            .says("the proxy did not open a tunnel to the endpoint")
+            .says(&format!(
+                "through the proxy http://{PROXY_USER}:****@{}",
+                proxy.url(None).trim_start_matches("http://")
+            ))
+            .says("of HTTPS_PROXY")
+            .leaks_nothing(&proxy_secrets());
+    }
+}
+
+#[test]
+fn a_proxy_that_refuses_the_credentials_exits_2_and_nothing_is_sent() {
+    for format in FORMATS {
+        let mock = Mock::start();
+        let proxy = mock_ecs::ConnectProxy::start(Some((PROXY_USER, PROXY_PASSWORD)));
+        proxy.refuse_credentials();
+        let ran = send(&mock, format)
+            .env("https_proxy", &proxy.url(Some(PROXY_USERINFO)))
+            .run();
+        ran.expect_code(2)
+            .says("cannot reach the endpoint: the proxy refused the credentials (HTTP 407")
+            .says("check the user and password in the proxy URL")
+            .says("of https_proxy")
+            .says("nothing changed; it is safe to run the command again")
+            .leaks_nothing(&proxy_secrets());
+        assert_eq!(proxy.tunnels().len(), 1);
+        assert_eq!(mock.connections(), 0);
+        if format == "json" {
+            assert_eq!(ran.events()[0]["exit_code"], 2);
+        }
+
+        // A proxy that hangs up on the CONNECT with a reset: nothing went through either.
+        let proxy = mock_ecs::ConnectProxy::start(None);
+        proxy.hang_up();
+        let ran = send(&mock, format).env("HTTPS_PROXY", &proxy.url(None)).run();
+        ran.expect_code(2)
+            .says("cannot reach the endpoint: the connection failed before the request was sent")
+            .says("nothing changed; it is safe to run the command again");
+        assert_eq!((proxy.tunnels().len(), mock.connections()), (1, 0));
+    }
+}
+
+#[test]
+fn a_proxy_variable_that_cannot_be_used_is_an_error_naming_it() {
+    let mock = Mock::start();
+    for (variable, value, says) in [
+        (
+            "HTTPS_PROXY",
+            "socks5://u:Pr0xy-Secret-7@127.0.0.1:1080",
+            "socks5:// proxies are not supported",
+        ),
+        (
+            "http_proxy",
+            "http://u:Pr0xy-Secret-7@127.0.0.1:99999",
+            "bad port `99999`",
+        ),
+        (
+            "ALL_PROXY",
+            "ftp://u:Pr0xy-Secret-7@127.0.0.1",
+            "unsupported scheme `ftp`",
+        ),
+        (
+            "HTTPS_PROXY",
+            "http://u:Pr0xy-Secret-7@127.0.0.1:8080/path",
+            "a proxy URL is scheme://[user:password@]host[:port], without a path",
+        ),
+    ] {
+        let ran = send(&mock, "human").env(variable, value).run();
+        ran.expect_code(2)
+            .says(&format!("error: {variable}: {says}"))
+            .says("u:****@127.0.0.1")
+            .leaks_nothing(&["Pr0xy-Secret-7".to_owned()]);
+    }
+    assert_eq!(mock.connections(), 0);
+}
+
+#[test]
+fn no_proxy_bypasses_the_proxy() {
+    for (variable, list) in [("NO_PROXY", "127.0.0.1"), ("no_proxy", "localhost, 127.0.0.1")] {
+        let mock = Mock::start();
+        mock.on_post(Reply::accepted());
+        let proxy = mock_ecs::ConnectProxy::start(None);
+        send(&mock, "human")
+            .env("HTTPS_PROXY", &proxy.url(None))
+            .env(variable, list)
+            .run()
+            .expect_code(0);
+        assert_eq!((proxy.tunnels().len(), mock.posts()), (0, 1), "{variable}");
+    }
+    // Not listed: through the proxy.
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted());
+    let proxy = mock_ecs::ConnectProxy::start(None);
+    send(&mock, "human")
+        .env("HTTPS_PROXY", &proxy.url(None))
+        .env("NO_PROXY", "example.com")
+        .run()
+        .expect_code(0);
+    assert_eq!((proxy.tunnels().len(), mock.posts()), (1, 1));
+}

@@ -676,10 +676,13 @@ mod tests {
     use crate::signer::{Method, ResourcePath};
 
     fn session(retries: u32) -> Session {
-        let transport = Transport::new(TransportConfig {
-            connect_timeout: Duration::from_secs(5),
-            read_timeout: Duration::from_secs(5),
-        });
+        let transport = Transport::new(
+            TransportConfig {
+                connect_timeout: Duration::from_secs(5),
+                read_timeout: Duration::from_secs(5),
+            },
+            None,
+        );
         let retry = RetryPolicy {
             retries,
             base: Duration::from_millis(1),

@@ -4,7 +4,8 @@
 //!    `HUAWEICLOUD_SDK_SECURITY_TOKEN` for temporary credentials (sent as `X-Security-Token`);
 //! 2. the SDK's credentials file: `HUAWEICLOUD_SDK_CREDENTIALS_FILE`, or
 //!    `~/.huaweicloud/credentials`, an INI file whose `[basic]` section holds `ak`, `sk` and
-//!    optionally `project_id` and `security_token`. The SDK's default chain reads the section
+//!    optionally `project_id`, `security_token` and `iam_endpoint` (where the project id is
+//!    looked up when none is given). The SDK's default chain reads the section
 //!    `[basiccredentials]` instead (the lower-cased class name, reference §5.5), so that name is
 //!    accepted too; `[basic]` wins when both exist;
 //! 3. an IAM token from `HUAWEICLOUD_SDK_AUTH_TOKEN`, sent as `X-Auth-Token`.
@@ -133,6 +134,8 @@ pub struct Found {
     pub auth: Auth,
     /// `project_id` of the file's section.
     pub project_id: Option<String>,
+    /// `iam_endpoint` of the file's section, as written (checked where it is used).
+    pub iam_endpoint: Option<String>,
     /// Where they came from.
     pub source: Source,
     /// Things worth telling the user (a section shadowed by another, ...).
@@ -195,6 +198,7 @@ pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, Credentia
             return Ok(Found {
                 auth,
                 project_id: None,
+                iam_endpoint: None,
                 source: Source::Environment,
                 notes: Vec::new(),
                 warnings: Vec::new(),
@@ -228,7 +232,7 @@ pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, Credentia
                 found
                     .warnings
                     .extend(permission_bits(&metadata).and_then(|mode| mode_warning(&file, mode)));
-                return Ok(found);
+                return Ok(*found);
             }
             FileOutcome::NoSection(why) => note = Some(why),
         },
@@ -249,6 +253,7 @@ pub fn discover(env: &dyn Fn(&str) -> Option<String>) -> Result<Found, Credentia
         return Ok(Found {
             auth: Auth::Token(SecretString::new(token)),
             project_id: None,
+            iam_endpoint: None,
             source: Source::Token,
             notes: note.into_iter().collect(),
             warnings: Vec::new(),
@@ -268,7 +273,7 @@ pub fn default_credentials_file(var: &dyn Fn(&str) -> Option<String>) -> PathBuf
 }
 
 enum FileOutcome {
-    Found(Found),
+    Found(Box<Found>),
     NoSection(String),
 }
 
@@ -339,13 +344,14 @@ fn from_file(path: &Path, bytes: &[u8]) -> Result<FileOutcome, CredentialsError>
         source_name: source.to_string(),
         error,
     })?;
-    Ok(FileOutcome::Found(Found {
+    Ok(FileOutcome::Found(Box::new(Found {
         auth,
         project_id: get("project_id").map(str::to_owned),
+        iam_endpoint: get("iam_endpoint").map(str::to_owned),
         source,
         notes,
         warnings: Vec::new(),
-    }))
+    })))
 }
 
 #[cfg(unix)]
@@ -615,7 +621,7 @@ mod tests {
     fn the_file_after_the_environment_with_its_project_id() {
         let dir = Dir::new("file");
         let path = dir.write_default(
-            "# comment\n; another\n[global]\nak = GLOBALAK\nsk = g\n\n[basic]\nAK = FILEAK\nsk: FileSecret\nproject_id = proj-1\nsecurity_token = FileToken\n",
+            "# comment\n; another\n[global]\nak = GLOBALAK\nsk = g\n\n[basic]\nAK = FILEAK\nsk: FileSecret\nproject_id = proj-1\nsecurity_token = FileToken\niam_endpoint = https://iam.example.test\n",
         );
         let found = discover(&env(&[("HOME", &dir.home()), (ENV_AUTH_TOKEN, "IamToken")])).unwrap();
         assert_eq!(
@@ -627,6 +633,7 @@ mod tests {
         );
         assert_eq!(ak_of(&found), "FILEAK");
         assert_eq!(found.project_id.as_deref(), Some("proj-1"));
+        assert_eq!(found.iam_endpoint.as_deref(), Some("https://iam.example.test"));
         let secrets: Vec<&str> = found.auth.secrets().iter().map(|s| s.expose()).collect();
         assert_eq!(secrets, ["FileSecret", "FileToken"]);
     }

@@ -1,5 +1,6 @@
 //! The transport: one HTTP exchange at a time over `ureq` (blocking, rustls, TLS always
-//! verified against the Mozilla roots of `webpki-roots`), and the retry arithmetic.
+//! verified against the Mozilla roots of `webpki-roots`), through the proxy of the
+//! environment read strictly by [`crate::proxy`], and the retry arithmetic.
 //!
 //! The agent is set up so that what [`crate::request::prepare`] built is what is sent: no
 //! automatic `Accept`, `Accept-Encoding` or `User-Agent`, no redirects followed, no
@@ -8,9 +9,11 @@
 //!
 //! Failures are sorted by what they mean for a request that changes something:
 //! [`TransportError::NotSent`] when the request certainly did not leave (name resolution,
-//! connect, a refused connection, a proxy that would not open the tunnel),
+//! connect, a refused connection, a proxy that would not open the tunnel or failed while
+//! setting it up, before the request is written),
 //! [`TransportError::Unsendable`] when it did not leave and never will as things stand (a
-//! certificate the TLS handshake rejected, a bad URL), and [`TransportError::Unknown`] for
+//! certificate the TLS handshake rejected, a bad URL, a proxy that refused the credentials),
+//! and [`TransportError::Unknown`] for
 //! everything after the connection was made (a reset, a timeout while sending or waiting for
 //! the answer, a garbled answer): the server may have received the request and acted on it.
 //!
@@ -25,8 +28,9 @@ use std::time::{Duration, SystemTime};
 
 use ureq::Timeout;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout};
 
+use crate::proxy::Proxy;
 use crate::request::PreparedRequest;
 use crate::signer::Method;
 
@@ -137,12 +141,13 @@ pub const INTERRUPT_CHECK: Duration = Duration::from_millis(50);
 pub struct Transport {
     agent: ureq::Agent,
     config: TransportConfig,
+    proxy: Option<Proxy>,
 }
 
 impl Transport {
-    /// An agent with the timeouts of `config`; HTTPS proxies from the usual environment
-    /// variables (`HTTPS_PROXY`, `NO_PROXY`, ...) are honoured.
-    pub fn new(config: TransportConfig) -> Transport {
+    /// An agent with the timeouts of `config`, going through `proxy` (none: every request goes
+    /// directly, whatever the environment says; [`Proxy::from_env`] reads it).
+    pub fn new(config: TransportConfig, proxy: Option<&Proxy>) -> Transport {
         let read = Some(config.read_timeout);
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -158,10 +163,28 @@ impl Transport {
             .timeout_send_body(read)
             .timeout_recv_response(read)
             .timeout_recv_body(read)
+            .proxy(proxy.map(|p| p.ureq().clone()))
             .build();
         Transport {
-            agent: ureq::Agent::with_parts(agent_config, DefaultConnector::default(), TaggingResolver::default()),
+            agent: ureq::Agent::with_parts(agent_config, TaggingConnector::default(), TaggingResolver::default()),
             config,
+            proxy: proxy.cloned(),
+        }
+    }
+
+    /// A failure with the proxy named (its password masked) when the request went through it,
+    /// so that a proxy's refusal is not taken for the endpoint's.
+    fn name_proxy(&self, url: &str, error: TransportError) -> TransportError {
+        let Some(proxy) = self.proxy.as_ref().filter(|p| !p.bypasses(url)) else {
+            return error;
+        };
+        let through =
+            |reason: String| format!("{reason} (through the proxy {} of {})", proxy.shown(), proxy.variable());
+        match error {
+            TransportError::NotSent(reason) => TransportError::NotSent(through(reason)),
+            TransportError::Unsendable(reason) => TransportError::Unsendable(through(reason)),
+            TransportError::Unknown(reason) => TransportError::Unknown(through(reason)),
+            other => other,
         }
     }
 
@@ -172,7 +195,7 @@ impl Transport {
 
     /// One exchange, never repeated.
     pub fn send(&self, request: &PreparedRequest) -> Result<Response, TransportError> {
-        exchange(&self.agent, self.config, request, None)
+        exchange(&self.agent, self.config, request, None).map_err(|e| self.name_proxy(&request.url, e))
     }
 
     /// One exchange, never repeated, that ends with [`TransportError::OutOfTime`] when `limit`
@@ -185,18 +208,18 @@ impl Transport {
         interrupt: Option<&Interrupt>,
     ) -> Result<Response, TransportError> {
         let Some(interrupt) = interrupt else {
-            return exchange(&self.agent, self.config, request, limit);
+            return exchange(&self.agent, self.config, request, limit).map_err(|e| self.name_proxy(&request.url, e));
         };
         // A blocking exchange cannot be cancelled: it runs on its own thread, which is left
         // behind on an interrupt (the process is about to exit).
-        let (agent, config, request) = (self.agent.clone(), self.config, request.clone());
+        let (agent, config, owned) = (self.agent.clone(), self.config, request.clone());
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(exchange(&agent, config, &request, limit));
+            let _ = tx.send(exchange(&agent, config, &owned, limit));
         });
         loop {
             match rx.recv_timeout(INTERRUPT_CHECK) {
-                Ok(result) => return result,
+                Ok(result) => return result.map_err(|e| self.name_proxy(&request.url, e)),
                 Err(RecvTimeoutError::Timeout) if interrupt.is_set() => return Err(TransportError::Interrupted),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
@@ -291,12 +314,22 @@ fn classify(config: TransportConfig, error: ureq::Error) -> TransportError {
         ureq::Error::Io(e) if is_certificate_error(&e) => {
             TransportError::Unsendable(format!("the TLS handshake failed: {}", inner_message(&e)))
         }
+        ureq::Error::Io(e) if is_setup_error(&e) => TransportError::NotSent(format!(
+            "the connection failed before the request was sent: {}",
+            inner_message(&e)
+        )),
         ureq::Error::Io(e) => TransportError::Unknown(match e.kind() {
             std::io::ErrorKind::ConnectionReset => "the connection was reset".to_owned(),
             std::io::ErrorKind::BrokenPipe => "the connection was closed while sending".to_owned(),
             std::io::ErrorKind::UnexpectedEof => "the connection was closed before a complete answer".to_owned(),
             _ => format!("the connection failed: {e}"),
         }),
+        // A proxy that wants other credentials answers the CONNECT with 407: the tunnel was
+        // never opened, and trying again with the same credentials cannot help.
+        ureq::Error::ConnectProxyFailed(why) if why.contains(" 407/") => TransportError::Unsendable(format!(
+            "the proxy refused the credentials (HTTP 407 Proxy Authentication Required; the proxy said: {why}): \
+             check the user and password in the proxy URL"
+        )),
         // The proxy answered the CONNECT with an error (it could not resolve or reach the
         // host, say): the tunnel was never opened, so the request never left.
         ureq::Error::ConnectProxyFailed(why) => {
@@ -329,6 +362,43 @@ impl Resolver for TaggingResolver {
             other => other,
         })
     }
+}
+
+/// The default connector, with its I/O failures through a proxy marked as such: a connector
+/// only sets the connection up (TCP to the proxy, its CONNECT, the TLS handshake through the
+/// tunnel), and the request is written after it returns. A proxy that hangs up on the CONNECT
+/// with a reset thus sent nothing. Without a proxy a reset seen this early is left as it was
+/// (the request's outcome unknown): the server itself reset the connection it had accepted.
+#[derive(Debug, Default)]
+struct TaggingConnector(DefaultConnector);
+
+impl Connector<()> for TaggingConnector {
+    type Out = <DefaultConnector as Connector<()>>::Out;
+
+    fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
+        let proxied = details
+            .config
+            .proxy()
+            .is_some_and(|proxy| !proxy.is_no_proxy(details.uri));
+        self.0.connect(details, chained).map_err(|e| match e {
+            // Those two are recognised by their own inner errors.
+            ureq::Error::Io(io) if proxied && !is_certificate_error(&io) && !is_resolution_error(&io) => {
+                ureq::Error::Io(std::io::Error::new(io.kind(), BeforeSending(io)))
+            }
+            other => other,
+        })
+    }
+}
+
+/// A failure while the connection was set up, wrapped so that [`classify`] can recognise it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BeforeSending(std::io::Error);
+
+fn is_setup_error(error: &std::io::Error) -> bool {
+    error
+        .get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<BeforeSending>().is_some())
 }
 
 /// The resolver's own error, wrapped so that [`classify`] can recognise it.
@@ -560,10 +630,13 @@ mod tests {
     }
 
     fn patient() -> Transport {
-        Transport::new(TransportConfig {
-            connect_timeout: Duration::from_secs(20),
-            read_timeout: Duration::from_secs(20),
-        })
+        Transport::new(
+            TransportConfig {
+                connect_timeout: Duration::from_secs(20),
+                read_timeout: Duration::from_secs(20),
+            },
+            None,
+        )
     }
 
     #[test]
@@ -613,10 +686,13 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let transport = Transport::new(TransportConfig {
-            connect_timeout: Duration::from_secs(2),
-            read_timeout: Duration::from_secs(2),
-        });
+        let transport = Transport::new(
+            TransportConfig {
+                connect_timeout: Duration::from_secs(2),
+                read_timeout: Duration::from_secs(2),
+            },
+            None,
+        );
         let request = PreparedRequest {
             method: Method::Post,
             url: format!("http://127.0.0.1:{port}/x"),
@@ -625,5 +701,53 @@ mod tests {
         };
         let err = transport.send(&request).unwrap_err();
         assert!(matches!(err, TransportError::NotSent(_)), "{err:?}");
+    }
+
+    /// A proxy that answers every CONNECT with `status`; it lives as long as the test.
+    fn refusing_proxy(status: &'static str) -> std::net::SocketAddr {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && std::io::Read::read(&mut stream, &mut byte).is_ok_and(|n| n == 1)
+                {
+                    head.push(byte[0]);
+                }
+                let answer = format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\n\r\n");
+                let _ = std::io::Write::write_all(&mut stream, answer.as_bytes());
+            }
+        });
+        address
+    }
+
+    #[test]
+    fn a_proxy_refusal_names_the_proxy_and_a_407_is_unsendable() {
+        let url = format!(
+            "http://user:Proxy-Secret-1@{}",
+            refusing_proxy("407 Proxy Authentication Required")
+        );
+        let proxy = Proxy::parse("HTTPS_PROXY", &url, None).unwrap();
+        let err = Transport::new(TransportConfig::default(), Some(&proxy))
+            .send(&get("https://ecs.example.test/x"))
+            .unwrap_err();
+        let TransportError::Unsendable(why) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(why.starts_with("the proxy refused the credentials (HTTP 407"), "{why}");
+        assert!(why.contains(" (through the proxy http://user:****@127.0.0.1:"), "{why}");
+        assert!(!why.contains("Proxy-Secret-1"), "{why}");
+
+        let url = format!("http://{}", refusing_proxy("403 Forbidden"));
+        let proxy = Proxy::parse("HTTPS_PROXY", &url, None).unwrap();
+        let err = Transport::new(TransportConfig::default(), Some(&proxy))
+            .send(&get("https://ecs.example.test/x"))
+            .unwrap_err();
+        assert!(
+            matches!(&err, TransportError::NotSent(why) if why.starts_with("the proxy did not open a tunnel to the endpoint: proxy server responded 403")),
+            "{err:?}"
+        );
     }
 }

@@ -17,8 +17,8 @@
 //!
 //! Modules: [`signer`] (the algorithm and its types), [`date`] (`X-Sdk-Date`), [`percent`]
 //! (the SDK's percent-encoding), [`credentials`], [`endpoints`], [`regions_file`], [`region`],
-//! [`request`], [`http`],
-//! [`errors`], [`api`], [`job`].
+//! [`request`], [`http`], [`proxy`] (the proxy variables, read strictly), [`errors`], [`api`],
+//! [`iam`] (the project id lookup), [`job`].
 
 pub mod api;
 pub mod credentials;
@@ -27,8 +27,10 @@ pub mod endpoints;
 pub mod errors;
 pub mod files;
 pub mod http;
+pub mod iam;
 pub mod job;
 pub mod percent;
+pub mod proxy;
 pub mod region;
 pub mod regions_file;
 pub mod request;

@@ -9,6 +9,12 @@
 //! job GETs (whose last answer repeats), and a queue of connection-level actions (a reset before
 //! the request was read). Every request received is logged for the assertions.
 //!
+//! It is an IAM endpoint too: `GET /v3/projects` (the project lookup) is answered from its own
+//! queue ([`Mock::on_projects`]), its signature checked without the ECS headers
+//! ([`verify_signed`]). [`ConnectProxy`] is an HTTP CONNECT proxy with Basic credentials, for
+//! the proxy tests: ureq sends every request through a proxy as a CONNECT tunnel, plain-http
+//! endpoints included, so that is all it speaks.
+//!
 //! [`changeos`] runs the binary with an empty environment plus what the test sets, `HOME` and
 //! the working directory in a fresh temporary directory, and a time limit: a hang fails the
 //! test instead of freezing the run.
@@ -40,6 +46,10 @@ pub const PASSWORD: &str = "Cloud.Pass-2024!x";
 pub const PROJECT: &str = "proj123";
 /// The server of every change.
 pub const SERVER: &str = "c9aa197b-a6b6-4c33-b3a6-fa0b4ec50006";
+/// The `X-IAM-Trace-Id` of every project list.
+pub const IAM_TRACE_ID: &str = "iam-trace-5f1e";
+/// The path of the project lookup.
+pub const PROJECTS_PATH: &str = "/v3/projects";
 /// The job the mock hands out.
 pub const JOB: &str = "ff8080828f5a1b2c018f6e3a4d5b0100";
 
@@ -79,6 +89,19 @@ impl Reply {
             }
             other => other,
         }
+    }
+
+    /// A project list, as IAM answers `GET /v3/projects`, with an `X-IAM-Trace-Id`.
+    pub fn projects(projects: &[(&str, &str)]) -> Reply {
+        let items: Vec<String> = projects
+            .iter()
+            .map(|(id, name)| format!(r#"{{"id": "{id}", "name": "{name}", "enabled": true, "domain_id": "d1"}}"#))
+            .collect();
+        Reply::json(
+            200,
+            &format!(r#"{{"projects": [{}], "links": {{}}}}"#, items.join(", ")),
+        )
+        .with_header("X-IAM-Trace-Id", IAM_TRACE_ID)
     }
 
     /// `{"job_id": JOB}` with 202 Accepted.
@@ -127,6 +150,8 @@ pub enum Auth {
 pub struct Received {
     pub method: String,
     pub path: String,
+    /// What follows the `?`, as received.
+    pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     /// Ok, or why the authentication check failed.
@@ -148,6 +173,7 @@ impl Received {
 struct Script {
     posts: VecDeque<Reply>,
     gets: VecDeque<Reply>,
+    projects: VecDeque<Reply>,
     connections: VecDeque<Connection>,
     log: Vec<Received>,
     accepted: usize,
@@ -231,6 +257,13 @@ impl Mock {
         self
     }
 
+    /// Queues the answer to the next project lookup (`GET /v3/projects`); the last one queued
+    /// repeats.
+    pub fn on_projects(&self, reply: Reply) -> &Self {
+        self.shared.script.lock().unwrap().projects.push_back(reply);
+        self
+    }
+
     /// Queues what happens to the next connection before its request is read.
     pub fn on_connection(&self, action: Connection) -> &Self {
         self.shared.script.lock().unwrap().connections.push_back(action);
@@ -249,7 +282,18 @@ impl Mock {
 
     /// How many job GETs were read.
     pub fn gets(&self) -> usize {
-        self.requests().iter().filter(|r| r.method == "GET").count()
+        self.requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path != PROJECTS_PATH)
+            .count()
+    }
+
+    /// How many project lookups were read.
+    pub fn lookups(&self) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == PROJECTS_PATH)
+            .count()
     }
 
     /// How many connections were accepted (including those reset before reading).
@@ -301,7 +345,8 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
     let Some((method, target, headers, body)) = read_request(&mut stream) else {
         return;
     };
-    let path = target.split('?').next().unwrap_or("").to_owned();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let (path, query) = (path.to_owned(), query.to_owned());
     let auth = shared.auth.lock().unwrap().clone();
     let checked = check_auth(&auth, &method, &target, &headers, &body);
     let signature = header(&headers, "authorization")
@@ -312,6 +357,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         script.log.push(Received {
             method: method.clone(),
             path: path.clone(),
+            query,
             headers: headers.clone(),
             body: body.clone(),
             auth: checked.clone(),
@@ -334,24 +380,27 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
                         r#"{"error": {"code": "Mock.0001", "message": "no POST answer scripted"}}"#,
                     )
                 }),
-                "GET" if path.starts_with(&expected_prefix) => {
-                    if script.gets.len() > 1 {
-                        script.gets.pop_front().expect("non-empty")
-                    } else {
-                        script.gets.front().cloned().unwrap_or_else(|| {
-                            Reply::json(
-                                500,
-                                r#"{"error": {"code": "Mock.0002", "message": "no GET answer scripted"}}"#,
-                            )
-                        })
-                    }
-                }
+                "GET" if path.starts_with(&expected_prefix) => next_repeating(&mut script.gets, "Mock.0002"),
+                "GET" if path == PROJECTS_PATH => next_repeating(&mut script.projects, "Mock.0003"),
                 _ => Reply::json(404, r#"{"error": {"code": "Mock.0404", "message": "no such route"}}"#),
             }
         }
     };
     let request_id = format!("mock-req-{}", shared.next_request_id.fetch_add(1, Ordering::SeqCst));
     answer(stream, reply, &request_id);
+}
+
+/// The next answer of a queue whose last answer repeats; a 500 when nothing is queued.
+fn next_repeating(queue: &mut VecDeque<Reply>, code: &str) -> Reply {
+    if queue.len() > 1 {
+        return queue.pop_front().expect("non-empty");
+    }
+    queue.front().cloned().unwrap_or_else(|| {
+        Reply::json(
+            500,
+            &format!(r#"{{"error": {{"code": "{code}", "message": "no answer scripted"}}}}"#),
+        )
+    })
 }
 
 fn answer(mut stream: TcpStream, reply: Reply, request_id: &str) {
@@ -490,11 +539,20 @@ fn check_auth(
                 None => Err("no X-Auth-Token".into()),
             }
         }
+        Auth::AkSk { ak, sk } if target.split('?').next() == Some(PROJECTS_PATH) => verify_signed(
+            ak,
+            sk,
+            method,
+            target,
+            headers,
+            body,
+            &["host", "x-sdk-date", "user-agent"],
+        ),
         Auth::AkSk { ak, sk } => verify_signature(ak, sk, method, target, headers, body),
     }
 }
 
-/// Recomputes the `SDK-HMAC-SHA256` signature of a received request.
+/// Recomputes the `SDK-HMAC-SHA256` signature of a received ECS request.
 pub fn verify_signature(
     ak: &str,
     sk: &str,
@@ -502,6 +560,21 @@ pub fn verify_signature(
     target: &str,
     headers: &[(String, String)],
     body: &[u8],
+) -> Result<(), String> {
+    let required = ["host", "x-sdk-date", "x-project-id", "content-type"];
+    verify_signed(ak, sk, method, target, headers, body, &required)
+}
+
+/// Recomputes the `SDK-HMAC-SHA256` signature of a received request, which must sign the
+/// `required` headers.
+pub fn verify_signed(
+    ak: &str,
+    sk: &str,
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    required: &[&str],
 ) -> Result<(), String> {
     let authorization = header(headers, "authorization").ok_or("no Authorization header")?;
     let rest = authorization
@@ -520,8 +593,8 @@ pub fn verify_signature(
         return Err(format!("unknown AK {access:?}"));
     }
     let signed: Vec<&str> = signed.ok_or("no SignedHeaders")?.split(';').collect();
-    for required in ["host", "x-sdk-date", "x-project-id", "content-type"] {
-        if !signed.contains(&required) {
+    for required in required {
+        if !signed.contains(required) {
             return Err(format!("{required} is not signed"));
         }
     }
@@ -578,6 +651,182 @@ fn skew_seconds(a: changeos_client::SdkDate, b: changeos_client::SdkDate) -> u64
         days * 86_400 + n(9, 11) * 3600 + n(11, 13) * 60 + n(13, 15)
     };
     seconds(a).abs_diff(seconds(b))
+}
+
+// ---- a CONNECT proxy ----------------------------------------------------------------------------
+
+/// One CONNECT the proxy read.
+#[derive(Debug, Clone)]
+pub struct Tunnel {
+    /// `host:port` asked for.
+    pub target: String,
+    /// The `Proxy-Authorization` header, if any.
+    pub authorization: Option<String>,
+    /// Whether the tunnel was opened.
+    pub opened: bool,
+}
+
+struct ProxyShared {
+    /// `user:password` it wants, if any.
+    credentials: Option<(String, String)>,
+    /// Answers every CONNECT with 407, whatever the credentials.
+    refuse: AtomicBool,
+    /// Resets every connection once its CONNECT is read, without an answer.
+    hang_up: AtomicBool,
+    tunnels: Mutex<Vec<Tunnel>>,
+    stop: AtomicBool,
+}
+
+/// An HTTP CONNECT proxy on 127.0.0.1 that wants Basic credentials (if given), opens a tunnel
+/// to the host asked for and copies bytes both ways; stops when dropped.
+pub struct ConnectProxy {
+    addr: SocketAddr,
+    shared: Arc<ProxyShared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ConnectProxy {
+    /// A proxy that wants `user:password`, or no credentials.
+    pub fn start(credentials: Option<(&str, &str)>) -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let shared = Arc::new(ProxyShared {
+            credentials: credentials.map(|(u, p)| (u.to_owned(), p.to_owned())),
+            refuse: AtomicBool::new(false),
+            hang_up: AtomicBool::new(false),
+            tunnels: Mutex::new(Vec::new()),
+            stop: AtomicBool::new(false),
+        });
+        let for_thread = Arc::clone(&shared);
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if for_thread.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let shared = Arc::clone(&for_thread);
+                std::thread::spawn(move || tunnel(stream, &shared));
+            }
+        });
+        ConnectProxy {
+            addr,
+            shared,
+            thread: Some(thread),
+        }
+    }
+
+    /// From now on, every CONNECT gets 407 Proxy Authentication Required.
+    pub fn refuse_credentials(&self) -> &Self {
+        self.shared.refuse.store(true, Ordering::SeqCst);
+        self
+    }
+
+    /// From now on, every connection is reset once its CONNECT is read, without an answer.
+    pub fn hang_up(&self) -> &Self {
+        self.shared.hang_up.store(true, Ordering::SeqCst);
+        self
+    }
+
+    /// `http://127.0.0.1:PORT`, with `userinfo@` if given (as written, percent-encoded).
+    pub fn url(&self, userinfo: Option<&str>) -> String {
+        match userinfo {
+            Some(userinfo) => format!("http://{userinfo}@{}", self.addr),
+            None => format!("http://{}", self.addr),
+        }
+    }
+
+    /// Every CONNECT read, in order.
+    pub fn tunnels(&self) -> Vec<Tunnel> {
+        self.shared.tunnels.lock().unwrap().clone()
+    }
+}
+
+impl Drop for ConnectProxy {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn tunnel(mut client: TcpStream, shared: &ProxyShared) {
+    let _ = client.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line: Vec<&str> = lines.next().unwrap_or("").split(' ').collect();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let authorization = header(&headers, "proxy-authorization").map(str::to_owned);
+    let target = request_line.get(1).copied().unwrap_or("").to_owned();
+    let wanted = shared.credentials.as_ref().map(|(user, password)| {
+        use base64::Engine;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        )
+    });
+    if shared.hang_up.load(Ordering::SeqCst) {
+        shared.tunnels.lock().unwrap().push(Tunnel {
+            target,
+            authorization,
+            opened: false,
+        });
+        reset(client);
+        return;
+    }
+    let allowed = request_line.first() == Some(&"CONNECT")
+        && !shared.refuse.load(Ordering::SeqCst)
+        && (wanted.is_none() || wanted == authorization);
+    let upstream = if allowed {
+        TcpStream::connect(&target).ok()
+    } else {
+        None
+    };
+    shared.tunnels.lock().unwrap().push(Tunnel {
+        target,
+        authorization,
+        opened: upstream.is_some(),
+    });
+    let Some(upstream) = upstream else {
+        let answer = if allowed {
+            "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"
+        } else {
+            "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"mock\"\r\n\
+             Content-Length: 0\r\n\r\n"
+        };
+        let _ = client.write_all(answer.as_bytes());
+        return;
+    };
+    if client
+        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        .is_err()
+    {
+        return;
+    }
+    let _ = client.set_read_timeout(None);
+    let (Ok(client_reader), Ok(upstream_writer)) = (client.try_clone(), upstream.try_clone()) else {
+        return;
+    };
+    let up = std::thread::spawn(move || copy_then_close(client_reader, upstream_writer));
+    copy_then_close(upstream, client);
+    let _ = up.join();
+}
+
+fn copy_then_close(mut from: TcpStream, mut to: TcpStream) {
+    let _ = std::io::copy(&mut from, &mut to);
+    let _ = to.shutdown(std::net::Shutdown::Write);
 }
 
 // ---- running the binary ------------------------------------------------------------------------
