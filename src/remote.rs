@@ -10,9 +10,10 @@ use std::time::Duration;
 use changeos_client::api::{CallError, Client, Session};
 use changeos_client::credentials::{self, ENV_PROJECT_ID, ENV_REGION};
 use changeos_client::errors::{ApiError, Call};
-use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
+use changeos_client::http::{self, RetryPolicy, Transport, TransportConfig};
 use changeos_client::job::{PollPolicy, SystemClock};
 use changeos_client::request::Target;
+use changeos_client::trust::{ENV_CERT_DIR, ENV_CERT_FILE, Roots};
 use changeos_client::{Endpoint, Scheme, region};
 use changeos_models::support::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
 use serde_json::{Map, Value, json};
@@ -290,6 +291,8 @@ pub struct Connection {
     pub target_args: String,
     /// Where the credentials came from, for a dry run's note.
     pub credentials_source: String,
+    /// Which roots TLS trusts, in one line, for a dry run.
+    pub trust: String,
 }
 
 /// Resolves the endpoint (--endpoint, else --region, else HUAWEICLOUD_SDK_REGION), the
@@ -340,10 +343,17 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
                  (the project of the region, as the console's My Credentials page lists it)"
             ))
         })?;
-    let transport = Transport::new(TransportConfig {
-        connect_timeout: args.connect_timeout,
-        read_timeout: args.read_timeout,
-    });
+    let roots = Roots::load(&args.ca_file, &env_var).map_err(|e| Fail::usage(e.to_string()))?;
+    for warning in roots.warnings() {
+        out.err(&format!("warning: {warning}"));
+    }
+    let transport = Transport::new(
+        TransportConfig {
+            connect_timeout: args.connect_timeout,
+            read_timeout: args.read_timeout,
+        },
+        &roots,
+    );
     let retry = RetryPolicy {
         retries: args.retries,
         base: args.retry_delay,
@@ -357,6 +367,7 @@ pub fn connect(args: &ConnectionArgs, out: &mut Output) -> Result<Connection, Fa
         client,
         target_args,
         credentials_source,
+        trust: roots.describe(),
     })
 }
 
@@ -466,6 +477,17 @@ pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
     };
     let mut fail = match &error {
         CallError::Request(e) => Fail::usage(format!("cannot build the request: {e}")),
+        CallError::NotSent(reason) if http::is_certificate_rejection(reason) => {
+            Fail::usage(format!("cannot reach the endpoint: {}", escape_controls(reason)))
+                .note(
+                    "nothing was sent: the certificate was refused in the TLS handshake, before the request left \
+                     this machine",
+                )
+                .note(format!(
+                    "to trust a private or company root CA, pass --ca-file PATH (a PEM file of the root) or set \
+                     {ENV_CERT_FILE} (or {ENV_CERT_DIR}); certificate checks cannot be turned off"
+                ))
+        }
         CallError::NotSent(reason) => Fail::usage(format!("cannot reach the endpoint: {}", escape_controls(reason)))
             .note(match context {
                 Failed::ChangeOs { .. } => {

@@ -130,6 +130,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
                 "url": prepared.url,
                 "headers": headers,
                 "body": shown_body,
+                "trust": connection.trust,
             }));
         } else {
             let mut lines = vec![format!("{} {}", prepared.method, prepared.url)];
@@ -143,6 +144,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
             lines.push(shown_body);
             out.out(&lines.join("\n"));
         }
+        out.err(&format!("trust: {}", connection.trust));
         out.err(&format!(
             "dry run: nothing was sent; credentials: {}; secrets are shown as {REDACTED}",
             connection.credentials_source

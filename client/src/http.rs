@@ -1,5 +1,6 @@
 //! The transport: one HTTP exchange at a time over `ureq` (blocking, rustls, TLS always
-//! verified against the Mozilla roots of `webpki-roots`), and the retry arithmetic.
+//! verified against the [`Roots`] it is given: there is no way to turn verification off), and
+//! the retry arithmetic.
 //!
 //! The agent is set up so that what [`crate::request::prepare`] built is what is sent: no
 //! automatic `Accept`, `Accept-Encoding` or `User-Agent`, no redirects followed, no
@@ -29,6 +30,7 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::request::PreparedRequest;
 use crate::signer::Method;
+use crate::trust::Roots;
 
 /// Answers larger than this are cut off (job and error bodies are a few kilobytes).
 pub const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
@@ -140,10 +142,18 @@ pub struct Transport {
 }
 
 impl Transport {
-    /// An agent with the timeouts of `config`; HTTPS proxies from the usual environment
-    /// variables (`HTTPS_PROXY`, `NO_PROXY`, ...) are honoured.
-    pub fn new(config: TransportConfig) -> Transport {
+    /// An agent with the timeouts of `config` that trusts `roots`; HTTPS proxies from the usual
+    /// environment variables (`HTTPS_PROXY`, `NO_PROXY`, ...) are honoured.
+    pub fn new(config: TransportConfig, roots: &Roots) -> Transport {
         let read = Some(config.read_timeout);
+        let certs: Vec<ureq::tls::Certificate<'static>> = roots
+            .certificates()
+            .iter()
+            .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+            .build();
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -158,6 +168,7 @@ impl Transport {
             .timeout_send_body(read)
             .timeout_recv_response(read)
             .timeout_recv_body(read)
+            .tls_config(tls)
             .build();
         Transport {
             agent: ureq::Agent::with_parts(agent_config, DefaultConnector::default(), TaggingResolver::default()),
@@ -228,7 +239,7 @@ fn exchange(
             .map_err(|e| TransportError::Unsendable(format!("cannot build the request: {e}")))
             .and_then(|r| {
                 let r = agent.configure_request(r).timeout_global(limit).build();
-                agent.run(r).map_err(|e| classify(config, e))
+                agent.run(r).map_err(|e| classify(config, &request.url, e))
             })
     } else {
         builder
@@ -236,7 +247,7 @@ fn exchange(
             .map_err(|e| TransportError::Unsendable(format!("cannot build the request: {e}")))
             .and_then(|r| {
                 let r = agent.configure_request(r).timeout_global(limit).build();
-                agent.run(r).map_err(|e| classify(config, e))
+                agent.run(r).map_err(|e| classify(config, &request.url, e))
             })
     };
     let mut response = result?;
@@ -260,12 +271,13 @@ fn exchange(
             ureq::Error::BodyExceedsLimit(_) => {
                 TransportError::Unknown(format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"))
             }
-            other => classify(config, other),
+            other => classify(config, &request.url, other),
         })?;
     Ok(Response { status, headers, body })
 }
 
-fn classify(config: TransportConfig, error: ureq::Error) -> TransportError {
+/// Sorts a failure of the exchange with `url` by whether the request may have been sent.
+fn classify(config: TransportConfig, url: &str, error: ureq::Error) -> TransportError {
     let connect = config.connect_timeout;
     let read = config.read_timeout;
     match error {
@@ -288,8 +300,12 @@ fn classify(config: TransportConfig, error: ureq::Error) -> TransportError {
             TransportError::NotSent(format!("the host name does not resolve: {}", inner_message(&e)))
         }
         ureq::Error::Io(e) if is_connect_error(&e) => TransportError::NotSent(format!("cannot connect: {e}")),
-        ureq::Error::Io(e) if is_certificate_error(&e) => {
-            TransportError::Unsendable(format!("the TLS handshake failed: {}", inner_message(&e)))
+        ureq::Error::Io(e) if rejected_certificate(&e).is_some() => {
+            let rejection = rejected_certificate(&e).map(|c| certificate_rejection(url, c));
+            TransportError::Unsendable(rejection.unwrap_or_default())
+        }
+        ureq::Error::Rustls(e) if is_certificate_error(&e) => {
+            TransportError::Unsendable(certificate_rejection(url, &e))
         }
         ureq::Error::Io(e) => TransportError::Unknown(match e.kind() {
             std::io::ErrorKind::ConnectionReset => "the connection was reset".to_owned(),
@@ -355,19 +371,128 @@ fn is_connect_error(error: &std::io::Error) -> bool {
     )
 }
 
-/// A certificate the handshake rejected: the handshake comes before any request byte.
-fn is_certificate_error(error: &std::io::Error) -> bool {
+/// The certificate error inside an I/O error, if the handshake rejected the certificate: the
+/// handshake comes before any request byte.
+fn rejected_certificate(error: &std::io::Error) -> Option<&rustls::Error> {
     error
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        .is_some_and(|e| {
-            matches!(
-                e,
-                rustls::Error::InvalidCertificate(_)
-                    | rustls::Error::NoCertificatesPresented
-                    | rustls::Error::UnsupportedNameType
+        .filter(|e| is_certificate_error(e))
+}
+
+fn is_certificate_error(error: &rustls::Error) -> bool {
+    matches!(
+        error,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::UnsupportedNameType
+    )
+}
+
+/// How every certificate rejection starts (see [`is_certificate_rejection`]).
+const CERTIFICATE_REJECTED: &str = "invalid peer certificate from ";
+
+/// Whether a failure's reason is a certificate that the TLS handshake refused (for a caller
+/// that adds how to trust a root).
+pub fn is_certificate_rejection(reason: &str) -> bool {
+    reason.starts_with(CERTIFICATE_REJECTED)
+}
+
+/// `invalid peer certificate from HOST:PORT: WHAT`, WHAT said for people: unknown issuer,
+/// expired (with the dates), not valid for the name.
+fn certificate_rejection(url: &str, error: &rustls::Error) -> String {
+    let (host, port) = host_port(url);
+    let what = match error {
+        rustls::Error::InvalidCertificate(e) => certificate_problem(&host, e),
+        rustls::Error::NoCertificatesPresented => "the server presented no certificate".to_owned(),
+        rustls::Error::UnsupportedNameType => format!("{host} is not a name a certificate can be checked for"),
+        other => other.to_string(),
+    };
+    format!("{CERTIFICATE_REJECTED}{host}:{port}: {what}")
+}
+
+fn certificate_problem(host: &str, error: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as E;
+    match error {
+        E::UnknownIssuer => "unknown issuer".to_owned(),
+        E::Expired => "expired".to_owned(),
+        E::ExpiredContext { time, not_after } => format!(
+            "expired (not valid after {}; this machine's clock says {})",
+            utc(not_after.as_secs()),
+            utc(time.as_secs())
+        ),
+        E::NotValidYet => "not valid yet".to_owned(),
+        E::NotValidYetContext { time, not_before } => format!(
+            "not valid yet (not valid before {}; this machine's clock says {})",
+            utc(not_before.as_secs()),
+            utc(time.as_secs())
+        ),
+        E::NotValidForName => format!("not valid for the name {host}"),
+        E::NotValidForNameContext { presented, .. } => {
+            const SHOWN: usize = 5;
+            let mut names = presented
+                .iter()
+                .take(SHOWN)
+                .map(|n| presented_name(n))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if presented.len() > SHOWN {
+                names.push_str(&format!(" and {} more", presented.len() - SHOWN));
+            }
+            if names.is_empty() {
+                format!("not valid for the name {host} (it names no host)")
+            } else {
+                format!("not valid for the name {host} (it is for {names})")
+            }
+        }
+        E::Revoked => "revoked".to_owned(),
+        E::BadSignature => "bad signature".to_owned(),
+        other => {
+            let text = rustls::Error::InvalidCertificate(other.clone()).to_string();
+            text.strip_prefix("invalid peer certificate: ")
+                .map(str::to_owned)
+                .unwrap_or(text)
+        }
+    }
+}
+
+/// A name of a certificate as webpki reports it (`DnsName("a.example")`, `IpAddress(10.0.0.1)`),
+/// as a person writes it.
+fn presented_name(reported: &str) -> &str {
+    reported
+        .strip_prefix("DnsName(\"")
+        .and_then(|r| r.strip_suffix("\")"))
+        .or_else(|| reported.strip_prefix("IpAddress(").and_then(|r| r.strip_suffix(')')))
+        .unwrap_or(reported)
+}
+
+/// Unix seconds as `2024-01-31 23:59:59 UTC`.
+fn utc(seconds: u64) -> String {
+    match crate::date::SdkDate::from_unix_seconds(seconds) {
+        Ok(date) => {
+            let d = date.to_string(); // YYYYMMDDTHHMMSSZ
+            format!(
+                "{}-{}-{} {}:{}:{} UTC",
+                &d[0..4],
+                &d[4..6],
+                &d[6..8],
+                &d[9..11],
+                &d[11..13],
+                &d[13..15]
             )
-        })
+        }
+        Err(_) => format!("{seconds} s after 1970"),
+    }
+}
+
+/// The host and port of a URL (the port the scheme implies when it has none).
+fn host_port(url: &str) -> (String, u16) {
+    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+        return (url.to_owned(), 443);
+    };
+    let host = uri.host().unwrap_or_default().to_owned();
+    let default = if uri.scheme_str() == Some("http") { 80 } else { 443 };
+    (host, uri.port_u16().unwrap_or(default))
 }
 
 fn inner_message(error: &std::io::Error) -> String {
@@ -560,10 +685,13 @@ mod tests {
     }
 
     fn patient() -> Transport {
-        Transport::new(TransportConfig {
-            connect_timeout: Duration::from_secs(20),
-            read_timeout: Duration::from_secs(20),
-        })
+        Transport::new(
+            TransportConfig {
+                connect_timeout: Duration::from_secs(20),
+                read_timeout: Duration::from_secs(20),
+            },
+            &Roots::bundled(),
+        )
     }
 
     #[test]
@@ -613,10 +741,13 @@ mod tests {
             .local_addr()
             .unwrap()
             .port();
-        let transport = Transport::new(TransportConfig {
-            connect_timeout: Duration::from_secs(2),
-            read_timeout: Duration::from_secs(2),
-        });
+        let transport = Transport::new(
+            TransportConfig {
+                connect_timeout: Duration::from_secs(2),
+                read_timeout: Duration::from_secs(2),
+            },
+            &Roots::bundled(),
+        );
         let request = PreparedRequest {
             method: Method::Post,
             url: format!("http://127.0.0.1:{port}/x"),
