@@ -695,6 +695,86 @@ mod tests {
     }
 
     #[test]
+    fn certificate_rejections_say_the_host_and_what_was_wrong() {
+        use rustls::CertificateError as E;
+        use rustls::pki_types::UnixTime;
+        let url = "https://ecs.example.test/v2/p/cloudservers/s/changeos";
+        let said = |e: rustls::Error| certificate_rejection(url, &e);
+        let at = |seconds| UnixTime::since_unix_epoch(Duration::from_secs(seconds));
+        assert_eq!(
+            said(E::UnknownIssuer.into()),
+            "invalid peer certificate from ecs.example.test:443: unknown issuer"
+        );
+        assert_eq!(
+            said(
+                E::ExpiredContext {
+                    time: at(1_704_067_200),
+                    not_after: at(1_609_459_199)
+                }
+                .into()
+            ),
+            "invalid peer certificate from ecs.example.test:443: expired (not valid after 2020-12-31 23:59:59 UTC; \
+             this machine's clock says 2024-01-01 00:00:00 UTC)"
+        );
+        assert_eq!(
+            said(
+                E::NotValidYetContext {
+                    time: at(0),
+                    not_before: at(86_400)
+                }
+                .into()
+            ),
+            "invalid peer certificate from ecs.example.test:443: not valid yet (not valid before 1970-01-02 00:00:00 \
+             UTC; this machine's clock says 1970-01-01 00:00:00 UTC)"
+        );
+        let names = ["DnsName(\"a.example\")", "IpAddress(10.0.0.1)", "DirectoryName"];
+        assert_eq!(
+            said(
+                E::NotValidForNameContext {
+                    expected: rustls::pki_types::ServerName::try_from("ecs.example.test").unwrap(),
+                    presented: names.iter().map(|n| (*n).to_owned()).collect(),
+                }
+                .into()
+            ),
+            "invalid peer certificate from ecs.example.test:443: not valid for the name ecs.example.test (it is for \
+             a.example, 10.0.0.1, DirectoryName)"
+        );
+        assert_eq!(
+            said(E::NotValidForName.into()),
+            "invalid peer certificate from ecs.example.test:443: not valid for the name ecs.example.test"
+        );
+        assert_eq!(
+            said(rustls::Error::NoCertificatesPresented),
+            "invalid peer certificate from ecs.example.test:443: the server presented no certificate"
+        );
+        for e in [E::UnknownIssuer, E::Expired, E::Revoked, E::BadEncoding] {
+            assert!(is_certificate_rejection(&said(e.into())));
+        }
+        assert!(!is_certificate_rejection("the host name does not resolve"));
+        assert_eq!(
+            certificate_rejection("https://127.0.0.1:8443/x", &E::UnknownIssuer.into()),
+            "invalid peer certificate from 127.0.0.1:8443: unknown issuer"
+        );
+    }
+
+    #[test]
+    fn a_rejected_certificate_is_unsendable() {
+        let url = "https://ecs.example.test:4443/x";
+        let io = std::io::Error::other(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::UnknownIssuer,
+        ));
+        assert_eq!(
+            classify(TransportConfig::default(), url, ureq::Error::Io(io)),
+            TransportError::Unsendable("invalid peer certificate from ecs.example.test:4443: unknown issuer".into())
+        );
+        let direct = ureq::Error::Rustls(rustls::Error::InvalidCertificate(rustls::CertificateError::Revoked));
+        assert_eq!(
+            classify(TransportConfig::default(), url, direct),
+            TransportError::Unsendable("invalid peer certificate from ecs.example.test:4443: revoked".into())
+        );
+    }
+
+    #[test]
     fn a_name_that_does_not_resolve_was_not_sent() {
         // RFC 6761: no name under .invalid resolves.
         let err = patient().send(&get("https://ecs.changeos-test.invalid/x")).unwrap_err();

@@ -428,3 +428,252 @@ mod system {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh directory under the system's temporary one, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(tag: &str) -> Scratch {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let path = std::env::temp_dir().join(format!("changeos-trust-{tag}-{}-{n}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&path);
+            std::fs::create_dir_all(&path).unwrap();
+            Scratch(path)
+        }
+
+        fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+            let path = self.0.join(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, bytes).unwrap();
+            path
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// A self-signed CA certificate, PEM, and its DER.
+    fn ca(name: &str) -> (String, CertificateDer<'static>) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name.push(rcgen::DnType::CommonName, name);
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let cert = params.self_signed(&key).unwrap();
+        (cert.pem(), cert.der().clone())
+    }
+
+    fn env_of(pairs: &[(&str, String)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        move |name| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    fn path_string(path: &Path) -> String {
+        path.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn the_bundled_roots_are_the_mozilla_ones() {
+        let roots = Roots::bundled();
+        let count = webpki_root_certs::TLS_SERVER_ROOT_CERTS.len();
+        assert!(count > 100);
+        assert_eq!(roots.certificates().len(), count);
+        assert_eq!(roots.describe(), format!("{count} bundled Mozilla roots"));
+        assert!(roots.warnings().is_empty());
+        // Debug says how many, not hundreds of kilobytes of DER.
+        let debug = format!("{roots:?}");
+        assert!(debug.len() < 200, "{debug}");
+    }
+
+    #[test]
+    fn ssl_cert_file_replaces_the_system_store_and_ca_files_add_to_it() {
+        let dir = Scratch::new("file");
+        let (a, a_der) = ca("A");
+        let (b, b_der) = ca("B");
+        let bundle = dir.write("bundle.pem", format!("{a}{b}"));
+        let extra = dir.write("extra.pem", &a);
+        let env = env_of(&[(ENV_CERT_FILE, path_string(&bundle))]);
+        let roots = Roots::load(std::slice::from_ref(&extra), &env).unwrap();
+        let bundled = Roots::bundled().certificates().len();
+        assert_eq!(
+            roots.describe(),
+            format!(
+                "{bundled} bundled Mozilla roots + 2 from SSL_CERT_FILE {} + 1 from --ca-file {}",
+                bundle.display(),
+                extra.display()
+            )
+        );
+        // Each root once, though A came twice.
+        assert_eq!(roots.certificates().len(), bundled + 2);
+        assert!(roots.certificates().contains(&a_der));
+        assert!(roots.certificates().contains(&b_der));
+    }
+
+    #[test]
+    fn ssl_cert_dir_is_a_list_of_directories_whose_other_files_are_passed_over() {
+        let dir = Scratch::new("dirs");
+        let (a, a_der) = ca("A");
+        let (b, b_der) = ca("B");
+        dir.write("one/a.pem", &a);
+        // The same root under its hash name and in a bundle, as a system directory has it.
+        dir.write("one/3513523f.0", &a);
+        dir.write("one/README", "roots of the company\n");
+        dir.write(
+            "one/key.pem",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        );
+        dir.write("two/b.crt", &b);
+        std::fs::create_dir_all(dir.0.join("two/subdirectory")).unwrap();
+        let list = std::env::join_paths([dir.0.join("one"), dir.0.join("two")]).unwrap();
+        let env = env_of(&[(ENV_CERT_DIR, list.into_string().unwrap())]);
+        let roots = Roots::load(&[], &env).unwrap();
+        assert!(roots.certificates().contains(&a_der));
+        assert!(roots.certificates().contains(&b_der));
+        let describe = roots.describe();
+        assert!(
+            describe.ends_with(&format!(
+                " + 2 from SSL_CERT_DIR {}, {}",
+                dir.0.join("one").display(),
+                dir.0.join("two").display()
+            )),
+            "{describe}"
+        );
+        assert!(!describe.contains("system store"), "{describe}");
+    }
+
+    #[test]
+    fn what_the_user_names_must_hold_a_usable_certificate() {
+        let dir = Scratch::new("bad");
+        let (a, _) = ca("A");
+        let good = dir.write("good.pem", &a);
+        let cases: Vec<(PathBuf, Problem)> = vec![
+            (dir.0.join("missing.pem"), Problem::Unreadable("no such file".into())),
+            (dir.0.clone(), Problem::Unreadable("it is a directory".into())),
+            (dir.write("notes.txt", "no root here\n"), Problem::NoCertificate),
+            (dir.write("empty.pem", ""), Problem::NoCertificate),
+            (
+                dir.write(
+                    "key.pem",
+                    "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+                ),
+                Problem::NoCertificate,
+            ),
+        ];
+        for (path, problem) in cases {
+            let err = Roots::load(&[good.clone(), path.clone()], &env_of(&[])).unwrap_err();
+            assert_eq!(
+                err,
+                TrustError {
+                    named: Named::CaFile,
+                    path: path.clone(),
+                    problem
+                }
+            );
+            assert!(err.to_string().starts_with(&format!("--ca-file {}: ", path.display())));
+        }
+        let junk = dir.write(
+            "junk.pem",
+            "-----BEGIN CERTIFICATE-----\nAAECAwQ=\n-----END CERTIFICATE-----\n",
+        );
+        let err = Roots::load(&[junk], &env_of(&[])).unwrap_err();
+        assert!(matches!(err.problem, Problem::BadCertificate { index: 1, .. }), "{err}");
+        let broken = dir.write(
+            "broken.pem",
+            "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+        );
+        let err = Roots::load(&[broken], &env_of(&[])).unwrap_err();
+        assert!(matches!(err.problem, Problem::BadPem(_)), "{err}");
+        let big = dir.write("big.pem", &a);
+        std::fs::File::options()
+            .write(true)
+            .open(&big)
+            .unwrap()
+            .set_len(MAX_CERT_FILE_BYTES + 1)
+            .unwrap();
+        let err = Roots::load(&[big], &env_of(&[])).unwrap_err();
+        assert!(
+            matches!(err.problem, Problem::Unreadable(ref why) if why.contains("4194305 bytes")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_variables_name_their_faults_too() {
+        let dir = Scratch::new("vars");
+        let missing = dir.0.join("missing.pem");
+        let err = Roots::load(&[], &env_of(&[(ENV_CERT_FILE, path_string(&missing))])).unwrap_err();
+        assert_eq!((err.named, err.path), (Named::SslCertFile, missing.clone()));
+        let err = Roots::load(&[], &env_of(&[(ENV_CERT_DIR, path_string(&missing))])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "SSL_CERT_DIR {}: cannot list the directory: no such directory",
+                missing.display()
+            )
+        );
+        dir.write("empty/README", "nothing\n");
+        let empty = dir.0.join("empty");
+        let err = Roots::load(&[], &env_of(&[(ENV_CERT_DIR, path_string(&empty))])).unwrap_err();
+        assert_eq!(
+            (err.named, err.path, err.problem),
+            (Named::SslCertDir, empty, Problem::EmptyDirectory)
+        );
+        // A file of the directory that is broken is named itself.
+        let broken = dir.write(
+            "bad/x.pem",
+            "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+        );
+        let err = Roots::load(&[], &env_of(&[(ENV_CERT_DIR, path_string(&dir.0.join("bad")))])).unwrap_err();
+        assert_eq!((err.named, err.path), (Named::SslCertDir, broken));
+        // Empty values are unset, as for every variable.
+        let roots = Roots::load(
+            &[],
+            &env_of(&[(ENV_CERT_FILE, String::new()), (ENV_CERT_DIR, String::new())]),
+        )
+        .unwrap();
+        assert!(
+            roots.describe().contains("from the system store"),
+            "{}",
+            roots.describe()
+        );
+    }
+
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn faults_of_the_system_store_are_warnings() {
+        let dir = Scratch::new("system");
+        let (a, a_der) = ca("A");
+        let (b, b_der) = ca("B");
+        let bundle = dir.write("bundle.crt", &a);
+        dir.write("certs/b.pem", &b);
+        dir.write("certs/README", "not a certificate\n");
+        let broken = dir.write(
+            "certs/broken.pem",
+            "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+        );
+        let missing = dir.0.join("no-such-dir");
+        let store = system::from_locations(Some(bundle.clone()), vec![dir.0.join("certs"), missing.clone()]);
+        assert_eq!(store.certs.len(), 2);
+        assert!(store.certs.contains(&a_der) && store.certs.contains(&b_der));
+        assert_eq!(store.locations, vec![bundle, dir.0.join("certs"), missing.clone()]);
+        assert_eq!(store.warnings.len(), 2, "{:?}", store.warnings);
+        assert!(
+            store.warnings[0].contains(&broken.display().to_string()),
+            "{:?}",
+            store.warnings
+        );
+        assert!(
+            store.warnings[1].contains(&missing.display().to_string()),
+            "{:?}",
+            store.warnings
+        );
+    }
+}
