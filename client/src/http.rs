@@ -280,6 +280,11 @@ fn exchange(
 fn classify(config: TransportConfig, url: &str, error: ureq::Error) -> TransportError {
     let connect = config.connect_timeout;
     let read = config.read_timeout;
+    if let ureq::Error::Io(e) = &error
+        && let Some(rejected) = rejected_certificate(e)
+    {
+        return TransportError::Unsendable(certificate_rejection(url, rejected));
+    }
     match error {
         ureq::Error::HostNotFound => TransportError::NotSent("the host name does not resolve".to_owned()),
         ureq::Error::Timeout(Timeout::Resolve) => {
@@ -300,10 +305,6 @@ fn classify(config: TransportConfig, url: &str, error: ureq::Error) -> Transport
             TransportError::NotSent(format!("the host name does not resolve: {}", inner_message(&e)))
         }
         ureq::Error::Io(e) if is_connect_error(&e) => TransportError::NotSent(format!("cannot connect: {e}")),
-        ureq::Error::Io(e) if rejected_certificate(&e).is_some() => {
-            let rejection = rejected_certificate(&e).map(|c| certificate_rejection(url, c));
-            TransportError::Unsendable(rejection.unwrap_or_default())
-        }
         ureq::Error::Rustls(e) if is_certificate_error(&e) => {
             TransportError::Unsendable(certificate_rejection(url, &e))
         }
