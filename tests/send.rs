@@ -1066,18 +1066,13 @@ fn wait_flags_need_wait() {
 
 // ---- trusted roots ------------------------------------------------------------------------------
 
-/// `send` of the password example to a mock on HTTPS, with a test CA's leaf certificate.
-fn send_tls(mock: &Mock, format: &str) -> mock_ecs::Changeos {
-    send(mock, format)
-}
-
 #[test]
 fn a_certificate_of_an_unknown_issuer_is_refused_before_anything_is_sent() {
     let ca = TestCa::new("changeos test CA (not trusted)");
     for format in FORMATS {
         let mock = Mock::start_tls(&ca.valid());
         mock.on_post(Reply::accepted());
-        let ran = send_tls(&mock, format).run();
+        let ran = send(&mock, format).run();
         let host = mock.endpoint().trim_start_matches("https://").to_owned();
         ran.expect_code(2)
             .says(&format!(
@@ -1112,27 +1107,27 @@ fn a_ca_file_or_ssl_cert_file_or_ssl_cert_dir_makes_the_test_ca_trusted() {
     let runs = [
         (
             "--ca-file",
-            send_tls(&mock, "human")
+            send(&mock, "human")
                 .write("ca.pem", ca.pem())
                 .args(["--ca-file", "ca.pem"]),
         ),
         (
             "--ca-file twice",
-            send_tls(&mock, "human")
+            send(&mock, "human")
                 .write("other.pem", other.pem())
                 .write("ca.pem", ca.pem())
                 .args(["--ca-file", "other.pem", "--ca-file", "ca.pem"]),
         ),
         (
             "SSL_CERT_FILE",
-            send_tls(&mock, "human")
+            send(&mock, "human")
                 .write("ca.pem", ca.pem())
                 .env("SSL_CERT_FILE", "ca.pem"),
         ),
         (
             // A list of directories; files without a certificate in them are passed over.
             "SSL_CERT_DIR",
-            send_tls(&mock, "human")
+            send(&mock, "human")
                 .write("first/other.pem", other.pem())
                 .write("second/README", "the company's roots\n")
                 .write("second/ca.pem", ca.pem())
@@ -1149,7 +1144,7 @@ fn a_ca_file_or_ssl_cert_file_or_ssl_cert_dir_makes_the_test_ca_trusted() {
     assert_eq!(mock.posts(), 4);
     mock.assert_all_authenticated();
     // Without any of them the same server is refused.
-    send_tls(&mock, "human").run().expect_code(2).says("unknown issuer");
+    send(&mock, "human").run().expect_code(2).says("unknown issuer");
     assert_eq!(mock.posts(), 4);
 }
 
@@ -1169,7 +1164,7 @@ fn an_expired_certificate_or_one_for_another_name_is_refused_saying_why() {
         let mock = Mock::start_tls(&cert);
         mock.on_post(Reply::accepted());
         let host = mock.endpoint().trim_start_matches("https://").to_owned();
-        let ran = send_tls(&mock, "human")
+        let ran = send(&mock, "human")
             .write("ca.pem", ca.pem())
             .args(["--ca-file", "ca.pem"])
             .run();
@@ -1238,7 +1233,7 @@ fn a_bad_ca_file_or_directory_is_named_and_nothing_is_sent() {
     mock.on_post(Reply::accepted());
     for (how, name, content, message) in cases {
         for dry_run in [false, true] {
-            let mut command = send_tls(&mock, "human").write("dir/README", "no roots here\n");
+            let mut command = send(&mock, "human").write("dir/README", "no roots here\n");
             if !content.is_empty() {
                 command = command.write(name, content);
             }
@@ -1266,7 +1261,7 @@ fn an_unreadable_ca_file_is_named() {
     use std::os::unix::fs::PermissionsExt;
     let ca = TestCa::new("changeos test CA");
     let mock = Mock::start_tls(&ca.valid());
-    let command = send_tls(&mock, "human")
+    let command = send(&mock, "human")
         .write("ca.pem", ca.pem())
         .args(["--ca-file", "ca.pem"]);
     let file = command.home().join("ca.pem");
