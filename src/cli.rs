@@ -282,6 +282,11 @@ pub struct ConnectionArgs {
     /// with a warning, e.g. for a test server).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+    /// Also trust the root certificates of this PEM file (a private or company CA); may be
+    /// given several times. Added to the bundled Mozilla roots and the system's store (or
+    /// SSL_CERT_FILE / SSL_CERT_DIR in its place).
+    #[arg(long, value_name = "PATH")]
+    pub ca_file: Vec<PathBuf>,
     /// How long connecting (DNS, TCP, TLS) may take.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
     pub connect_timeout: Duration,

@@ -13,11 +13,12 @@ use changeos_client::api::{CallError, Client, Session};
 use changeos_client::credentials::{self, Auth, ENV_PROJECT_ID, ENV_REGION, Source};
 use changeos_client::endpoints::{self, EndpointSource, Endpoints, EndpointsError};
 use changeos_client::errors::{ApiError, Call};
-use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
+use changeos_client::http::{self, RetryPolicy, Transport, TransportConfig};
 use changeos_client::iam::{self, ENV_IAM_ENDPOINT, IamEndpoint, IamSource, LookupError};
 use changeos_client::job::{PollPolicy, SystemClock};
 use changeos_client::proxy::Proxy;
 use changeos_client::request::{PreparedRequest, Target};
+use changeos_client::trust::{ENV_CERT_DIR, ENV_CERT_FILE, Roots};
 use changeos_client::{Endpoint, SdkDate};
 use changeos_models::support::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
 use serde_json::{Map, Value, json};
@@ -299,6 +300,8 @@ pub struct Connection {
     pub endpoint_source: EndpointSource,
     /// In a dry run without a project id: the IAM lookup that would find it.
     pub lookup: Option<PlannedLookup>,
+    /// Which roots TLS trusts, in one line, for a dry run.
+    pub trust: String,
 }
 
 /// Where requests go: the endpoints, where they came from, how to name them on a command line
@@ -389,7 +392,11 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
     for note in &found.notes {
         out.err(&format!("note: {note}"));
     }
-    let transport = transport(args, out)?;
+    let roots = Roots::load(&args.ca_file, &env_var).map_err(|e| Fail::usage(e.to_string()))?;
+    for warning in roots.warnings() {
+        out.err(&format!("warning: {warning}"));
+    }
+    let transport = transport(args, &roots, out)?;
     let retry = RetryPolicy {
         retries: args.retries,
         base: args.retry_delay,
@@ -433,12 +440,13 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
         credentials_source,
         endpoint_source: place.source,
         lookup,
+        trust: roots.describe(),
     })
 }
 
-/// The transport of the flags, through the proxy of the environment (whose password is
-/// registered as a secret).
-fn transport(args: &ConnectionArgs, out: &mut Output) -> Result<Transport, Fail> {
+/// The transport of the flags that trusts `roots`, through the proxy of the environment (whose
+/// password is registered as a secret).
+fn transport(args: &ConnectionArgs, roots: &Roots, out: &mut Output) -> Result<Transport, Fail> {
     let proxy = Proxy::from_env(&env_var).map_err(|e| Fail::usage(e.to_string()))?;
     for secret in proxy.iter().flat_map(Proxy::secrets) {
         out.secret(secret.expose());
@@ -447,7 +455,7 @@ fn transport(args: &ConnectionArgs, out: &mut Output) -> Result<Transport, Fail>
         connect_timeout: args.connect_timeout,
         read_timeout: args.read_timeout,
     };
-    Ok(Transport::new(config, proxy.as_ref()))
+    Ok(Transport::new(config, roots, proxy.as_ref()))
 }
 
 /// What a project lookup is for: the region, the credentials file's `iam_endpoint` (and the
@@ -696,6 +704,17 @@ pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
     };
     let mut fail = match &error {
         CallError::Request(e) => Fail::usage(format!("cannot build the request: {e}")),
+        CallError::NotSent(reason) if http::is_certificate_rejection(reason) => {
+            Fail::usage(format!("cannot reach the endpoint: {}", escape_controls(reason)))
+                .note(
+                    "nothing was sent: the certificate was refused in the TLS handshake, before the request left \
+                     this machine",
+                )
+                .note(format!(
+                    "to trust a private or company root CA, pass --ca-file PATH (a PEM file of the root) or set \
+                     {ENV_CERT_FILE} (or {ENV_CERT_DIR}); certificate checks cannot be turned off"
+                ))
+        }
         CallError::NotSent(reason) => Fail::usage(format!("cannot reach the endpoint: {}", escape_controls(reason)))
             .note(match context {
                 Failed::ChangeOs { .. } => {

@@ -133,6 +133,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
                 "endpoint": endpoints.first().to_string(),
                 "endpoint_source": connection.endpoint_source.to_string(),
                 "fallback_endpoints": fallbacks,
+                "trust": connection.trust,
                 "project_id": lookup.is_none().then(|| client.target().project_id.clone()),
             });
             if let Some(lookup) = lookup {
@@ -164,6 +165,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
             lines.push(shown_body);
             out.out(&lines.join("\n"));
         }
+        out.err(&format!("trust: {}", connection.trust));
         out.err(&format!(
             "endpoint: {} (from {})",
             endpoints.first(),

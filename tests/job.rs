@@ -7,6 +7,7 @@ mod mock_ecs;
 
 use std::time::Duration;
 
+use mock_ecs::tls::TestCa;
 use mock_ecs::{
     Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, LeaksNothing, Mock, PROJECT, Reply, UNRESOLVABLE_ENDPOINT,
     changeos, refused_endpoint,
@@ -405,67 +406,64 @@ fn a_name_that_does_not_resolve_is_not_reached() {
     assert!(!ran.all().contains("outcome unknown"), "{}", ran.all());
 }
 
-/// A TLS endpoint on 127.0.0.1 whose certificate no one trusts (self-signed, in
-/// `tests/data/tls/`); it counts the connections it accepts.
-fn untrusted_tls_endpoint() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let data = mock_ecs::workspace().join("tests/data/tls");
-    let cert = std::fs::read(data.join("untrusted-cert.der")).expect("the test certificate");
-    let key = std::fs::read(data.join("untrusted-key.der")).expect("the test key");
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.into()], rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()))
-        .expect("the test certificate and key");
-    let config = Arc::new(config);
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let endpoint = format!("https://{}", listener.local_addr().expect("address"));
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&connections);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            counted.fetch_add(1, Ordering::SeqCst);
-            let config = Arc::clone(&config);
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let Ok(mut connection) = rustls::ServerConnection::new(config) else {
-                    return;
-                };
-                // The handshake goes until the client rejects the certificate.
-                while connection.is_handshaking() {
-                    if connection.complete_io(&mut stream).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    (endpoint, connections)
-}
-
 #[test]
 fn a_rejected_certificate_is_not_retried() {
+    let ca = TestCa::new("changeos test CA (not trusted)");
     for action in ["show", "wait"] {
-        let (endpoint, connections) = untrusted_tls_endpoint();
-        let mut command = changeos(["job", action, JOB, "--project-id", PROJECT, "--endpoint", &endpoint])
-            .args(FAST_RETRY)
-            .keys();
+        let mock = Mock::start_tls(&ca.valid());
+        mock.on_get(Reply::job("SUCCESS"));
+        let mut command = changeos([
+            "job",
+            action,
+            JOB,
+            "--project-id",
+            PROJECT,
+            "--endpoint",
+            &mock.endpoint(),
+        ])
+        .args(FAST_RETRY)
+        .keys();
         if action == "wait" {
             command = command.args(FAST_POLL);
         }
         let ran = command.run();
         ran.expect_code(2)
-            .says("cannot reach the endpoint: the TLS handshake failed: invalid peer certificate");
+            .says("cannot reach the endpoint: invalid peer certificate from 127.0.0.1:")
+            .says(": unknown issuer")
+            .says("--ca-file PATH")
+            .says("the job ff8080828f5a1b2c018f6e3a4d5b0100 itself is not affected");
         assert!(!ran.all().contains("retrying"), "{}", ran.all());
         assert_eq!(
-            connections.load(std::sync::atomic::Ordering::SeqCst),
+            mock.connections(),
             1,
             "{action}: a certificate does not change on a retry"
         );
+        assert_eq!(mock.gets(), 0, "{action}: nothing was sent");
     }
+}
+
+#[test]
+fn job_show_over_tls_trusts_the_ca_file_it_is_given() {
+    let ca = TestCa::new("changeos test CA");
+    let mock = Mock::start_tls(&ca.valid());
+    mock.on_get(Reply::job("SUCCESS"));
+    for action in ["show", "wait"] {
+        let command = job(&mock, action, "human")
+            .write("ca.pem", ca.pem())
+            .args(["--ca-file", "ca.pem"]);
+        let command = if action == "wait" {
+            command.args(FAST_POLL)
+        } else {
+            command
+        };
+        command
+            .run()
+            .expect_code(0)
+            .says("SUCCESS")
+            .leaks_nothing(&mock.signatures());
+    }
+    assert_eq!(mock.gets(), 2);
+    mock.assert_all_authenticated();
 }
 
 #[test]
@@ -639,28 +637,27 @@ fn a_job_query_that_reaches_no_endpoint_lists_each_and_resumes_with_the_region()
 #[test]
 fn a_failed_tls_handshake_is_skipped_like_an_endpoint_that_cannot_be_reached() {
     // Nothing was sent: the next endpoint is tried at once, without spending a retry.
-    let (untrusted, connections) = untrusted_tls_endpoint();
+    let ca = TestCa::new("changeos test CA (not trusted)");
+    let untrusted = Mock::start_tls(&ca.valid());
+    untrusted.on_get(Reply::job("SUCCESS"));
     let mock = Mock::start();
     mock.on_get(Reply::job("SUCCESS"));
-    let ran = job_at("show", &[untrusted.clone(), mock.endpoint()], "human")
+    let ran = job_at("show", &[untrusted.endpoint(), mock.endpoint()], "human")
         .args(["--retries", "0"])
         .run();
     ran.expect_code(0).says(&format!(
-        "the job query moves on from {untrusted} to {} (the TLS handshake failed: invalid peer certificate",
+        "the job query moves on from {} to {} (invalid peer certificate from 127.0.0.1:",
+        untrusted.endpoint(),
         mock.endpoint()
     ));
-    assert_eq!(
-        (connections.load(std::sync::atomic::Ordering::SeqCst), mock.gets()),
-        (1, 1)
-    );
+    assert_eq!((untrusted.connections(), untrusted.gets(), mock.gets()), (1, 0, 1));
     // When every endpoint rejects its certificate, a retry cannot help: none is made.
-    let (one, first) = untrusted_tls_endpoint();
-    let (two, second) = untrusted_tls_endpoint();
-    let ran = job_at("show", &[one, two], "human").run();
+    let (one, two) = (Mock::start_tls(&ca.valid()), Mock::start_tls(&ca.valid()));
+    let ran = job_at("show", &[one.endpoint(), two.endpoint()], "human").run();
     ran.expect_code(2).says("tried 2 endpoints");
     assert!(!ran.all().contains("retrying"), "{}", ran.all());
-    let count = |c: &std::sync::Arc<std::sync::atomic::AtomicUsize>| c.load(std::sync::atomic::Ordering::SeqCst);
-    assert_eq!((count(&first), count(&second)), (1, 1));
+    assert_eq!((one.connections(), two.connections()), (1, 1));
+    assert_eq!((one.gets(), two.gets()), (0, 0));
 }
 
 // ---- the project id looked up, proxies ----------------------------------------------------------

@@ -10,6 +10,7 @@ mod mock_ecs;
 
 use std::time::Duration;
 
+use mock_ecs::tls::TestCa;
 use mock_ecs::{
     Connection, FAST_POLL, FAST_RETRY, FORMATS, JOB, LeaksNothing, Mock, PASSWORD, PROJECT, Reply, SERVER, SK,
     UNRESOLVABLE_ENDPOINT, changeos, example, refused_endpoint,
@@ -1061,6 +1062,267 @@ fn credentials_are_never_accepted_as_arguments() {
 fn wait_flags_need_wait() {
     let ran = changeos(["send", "--server-id", SERVER, "--timeout", "5s", "-"]).run();
     ran.expect_code(2).says("only apply with --wait");
+}
+
+// ---- trusted roots ------------------------------------------------------------------------------
+
+#[test]
+fn a_certificate_of_an_unknown_issuer_is_refused_before_anything_is_sent() {
+    let ca = TestCa::new("changeos test CA (not trusted)");
+    for format in FORMATS {
+        let mock = Mock::start_tls(&ca.valid());
+        mock.on_post(Reply::accepted());
+        let ran = send(&mock, format).run();
+        let host = mock.endpoint().trim_start_matches("https://").to_owned();
+        ran.expect_code(2)
+            .says(&format!(
+                "error: cannot reach the endpoint: invalid peer certificate from {host}: unknown issuer\n"
+            ))
+            .says("nothing was sent: the certificate was refused in the TLS handshake")
+            .says("pass --ca-file PATH (a PEM file of the root) or set SSL_CERT_FILE (or SSL_CERT_DIR)")
+            .says("certificate checks cannot be turned off")
+            .leaks_nothing(&secrets(&mock));
+        assert!(!ran.all().contains("outcome unknown"), "{}", ran.all());
+        assert_eq!((mock.connections(), mock.posts()), (1, 0), "one handshake, no request");
+        if format == "json" {
+            let event = &ran.events()[0];
+            assert_eq!(event["event"], "error");
+            assert_eq!(event["exit_code"], 2);
+            assert_eq!(
+                event["message"],
+                format!("cannot reach the endpoint: invalid peer certificate from {host}: unknown issuer")
+            );
+        }
+    }
+}
+
+#[test]
+fn a_ca_file_or_ssl_cert_file_or_ssl_cert_dir_makes_the_test_ca_trusted() {
+    let ca = TestCa::new("changeos test CA");
+    let other = TestCa::new("another CA");
+    let mock = Mock::start_tls(&ca.valid());
+    for _ in 0..4 {
+        mock.on_post(Reply::accepted());
+    }
+    let runs = [
+        (
+            "--ca-file",
+            send(&mock, "human")
+                .write("ca.pem", ca.pem())
+                .args(["--ca-file", "ca.pem"]),
+        ),
+        (
+            "--ca-file twice",
+            send(&mock, "human")
+                .write("other.pem", other.pem())
+                .write("ca.pem", ca.pem())
+                .args(["--ca-file", "other.pem", "--ca-file", "ca.pem"]),
+        ),
+        (
+            "SSL_CERT_FILE",
+            send(&mock, "human")
+                .write("ca.pem", ca.pem())
+                .env("SSL_CERT_FILE", "ca.pem"),
+        ),
+        (
+            // A list of directories; files without a certificate in them are passed over.
+            "SSL_CERT_DIR",
+            send(&mock, "human")
+                .write("first/other.pem", other.pem())
+                .write("second/README", "the company's roots\n")
+                .write("second/ca.pem", ca.pem())
+                .env("SSL_CERT_DIR", "first:second"),
+        ),
+    ];
+    for (how, command) in runs {
+        let ran = command.run();
+        ran.expect_code(0)
+            .says("accepted: the change of server")
+            .leaks_nothing(&secrets(&mock));
+        assert!(!ran.all().contains("warning"), "{how}: {}", ran.all());
+    }
+    assert_eq!(mock.posts(), 4);
+    mock.assert_all_authenticated();
+    // Without any of them the same server is refused.
+    send(&mock, "human").run().expect_code(2).says("unknown issuer");
+    assert_eq!(mock.posts(), 4);
+}
+
+#[test]
+fn an_expired_certificate_or_one_for_another_name_is_refused_saying_why() {
+    let ca = TestCa::new("changeos test CA");
+    for (cert, why) in [
+        (
+            ca.expired(),
+            "expired (not valid after 2021-01-01 00:00:00 UTC; this machine's clock says 20",
+        ),
+        (
+            ca.for_name("ecs.other.example"),
+            "not valid for the name 127.0.0.1 (it is for ecs.other.example)",
+        ),
+    ] {
+        let mock = Mock::start_tls(&cert);
+        mock.on_post(Reply::accepted());
+        let host = mock.endpoint().trim_start_matches("https://").to_owned();
+        let ran = send(&mock, "human")
+            .write("ca.pem", ca.pem())
+            .args(["--ca-file", "ca.pem"])
+            .run();
+        ran.expect_code(2)
+            .says(&format!("invalid peer certificate from {host}: {why}"))
+            .says("nothing was sent")
+            .leaks_nothing(&secrets(&mock));
+        assert_eq!((mock.connections(), mock.posts()), (1, 0));
+    }
+}
+
+#[test]
+fn a_bad_ca_file_or_directory_is_named_and_nothing_is_sent() {
+    let ca = TestCa::new("changeos test CA");
+    // Valid PEM around bytes that are no certificate.
+    let not_a_certificate = "-----BEGIN CERTIFICATE-----\nAAECAwQFBgcICQ==\n-----END CERTIFICATE-----\n";
+    let broken_pem = "-----BEGIN CERTIFICATE-----\nMIIB!!!not base64\n-----END CERTIFICATE-----\n";
+    let big = format!("{}{}", ca.pem(), "#".repeat(4 * 1024 * 1024));
+    let cases: [(&str, &str, &str, &str); 9] = [
+        ("--ca-file", "missing.pem", "", "--ca-file missing.pem: no such file"),
+        ("--ca-file", "dir", "", "--ca-file dir: it is a directory"),
+        (
+            "--ca-file",
+            "notes.txt",
+            "a root should be here\n",
+            "--ca-file notes.txt: it holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+        ),
+        (
+            "--ca-file",
+            "broken.pem",
+            broken_pem,
+            "--ca-file broken.pem: it is not valid PEM",
+        ),
+        (
+            "--ca-file",
+            "junk.pem",
+            not_a_certificate,
+            "--ca-file junk.pem: its certificate number 1 cannot be used as a root",
+        ),
+        (
+            "--ca-file",
+            "big.pem",
+            &big,
+            "bytes, more than the 4194304 a certificate file may have",
+        ),
+        (
+            "SSL_CERT_FILE",
+            "missing.pem",
+            "",
+            "SSL_CERT_FILE missing.pem: no such file",
+        ),
+        (
+            "SSL_CERT_DIR",
+            "missing-dir",
+            "",
+            "SSL_CERT_DIR missing-dir: cannot list the directory: no such directory",
+        ),
+        (
+            "SSL_CERT_DIR",
+            "dir",
+            "",
+            "SSL_CERT_DIR dir: the directory holds no PEM certificate file",
+        ),
+    ];
+    let mock = Mock::start_tls(&ca.valid());
+    mock.on_post(Reply::accepted());
+    for (how, name, content, message) in cases {
+        for dry_run in [false, true] {
+            let mut command = send(&mock, "human").write("dir/README", "no roots here\n");
+            if !content.is_empty() {
+                command = command.write(name, content);
+            }
+            command = match how {
+                "--ca-file" => command.args(["--ca-file", name]),
+                variable => command.env(variable, name),
+            };
+            if dry_run {
+                command = command.args(["--dry-run"]);
+            }
+            let ran = command.run();
+            ran.expect_code(2)
+                .says(&format!("error: {how} {name}: "))
+                .says(message)
+                .leaks_nothing(&secrets(&mock));
+            assert!(!ran.all().contains("dry run:"), "{}", ran.all());
+        }
+    }
+    assert_eq!(mock.connections(), 0, "nothing was sent");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_ca_file_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    let ca = TestCa::new("changeos test CA");
+    let mock = Mock::start_tls(&ca.valid());
+    let command = send(&mock, "human")
+        .write("ca.pem", ca.pem())
+        .args(["--ca-file", "ca.pem"]);
+    let file = command.home().join("ca.pem");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let Some(ran) = command.run_where_modes_apply(&file) else {
+        return;
+    };
+    ran.expect_code(2).says("error: --ca-file ca.pem: permission denied");
+    assert_eq!(mock.connections(), 0);
+}
+
+#[test]
+fn a_dry_run_says_which_roots_are_trusted() {
+    let ca = TestCa::new("changeos test CA");
+    let other = TestCa::new("another CA");
+    // SSL_CERT_FILE replaces the system store; --ca-file adds to it.
+    for format in FORMATS {
+        let ran = dry_run_to("https://ecs.example.test", format)
+            .write("bundle.pem", &format!("{}{}", ca.pem(), other.pem()))
+            .write("extra.pem", ca.pem())
+            .env("SSL_CERT_FILE", "bundle.pem")
+            .args(["--ca-file", "extra.pem"])
+            .run();
+        ran.expect_code(0);
+        let trust = ran
+            .stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("trust: "))
+            .unwrap_or_else(|| panic!("no trust line: {}", ran.stderr))
+            .to_owned();
+        let bundled = trust.split(' ').next().unwrap().parse::<usize>().expect("a count");
+        assert!(bundled > 100, "{trust}");
+        assert_eq!(
+            trust,
+            format!("{bundled} bundled Mozilla roots + 2 from SSL_CERT_FILE bundle.pem + 1 from --ca-file extra.pem")
+        );
+        if format == "json" {
+            assert_eq!(ran.events()[0]["trust"], trust.as_str());
+        }
+    }
+    // Without them, the system's store (whatever this machine has in it).
+    let ran = dry_run_to("https://ecs.example.test", "human").run();
+    ran.expect_code(0)
+        .says(" bundled Mozilla roots + ")
+        .says(" from the system store");
+    assert!(!ran.all().contains("--ca-file"), "{}", ran.all());
+}
+
+/// A dry run of the keypair example to `endpoint`.
+fn dry_run_to(endpoint: &str, format: &str) -> mock_ecs::Changeos {
+    changeos([
+        "send",
+        "--dry-run",
+        "--server-id",
+        SERVER,
+        "--project-id",
+        PROJECT,
+        "--endpoint",
+    ])
+    .args([endpoint, "--format", format, &example("cloudinit-keypair.json")])
+    .keys()
 }
 
 // ---- dry runs -----------------------------------------------------------------------------------

@@ -681,6 +681,7 @@ mod tests {
                 connect_timeout: Duration::from_secs(5),
                 read_timeout: Duration::from_secs(5),
             },
+            &crate::trust::Roots::bundled(),
             None,
         );
         let retry = RetryPolicy {

@@ -1,6 +1,7 @@
 //! The transport: one HTTP exchange at a time over `ureq` (blocking, rustls, TLS always
-//! verified against the Mozilla roots of `webpki-roots`), through the proxy of the
-//! environment read strictly by [`crate::proxy`], and the retry arithmetic.
+//! verified against the [`Roots`] it is given: there is no way to turn verification off),
+//! through the proxy of the environment read strictly by [`crate::proxy`], and the retry
+//! arithmetic.
 //!
 //! The agent is set up so that what [`crate::request::prepare`] built is what is sent: no
 //! automatic `Accept`, `Accept-Encoding` or `User-Agent`, no redirects followed, no
@@ -33,6 +34,7 @@ use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnecto
 use crate::proxy::Proxy;
 use crate::request::PreparedRequest;
 use crate::signer::Method;
+use crate::trust::Roots;
 
 /// Answers larger than this are cut off (job and error bodies are a few kilobytes).
 pub const MAX_RESPONSE_BYTES: u64 = 4 * 1024 * 1024;
@@ -145,10 +147,18 @@ pub struct Transport {
 }
 
 impl Transport {
-    /// An agent with the timeouts of `config`, going through `proxy` (none: every request goes
-    /// directly, whatever the environment says; [`Proxy::from_env`] reads it).
-    pub fn new(config: TransportConfig, proxy: Option<&Proxy>) -> Transport {
+    /// An agent with the timeouts of `config` that trusts `roots`, going through `proxy` (none:
+    /// every request goes directly, whatever the environment says; [`Proxy::from_env`] reads it).
+    pub fn new(config: TransportConfig, roots: &Roots, proxy: Option<&Proxy>) -> Transport {
         let read = Some(config.read_timeout);
+        let certs: Vec<ureq::tls::Certificate<'static>> = roots
+            .certificates()
+            .iter()
+            .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+            .collect();
+        let tls = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+            .build();
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -164,6 +174,7 @@ impl Transport {
             .timeout_recv_response(read)
             .timeout_recv_body(read)
             .proxy(proxy.map(|p| p.ureq().clone()))
+            .tls_config(tls)
             .build();
         Transport {
             agent: ureq::Agent::with_parts(agent_config, TaggingConnector::default(), TaggingResolver::default()),
@@ -251,7 +262,7 @@ fn exchange(
             .map_err(|e| TransportError::Unsendable(format!("cannot build the request: {e}")))
             .and_then(|r| {
                 let r = agent.configure_request(r).timeout_global(limit).build();
-                agent.run(r).map_err(|e| classify(config, e))
+                agent.run(r).map_err(|e| classify(config, &request.url, e))
             })
     } else {
         builder
@@ -259,7 +270,7 @@ fn exchange(
             .map_err(|e| TransportError::Unsendable(format!("cannot build the request: {e}")))
             .and_then(|r| {
                 let r = agent.configure_request(r).timeout_global(limit).build();
-                agent.run(r).map_err(|e| classify(config, e))
+                agent.run(r).map_err(|e| classify(config, &request.url, e))
             })
     };
     let mut response = result?;
@@ -283,14 +294,20 @@ fn exchange(
             ureq::Error::BodyExceedsLimit(_) => {
                 TransportError::Unknown(format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"))
             }
-            other => classify(config, other),
+            other => classify(config, &request.url, other),
         })?;
     Ok(Response { status, headers, body })
 }
 
-fn classify(config: TransportConfig, error: ureq::Error) -> TransportError {
+/// Sorts a failure of the exchange with `url` by whether the request may have been sent.
+fn classify(config: TransportConfig, url: &str, error: ureq::Error) -> TransportError {
     let connect = config.connect_timeout;
     let read = config.read_timeout;
+    if let ureq::Error::Io(e) = &error
+        && let Some(rejected) = rejected_certificate(e)
+    {
+        return TransportError::Unsendable(certificate_rejection(url, rejected));
+    }
     match error {
         ureq::Error::HostNotFound => TransportError::NotSent("the host name does not resolve".to_owned()),
         ureq::Error::Timeout(Timeout::Resolve) => {
@@ -311,8 +328,8 @@ fn classify(config: TransportConfig, error: ureq::Error) -> TransportError {
             TransportError::NotSent(format!("the host name does not resolve: {}", inner_message(&e)))
         }
         ureq::Error::Io(e) if is_connect_error(&e) => TransportError::NotSent(format!("cannot connect: {e}")),
-        ureq::Error::Io(e) if is_certificate_error(&e) => {
-            TransportError::Unsendable(format!("the TLS handshake failed: {}", inner_message(&e)))
+        ureq::Error::Rustls(e) if is_certificate_error(&e) => {
+            TransportError::Unsendable(certificate_rejection(url, &e))
         }
         ureq::Error::Io(e) if is_setup_error(&e) => TransportError::NotSent(format!(
             "the connection failed before the request was sent: {}",
@@ -382,7 +399,7 @@ impl Connector<()> for TaggingConnector {
             .is_some_and(|proxy| !proxy.is_no_proxy(details.uri));
         self.0.connect(details, chained).map_err(|e| match e {
             // Those two are recognised by their own inner errors.
-            ureq::Error::Io(io) if proxied && !is_certificate_error(&io) && !is_resolution_error(&io) => {
+            ureq::Error::Io(io) if proxied && rejected_certificate(&io).is_none() && !is_resolution_error(&io) => {
                 ureq::Error::Io(std::io::Error::new(io.kind(), BeforeSending(io)))
             }
             other => other,
@@ -425,19 +442,128 @@ fn is_connect_error(error: &std::io::Error) -> bool {
     )
 }
 
-/// A certificate the handshake rejected: the handshake comes before any request byte.
-fn is_certificate_error(error: &std::io::Error) -> bool {
+/// The certificate error inside an I/O error, if the handshake rejected the certificate: the
+/// handshake comes before any request byte.
+fn rejected_certificate(error: &std::io::Error) -> Option<&rustls::Error> {
     error
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        .is_some_and(|e| {
-            matches!(
-                e,
-                rustls::Error::InvalidCertificate(_)
-                    | rustls::Error::NoCertificatesPresented
-                    | rustls::Error::UnsupportedNameType
+        .filter(|e| is_certificate_error(e))
+}
+
+fn is_certificate_error(error: &rustls::Error) -> bool {
+    matches!(
+        error,
+        rustls::Error::InvalidCertificate(_)
+            | rustls::Error::NoCertificatesPresented
+            | rustls::Error::UnsupportedNameType
+    )
+}
+
+/// How every certificate rejection starts (see [`is_certificate_rejection`]).
+const CERTIFICATE_REJECTED: &str = "invalid peer certificate from ";
+
+/// Whether a failure's reason is a certificate that the TLS handshake refused (for a caller
+/// that adds how to trust a root).
+pub fn is_certificate_rejection(reason: &str) -> bool {
+    reason.starts_with(CERTIFICATE_REJECTED)
+}
+
+/// `invalid peer certificate from HOST:PORT: WHAT`, WHAT said for people: unknown issuer,
+/// expired (with the dates), not valid for the name.
+fn certificate_rejection(url: &str, error: &rustls::Error) -> String {
+    let (host, port) = host_port(url);
+    let what = match error {
+        rustls::Error::InvalidCertificate(e) => certificate_problem(&host, e),
+        rustls::Error::NoCertificatesPresented => "the server presented no certificate".to_owned(),
+        rustls::Error::UnsupportedNameType => format!("{host} is not a name a certificate can be checked for"),
+        other => other.to_string(),
+    };
+    format!("{CERTIFICATE_REJECTED}{host}:{port}: {what}")
+}
+
+fn certificate_problem(host: &str, error: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as E;
+    match error {
+        E::UnknownIssuer => "unknown issuer".to_owned(),
+        E::Expired => "expired".to_owned(),
+        E::ExpiredContext { time, not_after } => format!(
+            "expired (not valid after {}; this machine's clock says {})",
+            utc(not_after.as_secs()),
+            utc(time.as_secs())
+        ),
+        E::NotValidYet => "not valid yet".to_owned(),
+        E::NotValidYetContext { time, not_before } => format!(
+            "not valid yet (not valid before {}; this machine's clock says {})",
+            utc(not_before.as_secs()),
+            utc(time.as_secs())
+        ),
+        E::NotValidForName => format!("not valid for the name {host}"),
+        E::NotValidForNameContext { presented, .. } => {
+            const SHOWN: usize = 5;
+            let mut names = presented
+                .iter()
+                .take(SHOWN)
+                .map(|n| presented_name(n))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if presented.len() > SHOWN {
+                names.push_str(&format!(" and {} more", presented.len() - SHOWN));
+            }
+            if names.is_empty() {
+                format!("not valid for the name {host} (it names no host)")
+            } else {
+                format!("not valid for the name {host} (it is for {names})")
+            }
+        }
+        E::Revoked => "revoked".to_owned(),
+        E::BadSignature => "bad signature".to_owned(),
+        other => {
+            let text = rustls::Error::InvalidCertificate(other.clone()).to_string();
+            text.strip_prefix("invalid peer certificate: ")
+                .map(str::to_owned)
+                .unwrap_or(text)
+        }
+    }
+}
+
+/// A name of a certificate as webpki reports it (`DnsName("a.example")`, `IpAddress(10.0.0.1)`),
+/// as a person writes it.
+fn presented_name(reported: &str) -> &str {
+    reported
+        .strip_prefix("DnsName(\"")
+        .and_then(|r| r.strip_suffix("\")"))
+        .or_else(|| reported.strip_prefix("IpAddress(").and_then(|r| r.strip_suffix(')')))
+        .unwrap_or(reported)
+}
+
+/// Unix seconds as `2024-01-31 23:59:59 UTC`.
+fn utc(seconds: u64) -> String {
+    match crate::date::SdkDate::from_unix_seconds(seconds) {
+        Ok(date) => {
+            let d = date.to_string(); // YYYYMMDDTHHMMSSZ
+            format!(
+                "{}-{}-{} {}:{}:{} UTC",
+                &d[0..4],
+                &d[4..6],
+                &d[6..8],
+                &d[9..11],
+                &d[11..13],
+                &d[13..15]
             )
-        })
+        }
+        Err(_) => format!("{seconds} s after 1970"),
+    }
+}
+
+/// The host and port of a URL (the port the scheme implies when it has none).
+fn host_port(url: &str) -> (String, u16) {
+    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
+        return (url.to_owned(), 443);
+    };
+    let host = uri.host().unwrap_or_default().to_owned();
+    let default = if uri.scheme_str() == Some("http") { 80 } else { 443 };
+    (host, uri.port_u16().unwrap_or(default))
 }
 
 fn inner_message(error: &std::io::Error) -> String {
@@ -635,8 +761,89 @@ mod tests {
                 connect_timeout: Duration::from_secs(20),
                 read_timeout: Duration::from_secs(20),
             },
+            &Roots::bundled(),
             None,
         )
+    }
+
+    #[test]
+    fn certificate_rejections_say_the_host_and_what_was_wrong() {
+        use rustls::CertificateError as E;
+        use rustls::pki_types::UnixTime;
+        let url = "https://ecs.example.test/v2/p/cloudservers/s/changeos";
+        let said = |e: rustls::Error| certificate_rejection(url, &e);
+        let at = |seconds| UnixTime::since_unix_epoch(Duration::from_secs(seconds));
+        assert_eq!(
+            said(E::UnknownIssuer.into()),
+            "invalid peer certificate from ecs.example.test:443: unknown issuer"
+        );
+        assert_eq!(
+            said(
+                E::ExpiredContext {
+                    time: at(1_704_067_200),
+                    not_after: at(1_609_459_199)
+                }
+                .into()
+            ),
+            "invalid peer certificate from ecs.example.test:443: expired (not valid after 2020-12-31 23:59:59 UTC; \
+             this machine's clock says 2024-01-01 00:00:00 UTC)"
+        );
+        assert_eq!(
+            said(
+                E::NotValidYetContext {
+                    time: at(0),
+                    not_before: at(86_400)
+                }
+                .into()
+            ),
+            "invalid peer certificate from ecs.example.test:443: not valid yet (not valid before 1970-01-02 00:00:00 \
+             UTC; this machine's clock says 1970-01-01 00:00:00 UTC)"
+        );
+        let names = ["DnsName(\"a.example\")", "IpAddress(10.0.0.1)", "DirectoryName"];
+        assert_eq!(
+            said(
+                E::NotValidForNameContext {
+                    expected: rustls::pki_types::ServerName::try_from("ecs.example.test").unwrap(),
+                    presented: names.iter().map(|n| (*n).to_owned()).collect(),
+                }
+                .into()
+            ),
+            "invalid peer certificate from ecs.example.test:443: not valid for the name ecs.example.test (it is for \
+             a.example, 10.0.0.1, DirectoryName)"
+        );
+        assert_eq!(
+            said(E::NotValidForName.into()),
+            "invalid peer certificate from ecs.example.test:443: not valid for the name ecs.example.test"
+        );
+        assert_eq!(
+            said(rustls::Error::NoCertificatesPresented),
+            "invalid peer certificate from ecs.example.test:443: the server presented no certificate"
+        );
+        for e in [E::UnknownIssuer, E::Expired, E::Revoked, E::BadEncoding] {
+            assert!(is_certificate_rejection(&said(e.into())));
+        }
+        assert!(!is_certificate_rejection("the host name does not resolve"));
+        assert_eq!(
+            certificate_rejection("https://127.0.0.1:8443/x", &E::UnknownIssuer.into()),
+            "invalid peer certificate from 127.0.0.1:8443: unknown issuer"
+        );
+    }
+
+    #[test]
+    fn a_rejected_certificate_is_unsendable() {
+        let url = "https://ecs.example.test:4443/x";
+        let io = std::io::Error::other(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::UnknownIssuer,
+        ));
+        assert_eq!(
+            classify(TransportConfig::default(), url, ureq::Error::Io(io)),
+            TransportError::Unsendable("invalid peer certificate from ecs.example.test:4443: unknown issuer".into())
+        );
+        let direct = ureq::Error::Rustls(rustls::Error::InvalidCertificate(rustls::CertificateError::Revoked));
+        assert_eq!(
+            classify(TransportConfig::default(), url, direct),
+            TransportError::Unsendable("invalid peer certificate from ecs.example.test:4443: revoked".into())
+        );
     }
 
     #[test]
@@ -691,6 +898,7 @@ mod tests {
                 connect_timeout: Duration::from_secs(2),
                 read_timeout: Duration::from_secs(2),
             },
+            &Roots::bundled(),
             None,
         );
         let request = PreparedRequest {
@@ -730,7 +938,7 @@ mod tests {
             refusing_proxy("407 Proxy Authentication Required")
         );
         let proxy = Proxy::parse("HTTPS_PROXY", &url, None).unwrap();
-        let err = Transport::new(TransportConfig::default(), Some(&proxy))
+        let err = Transport::new(TransportConfig::default(), &Roots::bundled(), Some(&proxy))
             .send(&get("https://ecs.example.test/x"))
             .unwrap_err();
         let TransportError::Unsendable(why) = &err else {
@@ -742,7 +950,7 @@ mod tests {
 
         let url = format!("http://{}", refusing_proxy("403 Forbidden"));
         let proxy = Proxy::parse("HTTPS_PROXY", &url, None).unwrap();
-        let err = Transport::new(TransportConfig::default(), Some(&proxy))
+        let err = Transport::new(TransportConfig::default(), &Roots::bundled(), Some(&proxy))
             .send(&get("https://ecs.example.test/x"))
             .unwrap_err();
         assert!(

@@ -7,7 +7,8 @@
 //! signing with the pure [`signer`]: a [`RequestToSign`] (method, [`Endpoint`], already-encoded
 //! [`ResourcePath`], unencoded query pairs, headers in sending order, body bytes), plus
 //! [`Credentials`] and an [`SdkDate`], go into [`sign`], which returns a [`SignedRequest`]. The
-//! signer reads no clock, environment or network. [`http`] sends one request at a time and
+//! signer reads no clock, environment or network. [`trust::Roots`] are the certificate
+//! authorities the TLS handshake trusts. [`http`] sends one request at a time and
 //! sorts failures by whether the request may have reached the server; [`api::Client`] makes
 //! the two calls safe (the POST never twice, the GET retried with backoff); [`errors`] reads
 //! error answers as the SDK does; [`job`] follows a job to its end.
@@ -17,8 +18,8 @@
 //!
 //! Modules: [`signer`] (the algorithm and its types), [`date`] (`X-Sdk-Date`), [`percent`]
 //! (the SDK's percent-encoding), [`credentials`], [`endpoints`], [`regions_file`], [`region`],
-//! [`request`], [`http`], [`proxy`] (the proxy variables, read strictly), [`errors`], [`api`],
-//! [`iam`] (the project id lookup), [`job`].
+//! [`request`], [`http`], [`proxy`] (the proxy variables, read strictly), [`trust`] (the roots
+//! TLS trusts), [`errors`], [`api`], [`iam`] (the project id lookup), [`job`], [`files`].
 
 pub mod api;
 pub mod credentials;
@@ -35,6 +36,7 @@ pub mod region;
 pub mod regions_file;
 pub mod request;
 pub mod signer;
+pub mod trust;
 
 pub use date::{DateError, SdkDate};
 pub use signer::{

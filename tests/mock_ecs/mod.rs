@@ -1,7 +1,8 @@
 //! A mock ECS endpoint for the `send` and `job` tests, and a way to run the binary against it.
 //!
 //! [`Mock::start`] listens on 127.0.0.1 on a free port (plain HTTP, as `--endpoint
-//! http://127.0.0.1:PORT` allows) and answers each connection in its own thread. Each request
+//! http://127.0.0.1:PORT` allows) and answers each connection in its own thread;
+//! [`Mock::start_tls`] does the same over HTTPS with a certificate of a [`tls::TestCa`]. Each request
 //! is checked the way the API gateway would: the `SDK-HMAC-SHA256` signature is recomputed with
 //! `changeos_client::sign` from the method, path, query, signed headers and body as received,
 //! with the AK/SK the test knows (or the IAM token is compared), and `X-Sdk-Date` must be within
@@ -19,6 +20,8 @@
 //! the working directory in a fresh temporary directory, and a time limit: a hang fails the
 //! test instead of freezing the run.
 #![allow(dead_code)]
+
+pub mod tls;
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
@@ -191,11 +194,23 @@ pub struct Mock {
     addr: SocketAddr,
     shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
+    https: bool,
 }
 
 impl Mock {
     /// Listens on a free port of 127.0.0.1, checking AK/SK signatures with [`AK`]/[`SK`].
     pub fn start() -> Mock {
+        Mock::listen(None)
+    }
+
+    /// As [`Mock::start`], over HTTPS with `cert`: a client that refuses the certificate ends
+    /// the handshake, and the connection is counted but no request is read.
+    pub fn start_tls(cert: &tls::ServerCert) -> Mock {
+        Mock::listen(Some(cert.server_config()))
+    }
+
+    fn listen(tls: Option<Arc<rustls::ServerConfig>>) -> Mock {
+        let https = tls.is_some();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
@@ -215,19 +230,22 @@ impl Mock {
                 }
                 let Ok(stream) = stream else { continue };
                 let shared = Arc::clone(&for_thread);
-                std::thread::spawn(move || handle(stream, &shared));
+                let tls = tls.clone();
+                std::thread::spawn(move || accept(stream, tls, &shared));
             }
         });
         Mock {
             addr,
             shared,
             thread: Some(thread),
+            https,
         }
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://` for [`Mock::start_tls`].
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Requests must carry this IAM token instead of a signature.
@@ -328,7 +346,37 @@ impl Drop for Mock {
     }
 }
 
-fn handle(mut stream: TcpStream, shared: &Shared) {
+/// A connection of either kind: what the mock reads and writes, and the TCP socket under it.
+trait Conn: Read + Write {
+    fn tcp(&self) -> &TcpStream;
+    /// Ends what the mock sends (a TLS close_notify first).
+    fn close_write(&mut self);
+}
+
+impl Conn for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+
+    fn close_write(&mut self) {
+        let _ = self.flush();
+        let _ = self.shutdown(std::net::Shutdown::Write);
+    }
+}
+
+impl Conn for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        &self.sock
+    }
+
+    fn close_write(&mut self) {
+        self.conn.send_close_notify();
+        let _ = self.flush();
+        let _ = self.sock.shutdown(std::net::Shutdown::Write);
+    }
+}
+
+fn accept(stream: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, shared: &Shared) {
     if shared.stop.load(Ordering::SeqCst) {
         return;
     }
@@ -338,10 +386,24 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         script.connections.pop_front()
     };
     if action == Some(Connection::ResetBeforeRead) {
-        reset(stream);
+        reset(&stream);
         return;
     }
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    match tls {
+        None => handle(stream, shared),
+        Some(config) => {
+            let Ok(connection) = rustls::ServerConnection::new(config) else {
+                return;
+            };
+            // The handshake runs in the first read; a client that refuses the certificate
+            // ends it there, and no request is read.
+            handle(rustls::StreamOwned::new(connection, stream), shared);
+        }
+    }
+}
+
+fn handle(mut stream: impl Conn, shared: &Shared) {
     let Some((method, target, headers, body)) = read_request(&mut stream) else {
         return;
     };
@@ -403,13 +465,13 @@ fn next_repeating(queue: &mut VecDeque<Reply>, code: &str) -> Reply {
     })
 }
 
-fn answer(mut stream: TcpStream, reply: Reply, request_id: &str) {
+fn answer(mut stream: impl Conn, reply: Reply, request_id: &str) {
     match reply {
         Reply::Slow(pause, inner) => {
             std::thread::sleep(pause);
             answer(stream, *inner, request_id);
         }
-        Reply::ResetAfterRead => reset(stream),
+        Reply::ResetAfterRead => reset(stream.tcp()),
         Reply::Http { status, headers, body } => {
             let mut head = format!(
                 "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\nX-Request-Id: {request_id}\r\n",
@@ -422,18 +484,18 @@ fn answer(mut stream: TcpStream, reply: Reply, request_id: &str) {
             head.push_str("\r\n");
             let _ = stream.write_all(head.as_bytes());
             let _ = stream.write_all(body.as_bytes());
-            let _ = stream.flush();
-            let _ = stream.shutdown(std::net::Shutdown::Write);
+            stream.close_write();
             // Let the client read before the socket closes.
             let mut sink = [0u8; 256];
-            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+            let _ = stream.tcp().set_read_timeout(Some(Duration::from_millis(500)));
             while matches!(stream.read(&mut sink), Ok(n) if n > 0) {}
         }
     }
 }
 
-/// Closes with a TCP reset (SO_LINGER with a zero timeout) instead of an orderly FIN.
-fn reset(stream: TcpStream) {
+/// Closes with a TCP reset (SO_LINGER with a zero timeout) instead of an orderly FIN: the
+/// socket is reset when its last handle (the caller's) is dropped.
+fn reset(stream: &TcpStream) {
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;
@@ -453,7 +515,8 @@ fn reset(stream: TcpStream) {
         };
         assert_eq!(result, 0, "setsockopt(SO_LINGER)");
     }
-    drop(stream);
+    #[cfg(not(unix))]
+    let _ = stream;
 }
 
 fn reason(status: u16) -> &'static str {
@@ -476,7 +539,7 @@ fn reason(status: u16) -> &'static str {
 type Request = (String, String, Vec<(String, String)>, Vec<u8>);
 
 /// Reads one HTTP/1.1 request (request line, headers, a Content-Length body).
-fn read_request(stream: &mut TcpStream) -> Option<Request> {
+fn read_request(stream: &mut impl Conn) -> Option<Request> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -783,7 +846,7 @@ fn tunnel(mut client: TcpStream, shared: &ProxyShared) {
             authorization,
             opened: false,
         });
-        reset(client);
+        reset(&client);
         return;
     }
     let allowed = request_line.first() == Some(&"CONNECT")
@@ -968,6 +1031,51 @@ impl Changeos {
         let ran = crate::common::cli::run_observed(command, stdin, TIME_LIMIT, stdout, watch);
         drop(home);
         ran
+    }
+
+    /// Runs it where file modes apply: as it is, unless this user may read `probe` anyway
+    /// (root), then as user and group 65534 through `setpriv`. `None`, with the reason on
+    /// stderr, where neither can be done: the caller skips that case.
+    #[cfg(unix)]
+    #[track_caller]
+    pub fn run_where_modes_apply(self, probe: &Path) -> Option<Ran> {
+        if !crate::common::cli::can_read_despite_mode_000(probe) {
+            return Some(self.run());
+        }
+        let found = Command::new("setpriv")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            eprintln!("skipped: root, and no setpriv to run as another user");
+            return None;
+        }
+        let Changeos { command, stdin, home } = self;
+        let mut nobody = Command::new("setpriv");
+        nobody
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(command.get_program())
+            .args(command.get_args())
+            .env_clear();
+        if let Some(dir) = command.get_current_dir() {
+            nobody.current_dir(dir);
+        }
+        for (key, value) in command.get_envs() {
+            if let Some(value) = value {
+                nobody.env(key, value);
+            }
+        }
+        let ran = Changeos {
+            command: nobody,
+            stdin,
+            home,
+        }
+        .run();
+        if ran.stderr.contains("setpriv: ") {
+            eprintln!("skipped: user 65534 cannot run the binary here: {}", ran.stderr);
+            return None;
+        }
+        Some(ran)
     }
 
     /// Runs it and sends it SIGINT (as Ctrl-C does) once `when` is true.
