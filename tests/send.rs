@@ -2402,3 +2402,65 @@ fn no_proxy_bypasses_the_proxy() {
         .expect_code(0);
     assert_eq!((proxy.tunnels().len(), mock.posts()), (1, 1));
 }
+
+// ---- the parts together: trust with several endpoints, trust and the lookup --------------------
+
+#[test]
+fn the_post_skips_an_endpoint_whose_certificate_is_rejected_and_is_sent_once() {
+    // The handshake comes before any request byte: nothing was sent, so the POST moves on.
+    let ca = TestCa::new("changeos test CA (not trusted)");
+    let untrusted = Mock::start_tls(&ca.valid());
+    untrusted.on_post(Reply::accepted());
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted());
+    let ran = send_to_region(PRIVATE_REGION, "human")
+        .env(
+            PRIVATE_VARIABLE,
+            &format!("{},{}", untrusted.endpoint(), mock.endpoint()),
+        )
+        .run();
+    ran.expect_code(0)
+        .says(&format!(
+            "note: nothing was sent to {} (invalid peer certificate from 127.0.0.1:",
+            untrusted.endpoint()
+        ))
+        .says(&format!("trying {}", mock.endpoint()))
+        .leaks_nothing(&secrets(&mock));
+    assert_eq!((untrusted.connections(), untrusted.posts(), mock.posts()), (1, 0, 1));
+    // Trusted through --ca-file, the first endpoint takes it and the second hears nothing.
+    let second = Mock::start();
+    let ran = send_to_region(PRIVATE_REGION, "human")
+        .env(
+            PRIVATE_VARIABLE,
+            &format!("{},{}", untrusted.endpoint(), second.endpoint()),
+        )
+        .write("ca.pem", ca.pem())
+        .args(["--ca-file", "ca.pem"])
+        .run();
+    ran.expect_code(0);
+    assert_eq!((untrusted.posts(), second.connections()), (1, 0));
+}
+
+#[test]
+fn the_project_lookup_trusts_what_the_post_trusts() {
+    let ca = TestCa::new("changeos test CA");
+    let iam = Mock::start_tls(&ca.valid());
+    iam.on_projects(Reply::projects(&[(PROJECT, "ap-southeast-1")]));
+    let mock = Mock::start();
+    mock.on_post(Reply::accepted());
+    // Without the root the lookup's certificate is refused: exit 2, ECS hears nothing.
+    let ran = send_looking_up(&mock, &iam, "human").run();
+    ran.expect_code(2)
+        .says("invalid peer certificate from 127.0.0.1:")
+        .says("unknown issuer");
+    assert_eq!((iam.lookups(), mock.connections()), (0, 0));
+    // With it, the lookup and then the POST go through.
+    let ran = send_looking_up(&mock, &iam, "human")
+        .write("ca.pem", ca.pem())
+        .args(["--ca-file", "ca.pem"])
+        .run();
+    ran.expect_code(0)
+        .says(&format!("note: project id {PROJECT} looked up at {}", iam.endpoint()));
+    assert_eq!((iam.lookups(), mock.posts()), (1, 1));
+    iam.assert_all_authenticated();
+}
