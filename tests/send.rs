@@ -16,22 +16,18 @@ use mock_ecs::{
     UNRESOLVABLE_ENDPOINT, changeos, example, refused_endpoint,
 };
 
+/// `changeos send` of the test's server in the test's project; the rest is the caller's.
+fn send_of_project() -> mock_ecs::Changeos {
+    changeos(["send", "--server-id", SERVER, "--project-id", PROJECT])
+}
+
 /// `changeos send --format F` of the password example to the mock, with the test's keys.
 fn send(mock: &Mock, format: &str) -> mock_ecs::Changeos {
-    changeos([
-        "send",
-        "--server-id",
-        SERVER,
-        "--project-id",
-        PROJECT,
-        "--endpoint",
-        &mock.endpoint(),
-        "--format",
-        format,
-    ])
-    .args(FAST_RETRY)
-    .args([example("cloudinit-password.json")])
-    .keys()
+    send_of_project()
+        .args(["--endpoint", &mock.endpoint(), "--format", format])
+        .args(FAST_RETRY)
+        .args([example("cloudinit-password.json")])
+        .keys()
 }
 
 fn send_and_wait(mock: &Mock, format: &str) -> mock_ecs::Changeos {
@@ -463,20 +459,16 @@ fn a_refused_connection_sent_nothing() {
         .unwrap()
         .port();
     for format in FORMATS {
-        let ran = changeos([
-            "send",
-            "--server-id",
-            SERVER,
-            "--project-id",
-            PROJECT,
-            "--endpoint",
-            &format!("http://127.0.0.1:{port}"),
-            "--format",
-            format,
-            &example("cloudinit-password.json"),
-        ])
-        .keys()
-        .run();
+        let ran = send_of_project()
+            .args([
+                "--endpoint",
+                &format!("http://127.0.0.1:{port}"),
+                "--format",
+                format,
+                &example("cloudinit-password.json"),
+            ])
+            .keys()
+            .run();
         ran.expect_code(2)
             .says("cannot reach the endpoint: cannot connect")
             .says("nothing changed; it is safe to run the command again")
@@ -694,18 +686,11 @@ fn no_verify_sends_anyway_and_says_so() {
         r#"{"os-change": {"imageid": "e215580f-73ad-429d-b6f2-5433947433b0", "adminpass": "$ADMIN_PASS", "mode": "stopFirst"}}"#,
     )
     .unwrap();
-    let ran = changeos([
-        "send",
-        "--server-id",
-        SERVER,
-        "--project-id",
-        PROJECT,
-        "--no-verify",
-        "--endpoint",
-    ])
-    .args([mock.endpoint().as_str(), bad.to_str().unwrap()])
-    .keys()
-    .run();
+    let ran = send_of_project()
+        .args(["--no-verify", "--endpoint"])
+        .args([mock.endpoint().as_str(), bad.to_str().unwrap()])
+        .keys()
+        .run();
     ran.expect_code(0)
         .says("error[mode-value]")
         .says("warning: --no-verify: sending despite 1 lint error")
@@ -836,18 +821,11 @@ fn credentials_from_the_sdk_file_including_the_basiccredentials_quirk() {
 
 /// A dry run of the password example with the credentials of the file `file`.
 fn dry_run_with_credentials_file(mock: &Mock, file: &str) -> mock_ecs::Changeos {
-    changeos([
-        "send",
-        "--dry-run",
-        "--server-id",
-        SERVER,
-        "--project-id",
-        PROJECT,
-        "--endpoint",
-    ])
-    .args([mock.endpoint().as_str(), &example("cloudinit-password.json")])
-    .env("ADMIN_PASS", PASSWORD)
-    .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file)
+    send_of_project()
+        .args(["--dry-run", "--endpoint"])
+        .args([mock.endpoint().as_str(), &example("cloudinit-password.json")])
+        .env("ADMIN_PASS", PASSWORD)
+        .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", file)
 }
 
 #[test]
@@ -944,40 +922,26 @@ fn an_iam_token_is_the_last_resort() {
         .on_post(Reply::accepted())
         .on_get(Reply::job("SUCCESS"));
     for format in FORMATS {
-        let ran = changeos([
-            "send",
-            "--server-id",
-            SERVER,
-            "--project-id",
-            PROJECT,
-            "--wait",
-            "--endpoint",
-        ])
-        .args([mock.endpoint().as_str(), "--format", format])
-        .args(FAST_POLL)
-        .args([example("cloudinit-password.json")])
-        .env("ADMIN_PASS", PASSWORD)
-        .env("HUAWEICLOUD_SDK_AUTH_TOKEN", mock_ecs::AUTH_TOKEN)
-        .run();
+        let ran = send_of_project()
+            .args(["--wait", "--endpoint"])
+            .args([mock.endpoint().as_str(), "--format", format])
+            .args(FAST_POLL)
+            .args([example("cloudinit-password.json")])
+            .env("ADMIN_PASS", PASSWORD)
+            .env("HUAWEICLOUD_SDK_AUTH_TOKEN", mock_ecs::AUTH_TOKEN)
+            .run();
         ran.expect_code(0).leaks_nothing(&[]);
-        let dry = changeos([
-            "send",
-            "--server-id",
-            SERVER,
-            "--project-id",
-            PROJECT,
-            "--dry-run",
-            "--endpoint",
-        ])
-        .args([
-            mock.endpoint().as_str(),
-            "--format",
-            format,
-            &example("cloudinit-password.json"),
-        ])
-        .env("ADMIN_PASS", PASSWORD)
-        .env("HUAWEICLOUD_SDK_AUTH_TOKEN", mock_ecs::AUTH_TOKEN)
-        .run();
+        let dry = send_of_project()
+            .args(["--dry-run", "--endpoint"])
+            .args([
+                mock.endpoint().as_str(),
+                "--format",
+                format,
+                &example("cloudinit-password.json"),
+            ])
+            .env("ADMIN_PASS", PASSWORD)
+            .env("HUAWEICLOUD_SDK_AUTH_TOKEN", mock_ecs::AUTH_TOKEN)
+            .run();
         dry.expect_code(0)
             .says("X-Auth-Token")
             .says("[redacted]")
@@ -1312,17 +1276,10 @@ fn a_dry_run_says_which_roots_are_trusted() {
 
 /// A dry run of the keypair example to `endpoint`.
 fn dry_run_to(endpoint: &str, format: &str) -> mock_ecs::Changeos {
-    changeos([
-        "send",
-        "--dry-run",
-        "--server-id",
-        SERVER,
-        "--project-id",
-        PROJECT,
-        "--endpoint",
-    ])
-    .args([endpoint, "--format", format, &example("cloudinit-keypair.json")])
-    .keys()
+    send_of_project()
+        .args(["--dry-run", "--endpoint"])
+        .args([endpoint, "--format", format, &example("cloudinit-keypair.json")])
+        .keys()
 }
 
 // ---- dry runs -----------------------------------------------------------------------------------
@@ -1565,19 +1522,12 @@ fn help_of_send_and_job() {
 
 /// `changeos send --region REGION --format F` of the password example, with the test's keys.
 fn send_to_region(region: &str, format: &str) -> mock_ecs::Changeos {
-    changeos([
-        "send",
-        "--server-id",
-        SERVER,
-        "--project-id",
-        PROJECT,
-        "--region",
-        region,
-    ])
-    .args(["--format", format])
-    .args(FAST_RETRY)
-    .args([example("cloudinit-password.json")])
-    .keys()
+    send_of_project()
+        .args(["--region", region])
+        .args(["--format", format])
+        .args(FAST_RETRY)
+        .args([example("cloudinit-password.json")])
+        .keys()
 }
 
 /// The variable of a region, as the SDK names it.
@@ -2284,23 +2234,16 @@ fn a_proxy_with_credentials_carries_the_request_and_its_password_is_never_shown(
             .unwrap()
             .local_addr()
             .unwrap();
-        let ran = changeos([
-            "send",
-            "--server-id",
-            SERVER,
-            "--project-id",
-            PROJECT,
-            "--format",
-            format,
-        ])
-        .args([
-            "--endpoint",
-            &format!("http://{dead}"),
-            &example("cloudinit-password.json"),
-        ])
-        .keys()
-        .env("HTTPS_PROXY", &proxy.url(Some(PROXY_USERINFO)))
-        .run();
+        let ran = send_of_project()
+            .args(["--format", format])
+            .args([
+                "--endpoint",
+                &format!("http://{dead}"),
+                &example("cloudinit-password.json"),
+            ])
+            .keys()
+            .env("HTTPS_PROXY", &proxy.url(Some(PROXY_USERINFO)))
+            .run();
         ran.expect_code(2)
             .says("the proxy did not open a tunnel to the endpoint")
             .says(&format!(

@@ -185,15 +185,13 @@ struct Script {
 struct Shared {
     script: Mutex<Script>,
     auth: Mutex<Auth>,
-    stop: AtomicBool,
     next_request_id: AtomicUsize,
 }
 
 /// The mock server; stops when dropped.
 pub struct Mock {
-    addr: SocketAddr,
+    listener: Listener,
     shared: Arc<Shared>,
-    thread: Option<JoinHandle<()>>,
     https: bool,
 }
 
@@ -211,33 +209,19 @@ impl Mock {
 
     fn listen(tls: Option<Arc<rustls::ServerConfig>>) -> Mock {
         let https = tls.is_some();
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(Shared {
             script: Mutex::new(Script::default()),
             auth: Mutex::new(Auth::AkSk {
                 ak: AK.to_owned(),
                 sk: SK.to_owned(),
             }),
-            stop: AtomicBool::new(false),
             next_request_id: AtomicUsize::new(1),
         });
-        let for_thread = Arc::clone(&shared);
-        let thread = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if for_thread.stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let shared = Arc::clone(&for_thread);
-                let tls = tls.clone();
-                std::thread::spawn(move || accept(stream, tls, &shared));
-            }
-        });
+        let for_listener = Arc::clone(&shared);
+        let listener = Listener::start(move |stream| accept(stream, tls.clone(), &for_listener));
         Mock {
-            addr,
+            listener,
             shared,
-            thread: Some(thread),
             https,
         }
     }
@@ -245,7 +229,7 @@ impl Mock {
     /// `http://127.0.0.1:PORT`, or `https://` for [`Mock::start_tls`].
     pub fn endpoint(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
-        format!("{scheme}://{}", self.addr)
+        format!("{scheme}://{}", self.listener.addr)
     }
 
     /// Requests must carry this IAM token instead of a signature.
@@ -335,9 +319,41 @@ impl Mock {
     }
 }
 
-impl Drop for Mock {
+/// A listener on a free port of 127.0.0.1 that hands each connection to its handler on a
+/// thread of its own, until it is dropped.
+struct Listener {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Listener {
+    fn start(handle: impl Fn(TcpStream) + Send + Sync + 'static) -> Listener {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let stop = Arc::new(AtomicBool::new(false));
+        let (stopped, handle) = (Arc::clone(&stop), Arc::new(handle));
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopped.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let handle = Arc::clone(&handle);
+                std::thread::spawn(move || handle(stream));
+            }
+        });
+        Listener {
+            addr,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Listener {
     fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
+        self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop.
         let _ = TcpStream::connect(self.addr);
         if let Some(thread) = self.thread.take() {
@@ -377,9 +393,6 @@ impl Conn for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
 }
 
 fn accept(stream: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, shared: &Shared) {
-    if shared.stop.load(Ordering::SeqCst) {
-        return;
-    }
     let action = {
         let mut script = shared.script.lock().unwrap();
         script.accepted += 1;
@@ -737,45 +750,27 @@ struct ProxyShared {
     /// Resets every connection once its CONNECT is read, without an answer.
     hang_up: AtomicBool,
     tunnels: Mutex<Vec<Tunnel>>,
-    stop: AtomicBool,
 }
 
 /// An HTTP CONNECT proxy on 127.0.0.1 that wants Basic credentials (if given), opens a tunnel
 /// to the host asked for and copies bytes both ways; stops when dropped.
 pub struct ConnectProxy {
-    addr: SocketAddr,
+    listener: Listener,
     shared: Arc<ProxyShared>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl ConnectProxy {
     /// A proxy that wants `user:password`, or no credentials.
     pub fn start(credentials: Option<(&str, &str)>) -> ConnectProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address");
         let shared = Arc::new(ProxyShared {
             credentials: credentials.map(|(u, p)| (u.to_owned(), p.to_owned())),
             refuse: AtomicBool::new(false),
             hang_up: AtomicBool::new(false),
             tunnels: Mutex::new(Vec::new()),
-            stop: AtomicBool::new(false),
         });
-        let for_thread = Arc::clone(&shared);
-        let thread = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if for_thread.stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let shared = Arc::clone(&for_thread);
-                std::thread::spawn(move || tunnel(stream, &shared));
-            }
-        });
-        ConnectProxy {
-            addr,
-            shared,
-            thread: Some(thread),
-        }
+        let for_listener = Arc::clone(&shared);
+        let listener = Listener::start(move |stream| tunnel(stream, &for_listener));
+        ConnectProxy { listener, shared }
     }
 
     /// From now on, every CONNECT gets 407 Proxy Authentication Required.
@@ -793,24 +788,14 @@ impl ConnectProxy {
     /// `http://127.0.0.1:PORT`, with `userinfo@` if given (as written, percent-encoded).
     pub fn url(&self, userinfo: Option<&str>) -> String {
         match userinfo {
-            Some(userinfo) => format!("http://{userinfo}@{}", self.addr),
-            None => format!("http://{}", self.addr),
+            Some(userinfo) => format!("http://{userinfo}@{}", self.listener.addr),
+            None => format!("http://{}", self.listener.addr),
         }
     }
 
     /// Every CONNECT read, in order.
     pub fn tunnels(&self) -> Vec<Tunnel> {
         self.shared.tunnels.lock().unwrap().clone()
-    }
-}
-
-impl Drop for ConnectProxy {
-    fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(self.addr);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
