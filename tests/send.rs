@@ -1225,7 +1225,13 @@ fn an_unreadable_ca_file_is_named() {
     use std::os::unix::fs::PermissionsExt;
     let ca = TestCa::new("changeos test CA");
     let mock = Mock::start_tls(&ca.valid());
-    let command = send(&mock, "human")
+    // The payload is copied beside the CA file: run as another user, the command may not be
+    // able to read the checkout (a fresh clone in a private temporary directory, say).
+    let payload = std::fs::read_to_string(example("cloudinit-password.json")).expect("the example");
+    let command = send_of_project()
+        .args(["--endpoint", &mock.endpoint(), "payload.json"])
+        .keys()
+        .write("payload.json", &payload)
         .write("ca.pem", ca.pem())
         .args(["--ca-file", "ca.pem"]);
     let file = command.home().join("ca.pem");
