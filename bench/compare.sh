@@ -151,7 +151,7 @@ step "(b) $FILES files in one invocation, 10% with a mistake (hyperfine -i)"
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
   variants+=(-n changeos-1-core "taskset -c 0 $many_changeos")
   notes+=("\`changeos-1-core\` is the same command pinned to one core (\`taskset -c 0\`): what the worker threads gain or cost.")
-  notes+=("jsonschema-cli checks on one thread. Being twice as fast on $(nproc) cores takes a CPU time per file no higher than its own (compare the CPU of \`changeos-1-core\` with jsonschema-cli's) and no serial part; listing a directory (the walk) is serial, and the files found meanwhile are checked by the other threads.")
+  notes+=("jsonschema-cli checks on one thread. Being twice as fast on $(nproc) cores takes a CPU time per file no higher than its own (compare the CPU of \`changeos-1-core\` with jsonschema-cli's) and no serial part; listing a directory (the walk) is serial, on one thread, before its files are checked on every core.")
 fi
 hyperfine -i --warmup 3 --style basic \
   --export-json "$OUT/many-fast.json" --export-markdown "$OUT/many-fast.md" \

@@ -3,6 +3,8 @@
 //! The binary is the edge: it parses the command line, finds the config, and hands inputs to
 //! `changeos-validator`; all rule logic lives in the generated linter behind it.
 
+#![forbid(unsafe_code)]
+
 mod cli;
 mod commands;
 mod fmt;

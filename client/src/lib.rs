@@ -21,6 +21,8 @@
 //! [`request`], [`http`], [`proxy`] (the proxy variables, read strictly), [`trust`] (the roots
 //! TLS trusts), [`errors`], [`api`], [`iam`] (the project id lookup), [`job`], [`files`].
 
+#![forbid(unsafe_code)]
+
 pub mod api;
 pub mod credentials;
 pub mod date;

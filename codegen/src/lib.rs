@@ -8,6 +8,8 @@
 //! [`docdiff`] goes the other way round, from a vendor doc page to the spec: it compares the
 //! page's parameter tables with an operation and can add what the page has and the spec lacks.
 
+#![forbid(unsafe_code)]
+
 pub mod docdiff;
 pub mod emit;
 pub mod error;

@@ -4,6 +4,8 @@
 //! `cargo run -p changeos-codegen -- doc-diff --operation ID PAGE`: compare a vendor doc page
 //! with an operation of the spec (exit 0 no difference, 1 some, 2 the page cannot be compared).
 
+#![forbid(unsafe_code)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -18,6 +18,8 @@
 //! show findings sort them by position). Typed values built with the generated builders run
 //! through the same rules.
 
+#![forbid(unsafe_code)]
+
 // Generated modules are formatted by prettyplease when written; rustfmt must leave them as
 // they are, or `changeos-codegen --check` would see every file as stale.
 #[rustfmt::skip]

@@ -509,27 +509,9 @@ fn answer(mut stream: impl Conn, reply: Reply, request_id: &str) {
 /// Closes with a TCP reset (SO_LINGER with a zero timeout) instead of an orderly FIN: the
 /// socket is reset when its last handle (the caller's) is dropped.
 fn reset(stream: &TcpStream) {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        let linger = libc::linger {
-            l_onoff: 1,
-            l_linger: 0,
-        };
-        // SAFETY: a valid socket descriptor and a correctly sized linger struct.
-        let result = unsafe {
-            libc::setsockopt(
-                stream.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_LINGER,
-                (&linger as *const libc::linger).cast(),
-                std::mem::size_of::<libc::linger>() as libc::socklen_t,
-            )
-        };
-        assert_eq!(result, 0, "setsockopt(SO_LINGER)");
-    }
-    #[cfg(not(unix))]
-    let _ = stream;
+    socket2::SockRef::from(stream)
+        .set_linger(Some(Duration::ZERO))
+        .expect("setsockopt(SO_LINGER)");
 }
 
 fn reason(status: u16) -> &'static str {

@@ -13,6 +13,8 @@
 //! [`syntax`], a parse that keeps the source text of strings and numbers. [`write`](mod@write) puts a
 //! fixed or formatted file in place of the old one: the old bytes or the new, never half.
 
+#![forbid(unsafe_code)]
+
 pub mod canonical;
 pub mod config;
 pub mod diagnostic;

@@ -1,11 +1,12 @@
 //! Checking (or fixing, or formatting) many inputs on every core while handing results back in
-//! input order, holding only the results that arrived early (files themselves are read, checked and
-//! dropped by workers).
+//! input order as they are due, holding only the results that arrived early (files themselves
+//! are read, checked and dropped by the workers).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError, mpsc};
+use std::sync::mpsc;
+
+use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use crate::config::Config;
 use crate::files::{self, Input};
@@ -15,10 +16,17 @@ use crate::write;
 use crate::{FileReport, Operation, check_source, read_error_report};
 
 /// What checking one input gave.
-enum Checked {
+enum Checked<'a> {
     Report(FileReport),
     /// A path given as an argument turned out to be a directory: its files come in its place.
-    Directory,
+    Directory(&'a Path),
+}
+
+/// What became of one argument of [`check_all`].
+enum Argument {
+    Checked(FileReport),
+    /// A directory's files, walked by the worker that opened it (see [`files::walk`]).
+    Walked(Vec<Input>),
 }
 
 /// Checks one input and applies the config. A directory is checked as a file, which fails; use
@@ -27,11 +35,11 @@ pub fn check_input(input: &Input, operation: Operation, config: &Config) -> File
     check_found(&mut Reader::default(), input, operation, config)
 }
 
-fn check_one(reader: &mut Reader, input: &Input, operation: Operation, config: &Config) -> Checked {
-    let mut report = match reader.input(input) {
-        Ok(bytes) => check_source(operation, bytes),
-        Err(ReadError::Directory) if matches!(input, Input::File(_)) => return Checked::Directory,
-        Err(e) => read_error_report(&e),
+fn check_one<'a>(reader: &mut Reader, input: &'a Input, operation: Operation, config: &Config) -> Checked<'a> {
+    let mut report = match (reader.input(input), input) {
+        (Ok(bytes), _) => check_source(operation, bytes),
+        (Err(ReadError::Directory), Input::File(path)) => return Checked::Directory(path),
+        (Err(e), _) => read_error_report(&e),
     };
     config.apply(input.path(), &mut report);
     Checked::Report(report)
@@ -121,10 +129,6 @@ pub fn fix_all(
     );
 }
 
-/// Inputs a thread takes at a time: one hand-over per chunk, not per file, keeps the threads
-/// from spending more time waking each other than checking.
-const CHUNK: usize = 32;
-
 /// Checks every input, calling `emit` with each report in input order. A path given as an
 /// argument that turns out to be a directory is walked (see [`files::walk`]) and its files are
 /// reported in its place: finding that out when the path is opened spares a `stat` per argument.
@@ -135,13 +139,17 @@ pub fn check_all(inputs: &[Input], operation: Operation, config: &Config, mut em
 fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: &mut dyn FnMut(&Input, FileReport)) {
     in_order(
         inputs,
-        |reader, input| check_one(reader, input, operation, config),
-        |input, checked| match checked {
-            Checked::Report(report) => emit(input, report),
-            Checked::Directory => {
-                let path = input.path().map(Path::to_path_buf).unwrap_or_default();
-                check_walked(&path, operation, config, emit);
-            }
+        |reader, input| match check_one(reader, input, operation, config) {
+            Checked::Report(report) => Argument::Checked(report),
+            Checked::Directory(dir) => Argument::Walked(files::walk(dir)),
+        },
+        |input, argument| match argument {
+            Argument::Checked(report) => emit(input, report),
+            Argument::Walked(files) => in_order(
+                &files,
+                |reader, file| check_found(reader, file, operation, config),
+                |file, report| emit(file, report),
+            ),
         },
     );
 }
@@ -151,7 +159,7 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
 fn check_found(reader: &mut Reader, input: &Input, operation: Operation, config: &Config) -> FileReport {
     match check_one(reader, input, operation, config) {
         Checked::Report(report) => report,
-        Checked::Directory => {
+        Checked::Directory(_) => {
             let mut report = read_error_report(&ReadError::Directory);
             config.apply(input.path(), &mut report);
             report
@@ -159,383 +167,152 @@ fn check_found(reader: &mut Reader, input: &Input, operation: Operation, config:
     }
 }
 
-/// Files a directory walk hands over at a time.
-const WALK_BATCH: usize = 32;
-
-/// Checks the files of a directory on every core, reporting them in the order of
-/// [`files::walk`]. The walk is about a sixth of the work and runs on one thread, so the other
-/// threads do not wait for it: while the calling thread walks, they check the files in the order
-/// the walk finds them. Then the calling thread sorts the files, and every thread checks the
-/// rest as [`in_order`] does, reports going out as they are due. Only the reports of the files
-/// checked during the walk are held for their turn.
-fn check_walked(dir: &Path, operation: Operation, config: &Config, emit: &mut dyn FnMut(&Input, FileReport)) {
-    let board = Board::default();
-    let sorted: OnceLock<Vec<(usize, Input)>> = OnceLock::new();
-    let chunks: OnceLock<Chunks<'_, (usize, Input)>> = OnceLock::new();
-    // A file is `(rank in the walk, input)`; those ranked below the cut were checked early.
-    let work = |reader: &mut Reader, (rank, input): &(usize, Input)| {
-        (*rank >= board.cut()).then(|| check_found(reader, input, operation, config))
-    };
-    let (sender, receiver) = mpsc::channel();
-    std::thread::scope(|scope| {
-        // Whatever happens to this thread, the helpers get to the end.
-        let _finish = Finish(&board);
-        let helper = |sender: mpsc::Sender<Done<Option<FileReport>>>| {
-            private_descriptor_table();
-            let mut reader = Reader::default();
-            if board.join_early() {
-                let mut early = EarlyResults {
-                    board: &board,
-                    results: Vec::new(),
-                };
-                while let Some(batch) = board.next_batch() {
-                    for (rank, input) in batch {
-                        let report = check_found(&mut reader, &input, operation, config);
-                        early.results.push((rank, report));
-                    }
-                }
-            }
-            if let Some(chunks) = board.wait_for(&chunks) {
-                help(chunks, &work, &mut reader, &sender);
-            }
-        };
-        let mut rank = 0;
-        let mut found = Vec::with_capacity(WALK_BATCH);
-        files::walk_each(dir, |input| {
-            found.push((rank, input));
-            rank += 1;
-            if found.len() == WALK_BATCH {
-                board.found(&mut found);
-            }
-            // Helpers start once there is more to check than one chunk: a directory of a few
-            // files is done before a thread would start.
-            if rank == 2 * WALK_BATCH {
-                for _ in 1..threads() {
-                    let sender = sender.clone();
-                    scope.spawn(move || helper(sender));
-                }
-            }
-        });
-        drop(sender);
-        board.found(&mut found);
-        let found = board.close_walk();
-        let files = sorted.get_or_init(|| files::sort_walked(dir, found));
-        let chunks = chunks.get_or_init(|| Chunks::new(files));
-        board.sorted_ready();
-        let mut early = board.collect_early();
-        lead(
-            chunks,
-            &work,
-            &mut Reader::default(),
-            &receiver,
-            |(rank, input), result| {
-                // `None` is a file checked early; missing from the early results only if its
-                // helper panicked, which the scope then passes on.
-                if let Some(report) = result.or_else(|| early.remove(rank)) {
-                    emit(input, report);
-                }
-            },
-        );
-    });
-}
-
-/// What the threads of [`check_walked`] share: the files found so far, how far the early checks
-/// went, and the early results handed in.
-#[derive(Default)]
-struct Board {
-    state: Mutex<BoardState>,
-    changed: Condvar,
-    cut: AtomicUsize,
-}
-
-#[derive(Default)]
-struct BoardState {
-    /// The files found, in walk order, each with its rank; taken out when the walk ends.
-    found: Vec<(usize, Input)>,
-    /// How many of them helpers have taken to check early.
-    taken: usize,
-    walked: bool,
-    sorted: bool,
-    /// Helpers that started while the walk went on, and those of them done with it.
-    early_helpers: usize,
-    handed_in: usize,
-    early: Vec<(usize, FileReport)>,
-}
-
-impl Board {
-    fn lock(&self) -> MutexGuard<'_, BoardState> {
-        // A thread that panicked holding the lock leaves it poisoned; the panic reaches the
-        // caller when the scope ends, and the state serves as it is meanwhile.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn wait<'g>(&self, guard: MutexGuard<'g, BoardState>) -> MutexGuard<'g, BoardState> {
-        self.changed.wait(guard).unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Files ranked below this were checked early (none until the walk ends).
-    fn cut(&self) -> usize {
-        self.cut.load(Ordering::Acquire)
-    }
-
-    /// Adds the files of `batch`, leaving it empty.
-    fn found(&self, batch: &mut Vec<(usize, Input)>) {
-        let mut state = self.lock();
-        state.found.append(batch);
-        if state.found.len() - state.taken >= WALK_BATCH {
-            self.changed.notify_one();
-        }
-    }
-
-    /// Enrols a helper in the early checks, unless the walk has ended already.
-    fn join_early(&self) -> bool {
-        let mut state = self.lock();
-        state.early_helpers += usize::from(!state.walked);
-        !state.walked
-    }
-
-    /// A batch of files to check early, waiting for the walk to find them; `None` once it ended.
-    fn next_batch(&self) -> Option<Vec<(usize, Input)>> {
-        let mut state = self.lock();
-        loop {
-            if state.walked {
-                return None;
-            }
-            if state.found.len() - state.taken >= WALK_BATCH {
-                let start = state.taken;
-                state.taken += WALK_BATCH;
-                return Some(state.found[start..start + WALK_BATCH].to_vec());
-            }
-            state = self.wait(state);
-        }
-    }
-
-    /// Ends the walk, and with it the early checks; gives back every file found.
-    fn close_walk(&self) -> Vec<(usize, Input)> {
-        let mut state = self.lock();
-        state.walked = true;
-        self.cut.store(state.taken, Ordering::Release);
-        self.changed.notify_all();
-        std::mem::take(&mut state.found)
-    }
-
-    fn hand_in(&self, early: Vec<(usize, FileReport)>) {
-        let mut state = self.lock();
-        state.early.extend(early);
-        state.handed_in += 1;
-        self.changed.notify_all();
-    }
-
-    fn sorted_ready(&self) {
-        self.lock().sorted = true;
-        self.changed.notify_all();
-    }
-
-    /// `sorted` once the calling thread has set it (`None` if it failed to).
-    fn wait_for<'s, T>(&self, sorted: &'s OnceLock<T>) -> Option<&'s T> {
-        let mut state = self.lock();
-        while !state.sorted {
-            state = self.wait(state);
-        }
-        sorted.get()
-    }
-
-    /// The early results by rank, once every helper that checked early has handed its in.
-    fn collect_early(&self) -> HashMap<usize, FileReport> {
-        let mut state = self.lock();
-        while state.handed_in < state.early_helpers {
-            state = self.wait(state);
-        }
-        std::mem::take(&mut state.early).into_iter().collect()
-    }
-}
-
-/// A helper's early results, handed in when it leaves the early checks, by a panic too: the
-/// calling thread waits for them.
-struct EarlyResults<'b> {
-    board: &'b Board,
-    results: Vec<(usize, FileReport)>,
-}
-
-impl Drop for EarlyResults<'_> {
-    fn drop(&mut self) {
-        self.board.hand_in(std::mem::take(&mut self.results));
-    }
-}
-
-/// Ends the walk and the sorting for the helpers when the calling thread leaves
-/// [`check_walked`], by a panic too, so that no helper waits for them for ever.
-struct Finish<'b>(&'b Board);
-
-impl Drop for Finish<'_> {
-    fn drop(&mut self) {
-        self.0.close_walk();
-        self.0.sorted_ready();
-    }
-}
+/// Inputs a worker takes at a time: one hand-over per chunk, not per file, keeps the threads
+/// from spending more time taking turns than checking. No more inputs than this are checked on
+/// the calling thread alone, as starting the threads would cost more than they save.
+const CHUNK: usize = 32;
 
 /// Runs `work` on every input, on every core, calling `emit` with each result in input order.
-/// Each thread reads its inputs with a [`Reader`] of its own, kept from input to input. The
-/// calling thread works too, so that every core works and no thread only waits.
-pub fn in_order<I: Sync, T: Send>(inputs: &[I], work: impl Fn(&mut Reader, &I) -> T + Sync, emit: impl FnMut(&I, T)) {
-    let threads = threads().min(inputs.len().div_ceil(CHUNK));
-    let chunks = Chunks::new(inputs);
-    let (sender, receiver) = mpsc::channel();
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            let sender = sender.clone();
-            let (chunks, work) = (&chunks, &work);
-            scope.spawn(move || {
-                private_descriptor_table();
-                help(chunks, work, &mut Reader::default(), &sender);
-            });
+///
+/// The workers (rayon's pool) take chunks of inputs in input order from one shared iterator
+/// (`par_bridge`), each reading its files with a [`Reader`] of its own, and send each chunk's
+/// results to the calling thread, which emits them as soon as every earlier chunk has been
+/// emitted. So the first reports go out while later files are still being checked, and only the
+/// results that arrived ahead of their turn are held, never the files. `emit` runs on the
+/// calling thread, and may itself call `in_order` (a directory's files in its place).
+pub fn in_order<I: Sync, T: Send>(
+    inputs: &[I],
+    work: impl Fn(&mut Reader, &I) -> T + Sync,
+    mut emit: impl FnMut(&I, T),
+) {
+    if inputs.len() <= CHUNK {
+        let mut reader = Reader::default();
+        for input in inputs {
+            emit(input, work(&mut reader, input));
         }
-        drop(sender);
-        lead(&chunks, &work, &mut Reader::default(), &receiver, emit);
+        return;
+    }
+    // Unbounded: a worker never waits for the calling thread, which may be busy emitting a
+    // directory's files through the same pool; what waits is results, not files.
+    let (sender, receiver) = mpsc::channel::<(usize, Vec<T>)>();
+    rayon::in_place_scope(|scope| {
+        let work = &work;
+        scope.spawn(move |_| {
+            inputs
+                .chunks(CHUNK)
+                .enumerate()
+                .par_bridge()
+                .for_each_init(Reader::default, |reader, (number, chunk)| {
+                    let results = chunk.iter().map(|input| work(reader, input)).collect();
+                    // The calling thread only goes away by a panic, which the scope passes on.
+                    let _ = sender.send((number, results));
+                });
+        });
+        emit_in_order(inputs, &receiver, &mut emit);
     });
 }
 
-/// How many threads check: one per core.
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// Items cut into chunks that threads take in turn: one hand-over per chunk, not per item, keeps
-/// the threads from spending more time waking each other than working.
-struct Chunks<'a, I> {
-    items: &'a [I],
-    next: AtomicUsize,
-}
-
-/// The results of one chunk: its number and one result per item.
-type Done<T> = (usize, Vec<T>);
-
-impl<'a, I> Chunks<'a, I> {
-    fn new(items: &'a [I]) -> Self {
-        Chunks {
-            items,
-            next: AtomicUsize::new(0),
-        }
-    }
-
-    /// The next chunk no thread has taken, and its number.
-    fn take(&self) -> Option<(usize, &'a [I])> {
-        let chunk = self.next.fetch_add(1, Ordering::Relaxed);
-        let start = chunk.checked_mul(CHUNK)?;
-        let slice = self.items.get(start..(start + CHUNK).min(self.items.len()))?;
-        (!slice.is_empty()).then_some((chunk, slice))
-    }
-}
-
-/// A helper's part of [`in_order`]: takes chunks and sends their results until none is left.
-fn help<I, T>(
-    chunks: &Chunks<I>,
-    work: &impl Fn(&mut Reader, &I) -> T,
-    reader: &mut Reader,
-    sender: &mpsc::Sender<Done<T>>,
-) {
-    while let Some((chunk, slice)) = chunks.take() {
-        let results = slice.iter().map(|item| work(reader, item)).collect();
-        if sender.send((chunk, results)).is_err() {
-            break;
-        }
-    }
-}
-
-/// The calling thread's part of [`in_order`]: takes chunks too, and emits every result in item
-/// order, holding only those that came early.
-fn lead<I, T>(
-    chunks: &Chunks<I>,
-    work: &impl Fn(&mut Reader, &I) -> T,
-    reader: &mut Reader,
-    receiver: &mpsc::Receiver<Done<T>>,
-    mut emit: impl FnMut(&I, T),
-) {
-    let mut early: BTreeMap<usize, Vec<T>> = BTreeMap::new();
+/// The calling thread's part of [`in_order`]: emits each chunk's results once every earlier
+/// chunk's are out, until the workers are done (their sender dropped).
+fn emit_in_order<I, T>(inputs: &[I], receiver: &mpsc::Receiver<(usize, Vec<T>)>, emit: &mut impl FnMut(&I, T)) {
+    let mut ahead: BTreeMap<usize, Vec<T>> = BTreeMap::new();
     let mut due = 0;
-    let mut flush = |early: &mut BTreeMap<usize, Vec<T>>| {
-        while let Some(results) = early.remove(&due) {
-            for (offset, result) in results.into_iter().enumerate() {
-                emit(&chunks.items[due * CHUNK + offset], result);
+    for (number, results) in receiver {
+        ahead.insert(number, results);
+        while let Some(results) = ahead.remove(&due) {
+            for (input, result) in inputs[due * CHUNK..].iter().zip(results) {
+                emit(input, result);
             }
             due += 1;
         }
-    };
-    while let Some((chunk, slice)) = chunks.take() {
-        early.insert(chunk, slice.iter().map(|item| work(reader, item)).collect());
-        early.extend(receiver.try_iter());
-        flush(&mut early);
     }
-    for (chunk, results) in receiver {
-        early.insert(chunk, results);
-        flush(&mut early);
-    }
-    flush(&mut early);
-}
-
-/// Gives the calling thread a descriptor table of its own (a copy of the process's). Threads
-/// that share one make the kernel lock it for every open and close and count references on
-/// every read; with two threads opening 10,000 files that cost each about a tenth of its time
-/// (bench/RESULTS.md). A worker opens, reads and closes its files itself and hands no
-/// descriptor to another thread, so a private table changes nothing else; and once the
-/// workers leave it, the calling thread has the process's table to itself again.
-/// Returns whether the kernel agreed: a refusal (a seccomp filter, say) only costs speed.
-#[cfg(target_os = "linux")]
-fn private_descriptor_table() -> bool {
-    // SAFETY: unshare(2) takes no pointer and changes only which table the calling thread's
-    // descriptor numbers refer to. The copy holds every descriptor the thread could use, and
-    // this thread owns no descriptor that it would close in the copy only.
-    unsafe { libc::unshare(libc::CLONE_FILES) == 0 }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn private_descriptor_table() -> bool {
-    false
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::PathBuf;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Condvar, Mutex};
+    use std::time::Duration;
 
-    #[cfg(target_os = "linux")]
+    /// Every item is emitted once, in input order, however long each one takes and whether
+    /// there are fewer items than a chunk (the calling thread alone) or many.
     #[test]
-    fn a_worker_opens_files_in_a_table_of_its_own() {
-        use std::os::fd::AsRawFd;
-        let path = std::env::temp_dir().join(format!("changeos-run-fd-{}", std::process::id()));
-        std::fs::write(&path, "{}").expect("write");
-        let (sender, receiver) = mpsc::channel();
-        let (done, wait) = mpsc::channel::<()>();
-        let worker = std::thread::spawn({
-            let path = path.clone();
-            move || {
-                // A seccomp filter (Docker's default one) may refuse unshare(2): then the
-                // worker shares the table, which costs only speed, and there is nothing to see.
-                if !private_descriptor_table() {
-                    return;
+    fn in_order_emits_every_result_once_in_input_order() {
+        for count in [0, 1, CHUNK, CHUNK + 1, 20 * CHUNK + 7] {
+            let items: Vec<usize> = (0..count).collect();
+            let mut seen = Vec::new();
+            in_order(
+                &items,
+                |_, &i| {
+                    // Uneven work, so that chunks finish out of order.
+                    if i % (CHUNK + 3) == 0 {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
+                    i * 2
+                },
+                |&i, doubled| seen.push((i, doubled)),
+            );
+            let expected: Vec<(usize, usize)> = items.iter().map(|&i| (i, i * 2)).collect();
+            assert_eq!(seen, expected, "{count} items");
+        }
+    }
+
+    /// The first result goes out while later items are still being worked on: the last item's
+    /// work waits until the first has been emitted, which would never happen (until the
+    /// timeout) if `in_order` emitted only at the end.
+    #[test]
+    fn in_order_emits_the_first_results_before_the_last_are_done() {
+        let items: Vec<usize> = (0..10 * CHUNK).collect();
+        let first_emitted = (Mutex::new(false), Condvar::new());
+        let last = items.len() - 1;
+        let mut count = 0;
+        let emitted_in_time = AtomicBool::new(true);
+        in_order(
+            &items,
+            |_, &i| {
+                if i == last {
+                    let (flag, changed) = &first_emitted;
+                    let guard = flag.lock().expect("lock");
+                    let (guard, _) = changed
+                        .wait_timeout_while(guard, Duration::from_secs(20), |emitted| !*emitted)
+                        .expect("lock");
+                    emitted_in_time.store(*guard, Ordering::SeqCst);
                 }
-                let file = std::fs::File::open(&path).expect("open");
-                sender.send(file.as_raw_fd()).expect("send");
-                // Keep the file open until the main thread has looked.
-                let _ = wait.recv();
-            }
-        });
-        let Ok(fd) = receiver.recv() else {
-            eprintln!("unshare(CLONE_FILES) was refused here: nothing to check");
-            worker.join().expect("worker");
-            let _ = std::fs::remove_file(&path);
-            return;
-        };
-        // /proc/self is the process, whose table is the main thread's.
-        let in_main_table = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok();
-        let _ = done.send(());
-        worker.join().expect("worker");
-        let _ = std::fs::remove_file(&path);
-        assert_ne!(
-            in_main_table,
-            Some(path),
-            "the worker's file shows in the main thread's table"
+                i
+            },
+            |&i, _| {
+                if i == 0 {
+                    let (flag, changed) = &first_emitted;
+                    *flag.lock().expect("lock") = true;
+                    changed.notify_all();
+                }
+                count += 1;
+            },
         );
+        assert_eq!(count, items.len());
+        assert!(
+            emitted_in_time.load(Ordering::SeqCst),
+            "the first result was emitted only after the last was done"
+        );
+    }
+
+    /// A panic in a worker reaches the caller; it does not leave the calling thread waiting.
+    #[test]
+    fn a_panic_in_a_worker_reaches_the_caller() {
+        let items: Vec<usize> = (0..4 * CHUNK).collect();
+        let outcome = std::panic::catch_unwind(|| {
+            in_order(
+                &items,
+                |_, &i| {
+                    assert_ne!(i, 3 * CHUNK, "a worker panics");
+                    i
+                },
+                |_, _| {},
+            );
+        });
+        assert!(outcome.is_err());
     }
 
     /// What `check_all` reports for each input, in order: its name and the rules of its findings.
@@ -581,11 +358,11 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    /// A directory large enough for helpers to check files during the walk: every file is
-    /// reported once, in the order of `files::walk`, with the report it gets on its own.
+    /// A directory large enough to be checked on every core: every file is reported once, in
+    /// the order of `files::walk`, with the report it gets on its own.
     /// Symbolic links to directories are not followed (one leads back up).
     #[test]
-    fn large_directories_are_checked_while_walked_and_reported_in_order() {
+    fn large_directories_are_checked_on_every_core_and_reported_in_walk_order() {
         let dir = std::env::temp_dir().join(format!("changeos-run-walked-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("sub/deeper")).expect("dirs");
