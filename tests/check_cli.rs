@@ -867,9 +867,12 @@ fn a_terminal_gets_colours_unless_no_color_is_set() {
         return;
     };
     // Without this, the test below could not tell colours from none.
-    assert!(coloured.contains("\u{1b}[1;31merror[imageid-uuid]"), "{coloured}");
     assert!(
-        coloured.contains("\u{1b}[1;33mwarning[keyname-without-userid]"),
+        coloured.contains("\u{1b}[1m\u{1b}[31merror[imageid-uuid]"),
+        "{coloured}"
+    );
+    assert!(
+        coloured.contains("\u{1b}[1m\u{1b}[33mwarning[keyname-without-userid]"),
         "{coloured}"
     );
     let plain = on_a_terminal(&args, Some("1")).expect("script ran once already");
