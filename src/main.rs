@@ -4,6 +4,7 @@
 //! `changeos-validator`; all rule logic lives in the generated linter behind it.
 
 mod cli;
+mod color;
 mod commands;
 mod fmt;
 mod interrupt;
@@ -35,5 +36,6 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
+    color::init(cli.color);
     commands::run(cli)
 }
