@@ -903,7 +903,8 @@ fn color_always_styles_the_report_even_into_a_pipe_and_despite_no_color() {
         assert!(ran.stdout.contains(STYLED_ERROR), "{args:?}: {}", ran.stdout);
         // The summary line too.
         assert!(
-            ran.stdout.contains("\u{1b}[1m\u{1b}[31m3 files checked") || ran.stdout.contains("\u{1b}[1m\u{1b}[31m1 file checked"),
+            ran.stdout.contains("\u{1b}[1m\u{1b}[31m3 files checked")
+                || ran.stdout.contains("\u{1b}[1m\u{1b}[31m1 file checked"),
             "{args:?}: {}",
             ran.stdout
         );
@@ -918,10 +919,16 @@ fn color_always_styles_the_report_even_into_a_pipe_and_despite_no_color() {
 
 #[test]
 fn color_never_and_auto_into_a_pipe_give_plain_text() {
-    for args in [vec!["--color", "never", "check", ERRORS], vec!["--color", "auto", "check", ERRORS]] {
+    for args in [
+        vec!["--color", "never", "check", ERRORS],
+        vec!["--color", "auto", "check", ERRORS],
+    ] {
         let ran = changeos(&args).run();
         ran.expect_code(1).says("error[imageid-uuid]: ");
-        assert!(!ran.stdout.contains(ESC) && !ran.stderr.contains(ESC), "{args:?}: {ran:?}");
+        assert!(
+            !ran.stdout.contains(ESC) && !ran.stderr.contains(ESC),
+            "{args:?}: {ran:?}"
+        );
     }
 }
 
