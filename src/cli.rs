@@ -7,6 +7,8 @@ use changeos_validator::Operation;
 use changeos_validator::render::Format as ReportFormat;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::color::When;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "changeos",
@@ -15,6 +17,9 @@ use clap::{Parser, Subcommand, ValueEnum};
     propagate_version = true
 )]
 pub struct Cli {
+    /// Colours: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = When::Auto, global = true)]
+    pub color: When,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -149,7 +154,7 @@ impl Op {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// rustc-style diagnostics with the source line (colors on a terminal, NO_COLOR respected)
+    /// rustc-style diagnostics with the source line (colours: see --color)
     Human,
     /// one JSON document (see README: the format is a stable contract)
     Json,

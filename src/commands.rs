@@ -10,7 +10,7 @@ macro_rules! say {
 }
 pub(crate) use say;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use changeos_models::support::escape::{escape_controls, escape_controls_per_line};
@@ -76,9 +76,8 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
                 .to_owned(),
         );
     }
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut renderer = renderer(args.format.report_format(), color);
+    let mut renderer = renderer(args.format.report_format(), crate::color::stdout());
     let mut summary = Summary::default();
     let mut failure = None;
     let mut unwritten = 0;
@@ -135,7 +134,7 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
     let mut failure = None;
     let (mut files, mut fixes, mut errors, mut warnings) = (0, 0, 0, 0);
     let mut unfixable = 0;
-    let mut reasons = renderer(ReportFormat::Human, stderr_color());
+    let mut reasons = renderer(ReportFormat::Human, crate::color::stderr());
     run::fix_all(inputs, args.op.operation(), config, FixMode::Diff, |input, outcome| {
         errors += outcome.report.count(Severity::Error);
         warnings += outcome.report.count(Severity::Warning);
@@ -198,11 +197,6 @@ fn why_unfixable(report: &FileReport) -> Option<FileReport> {
         source: report.source.clone(),
         ..FileReport::default()
     })
-}
-
-/// Whether stderr is a terminal and colours are allowed there.
-fn stderr_color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Keeps the first write error. A reader that went away (`| head`) is one too: the report it

@@ -2,7 +2,7 @@
 //! `changeos_validator::layout`), or with `--check` only listed; standard input is formatted
 //! to standard output.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use changeos_models::support::escape::escape_controls;
 use changeos_validator::FileReport;
@@ -49,8 +49,7 @@ struct Tally {
 pub fn run(args: &FmtArgs) -> u8 {
     let inputs = files::expand(&args.paths);
     let operation = args.op.operation();
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut diagnostics = renderer(Format::Human, color);
+    let mut diagnostics = renderer(Format::Human, crate::color::stderr());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     // Buffered: a refusal can list 100,000 duplicate keys, and the renderer writes in pieces.
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod color;
 mod commands;
 mod fmt;
 mod interrupt;
@@ -37,5 +38,6 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
+    color::init(cli.color);
     commands::run(cli)
 }

@@ -180,11 +180,6 @@ impl Output {
         self.format == EventFormat::Human && self.stderr_terminal
     }
 
-    /// Whether stderr is a terminal and colours are allowed there.
-    pub fn stderr_color(&self) -> bool {
-        self.stderr_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-    }
-
     /// Registers a value that must never be printed, in any form (JSON-escaped, `\u`-escaped,
     /// percent-encoded).
     pub fn secret(&mut self, value: &str) {

@@ -2,8 +2,6 @@
 //! any language. The engine decides (`changeos_validator::canonical`); this is the edge: read
 //! the input, print, choose the exit code.
 
-use std::io::IsTerminal;
-
 use changeos_models::Severity;
 use changeos_models::support::escape::escape_controls;
 use changeos_validator::canonical::canonical_source;
@@ -66,10 +64,9 @@ fn mention_errors(name: &str, report: &FileReport) {
 /// The reasons, as `changeos check` shows them (without its summary line), then what they
 /// mean for `render`.
 fn refuse(name: &str, said: &str, report: &FileReport) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut text = Vec::new();
     // Writing into a Vec cannot fail.
-    let _ = renderer(Format::Human, color).file(name, report, &mut text);
+    let _ = renderer(Format::Human, crate::color::stderr()).file(name, report, &mut text);
     say!(
         "{}error: {said} has no canonical form, so nothing was printed",
         String::from_utf8_lossy(&text)

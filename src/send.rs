@@ -256,7 +256,7 @@ fn lint_gate(name: &str, report: &mut FileReport, no_verify: bool, out: &mut Out
     if !report.diagnostics.is_empty() {
         let rendered = render_all(
             ReportFormat::Human,
-            out.stderr_color(),
+            crate::color::stderr(),
             &[(name.to_owned(), report.clone())],
         );
         out.err_raw(&rendered);

@@ -867,9 +867,12 @@ fn a_terminal_gets_colours_unless_no_color_is_set() {
         return;
     };
     // Without this, the test below could not tell colours from none.
-    assert!(coloured.contains("\u{1b}[1;31merror[imageid-uuid]"), "{coloured}");
     assert!(
-        coloured.contains("\u{1b}[1;33mwarning[keyname-without-userid]"),
+        coloured.contains("\u{1b}[1m\u{1b}[31merror[imageid-uuid]"),
+        "{coloured}"
+    );
+    assert!(
+        coloured.contains("\u{1b}[1m\u{1b}[33mwarning[keyname-without-userid]"),
         "{coloured}"
     );
     let plain = on_a_terminal(&args, Some("1")).expect("script ran once already");
@@ -877,4 +880,85 @@ fn a_terminal_gets_colours_unless_no_color_is_set() {
     assert!(plain.contains("error[imageid-uuid]: "), "{plain}");
     // An empty NO_COLOR does not count (no-color.org).
     assert!(on_a_terminal(&args, Some("")).expect("script").contains(ESC));
+    // --color never wins over the terminal, --color always over NO_COLOR.
+    let never = on_a_terminal(&format!("--color never {args}"), None).expect("script");
+    assert!(!never.contains(ESC), "{never}");
+    let always = on_a_terminal(&format!("--color always {args}"), Some("1")).expect("script");
+    assert!(always.contains("\u{1b}[1m\u{1b}[31merror[imageid-uuid]"), "{always}");
+}
+
+/// The styled title of the `imageid-uuid` finding of [`ERRORS`].
+const STYLED_ERROR: &str = "\u{1b}[1m\u{1b}[31merror[imageid-uuid]\u{1b}[0m";
+
+#[test]
+fn color_always_styles_the_report_even_into_a_pipe_and_despite_no_color() {
+    // Before the command or after it: the flag is global.
+    for args in [
+        vec!["--color", "always", "check", ERRORS],
+        vec!["check", ERRORS, "--color", "always"],
+        vec!["check", "--color=always", ERRORS],
+    ] {
+        let ran = changeos(&args).env("NO_COLOR", "1").run();
+        ran.expect_code(1);
+        assert!(ran.stdout.contains(STYLED_ERROR), "{args:?}: {}", ran.stdout);
+        // The summary line too.
+        assert!(
+            ran.stdout.contains("\u{1b}[1m\u{1b}[31m3 files checked")
+                || ran.stdout.contains("\u{1b}[1m\u{1b}[31m1 file checked"),
+            "{args:?}: {}",
+            ran.stdout
+        );
+    }
+    // Formats that are read by programs are never styled.
+    for format in ["json", "sarif", "github"] {
+        let ran = changeos(["--color", "always", "check", "--format", format, ERRORS]).run();
+        ran.expect_code(1);
+        assert!(!ran.stdout.contains(ESC), "{format}: {}", ran.stdout);
+    }
+}
+
+#[test]
+fn color_never_and_auto_into_a_pipe_give_plain_text() {
+    for args in [
+        vec!["--color", "never", "check", ERRORS],
+        vec!["--color", "auto", "check", ERRORS],
+    ] {
+        let ran = changeos(&args).run();
+        ran.expect_code(1).says("error[imageid-uuid]: ");
+        assert!(
+            !ran.stdout.contains(ESC) && !ran.stderr.contains(ESC),
+            "{args:?}: {ran:?}"
+        );
+    }
+}
+
+#[test]
+fn color_applies_to_the_reports_on_standard_error() {
+    let dir = TempDir::new("color");
+    dir.write("broken.json", "{\"os-change\": {\"imageid\": 1,");
+    let broken = dir.path().join("broken.json");
+    let broken = broken.to_str().expect("UTF-8 path");
+    let styled = "\u{1b}[1m\u{1b}[31merror[invalid-json]\u{1b}[0m";
+    // The reason --diff cannot fix a file (nothing to fix: exit 0), fmt's and render's refusals.
+    for (args, code) in [
+        (vec!["check", "--diff", broken], 0),
+        (vec!["fmt", broken], 1),
+        (vec!["render", broken], 1),
+    ] {
+        for (color, coloured) in [("always", true), ("never", false), ("auto", false)] {
+            let ran = changeos(["--color", color]).args(&args).run();
+            ran.expect_code(code).says("error[invalid-json]");
+            assert_eq!(ran.stderr.contains(styled), coloured, "{color} {args:?}: {ran:?}");
+            assert_eq!(ran.stderr.contains(ESC), coloured, "{color} {args:?}: {ran:?}");
+        }
+    }
+}
+
+#[test]
+fn a_bad_color_value_is_a_usage_error() {
+    let ran = changeos(["--color", "sometimes", "check", ERRORS]).run();
+    ran.expect_code(2)
+        .says("invalid value 'sometimes' for '--color <WHEN>'")
+        .says("[possible values: auto, always, never]");
+    assert!(ran.stdout.is_empty(), "{}", ran.stdout);
 }

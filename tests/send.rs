@@ -676,6 +676,31 @@ fn lint_errors_stop_before_any_traffic() {
 }
 
 #[test]
+fn color_styles_the_lint_findings_only_when_asked() {
+    let mock = Mock::start();
+    let dir = mock_ecs::TempDir::new("lintcolor");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"os-change": {"imageId": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+    )
+    .unwrap();
+    for (color, coloured) in [("always", true), ("never", false), ("auto", false)] {
+        let ran = changeos(["send", "--color", color, "--server-id", SERVER, "--project-id", PROJECT])
+            .args(["--endpoint", mock.endpoint().as_str(), bad.to_str().unwrap()])
+            .keys()
+            .run();
+        ran.expect_code(1)
+            .says("unknown member `imageId`")
+            .says("nothing was sent");
+        let styled = "\u{1b}[1m\u{1b}[31merror[unknown-member]\u{1b}[0m";
+        assert_eq!(ran.stderr.contains(styled), coloured, "{color}: {}", ran.stderr);
+        assert_eq!(ran.stderr.contains('\u{1b}'), coloured, "{color}: {}", ran.stderr);
+    }
+    assert_eq!(mock.connections(), 0);
+}
+
+#[test]
 fn no_verify_sends_anyway_and_says_so() {
     let mock = Mock::start();
     mock.on_post(Reply::accepted());

@@ -3,10 +3,20 @@
 //! fixes applied, each applied fix comes first as a `fixed[rule]` entry. Nothing from the file
 //! or its name reaches the terminal raw: control characters are escaped (quoted source lines
 //! show them as U+FFFD, to keep the caret under its column).
+//!
+//! The title and the quoted line with its carets are drawn by `annotate-snippets` (rustc's and
+//! ruff's), which measures the carets in terminal columns, so a wide (CJK) character gets two.
+//! The `-->` line is ours: annotate-snippets derives it from the quoted text, but the quoted
+//! line is masked (masks move what follows them) and windowed, while the location is the
+//! finding's place in the file as it is. The `= help:` lines are ours too, to keep the report
+//! as it was (annotate-snippets puts an extra `|` line before them).
 
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
+use std::ops::Range;
 
+use annotate_snippets::{AnnotationKind, Group, Level, Snippet};
+use anstyle::{AnsiColor, Effects, Style};
 use changeos_models::Severity;
 use changeos_models::support::escape::{escape_controls, is_unsafe};
 
@@ -17,19 +27,40 @@ use crate::{Diagnostic, FileReport, MaskedSource};
 /// Source lines longer than this are shown as a window around the finding.
 const WINDOW: usize = 100;
 
+/// The styles of a report on a terminal, as rustc's with the plain (not bright) colours.
+const ERROR: Style = AnsiColor::Red.on_default().effects(Effects::BOLD);
+const WARNING: Style = AnsiColor::Yellow.on_default().effects(Effects::BOLD);
+const FIXED: Style = AnsiColor::Green.on_default().effects(Effects::BOLD);
+const GUTTER: Style = AnsiColor::Blue.on_default().effects(Effects::BOLD);
+
 pub struct Human {
     color: bool,
+    /// Draws the titles and the quoted lines.
+    snippets: annotate_snippets::Renderer,
 }
 
 impl Human {
     pub fn new(color: bool) -> Self {
-        Human { color }
+        let snippets = if color {
+            annotate_snippets::Renderer::styled()
+                .error(ERROR)
+                .warning(WARNING)
+                .note(FIXED)
+                .line_num(GUTTER)
+                .hyperlink(false)
+        } else {
+            annotate_snippets::Renderer::plain()
+        };
+        // The window (at most WINDOW characters, twice as many columns if all are wide) is
+        // ours: the line must not be cut a second time.
+        let snippets = snippets.term_width(4 * WINDOW);
+        Human { color, snippets }
     }
 
-    /// `text` in the color `code` (an SGR parameter list) when colors are on.
-    fn paint<T: fmt::Display>(&self, code: &'static str, text: T) -> Painted<T> {
+    /// `text` in `style` when colours are on.
+    fn paint<T: fmt::Display>(&self, style: Style, text: T) -> Painted<T> {
         Painted {
-            code: self.color.then_some(code),
+            style: self.color.then_some(style),
             text,
         }
     }
@@ -41,59 +72,33 @@ impl Human {
         source: Option<&Quoted<'_>>,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        let (label, code) = match d.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
-        };
-        writeln!(
-            out,
-            "{}{} {}",
-            self.paint(code, format_args!("{label}[{}]", d.rule)),
-            self.paint("1", ":"),
-            self.paint("1", escape_controls(&d.message))
-        )?;
-        let gutter = gutter(d.line);
-        writeln!(
-            out,
-            "{gutter}{} {name}:{}:{}",
-            self.paint("1;34", "-->"),
-            d.line,
-            d.column
-        )?;
+        let level = level(d.severity);
+        let message = escape_controls(&d.message);
+        let title = Group::with_title(level.clone().primary_title(&*message).id(d.rule));
+        writeln!(out, "{}", self.snippets.render(&[title]))?;
+        self.location(name, d.line, d.column, out)?;
         // Masks (of a fixed width) move what follows them on the line.
         let last = if d.end_line == d.line { d.end_column } else { d.column };
         let placed = source.and_then(|quoted| {
             let (column, end_column) = quoted.masked.columns(d.line, d.column, last);
-            Some((quoted.window(d.line, column)?, column, end_column))
+            Some((quoted.window(d.line, column)?, end_column.saturating_sub(column) + 1))
         });
-        if let Some(((shown, caret_at), column, end_column)) = placed {
-            let width = end_column.saturating_sub(column) + 1;
-            let width = width.min(shown.chars().count().saturating_sub(caret_at).max(1));
-            let bar = self.paint("1;34", "|");
-            writeln!(out, "{gutter} {bar}")?;
-            writeln!(out, "{} {bar} {shown}", self.paint("1;34", d.line))?;
+        if let Some(((shown, caret_at), width)) = placed {
+            let span = char_span(&shown, caret_at, width);
+            let snippet = Snippet::source(&shown)
+                .line_start(d.line)
+                .annotation(AnnotationKind::Primary.span(span));
             writeln!(
                 out,
-                "{gutter} {bar} {}{}",
-                Repeat(' ', caret_at),
-                self.paint(code, Repeat('^', width))
+                "{}",
+                self.snippets.render(&[Group::with_level(level).element(snippet)])
             )?;
         }
         if let Some(help) = &d.help {
-            writeln!(
-                out,
-                "{gutter} {} {}",
-                self.paint("1;34", "= help:"),
-                escape_controls(help)
-            )?;
+            self.footer(d.line, "= help:", help, out)?;
         }
         if let Some(fix) = &d.fix {
-            writeln!(
-                out,
-                "{gutter} {} {}",
-                self.paint("1;34", "= fix:"),
-                escape_controls(&fix.message)
-            )?;
+            self.footer(d.line, "= fix:", &fix.message, out)?;
         }
         writeln!(out)
     }
@@ -101,38 +106,66 @@ impl Human {
     /// A finding whose fix was applied: what it was and what was done, where.
     fn fixed(&self, name: &str, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
         let (line, column) = d.fix.as_ref().map_or((d.line, d.column), |f| (f.line, f.column));
-        let gutter = gutter(line);
-        writeln!(
-            out,
-            "{}{} {}\n{gutter}{} {name}:{line}:{column}",
-            self.paint("1;32", format_args!("fixed[{}]", d.rule)),
-            self.paint("1", ":"),
-            self.paint("1", escape_controls(&d.message)),
-            self.paint("1;34", "-->"),
-        )?;
+        let message = escape_controls(&d.message);
+        let title = Level::NOTE.with_name("fixed").primary_title(&*message).id(d.rule);
+        writeln!(out, "{}", self.snippets.render(&[Group::with_title(title)]))?;
+        self.location(name, line, column, out)?;
         if let Some(fix) = &d.fix {
-            writeln!(
-                out,
-                "{gutter} {} {}",
-                self.paint("1;34", "= fix:"),
-                escape_controls(&fix.message)
-            )?;
+            self.footer(line, "= fix:", &fix.message, out)?;
         }
         writeln!(out)
     }
+
+    /// ` --> name:line:column`, the arrow under the gutter of the quoted line.
+    fn location(&self, name: &str, line: usize, column: usize, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "{}{} {name}:{line}:{column}",
+            gutter(line),
+            self.paint(GUTTER, "-->")
+        )
+    }
+
+    /// `  = help: text`, under the gutter of the quoted line.
+    fn footer(&self, line: usize, label: &str, text: &str, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(
+            out,
+            "{} {} {}",
+            gutter(line),
+            self.paint(GUTTER, label),
+            escape_controls(text)
+        )
+    }
 }
 
-/// Text in an SGR color, or as it is ([`Human::paint`]); written straight into the report,
-/// with no string of its own.
+/// The annotate-snippets level of a finding of `severity`.
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    }
+}
+
+/// The bytes of `width` characters of `shown` from character `at`, cut at its end but never
+/// empty while there is a character to underline.
+fn char_span(shown: &str, at: usize, width: usize) -> Range<usize> {
+    let byte = |n: usize| shown.char_indices().nth(n).map_or(shown.len(), |(i, _)| i);
+    let start = byte(at);
+    let end = byte(at + width.max(1));
+    start..end
+}
+
+/// Text in a style, or as it is ([`Human::paint`]); written straight into the report, with no
+/// string of its own.
 struct Painted<T> {
-    code: Option<&'static str>,
+    style: Option<Style>,
     text: T,
 }
 
 impl<T: fmt::Display> fmt::Display for Painted<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.code {
-            Some(code) => write!(f, "\x1b[{code}m{}\x1b[0m", self.text),
+        match self.style {
+            Some(style) => write!(f, "{style}{}{style:#}", self.text),
             None => self.text.fmt(f),
         }
     }
@@ -248,14 +281,14 @@ impl Renderer for Human {
             }
             None => format!("{files} checked: {counts}"),
         };
-        let code = if summary.errors > 0 {
-            "1;31"
+        let style = if summary.errors > 0 {
+            ERROR
         } else if summary.warnings > 0 {
-            "1;33"
+            WARNING
         } else {
-            "1;32"
+            FIXED
         };
-        writeln!(out, "{}", self.paint(code, &text))
+        writeln!(out, "{}", self.paint(style, &text))
     }
 }
 
@@ -277,5 +310,40 @@ mod tests {
         assert_eq!(window("a\u{1b}[31mb", 1, 1).0, "a\u{fffd}[31mb");
         assert_eq!(window("\"\u{202e}x\"", 1, 1).0, "\"\u{fffd}x\"");
         assert_eq!((digits(1), digits(9), digits(10), digits(12345)), (1, 1, 2, 5));
+    }
+
+    /// The human report of `payload` (a cloud-init change), without its summary.
+    fn report(payload: &str, color: bool) -> String {
+        let report = crate::check_source(crate::Operation::ChangeServerOsWithCloudInit, payload.as_bytes());
+        let mut out = Vec::new();
+        Human::new(color).file("p.json", &report, &mut out).expect("a Vec");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn carets_under_wide_characters_are_measured_in_terminal_columns() {
+        // Each CJK character takes two columns: the carets must start under `"BYOL"` and be
+        // as wide as it, not one column per character.
+        let shown = report(r#"{"os-change": {"metadata": {"名前": "値", "BYOL": "yes"}}}"#, false);
+        let expected = concat!(
+            "1 | {\"os-change\": {\"metadata\": {\"名前\": \"値\", \"BYOL\": \"yes\"}}}\n",
+            "  |                                           ^^^^^^\n",
+        );
+        assert!(shown.contains(expected), "{shown}");
+    }
+
+    #[test]
+    fn colours_are_styles_only_when_asked() {
+        let payload = r#"{"os-change": {"metadata": {"BYOL": "yes"}}}"#;
+        let plain = report(payload, false);
+        let coloured = report(payload, true);
+        assert!(!plain.contains('\u{1b}'), "{plain}");
+        for styled in [
+            "\u{1b}[1m\u{1b}[33mwarning[byol-value]\u{1b}[0m",
+            "\u{1b}[1m\u{1b}[34m-->\u{1b}[0m p.json:1:29",
+            "\u{1b}[1m\u{1b}[34m= help:\u{1b}[0m",
+        ] {
+            assert!(coloured.contains(styled), "{styled:?} in {coloured:?}");
+        }
     }
 }
