@@ -8,7 +8,7 @@
 //! after the rename) or one that overlapped is found and applied on a later pass, computed
 //! afresh from the text as fixed so far.
 
-use changeos_models::support::escape::escape_controls;
+use changeos_runtime::escape::escape_controls;
 
 use crate::mask::redact_secrets;
 use crate::{Diagnostic, FileReport, Operation, TextFix, check_source};

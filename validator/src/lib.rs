@@ -37,9 +37,9 @@ pub use mask::MaskedSource;
 use std::collections::HashSet;
 
 use changeos_models::Fix;
-use changeos_models::support::escape::escape_controls;
-use changeos_models::support::json::Json;
-use changeos_models::support::placeholder::is_placeholder;
+use changeos_runtime::escape::escape_controls;
+use changeos_runtime::json::Json;
+use changeos_runtime::placeholder::is_placeholder;
 
 use crate::locate::{Found, LineIndex, Wanted};
 use crate::rules::{

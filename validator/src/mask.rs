@@ -15,8 +15,8 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use changeos_models::support::canonical::looks_secret;
-use changeos_models::support::placeholder::is_placeholder;
+use changeos_runtime::canonical::looks_secret;
+use changeos_runtime::placeholder::is_placeholder;
 
 use crate::Operation;
 

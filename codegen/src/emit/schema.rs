@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ir::{Api, Severity};
 
-/// Must equal `changeos_models::support::placeholder::PATTERN` (a test checks it).
+/// Must equal `changeos_runtime::placeholder::PATTERN` (a test checks it).
 pub const PLACEHOLDER_PATTERN: &str = r"^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$";
 
 /// Keywords whose violations a rule reports.

@@ -2,7 +2,7 @@
 //! from the spec. For every object a request body reaches, its `Shape` (members in spec
 //! order, secrets marked) and the insta selectors of its secrets, as `impl Canonical`; for
 //! every operation, the same for its whole body on `Operation`. The algorithm that uses them
-//! is hand-written (`support/canonical.rs`).
+//! is hand-written (`runtime/src/canonical.rs`, in `changeos-runtime`).
 
 use std::collections::BTreeSet;
 
@@ -66,8 +66,8 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use crate::lint::Operation;
         use crate::models::{#(#types),*};
-        use crate::support::canonical::{Canonical, to_text};
-        use crate::support::shape::{Member, Shape};
+        use changeos_runtime::canonical::{Canonical, to_text};
+        use changeos_runtime::shape::{Member, Shape};
 
         #operation
         #(#impls)*
@@ -113,7 +113,7 @@ fn operation_impl(api: &Api) -> TokenStream {
             /// body that keeps placeholders.
             #[cfg(feature = "insta")]
             pub fn insta_settings(self) -> insta::Settings {
-                crate::support::canonical::insta_settings(self.redaction_selectors())
+                changeos_runtime::canonical::insta_settings(self.redaction_selectors())
             }
         }
     }

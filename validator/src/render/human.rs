@@ -8,7 +8,7 @@ use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
 use changeos_models::Severity;
-use changeos_models::support::escape::{escape_controls, is_unsafe};
+use changeos_runtime::escape::{escape_controls, is_unsafe};
 
 use super::{Renderer, Summary, plural};
 use crate::locate::LineIndex;

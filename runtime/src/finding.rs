@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::path::Path;
+use crate::path::Path;
 
 /// How much a finding matters. Warnings are for doubtful cases where the sources disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -24,7 +24,7 @@ impl<'a> Path<'a> {
 
     /// What messages call the place: the member name in backticks (`` `imageid` ``,
     /// `` `sub_jobs[2]` ``), or "the request body" for the root. Control characters in a
-    /// name are escaped ([`super::escape`]), so that a message never carries a terminal escape
+    /// name are escaped ([`crate::escape`]), so that a message never carries a terminal escape
     /// sequence.
     pub fn name(&self) -> String {
         match self {
@@ -42,7 +42,7 @@ impl<'a> Path<'a> {
     fn write_name(&self, out: &mut String) {
         match self {
             Path::Root => {}
-            Path::Key(_, key) => out.push_str(&super::escape::escape_controls(key)),
+            Path::Key(_, key) => out.push_str(&crate::escape::escape_controls(key)),
             Path::Index(parent, index) => {
                 parent.write_name(out);
                 // Writing to a `String` cannot fail.
