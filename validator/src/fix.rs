@@ -136,6 +136,7 @@ pub fn unified_diff(operation: Operation, name: &str, before: &[u8], after: &[u8
 mod tests {
     use super::*;
     use crate::FixKind;
+    use changeos_runtime::pointer::Pointer;
 
     const V2: Operation = Operation::ChangeServerOsWithCloudInit;
 
@@ -158,7 +159,7 @@ mod tests {
             rule: "r",
             severity: changeos_models::Severity::Error,
             message: String::new(),
-            pointer: String::new(),
+            pointer: Pointer::root(),
             line: 1,
             column: 1,
             end_line: 1,

@@ -663,7 +663,7 @@ pub(super) fn walk_secrets(api: &Api, schema: &Schema, pointer: &str, stack: &mu
                 visit(&p.schema, crate::error::child(pointer, &p.wire), out);
             }
         }
-        Kind::Array(items) => visit(items, format!("{pointer}/*"), out),
+        Kind::Array(items) => visit(items, crate::error::child(pointer, "*"), out),
         _ => {}
     }
 }

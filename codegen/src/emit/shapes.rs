@@ -11,6 +11,8 @@ use quote::{format_ident, quote};
 
 use super::lint::{secret_pointers, walk_secrets};
 use super::types::{inline_name, items, resolve};
+use changeos_runtime::pointer::Pointer;
+
 use crate::ir::{Api, Kind, SchemaRef};
 use crate::names::{ident, screaming};
 
@@ -183,17 +185,17 @@ fn shape_ident(name: &str) -> Ident {
 /// quote (it holds `"`) becomes `.*`, every member at that level: redacting too much is safe,
 /// too little is not.
 fn selector(pointer: &str) -> String {
-    if pointer.is_empty() {
+    // The secret pointers are codegen's own: RFC 6901, with `*` for every element.
+    let pointer = Pointer::parse(pointer).unwrap_or_default();
+    if pointer.is_root() {
         return ".".to_owned();
     }
     pointer
-        .split('/')
-        .skip(1)
-        .map(|token| {
-            if token == "*" {
+        .tokens()
+        .map(|name| {
+            if name == "*" {
                 return "[]".to_owned();
             }
-            let name = token.replace("~1", "/").replace("~0", "~");
             if is_selector_ident(&name) {
                 format!(".{name}")
             } else if name.contains('"') {
