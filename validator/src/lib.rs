@@ -31,6 +31,8 @@ pub mod write;
 
 pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
+/// The type of [`Diagnostic::pointer`].
+pub use changeos_runtime::pointer::Pointer;
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
 pub use mask::MaskedSource;
 
@@ -40,7 +42,6 @@ use changeos_models::Fix;
 use changeos_runtime::escape::escape_controls;
 use changeos_runtime::json::Json;
 use changeos_runtime::placeholder::is_placeholder;
-use changeos_runtime::pointer::Pointer;
 
 use crate::locate::{Found, LineIndex, Wanted};
 use crate::rules::{
