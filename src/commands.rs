@@ -13,7 +13,7 @@ pub(crate) use say;
 use std::io::Write;
 use std::process::ExitCode;
 
-use changeos_models::support::escape::{escape_controls, escape_controls_per_line};
+use changeos_runtime::escape::{escape_controls, escape_controls_per_line};
 use changeos_validator::config::Config;
 use changeos_validator::files::Input;
 use changeos_validator::render::{Format as ReportFormat, Summary, plural, renderer};
@@ -225,7 +225,7 @@ fn load_config(args: &CheckArgs) -> Result<Config, String> {
 fn find_rule(id: &str) -> Result<&'static RuleInfo, String> {
     rules::find(id).ok_or_else(|| {
         let ids: Vec<&str> = rules::all().map(|r| r.id).collect();
-        let hint = changeos_models::support::checks::suggest(id, &ids)
+        let hint = changeos_runtime::checks::suggest(id, &ids)
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         format!("unknown rule `{id}`{hint}; `changeos rules` lists them all")

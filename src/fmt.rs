@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use changeos_models::support::escape::escape_controls;
+use changeos_runtime::escape::escape_controls;
 use changeos_validator::FileReport;
 use changeos_validator::files::{self, Input};
 use changeos_validator::layout::{self, Outcome};

@@ -8,7 +8,7 @@ use changeos_client::errors::{Call, code_hint};
 use changeos_client::http::Interrupt;
 use changeos_client::job::{self, Halt, Observer, PENDING_PAYMENT_HINT, Phase, PollPolicy, SystemClock, WaitEnd};
 use changeos_models::models::Job;
-use changeos_models::support::escape::escape_controls;
+use changeos_runtime::escape::escape_controls;
 use serde_json::{Value, json};
 
 use crate::cli::{JobAction, JobArgs, JobShowArgs, JobWaitArgs};

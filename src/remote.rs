@@ -20,7 +20,7 @@ use changeos_client::proxy::Proxy;
 use changeos_client::request::{PreparedRequest, Target};
 use changeos_client::trust::{ENV_CERT_DIR, ENV_CERT_FILE, Roots};
 use changeos_client::{Endpoint, SdkDate};
-use changeos_models::support::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
+use changeos_runtime::escape::{escape_controls, escape_controls_in_json, escape_controls_per_line, is_unsafe};
 use serde_json::{Map, Value, json};
 
 use crate::cli::{ConnectionArgs, EventFormat, PollArgs};

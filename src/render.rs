@@ -3,7 +3,7 @@
 //! the input, print, choose the exit code.
 
 use changeos_models::Severity;
-use changeos_models::support::escape::escape_controls;
+use changeos_runtime::escape::escape_controls;
 use changeos_validator::canonical::canonical_source;
 use changeos_validator::files::Input;
 use changeos_validator::render::{Format, renderer};

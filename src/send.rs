@@ -9,8 +9,9 @@ use changeos_client::api::{Accepted, Note};
 use changeos_client::request::PreparedRequest;
 use changeos_models::Severity;
 use changeos_models::lint::Operation;
-use changeos_models::support::escape::escape_controls;
-use changeos_models::support::{canonical, placeholder};
+use changeos_runtime::escape::escape_controls;
+use changeos_runtime::pointer::Pointer;
+use changeos_runtime::{canonical, placeholder};
 use changeos_validator::config::Config;
 use changeos_validator::files::Input;
 use changeos_validator::locate;
@@ -286,7 +287,7 @@ fn load_config(args: &SendArgs) -> Result<Config, Fail> {
 /// A placeholder filled from the environment: where, and from which variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Use {
-    pointer: String,
+    pointer: Pointer,
     variable: String,
     value: String,
 }
@@ -296,7 +297,7 @@ struct Use {
 fn substitute(value: &mut Value) -> Result<Vec<Use>, Fail> {
     let mut used = Vec::new();
     let mut missing = BTreeSet::new();
-    walk(value, &mut String::new(), &mut |pointer, slot| {
+    walk(value, &mut Pointer::root(), &mut |pointer, slot| {
         let Value::String(text) = slot else { return };
         let Some(variable) = placeholder::name(text) else {
             return;
@@ -304,7 +305,7 @@ fn substitute(value: &mut Value) -> Result<Vec<Use>, Fail> {
         match std::env::var(variable) {
             Ok(found) if !found.is_empty() => {
                 used.push(Use {
-                    pointer: pointer.to_owned(),
+                    pointer: pointer.clone(),
                     variable: variable.to_owned(),
                     value: found.clone(),
                 });
@@ -333,23 +334,21 @@ fn substitute(value: &mut Value) -> Result<Vec<Use>, Fail> {
     Ok(used)
 }
 
-/// Calls `visit` with the RFC 6901 pointer of every value, depth first.
-fn walk(value: &mut Value, pointer: &mut String, visit: &mut dyn FnMut(&str, &mut Value)) {
-    let len = pointer.len();
+/// Calls `visit` with the pointer of every value, depth first.
+fn walk(value: &mut Value, pointer: &mut Pointer, visit: &mut dyn FnMut(&Pointer, &mut Value)) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                pointer.push(key);
                 walk(child, pointer, visit);
-                pointer.truncate(len);
+                pointer.pop();
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
-                pointer.push_str(&format!("/{i}"));
+                pointer.push_index(i);
                 walk(child, pointer, visit);
-                pointer.truncate(len);
+                pointer.pop();
             }
         }
         _ => visit(pointer, value),
@@ -377,7 +376,7 @@ fn secret_values(operation: Operation, value: Option<&Value>, used: &[Use]) -> V
 fn display_body(operation: Operation, value: &Value, used: &[Use]) -> String {
     let mut shown = value.clone();
     for u in used {
-        if let Some(slot) = shown.pointer_mut(&u.pointer) {
+        if let Some(slot) = shown.pointer_mut(u.pointer.as_str()) {
             *slot = Value::String(REDACTED.to_owned());
         }
     }
@@ -398,7 +397,7 @@ fn relint(
     report: &mut FileReport,
     out: &Output,
 ) {
-    let before: BTreeSet<(String, String)> = operation
+    let before: BTreeSet<(String, Pointer)> = operation
         .lint(&placeholder_version(value, used))
         .into_iter()
         .map(|f| (f.rule.to_owned(), f.pointer))
@@ -420,7 +419,7 @@ fn relint(
             .map(|(finding, span)| {
                 let from: Vec<String> = used
                     .iter()
-                    .filter(|u| u.pointer == finding.pointer || u.pointer.starts_with(&format!("{}/", finding.pointer)))
+                    .filter(|u| u.pointer.starts_with(&finding.pointer))
                     .map(|u| format!("${}", u.variable))
                     .collect();
                 let origin = if from.is_empty() {
@@ -457,7 +456,7 @@ fn relint(
 fn placeholder_version(value: &Value, used: &[Use]) -> Value {
     let mut original = value.clone();
     for u in used {
-        if let Some(slot) = original.pointer_mut(&u.pointer) {
+        if let Some(slot) = original.pointer_mut(u.pointer.as_str()) {
             *slot = Value::String(format!("${{{}}}", u.variable));
         }
     }
@@ -474,7 +473,7 @@ mod tests {
     fn walk_gives_escaped_pointers() {
         let mut value = json!({"a/b": {"c~d": ["x", {"e": 1}]}});
         let mut seen = Vec::new();
-        walk(&mut value, &mut String::new(), &mut |p, _| seen.push(p.to_owned()));
+        walk(&mut value, &mut Pointer::root(), &mut |p, _| seen.push(p.to_string()));
         assert_eq!(seen, ["/a~1b/c~0d/0", "/a~1b/c~0d/1/e"]);
     }
 
@@ -482,7 +481,7 @@ mod tests {
     fn display_body_redacts_secrets_and_filled_values_exactly() {
         let value = json!({"os-change": {"adminpass": "Literal.Pass1", "imageid": "img", "userid": "u"}});
         let used = vec![Use {
-            pointer: "/os-change/userid".into(),
+            pointer: Pointer::root().member("os-change").member("userid"),
             variable: "USER".into(),
             value: "u".into(),
         }];
@@ -516,7 +515,7 @@ mod tests {
     fn placeholders_are_put_back_for_the_comparison() {
         let value = json!({"os-change": {"adminpass": "weak"}});
         let used = vec![Use {
-            pointer: "/os-change/adminpass".into(),
+            pointer: Pointer::root().member("os-change").member("adminpass"),
             variable: "P".into(),
             value: "weak".into(),
         }];

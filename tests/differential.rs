@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use changeos_models::catalog;
 use changeos_models::lint::Operation;
-use changeos_models::support::placeholder;
 use changeos_models::{Finding, Severity};
+use changeos_runtime::placeholder;
 use common::{CMK_ID, IMAGE_ID, KEY_NAME, USER_DATA, USER_ID};
 use serde_json::{Map, Value, json};
 

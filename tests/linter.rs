@@ -521,7 +521,11 @@ fn render(findings: &[Finding]) -> String {
     }
     let mut out = String::new();
     for f in findings {
-        let pointer = if f.pointer.is_empty() { "(root)" } else { &f.pointer };
+        let pointer = if f.pointer.is_root() {
+            "(root)"
+        } else {
+            f.pointer.as_str()
+        };
         out.push_str(&format!("  {} {} at {pointer}: {}\n", f.severity, f.rule, f.message));
         if let Some(help) = &f.help {
             out.push_str(&format!("      help: {help}\n"));
@@ -761,7 +765,7 @@ fn fixes(operation: Operation, body: &Value) -> Vec<(String, changeos_models::Fi
     operation
         .lint(body)
         .into_iter()
-        .filter_map(|f| Some((f.pointer, f.fix?)))
+        .filter_map(|f| Some((f.pointer.to_string(), f.fix?)))
         .collect()
 }
 

@@ -647,3 +647,27 @@ fn every_request_model_has_insta_settings() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The runtime, as a user of the models sees it
+
+/// A user of the models names what they give back through `changeos_models::runtime`, with no
+/// dependency of their own on `changeos-runtime`: a finding's place is a `Pointer`, printed
+/// escaped and read back unescaped.
+#[test]
+fn the_runtime_is_reexported_for_users_of_the_models() {
+    use changeos_models::runtime::pointer::Pointer;
+
+    let findings = Operation::ChangeServerOsWithCloudInit.lint(&json!({"os-change": {"image/id~": "x"}}));
+    let places: Vec<&Pointer> = findings.iter().map(|f| &f.pointer).collect();
+    let unknown = places
+        .iter()
+        .find(|p| p.last().as_deref() == Some("image/id~"))
+        .unwrap_or_else(|| panic!("no finding at the unknown member: {findings:#?}"));
+    assert_eq!(unknown.to_string(), "/os-change/image~1id~0");
+    assert_eq!(**unknown, Pointer::root().member("os-change").member("image/id~"));
+    assert_eq!(
+        changeos_models::runtime::placeholder::PATTERN,
+        r"^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$"
+    );
+}

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use changeos_models::support::checks::suggest;
+use changeos_runtime::checks::suggest;
 
 use crate::region::{self, REGIONS};
 use crate::regions_file::{ENV_REGIONS_FILE, RegionsFile, RegionsFileError};

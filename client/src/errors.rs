@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use changeos_models::support::escape::escape_controls;
+use changeos_runtime::escape::escape_controls;
 use serde_json::{Map, Value};
 
 /// How much of a non-JSON body is kept as the message.

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use changeos_models::support::checks::suggest;
+use changeos_runtime::checks::suggest;
 
 use crate::signer::{Endpoint, Scheme};
 

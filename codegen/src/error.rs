@@ -1,5 +1,6 @@
 //! Why codegen refuses a spec: every problem, each at the JSON pointer where it sits.
 
+use changeos_runtime::pointer::Pointer;
 use std::fmt;
 
 /// One problem in the spec.
@@ -45,7 +46,9 @@ fn list(problems: &[Problem]) -> String {
         .join("\n")
 }
 
-/// Appends `token` to `pointer`, escaping `~` and `/` as RFC 6901 says.
+/// Appends the member `token` to `pointer` (one that codegen built, so an RFC 6901 one).
 pub fn child(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+    let mut child = Pointer::parse(pointer).unwrap_or_default();
+    child.push(token);
+    child.to_string()
 }

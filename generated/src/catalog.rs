@@ -2,7 +2,7 @@
 
 //! The rule catalog: every rule the linter can report, with its severity, messages,
 //! explanation and a bad and a good example.
-use crate::{RuleInfo, Severity};
+use changeos_runtime::finding::{RuleInfo, Severity};
 /// Every rule, in the order of the spec's catalog.
 pub static RULES: &[&RuleInfo] = &[
     &UNKNOWN_MEMBER,

@@ -5,11 +5,11 @@
 //! [`Operation::lint`] returns all findings, not the first. Pointers are RFC 6901;
 //! a missing member or a broken combination points at the object that holds them.
 use serde_json::Value;
-use crate::support::json::Json;
-use crate::Finding;
+use changeos_runtime::json::Json;
+use changeos_runtime::finding::Finding;
 use crate::catalog;
-use crate::support::checks;
-use crate::support::path::Path;
+use changeos_runtime::checks;
+use changeos_runtime::path::Path;
 /// An operation of the spec that takes a JSON request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
@@ -122,7 +122,7 @@ pub(crate) fn check_admin_password(
         );
         return;
     };
-    if crate::support::placeholder::is_placeholder(text) {
+    if changeos_runtime::placeholder::is_placeholder(text) {
         return;
     }
     let length = checks::char_len(text);
@@ -135,7 +135,7 @@ pub(crate) fn check_admin_password(
                     ("name", &path.name()),
                     ("expected", "at least 8 characters"),
                     ("limit", "8"),
-                    ("actual", crate::support::secret::REDACTED),
+                    ("actual", changeos_runtime::secret::REDACTED),
                 ],
             ),
         );
@@ -149,7 +149,7 @@ pub(crate) fn check_admin_password(
                     ("name", &path.name()),
                     ("expected", "at most 26 characters"),
                     ("limit", "26"),
-                    ("actual", crate::support::secret::REDACTED),
+                    ("actual", changeos_runtime::secret::REDACTED),
                 ],
             ),
         );
@@ -162,12 +162,12 @@ pub(crate) fn check_admin_password(
                 &[
                     ("name", &path.name()),
                     ("expected", "to match `^[A-Za-z0-9!@$%^\\-_=+\\[{}\\]:,./?~#*]*$`"),
-                    ("actual", crate::support::secret::REDACTED),
+                    ("actual", changeos_runtime::secret::REDACTED),
                 ],
             ),
         );
     }
-    if crate::support::password::class_count(text) < 3 {
+    if changeos_runtime::password::class_count(text) < 3 {
         out.push(
             Finding::new(
                 &catalog::ADMINPASS_CLASSES,
@@ -183,7 +183,7 @@ pub(crate) fn check_admin_password(
             ),
         );
     }
-    if crate::support::password::contains_any(text, "~#*") {
+    if changeos_runtime::password::contains_any(text, "~#*") {
         out.push(
             Finding::new(
                 &catalog::ADMINPASS_DOUBTFUL_CHARS,
@@ -192,7 +192,7 @@ pub(crate) fn check_admin_password(
             ),
         );
     }
-    if crate::support::password::contained_name(text, &["Administrator"]).is_some() {
+    if changeos_runtime::password::contained_name(text, &["Administrator"]).is_some() {
         out.push(
             Finding::new(
                 &catalog::ADMINPASS_CONTAINS_USERNAME,
@@ -201,7 +201,7 @@ pub(crate) fn check_admin_password(
             ),
         );
     }
-    if crate::support::password::has_run_of(text, "Administrator", 2) {
+    if changeos_runtime::password::has_run_of(text, "Administrator", 2) {
         out.push(
             Finding::new(
                 &catalog::ADMINPASS_USERNAME_RUN,
@@ -396,7 +396,7 @@ pub(crate) fn check_user_data(
         );
         return;
     };
-    let joined = crate::support::base64::join_lines(text);
+    let joined = changeos_runtime::base64::join_lines(text);
     if let Some(joined) = &joined {
         out.push(
             Finding::new(
@@ -405,14 +405,14 @@ pub(crate) fn check_user_data(
                     &[("name", &path.name())],
                 )
                 .with_fix(
-                    Some(crate::Fix::ReplaceString {
+                    Some(changeos_runtime::finding::Fix::ReplaceString {
                         text: joined.clone(),
                     }),
                 ),
         );
     }
     let text = joined.as_deref().unwrap_or(text);
-    match crate::support::base64::decoded_len(text) {
+    match changeos_runtime::base64::decoded_len(text) {
         Err(error) => {
             out.push(
                 Finding::new(

@@ -5,8 +5,9 @@
 //! Request types come with a builder that checks every rule of the spec on `build()`.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use crate::support::path::Path;
-use crate::{Finding, SecretString, Violations};
+use changeos_runtime::path::Path;
+use changeos_runtime::finding::{Finding, Violations};
+use changeos_runtime::secret::SecretString;
 /// Request body of ChangeServerOsWithCloudInit: a single `os-change` member (hyphen, lower case).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,7 +35,7 @@ impl ChangeServerOsWithCloudInitRequestBody {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_with_cloud_init_request_body(
-            &crate::support::json::Json::from(&value),
+            &changeos_runtime::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -120,7 +121,7 @@ impl ChangeServerOsWithCloudInitOption {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_with_cloud_init_option(
-            &crate::support::json::Json::from(&value),
+            &changeos_runtime::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -201,7 +202,7 @@ impl ChangeServerOsWithoutCloudInitRequestBody {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_without_cloud_init_request_body(
-            &crate::support::json::Json::from(&value),
+            &changeos_runtime::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -287,7 +288,7 @@ impl ChangeServerOsWithoutCloudInitOption {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_without_cloud_init_option(
-            &crate::support::json::Json::from(&value),
+            &changeos_runtime::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -395,7 +396,7 @@ impl ChangeServerOsMetadata {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_metadata(
-            &crate::support::json::Json::from(&value),
+            &changeos_runtime::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );
@@ -484,7 +485,7 @@ impl ChangeServerOsWithoutCloudInitMetadata {
             .expect("generated models serialise to JSON");
         let mut out = Vec::new();
         crate::lint::check_change_server_os_without_cloud_init_metadata(
-            &crate::support::json::Json::from(&value),
+            &changeos_runtime::json::Json::from(&value),
             &Path::Root,
             &mut out,
         );

@@ -13,8 +13,8 @@ use crate::models::{
     ChangeServerOsWithoutCloudInitRequestBody, ChangeServerOsWithoutCloudInitOption,
     ChangeServerOsMetadata, ChangeServerOsWithoutCloudInitMetadata,
 };
-use crate::support::canonical::{Canonical, to_text};
-use crate::support::shape::{Member, Shape};
+use changeos_runtime::canonical::{Canonical, to_text};
+use changeos_runtime::shape::{Member, Shape};
 impl Operation {
     /// What the spec says about the request body: its members in order, its secrets.
     pub fn shape(self) -> &'static Shape {
@@ -48,7 +48,7 @@ impl Operation {
     /// body that keeps placeholders.
     #[cfg(feature = "insta")]
     pub fn insta_settings(self) -> insta::Settings {
-        crate::support::canonical::insta_settings(self.redaction_selectors())
+        changeos_runtime::canonical::insta_settings(self.redaction_selectors())
     }
 }
 impl Canonical for ChangeServerOsWithCloudInitRequestBody {

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use changeos_models::lint::Operation;
-use changeos_models::support::canonical::looks_secret;
-use changeos_models::support::placeholder::is_placeholder;
+use changeos_runtime::canonical::looks_secret;
+use changeos_runtime::placeholder::is_placeholder;
 
 /// Shorter values ("short", "weak") are too common as words to be told apart from other text,
 /// and no password the API takes is that short (it wants 8 characters or more).
@@ -85,7 +85,7 @@ pub fn leaks_in(line: &str, password: &str) -> bool {
 fn counts(value: &str) -> bool {
     value.chars().count() >= MIN_LEN
         && !is_placeholder(value)
-        && value != changeos_models::support::secret::REDACTED
+        && value != changeos_runtime::secret::REDACTED
         && !value.chars().all(|c| c == '*')
 }
 

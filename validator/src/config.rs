@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use changeos_models::Severity;
-use changeos_models::support::checks::suggest_help;
-use changeos_models::support::escape::escape_controls;
+use changeos_runtime::checks::suggest_help;
+use changeos_runtime::escape::escape_controls;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 

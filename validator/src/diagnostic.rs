@@ -1,6 +1,7 @@
 //! A finding placed in its file: what renderers print.
 
 use changeos_models::Severity;
+use changeos_runtime::pointer::Pointer;
 
 use crate::{MaskedSource, RuleInfo};
 
@@ -12,7 +13,7 @@ pub struct Diagnostic {
     pub message: String,
     /// RFC 6901 pointer of the offending member, or of the object that lacks a member; empty
     /// for the document itself and for findings about the file.
-    pub pointer: String,
+    pub pointer: Pointer,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -68,7 +69,7 @@ impl Diagnostic {
             rule: rule.id,
             severity: rule.severity,
             message,
-            pointer: String::new(),
+            pointer: Pointer::root(),
             line: line.max(1),
             column: column.max(1),
             end_line: line.max(1),

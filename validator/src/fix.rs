@@ -8,7 +8,7 @@
 //! after the rename) or one that overlapped is found and applied on a later pass, computed
 //! afresh from the text as fixed so far.
 
-use changeos_models::support::escape::escape_controls;
+use changeos_runtime::escape::escape_controls;
 
 use crate::mask::redact_secrets;
 use crate::{Diagnostic, FileReport, Operation, TextFix, check_source};
@@ -136,6 +136,7 @@ pub fn unified_diff(operation: Operation, name: &str, before: &[u8], after: &[u8
 mod tests {
     use super::*;
     use crate::FixKind;
+    use changeos_runtime::pointer::Pointer;
 
     const V2: Operation = Operation::ChangeServerOsWithCloudInit;
 
@@ -158,7 +159,7 @@ mod tests {
             rule: "r",
             severity: changeos_models::Severity::Error,
             message: String::new(),
-            pointer: String::new(),
+            pointer: Pointer::root(),
             line: 1,
             column: 1,
             end_line: 1,

@@ -11,7 +11,7 @@
 //! would be kept?), content after the document (`trailing-content`). Those are found by
 //! [`crate::check_source`], so that `fmt` and `check` agree on them to the column.
 
-use changeos_models::support::shape::{Shape, UNKNOWN};
+use changeos_runtime::shape::{Shape, UNKNOWN};
 
 use crate::rules::{AMBIGUOUS, DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
 use crate::syntax::{self, Member, Value};

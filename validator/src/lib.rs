@@ -33,15 +33,17 @@ pub mod write;
 
 pub use changeos_models::lint::Operation;
 pub use changeos_models::{RuleInfo, Severity};
+/// The type of [`Diagnostic::pointer`].
+pub use changeos_runtime::pointer::Pointer;
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
 pub use mask::MaskedSource;
 
 use std::collections::HashSet;
 
 use changeos_models::Fix;
-use changeos_models::support::escape::escape_controls;
-use changeos_models::support::json::Json;
-use changeos_models::support::placeholder::is_placeholder;
+use changeos_runtime::escape::escape_controls;
+use changeos_runtime::json::Json;
+use changeos_runtime::placeholder::is_placeholder;
 
 use crate::locate::{Found, LineIndex, Wanted};
 use crate::rules::{
@@ -123,7 +125,7 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
         pending.push(entry);
     }
     for pointer in literal_secrets(operation, &parsed.value) {
-        let name = pointer.rsplit('/').next().unwrap_or_default().to_owned();
+        let name = shown_name(&pointer);
         pending.push(Pending::member(
             &LITERAL_SECRET,
             format!("`{name}` holds a literal password; it should not be committed in a file"),
@@ -165,18 +167,19 @@ pub fn read_error_report(error: &ReadError) -> FileReport {
 }
 
 /// Pointers of secret members holding a literal value rather than a placeholder.
-fn literal_secrets(operation: Operation, value: &Json<'_>) -> Vec<String> {
+fn literal_secrets(operation: Operation, value: &Json<'_>) -> Vec<Pointer> {
     operation
         .secret_pointers()
         .iter()
+        // A `*` stands for every element or member: not one place to look at.
         .filter(|p| !p.contains('*'))
+        .filter_map(|p| Pointer::parse(p).ok())
         .filter(|p| {
             value
                 .pointer(p)
                 .and_then(Json::as_str)
                 .is_some_and(|s| !s.is_empty() && !is_placeholder(s))
         })
-        .map(|p| (*p).to_owned())
         .collect()
 }
 
@@ -219,7 +222,7 @@ struct Context<'a> {
     /// Where `text` starts in the file: after the byte-order mark, if any.
     offset: usize,
     /// Pointers of the members whose key appears more than once in its object.
-    duplicates: HashSet<String>,
+    duplicates: HashSet<Pointer>,
 }
 
 /// A fix before it is placed in the text.
@@ -303,7 +306,7 @@ fn finish(context: &Context<'_>, pending: Vec<Pending>) -> FileReport {
                     (pointer, place, span)
                 }
                 Place::At(position) => (
-                    String::new(),
+                    Pointer::root(),
                     None,
                     locate::Span {
                         start: position,
@@ -355,7 +358,7 @@ fn text_fix(
     context: &Context<'_>,
     lines: &LineIndex,
     fix: Proposed,
-    pointer: &str,
+    pointer: &Pointer,
     place: Option<&Found>,
 ) -> Option<TextFix> {
     let (kind, range, message, replacement) = match &fix {
@@ -415,20 +418,13 @@ fn text_fix(
 
 /// True when `pointer` is a duplicated member or lies inside one: one look-up per level of
 /// the pointer, however many duplicates the file has.
-fn is_duplicated(duplicates: &HashSet<String>, pointer: &str) -> bool {
-    !duplicates.is_empty()
-        && pointer
-            .match_indices('/')
-            .map(|(at, _)| at)
-            .skip(1)
-            .chain([pointer.len()])
-            .any(|end| duplicates.contains(&pointer[..end]))
+fn is_duplicated(duplicates: &HashSet<Pointer>, pointer: &Pointer) -> bool {
+    !duplicates.is_empty() && pointer.ancestors().skip(1).any(|at| duplicates.contains(at))
 }
 
 /// The last token of a pointer as a member name, control characters escaped.
-fn shown_name(pointer: &str) -> String {
-    let token = pointer.rsplit('/').next().unwrap_or_default();
-    escape_controls(&token.replace("~1", "/").replace("~0", "~")).into_owned()
+fn shown_name(pointer: &Pointer) -> String {
+    escape_controls(&pointer.last().unwrap_or_default()).into_owned()
 }
 
 #[cfg(test)]
@@ -615,6 +611,10 @@ mod tests {
         );
     }
 
+    fn at(text: &str) -> Pointer {
+        Pointer::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
     #[test]
     fn no_quote_fix_for_a_value_inside_a_secret() {
         for pointer in [
@@ -623,10 +623,10 @@ mod tests {
             "/x/admin_pass/y",
             "/adminpas",
         ] {
-            assert!(mask::is_secret_pointer(V2, pointer), "{pointer}");
+            assert!(mask::is_secret_pointer(V2, &at(pointer)), "{pointer}");
         }
         for pointer in ["", "/os-change/imageid", "/os-change/metadata/BYOL", "/admin"] {
-            assert!(!mask::is_secret_pointer(V2, pointer), "{pointer}");
+            assert!(!mask::is_secret_pointer(V2, &at(pointer)), "{pointer}");
         }
     }
 }

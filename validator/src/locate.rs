@@ -7,6 +7,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 
+use changeos_runtime::pointer::Pointer;
+
 /// Start and end (inclusive) as 1-based (line, column), columns in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -15,7 +17,7 @@ pub struct Span {
 }
 
 /// A place to find: a member's pointer and which appearance of its key (0 = the first).
-pub type Wanted = (String, usize);
+pub type Wanted = (Pointer, usize);
 
 /// The appearance of a key whose value a parse keeps: the last one in the text (also under a
 /// parent key that appears more than once).
@@ -71,7 +73,7 @@ pub fn find(text: &str, wanted: &[Wanted]) -> Vec<Option<Found>> {
     };
     scanner.skip_ws();
     let root_start = scanner.pos;
-    let mut path = String::new();
+    let mut path = Pointer::root();
     scanner.value(&mut path);
     let root = Found {
         key: root_start..root_start + 1,
@@ -80,7 +82,7 @@ pub fn find(text: &str, wanted: &[Wanted]) -> Vec<Option<Found>> {
     wanted
         .iter()
         .map(|(pointer, occurrence)| {
-            if pointer.is_empty() {
+            if pointer.is_root() {
                 return Some(root.clone());
             }
             let slot = slots.get(pointer.as_str())?;
@@ -112,8 +114,8 @@ fn root_start(text: &str) -> usize {
 }
 
 /// The span of one place (see [`spans`]).
-pub fn span(text: &str, pointer: &str) -> Span {
-    spans(text, &[(pointer.to_owned(), 0)])[0]
+pub fn span(text: &str, pointer: &Pointer) -> Span {
+    spans(text, &[(pointer.clone(), 0)])[0]
 }
 
 /// The 1-based line and column (in characters) of byte offset `offset`.
@@ -257,7 +259,7 @@ struct Scanner<'a, 'w> {
 
 impl<'a> Scanner<'a, '_> {
     /// Walks one value whose pointer is `path`, noting the wanted members inside it.
-    fn value(&mut self, path: &mut String) {
+    fn value(&mut self, path: &mut Pointer) {
         self.skip_ws();
         match self.peek() {
             Some(b'{') => self.object(path),
@@ -268,7 +270,7 @@ impl<'a> Scanner<'a, '_> {
         }
     }
 
-    fn object(&mut self, path: &mut String) {
+    fn object(&mut self, path: &mut Pointer) {
         self.pos += 1;
         let mut seen = Seen::default();
         loop {
@@ -295,8 +297,7 @@ impl<'a> Scanner<'a, '_> {
             } else {
                 0
             };
-            let parent_len = path.len();
-            push_token(path, &key);
+            path.push(&key);
             self.skip_ws();
             if self.peek() == Some(b':') {
                 self.pos += 1;
@@ -309,7 +310,7 @@ impl<'a> Scanner<'a, '_> {
                 value: value_start..self.pos,
             };
             self.note(path, occurrence, found);
-            path.truncate(parent_len);
+            path.pop();
             self.skip_ws();
             if self.peek() == Some(b',') {
                 self.pos += 1;
@@ -317,7 +318,7 @@ impl<'a> Scanner<'a, '_> {
         }
     }
 
-    fn array(&mut self, path: &mut String) {
+    fn array(&mut self, path: &mut Pointer) {
         self.pos += 1;
         let mut index = 0usize;
         loop {
@@ -333,9 +334,7 @@ impl<'a> Scanner<'a, '_> {
                 }
                 Some(_) => {}
             }
-            let parent_len = path.len();
-            path.push('/');
-            path.push_str(&index.to_string());
+            path.push_index(index);
             let start = self.pos;
             self.value(path);
             self.note(
@@ -346,13 +345,13 @@ impl<'a> Scanner<'a, '_> {
                     value: start..self.pos,
                 },
             );
-            path.truncate(parent_len);
+            path.pop();
             index += 1;
         }
     }
 
-    fn note(&mut self, path: &str, occurrence: usize, found: Found) {
-        let Some(slot) = self.slots.get_mut(path) else {
+    fn note(&mut self, path: &Pointer, occurrence: usize, found: Found) {
+        let Some(slot) = self.slots.get_mut(path.as_str()) else {
             return;
         };
         if slot.occurrences.binary_search(&occurrence).is_ok() {
@@ -435,46 +434,32 @@ impl<'a> Seen<'a> {
     }
 }
 
-fn push_token(path: &mut String, token: &str) {
-    path.push('/');
-    if !token.contains(['~', '/']) {
-        path.push_str(token);
-        return;
-    }
-    for c in token.chars() {
-        match c {
-            '~' => path.push_str("~0"),
-            '/' => path.push_str("~1"),
-            c => path.push(c),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn p(text: &str) -> Pointer {
+        Pointer::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
 
     const DOC: &str = "{\n  \"a\": {\"b~/c\": [1, {\"d\": \"x\\\"y\"}]},\n  \"é\": true\n}";
 
     #[test]
     fn keys_and_elements() {
-        assert_eq!(span(DOC, "/a").start, (2, 3));
-        assert_eq!(span(DOC, "/a").end, (2, 5));
-        assert_eq!(span(DOC, "/a/b~0~1c").start, (2, 9));
-        assert_eq!(span(DOC, "/a/b~0~1c/1").start, (2, 21));
-        assert_eq!(span(DOC, "/a/b~0~1c/1/d").start, (2, 22));
-        assert_eq!(span(DOC, "/é").start, (3, 3));
-        assert_eq!(span(DOC, "/é").end, (3, 5));
-        assert_eq!(span(DOC, "").start, (1, 1));
+        assert_eq!(span(DOC, &p("/a")).start, (2, 3));
+        assert_eq!(span(DOC, &p("/a")).end, (2, 5));
+        assert_eq!(span(DOC, &p("/a/b~0~1c")).start, (2, 9));
+        assert_eq!(span(DOC, &p("/a/b~0~1c/1")).start, (2, 21));
+        assert_eq!(span(DOC, &p("/a/b~0~1c/1/d")).start, (2, 22));
+        assert_eq!(span(DOC, &p("/é")).start, (3, 3));
+        assert_eq!(span(DOC, &p("/é")).end, (3, 5));
+        assert_eq!(span(DOC, &p("")).start, (1, 1));
     }
 
     #[test]
     fn later_appearances_of_a_key() {
         let text = "{\"k\": 1,\n \"k\": 2,\n \"k\": 3}";
-        let found = spans(
-            text,
-            &[("/k".to_owned(), 0), ("/k".to_owned(), 2), ("/k".to_owned(), 1)],
-        );
+        let found = spans(text, &[(p("/k"), 0), (p("/k"), 2), (p("/k"), 1)]);
         assert_eq!(
             found.iter().map(|s| s.start).collect::<Vec<_>>(),
             [(1, 2), (3, 2), (2, 2)]
@@ -484,7 +469,7 @@ mod tests {
     #[test]
     fn the_last_appearance_is_the_one_a_parse_keeps() {
         let text = "{\"m\": {\"k\": 1, \"k\": 2},\n \"m\": {\"k\": 3}}";
-        let found = spans(text, &[("/m".to_owned(), LAST), ("/m/k".to_owned(), LAST)]);
+        let found = spans(text, &[(p("/m"), LAST), (p("/m/k"), LAST)]);
         assert_eq!(found.iter().map(|s| s.start).collect::<Vec<_>>(), [(2, 2), (2, 8)]);
     }
 
@@ -492,7 +477,7 @@ mod tests {
     fn later_appearances_in_large_objects_and_escaped_names() {
         let members: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
         let text = format!("{{{},\n\"k7\": 1, \"\\u0061\": 2}}", members.join(", "));
-        let found = spans(&text, &[("/k7".to_owned(), 1), ("/a".to_owned(), 0)]);
+        let found = spans(&text, &[(p("/k7"), 1), (p("/a"), 0)]);
         assert_eq!(found[0].start, (2, 1));
         assert_eq!(found[1].start, (2, 10));
     }
@@ -502,7 +487,7 @@ mod tests {
         let text = "{\"a\" :\r\n [1, {\"b\": true }], \"c\":-1.5e3,\"d\":\"x\\\"y\"}";
         let wanted: Vec<Wanted> = ["/a", "/a/1/b", "/c", "/d", "/a/0", "/zz"]
             .iter()
-            .map(|p| ((*p).to_owned(), LAST))
+            .map(|text| (p(text), LAST))
             .collect();
         let found = find(text, &wanted);
         let slices: Vec<Option<(&str, &str)>> = found
@@ -524,8 +509,8 @@ mod tests {
 
     #[test]
     fn missing_members_fall_back_to_the_root() {
-        assert_eq!(span(DOC, "/nope").start, (1, 1));
-        assert_eq!(span("  [1]", "/5").start, (1, 3));
+        assert_eq!(span(DOC, &p("/nope")).start, (1, 1));
+        assert_eq!(span("  [1]", &p("/5")).start, (1, 3));
     }
 
     #[test]
@@ -533,9 +518,9 @@ mod tests {
         // 2,000 appearances of one key, each wanted: every one at its own line.
         let members: Vec<String> = (0..2000).map(|i| format!("\n\"k\": {i}")).collect();
         let text = format!("{{{}}}", members.join(","));
-        let mut wanted: Vec<Wanted> = (0..2000).rev().map(|i| ("/k".to_owned(), i)).collect();
-        wanted.push(("/k".to_owned(), LAST));
-        wanted.push(("/k".to_owned(), 2000));
+        let mut wanted: Vec<Wanted> = (0..2000).rev().map(|i| (p("/k"), i)).collect();
+        wanted.push((p("/k"), LAST));
+        wanted.push((p("/k"), 2000));
         let found = spans(&text, &wanted);
         let lines: Vec<usize> = found.iter().map(|s| s.start.0).collect();
         let mut expected: Vec<usize> = (0..2000).rev().map(|i| i + 2).collect();

@@ -15,8 +15,9 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use changeos_models::support::canonical::looks_secret;
-use changeos_models::support::placeholder::is_placeholder;
+use changeos_runtime::canonical::looks_secret;
+use changeos_runtime::placeholder::is_placeholder;
+use changeos_runtime::pointer::Pointer;
 
 use crate::Operation;
 
@@ -125,12 +126,9 @@ pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
 }
 
 /// Whether a member at `pointer` is secret or lies inside one: one of its names looks secret.
-pub(crate) fn is_secret_pointer(operation: Operation, pointer: &str) -> bool {
+pub(crate) fn is_secret_pointer(operation: Operation, pointer: &Pointer) -> bool {
     let names = secret_names(operation);
-    pointer
-        .split('/')
-        .skip(1)
-        .any(|token| looks_secret(&token.replace("~1", "/").replace("~0", "~"), names))
+    pointer.tokens().any(|token| looks_secret(&token, names))
 }
 
 /// The folded secret names of `operation`'s body (see [`looks_secret`]), walked out of its

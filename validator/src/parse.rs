@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 
-use changeos_models::support::json::{Json, Object};
+use changeos_runtime::json::{Json, Object};
+use changeos_runtime::pointer::Pointer;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
@@ -26,7 +27,7 @@ pub struct Parsed<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duplicate {
     /// Pointer of the member.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Which appearance this is: 1 for the second, 2 for the third...
     pub occurrence: usize,
 }
@@ -197,32 +198,18 @@ enum Token<'de> {
     Index(usize),
 }
 
-/// The RFC 6901 pointer of the member `key` of the object at `path`: built when a duplicate is
-/// found, from the path kept while parsing, in time proportional to its length.
-fn pointer(path: &[Token<'_>], key: &str) -> String {
-    let mut pointer = String::new();
+/// The pointer of the member `key` of the object at `path`: built when a duplicate is found,
+/// from the path kept while parsing, in time proportional to its length.
+fn pointer(path: &[Token<'_>], key: &str) -> Pointer {
+    let mut pointer = Pointer::root();
     for token in path {
         match token {
-            Token::Key(key) => push_key(&mut pointer, key),
-            Token::Index(index) => {
-                pointer.push('/');
-                pointer.push_str(&index.to_string());
-            }
+            Token::Key(key) => pointer.push(key),
+            Token::Index(index) => pointer.push_index(*index),
         }
     }
-    push_key(&mut pointer, key);
+    pointer.push(key);
     pointer
-}
-
-fn push_key(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    for c in key.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
 }
 
 /// Texts longer than this are parsed into compact values. A payload is a few KiB and has a
@@ -405,6 +392,10 @@ impl<'de> Visitor<'de> for KeySeed {
 mod tests {
     use super::*;
 
+    fn at(text: &str) -> Pointer {
+        Pointer::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
     #[test]
     fn values_match_serde_json() {
         let text = r#"{"a": [1, -2, 3.5, "x", true, null, {"b": {}}], "c": 18446744073709551615}"#;
@@ -426,7 +417,7 @@ mod tests {
             .collect();
         assert_eq!(found, [("/b/0/x", 1), ("/b/0/x", 2), ("/a", 1), ("/c~1~0/d", 1)]);
         // Like serde_json, the last value wins.
-        assert_eq!(parsed.value.pointer("/a"), Some(&Json::Number(2.into())));
+        assert_eq!(parsed.value.pointer(&at("/a")), Some(&Json::Number(2.into())));
     }
 
     #[test]
@@ -436,7 +427,7 @@ mod tests {
         let parsed = parse(&text).expect("valid");
         let found: Vec<&str> = parsed.duplicates.iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(found, ["/k3", "/k39"]);
-        assert_eq!(parsed.value.pointer("/k3"), Some(&Json::Number(99.into())));
+        assert_eq!(parsed.value.pointer(&at("/k3")), Some(&Json::Number(99.into())));
         assert_eq!(parsed.value.as_object().map(|o| o.len()), Some(40));
     }
 
@@ -458,17 +449,17 @@ mod tests {
         let found: Vec<(String, usize)> = parsed
             .duplicates
             .into_iter()
-            .map(|d| (d.pointer, d.occurrence))
+            .map(|d| (d.pointer.to_string(), d.occurrence))
             .collect();
         assert_eq!(found, expected);
-        assert_eq!(parsed.value.pointer("/x/0/a"), Some(&Json::Number(2999.into())));
+        assert_eq!(parsed.value.pointer(&at("/x/0/a")), Some(&Json::Number(2999.into())));
     }
 
     #[test]
     fn trailing_content_is_noted_not_fatal() {
         let parsed = parse("{\"a\": 1}\n  {\"b\": 2}").expect("the first document parses");
         assert_eq!(parsed.trailing, Some((2, 3)));
-        assert_eq!(parsed.value.pointer("/a"), Some(&Json::Number(1.into())));
+        assert_eq!(parsed.value.pointer(&at("/a")), Some(&Json::Number(1.into())));
     }
 
     #[test]

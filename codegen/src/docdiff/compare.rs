@@ -11,6 +11,8 @@
 use serde_json::{Value, json};
 
 use super::{Columns, DocDiffError, Endpoint, Format, JsonType, Page, Section, Table, member_name, table_refs, yes_no};
+use changeos_runtime::pointer::Pointer;
+
 use crate::error::child;
 
 /// What kind of difference.
@@ -329,7 +331,12 @@ fn body_schema(op: &Value) -> Option<(&Value, String)> {
         .or_else(|| content.iter().next())?;
     Some((
         body.get("schema")?,
-        format!("/requestBody/content/{}/schema", media.replace('/', "~1")),
+        Pointer::root()
+            .member("requestBody")
+            .member("content")
+            .member(media)
+            .member("schema")
+            .to_string(),
     ))
 }
 
@@ -344,11 +351,13 @@ fn response_schema(op: &Value) -> Option<(&Value, String)> {
                 .iter()
                 .find(|(m, _)| m.contains("json"))
                 .or_else(|| content.iter().next())?;
-            let pointer = format!(
-                "{}/content/{}/schema",
-                child("/responses", status),
-                media.replace('/', "~1")
-            );
+            let pointer = Pointer::root()
+                .member("responses")
+                .member(status)
+                .member("content")
+                .member(media)
+                .member("schema")
+                .to_string();
             Some((body.get("schema")?, pointer))
         })
 }

@@ -50,7 +50,7 @@ pub fn emit(api: &Api) -> TokenStream {
         //! The rule catalog: every rule the linter can report, with its severity, messages,
         //! explanation and a bad and a good example.
 
-        use crate::{RuleInfo, Severity};
+        use changeos_runtime::finding::{RuleInfo, Severity};
 
         /// Every rule, in the order of the spec's catalog.
         pub static RULES: &[&RuleInfo] = &[#(&#names),*];

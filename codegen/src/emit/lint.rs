@@ -40,12 +40,12 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use serde_json::Value;
 
-        use crate::support::json::Json;
+        use changeos_runtime::json::Json;
 
-        use crate::Finding;
+        use changeos_runtime::finding::Finding;
         use crate::catalog;
-        use crate::support::checks;
-        use crate::support::path::Path;
+        use changeos_runtime::checks;
+        use changeos_runtime::path::Path;
 
         #operation
         #(#patterns)*
@@ -297,7 +297,7 @@ impl<'a> Emitter<'a> {
         let mut checks = Vec::new();
         let actual = |s: &StringSchema| {
             if s.secret {
-                quote! { crate::support::secret::REDACTED }
+                quote! { changeos_runtime::secret::REDACTED }
             } else {
                 quote! { &checks::quote(text) }
             }
@@ -322,7 +322,7 @@ impl<'a> Emitter<'a> {
         if s.min_length.is_some() || s.max_length.is_some() {
             checks.push(quote! { let length = checks::char_len(text); });
             let shown = if s.secret {
-                quote! { crate::support::secret::REDACTED }
+                quote! { changeos_runtime::secret::REDACTED }
             } else {
                 quote! { &format!("{length} characters") }
             };
@@ -391,7 +391,7 @@ impl<'a> Emitter<'a> {
         }
         let placeholder = s
             .placeholder
-            .then(|| quote! { if crate::support::placeholder::is_placeholder(text) { return; } });
+            .then(|| quote! { if changeos_runtime::placeholder::is_placeholder(text) { return; } });
         quote! {
             let Some(text) = value.as_str() else { #wrong return; };
             #placeholder
@@ -463,7 +463,7 @@ fn password(policy: &PasswordPolicy) -> Vec<TokenStream> {
                 ),
             ],
         );
-        out.push(quote! { if crate::support::password::class_count(text) < #lit { out.push(#push); } });
+        out.push(quote! { if changeos_runtime::password::class_count(text) < #lit { out.push(#push); } });
     }
     if let Some((chars, rule)) = &policy.doubtful {
         let spaced: Vec<String> = chars.chars().map(String::from).collect();
@@ -473,7 +473,7 @@ fn password(policy: &PasswordPolicy) -> Vec<TokenStream> {
             quote! { path },
             vec![name.clone(), ("expected", quote! { #expected })],
         );
-        out.push(quote! { if crate::support::password::contains_any(text, #chars) { out.push(#push); } });
+        out.push(quote! { if changeos_runtime::password::contains_any(text, #chars) { out.push(#push); } });
     }
     if let Some((names, rule)) = &policy.usernames {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -484,7 +484,7 @@ fn password(policy: &PasswordPolicy) -> Vec<TokenStream> {
             vec![name.clone(), ("expected", quote! { #expected })],
         );
         out.push(
-            quote! { if crate::support::password::contained_name(text, &[#(#names),*]).is_some() { out.push(#push); } },
+            quote! { if changeos_runtime::password::contained_name(text, &[#(#names),*]).is_some() { out.push(#push); } },
         );
     }
     if let Some(runs) = &policy.username_runs {
@@ -496,7 +496,7 @@ fn password(policy: &PasswordPolicy) -> Vec<TokenStream> {
             quote! { path },
             vec![name, ("limit", quote! { #limit }), ("expected", quote! { #user })],
         );
-        out.push(quote! { if crate::support::password::has_run_of(text, #user, #lit) { out.push(#push); } });
+        out.push(quote! { if changeos_runtime::password::has_run_of(text, #user, #lit) { out.push(#push); } });
     }
     out
 }
@@ -522,7 +522,7 @@ fn base64(b64: &Base64) -> TokenStream {
         ],
     );
     let checks = quote! {
-        match crate::support::base64::decoded_len(text) {
+        match changeos_runtime::base64::decoded_len(text) {
             Err(error) => out.push(#invalid),
             Ok(size) if size > #lit => out.push(#too_big),
             Ok(_) => {}
@@ -535,9 +535,9 @@ fn base64(b64: &Base64) -> TokenStream {
     // and the joined value is what the size is checked on.
     let wrapped = push(lines_rule, quote! { path }, vec![("name", quote! { &path.name() })]);
     quote! {
-        let joined = crate::support::base64::join_lines(text);
+        let joined = changeos_runtime::base64::join_lines(text);
         if let Some(joined) = &joined {
-            out.push(#wrapped.with_fix(Some(crate::Fix::ReplaceString { text: joined.clone() })));
+            out.push(#wrapped.with_fix(Some(changeos_runtime::finding::Fix::ReplaceString { text: joined.clone() })));
         }
         let text = joined.as_deref().unwrap_or(text);
         #checks
@@ -663,7 +663,7 @@ pub(super) fn walk_secrets(api: &Api, schema: &Schema, pointer: &str, stack: &mu
                 visit(&p.schema, crate::error::child(pointer, &p.wire), out);
             }
         }
-        Kind::Array(items) => visit(items, format!("{pointer}/*"), out),
+        Kind::Array(items) => visit(items, crate::error::child(pointer, "*"), out),
         _ => {}
     }
 }

@@ -30,8 +30,9 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-        use crate::support::path::Path;
-        use crate::{Finding, SecretString, Violations};
+        use changeos_runtime::path::Path;
+        use changeos_runtime::finding::{Finding, Violations};
+        use changeos_runtime::secret::SecretString;
 
         #(#items)*
     }
@@ -130,7 +131,7 @@ fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
             pub fn lint(&self) -> Vec<Finding> {
                 let value = serde_json::to_value(self).expect("generated models serialise to JSON");
                 let mut out = Vec::new();
-                crate::lint::#check(&crate::support::json::Json::from(&value), &Path::Root, &mut out);
+                crate::lint::#check(&changeos_runtime::json::Json::from(&value), &Path::Root, &mut out);
                 out
             }
 

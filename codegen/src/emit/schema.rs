@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 
 use crate::ir::{Api, Severity};
 
-/// Must equal `changeos_models::support::placeholder::PATTERN` (a test checks it).
-pub const PLACEHOLDER_PATTERN: &str = r"^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$";
+/// The placeholder pattern the linter's placeholder test was written for.
+pub const PLACEHOLDER_PATTERN: &str = changeos_runtime::placeholder::PATTERN;
 
 /// Keywords whose violations a rule reports.
 const RULE_KEYWORDS: [&str; 9] = [

@@ -2,7 +2,7 @@
 //! from the spec. For every object a request body reaches, its `Shape` (members in spec
 //! order, secrets marked) and the insta selectors of its secrets, as `impl Canonical`; for
 //! every operation, the same for its whole body on `Operation`. The algorithm that uses them
-//! is hand-written (`support/canonical.rs`).
+//! is hand-written (`runtime/src/canonical.rs`, in `changeos-runtime`).
 
 use std::collections::BTreeSet;
 
@@ -11,6 +11,8 @@ use quote::{format_ident, quote};
 
 use super::lint::{secret_pointers, walk_secrets};
 use super::types::{inline_name, items, resolve};
+use changeos_runtime::pointer::Pointer;
+
 use crate::ir::{Api, Kind, SchemaRef};
 use crate::names::{ident, screaming};
 
@@ -66,8 +68,8 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use crate::lint::Operation;
         use crate::models::{#(#types),*};
-        use crate::support::canonical::{Canonical, to_text};
-        use crate::support::shape::{Member, Shape};
+        use changeos_runtime::canonical::{Canonical, to_text};
+        use changeos_runtime::shape::{Member, Shape};
 
         #operation
         #(#impls)*
@@ -113,7 +115,7 @@ fn operation_impl(api: &Api) -> TokenStream {
             /// body that keeps placeholders.
             #[cfg(feature = "insta")]
             pub fn insta_settings(self) -> insta::Settings {
-                crate::support::canonical::insta_settings(self.redaction_selectors())
+                changeos_runtime::canonical::insta_settings(self.redaction_selectors())
             }
         }
     }
@@ -183,17 +185,17 @@ fn shape_ident(name: &str) -> Ident {
 /// quote (it holds `"`) becomes `.*`, every member at that level: redacting too much is safe,
 /// too little is not.
 fn selector(pointer: &str) -> String {
-    if pointer.is_empty() {
+    // The secret pointers are codegen's own: RFC 6901, with `*` for every element.
+    let pointer = Pointer::parse(pointer).unwrap_or_default();
+    if pointer.is_root() {
         return ".".to_owned();
     }
     pointer
-        .split('/')
-        .skip(1)
-        .map(|token| {
-            if token == "*" {
+        .tokens()
+        .map(|name| {
+            if name == "*" {
                 return "[]".to_owned();
             }
-            let name = token.replace("~1", "/").replace("~0", "~");
             if is_selector_ident(&name) {
                 format!(".{name}")
             } else if name.contains('"') {

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use changeos_models::support::json::{Json, Object};
+use changeos_runtime::json::{Json, Object};
 
 /// Strings up to this many bytes are scanned byte by byte, longer ones with `memchr`.
 const SHORT: usize = 32;

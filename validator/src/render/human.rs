@@ -18,7 +18,7 @@ use std::ops::Range;
 use annotate_snippets::{AnnotationKind, Group, Level, Snippet};
 use anstyle::{AnsiColor, Effects, Style};
 use changeos_models::Severity;
-use changeos_models::support::escape::{escape_controls, is_unsafe};
+use changeos_runtime::escape::{escape_controls, is_unsafe};
 
 use super::{Renderer, Summary, plural};
 use crate::locate::LineIndex;

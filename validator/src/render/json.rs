@@ -39,7 +39,7 @@ impl<'a> From<&'a Diagnostic> for Shown<'a> {
             rule: d.rule,
             severity: d.severity.as_str(),
             message: &d.message,
-            pointer: &d.pointer,
+            pointer: d.pointer.as_str(),
             line: d.line,
             column: d.column,
             end_line: d.end_line,
@@ -127,6 +127,7 @@ impl Renderer for Json {
 mod tests {
     use super::*;
     use crate::FixKind;
+    use changeos_runtime::pointer::Pointer;
     use serde_json::Value;
 
     /// What the renderer wrote before it wrote without building values: the same text.
@@ -153,7 +154,7 @@ mod tests {
             rule: "unknown-member",
             severity: changeos_models::Severity::Warning,
             message: "unknown member `a\"\u{1}`".to_owned(),
-            pointer: "/a\"".to_owned(),
+            pointer: Pointer::root().member("a\""),
             line: 1,
             column: 2,
             end_line: 3,

@@ -7,6 +7,8 @@ use std::borrow::Cow;
 
 use serde_json::Number;
 
+use crate::pointer::Pointer;
+
 /// A JSON value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json<'a> {
@@ -123,18 +125,10 @@ impl<'a> Json<'a> {
         matches!(self, Json::Null)
     }
 
-    /// The value at an RFC 6901 pointer, without allocating unless a token has escapes.
-    pub fn pointer(&self, pointer: &str) -> Option<&Json<'a>> {
-        if pointer.is_empty() {
-            return Some(self);
-        }
+    /// The value at `pointer`, without allocating unless a token has escapes.
+    pub fn pointer(&self, pointer: &Pointer) -> Option<&Json<'a>> {
         let mut current = self;
-        for token in pointer.strip_prefix('/')?.split('/') {
-            let token: Cow<'_, str> = if token.contains('~') {
-                Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-            } else {
-                Cow::Borrowed(token)
-            };
+        for token in pointer.tokens() {
             current = match current {
                 Json::Object(o) => o.get(&token)?,
                 Json::Array(a) => a.get(token.parse::<usize>().ok()?)?,
@@ -168,6 +162,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn at(text: &str) -> Pointer {
+        Pointer::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
     #[test]
     fn mirrors_serde_json() {
         let value = json!({"a": [1, {"b~/c": "x"}], "n": null, "t": true});
@@ -176,10 +174,9 @@ mod tests {
         assert_eq!(o.keys().collect::<Vec<_>>(), ["a", "n", "t"]);
         assert!(o.contains_key("n") && !o.contains_key("z"));
         assert!(o.get("n").is_some_and(Json::is_null));
-        assert_eq!(j.pointer("/a/1/b~0~1c").and_then(Json::as_str), Some("x"));
-        assert_eq!(j.pointer("/a/0"), Some(&Json::Number(1.into())));
-        assert_eq!(j.pointer("/a/9"), None);
-        assert_eq!(j.pointer("a"), None);
-        assert_eq!(j.pointer(""), Some(&j));
+        assert_eq!(j.pointer(&at("/a/1/b~0~1c")).and_then(Json::as_str), Some("x"));
+        assert_eq!(j.pointer(&at("/a/0")), Some(&Json::Number(1.into())));
+        assert_eq!(j.pointer(&at("/a/9")), None);
+        assert_eq!(j.pointer(&at("")), Some(&j));
     }
 }

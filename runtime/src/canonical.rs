@@ -19,10 +19,10 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::support::checks::{fold, near_miss};
-use crate::support::placeholder::is_placeholder;
-use crate::support::secret::REDACTED;
-use crate::support::shape::Shape;
+use crate::checks::{fold, near_miss};
+use crate::placeholder::is_placeholder;
+use crate::secret::REDACTED;
+use crate::shape::Shape;
 
 impl Shape {
     /// The canonical, secret-safe form of `value` (see the module documentation).
@@ -174,19 +174,8 @@ pub fn to_text(value: &Value) -> String {
 /// A request model with a canonical, secret-safe JSON form; implemented (in `shapes.rs`)
 /// from the spec for every object a request body reaches.
 ///
-/// ```
-/// use changeos_models::Canonical;
-/// use changeos_models::models::ChangeServerOsWithCloudInitOption;
-///
-/// let option = ChangeServerOsWithCloudInitOption::builder("e215580f-73ad-429d-b6f2-5433947433b0")
-///     .adminpass("Literal.Pass-2024")
-///     .build()
-///     .unwrap();
-/// assert_eq!(
-///     option.canonical_json(),
-///     "{\n  \"adminpass\": \"[redacted]\",\n  \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\"\n}\n"
-/// );
-/// ```
+/// The crate-level documentation of `changeos-models` shows it on a generated model (a doctest
+/// here cannot name one: the runtime does not depend on the models).
 pub trait Canonical: Serialize {
     /// What the spec says about this type: its members in order, its secrets.
     fn shape() -> &'static Shape;
@@ -245,7 +234,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::support::shape::Member;
+    use crate::shape::Member;
 
     static INNER: Shape = Shape::Object(&[
         Member {

@@ -1,7 +1,9 @@
 //! Where a value sits in the document, built without allocation while linting and turned
-//! into an RFC 6901 pointer only when a finding needs it.
+//! into a [`Pointer`] only when a finding needs it.
 
 use std::fmt::Write as _;
+
+use crate::pointer::Pointer;
 
 /// A path from the document root, as a chain of borrowed steps.
 #[derive(Debug, Clone, Copy)]
@@ -24,7 +26,7 @@ impl<'a> Path<'a> {
 
     /// What messages call the place: the member name in backticks (`` `imageid` ``,
     /// `` `sub_jobs[2]` ``), or "the request body" for the root. Control characters in a
-    /// name are escaped ([`super::escape`]), so that a message never carries a terminal escape
+    /// name are escaped ([`crate::escape`]), so that a message never carries a terminal escape
     /// sequence.
     pub fn name(&self) -> String {
         match self {
@@ -42,7 +44,7 @@ impl<'a> Path<'a> {
     fn write_name(&self, out: &mut String) {
         match self {
             Path::Root => {}
-            Path::Key(_, key) => out.push_str(&super::escape::escape_controls(key)),
+            Path::Key(_, key) => out.push_str(&crate::escape::escape_controls(key)),
             Path::Index(parent, index) => {
                 parent.write_name(out);
                 // Writing to a `String` cannot fail.
@@ -51,31 +53,23 @@ impl<'a> Path<'a> {
         }
     }
 
-    /// The RFC 6901 pointer: `""` for the root, `~` and `/` escaped.
-    pub fn to_pointer(&self) -> String {
-        let mut out = String::new();
+    /// The RFC 6901 pointer: `""` for the root.
+    pub fn to_pointer(&self) -> Pointer {
+        let mut out = Pointer::root();
         self.write_pointer(&mut out);
         out
     }
 
-    fn write_pointer(&self, out: &mut String) {
+    fn write_pointer(&self, out: &mut Pointer) {
         match self {
             Path::Root => {}
             Path::Key(parent, key) => {
                 parent.write_pointer(out);
-                out.push('/');
-                for c in key.chars() {
-                    match c {
-                        '~' => out.push_str("~0"),
-                        '/' => out.push_str("~1"),
-                        c => out.push(c),
-                    }
-                }
+                out.push(key);
             }
             Path::Index(parent, index) => {
                 parent.write_pointer(out);
-                // Writing to a `String` cannot fail.
-                let _ = write!(out, "/{index}");
+                out.push_index(*index);
             }
         }
     }

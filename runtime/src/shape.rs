@@ -1,7 +1,7 @@
 //! The shape of a request body as the spec describes it: for each object, its members in spec
 //! order and the shape of each member's value, secrets marked. `generated/src/shapes.rs` holds
 //! one shape per object a request body reaches (see `Operation::shape`); `changeos fmt` orders
-//! members by it and [`super::canonical`] also redacts by it.
+//! members by it and [`crate::canonical`] also redacts by it.
 
 /// What the spec says a value looks like, as far as the order of members (`changeos fmt`) and
 /// the canonical, secret-safe form (`changeos render`, snapshots) need it.

@@ -1,9 +1,9 @@
 //! Json tests behind the standard JSON Schema keywords, with the same meaning a JSON Schema
 //! 2020-12 validator gives them, and the help texts that make a finding actionable.
 
-use super::finding::{Finding, Fix};
-use super::json::{Json, Object};
-use super::path::Path;
+use crate::finding::{Finding, Fix};
+use crate::json::{Json, Object};
+use crate::path::Path;
 
 /// The JSON Schema `type` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +145,7 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
 
 /// Whether [`suggest`] may offer `candidate` for a member named `name`: the two are the same
 /// ignoring case, `-` and `_`, or a few edits apart. What the linter would suggest renaming to
-/// a secret member is a secret too ([`crate::support::canonical::looks_secret`]), so both read
+/// a secret member is a secret too ([`crate::canonical::looks_secret`]), so both read
 /// this one definition.
 pub fn near_miss(name: &str, candidate: &str) -> bool {
     near_distance(name, candidate).is_some()
@@ -494,9 +494,9 @@ mod tests {
     }
 
     fn only_true_or_false(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
-        static R: crate::RuleInfo = crate::RuleInfo {
+        static R: crate::finding::RuleInfo = crate::finding::RuleInfo {
             id: "r",
-            severity: crate::Severity::Error,
+            severity: crate::finding::Severity::Error,
             summary: "",
             message: "",
             help: None,

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use super::path::Path;
+use crate::path::Path;
+use crate::pointer::Pointer;
 
 /// How much a finding matters. Warnings are for doubtful cases where the sources disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,9 +61,8 @@ pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
-    /// RFC 6901 pointer: the offending member, or the object that lacks a member or holds a
-    /// broken combination.
-    pub pointer: String,
+    /// The offending member, or the object that lacks a member or holds a broken combination.
+    pub pointer: Pointer,
     pub help: Option<String>,
     /// A change that makes the finding go away without changing what the payload means, when
     /// the spec's rules leave no doubt about it (see [`Fix`]).
@@ -144,8 +144,8 @@ impl fmt::Display for Finding {
     }
 }
 
-fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() { "/" } else { pointer }
+fn display_pointer(pointer: &Pointer) -> &str {
+    if pointer.is_root() { "/" } else { pointer.as_str() }
 }
 
 /// Fills `{key}` in `template` with the values of `vars`; unknown keys stay as written.
