@@ -2,29 +2,20 @@
 //! from the environment and lint the filled values again, sign, then print the request
 //! (`--dry-run`) or send it once and, with `--wait`, follow its job.
 
-use std::collections::BTreeSet;
-use std::path::Path;
-
 use changeos_client::api::{Accepted, Note};
 use changeos_client::request::PreparedRequest;
 use changeos_models::Severity;
-use changeos_models::lint::Operation;
 use changeos_runtime::escape::escape_controls;
-use changeos_runtime::pointer::Pointer;
-use changeos_runtime::{canonical, placeholder};
 use changeos_validator::config::Config;
 use changeos_validator::files::Input;
-use changeos_validator::locate;
+use changeos_validator::placeholders::{self, REDACTED};
 use changeos_validator::render::{Format as ReportFormat, render_all};
 use changeos_validator::source::{ReadError, Reader};
-use changeos_validator::{Diagnostic, FileReport, MaskedSource, check_source};
+use changeos_validator::{FileReport, check_source};
 use serde_json::{Value, json};
 
 use crate::cli::SendArgs;
 use crate::remote::{self, EXIT_LINT, EXIT_OK, Fail, Failed, Output, PROJECT_PLACEHOLDER, Plan};
-
-/// What stands in for a secret in printed requests.
-const REDACTED: &str = "[redacted]";
 
 pub fn run(args: &SendArgs) -> u8 {
     let mut out = Output::new(args.format);
@@ -77,25 +68,28 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     }
 
     // Placeholders, and the second lint over the values they stand for.
-    let (value, used) = match parsed {
-        Some(mut value) => {
-            let used = substitute(&mut value)?;
-            (Some(value), used)
-        }
-        None => (None, Vec::new()),
+    let filled = match parsed {
+        Some(value) => Some(
+            placeholders::fill(value, |name| std::env::var(name)).map_err(|missing| {
+                Fail::usage(missing.to_string())
+                    .note("set them in the environment that runs changeos (values are never printed)")
+            })?,
+        ),
+        None => None,
     };
-    for secret in secret_values(operation, value.as_ref(), &used) {
-        out.secret(&secret);
-    }
-    if let Some(value) = &value
-        && !used.is_empty()
-    {
-        relint(operation, value, &used, &text, path, &config, &mut report, out);
+    if let Some(filled) = &filled {
+        for secret in filled.secret_values(operation) {
+            out.secret(&secret);
+        }
+        let scrub = |text: &str| out.scrub(text);
+        filled.relint(operation, &text, &config, path, &mut report, &scrub);
     }
     lint_gate(&name, &mut report, args.no_verify, out)?;
 
-    let body = match &value {
-        Some(value) => serde_json::to_vec(value).map_err(|e| Fail::usage(format!("cannot encode the body: {e}")))?,
+    let body = match &filled {
+        Some(filled) => {
+            serde_json::to_vec(filled.value()).map_err(|e| Fail::usage(format!("cannot encode the body: {e}")))?
+        }
         None => {
             out.err("warning: the payload is not valid JSON: it is sent as it is, placeholders not filled");
             bytes.to_vec()
@@ -119,8 +113,8 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
 
     if args.dry_run {
         let prepared = prepared.first();
-        let shown_body = match &value {
-            Some(value) => display_body(operation, value, &used),
+        let shown_body = match &filled {
+            Some(filled) => filled.display_body(operation),
             None => format!("<{} bytes that are not valid JSON: not shown>", prepared.body.len()),
         };
         let lookup = connection.lookup.as_ref();
@@ -282,246 +276,4 @@ fn lint_gate(name: &str, report: &mut FileReport, no_verify: bool, out: &mut Out
 
 fn load_config(args: &SendArgs) -> Result<Config, Fail> {
     Config::resolve(args.config.as_deref(), args.no_config).map_err(|e| Fail::usage(e.to_string()))
-}
-
-/// A placeholder filled from the environment: where, and from which variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Use {
-    pointer: Pointer,
-    variable: String,
-    value: String,
-}
-
-/// Replaces every string that is wholly a placeholder (`$NAME`, `${NAME}`) with the value of
-/// that environment variable; all missing variables are one error that names them.
-fn substitute(value: &mut Value) -> Result<Vec<Use>, Fail> {
-    let mut used = Vec::new();
-    let mut missing = BTreeSet::new();
-    walk(value, &mut Pointer::root(), &mut |pointer, slot| {
-        let Value::String(text) = slot else { return };
-        let Some(variable) = placeholder::name(text) else {
-            return;
-        };
-        match std::env::var(variable) {
-            Ok(found) if !found.is_empty() => {
-                used.push(Use {
-                    pointer: pointer.clone(),
-                    variable: variable.to_owned(),
-                    value: found.clone(),
-                });
-                *slot = Value::String(found);
-            }
-            Ok(_) => {
-                missing.insert(format!("{variable} (empty, for {pointer})"));
-            }
-            Err(std::env::VarError::NotPresent) => {
-                missing.insert(format!("{variable} (for {pointer})"));
-            }
-            Err(std::env::VarError::NotUnicode(_)) => {
-                missing.insert(format!("{variable} (not UTF-8, for {pointer})"));
-            }
-        }
-    });
-    if !missing.is_empty() {
-        let list: Vec<String> = missing.into_iter().collect();
-        return Err(Fail::usage(format!(
-            "missing environment variable{} for the payload's placeholders: {}",
-            if list.len() == 1 { "" } else { "s" },
-            list.join(", ")
-        ))
-        .note("set them in the environment that runs changeos (values are never printed)"));
-    }
-    Ok(used)
-}
-
-/// Calls `visit` with the pointer of every value, depth first.
-fn walk(value: &mut Value, pointer: &mut Pointer, visit: &mut dyn FnMut(&Pointer, &mut Value)) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                pointer.push(key);
-                walk(child, pointer, visit);
-                pointer.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                pointer.push_index(i);
-                walk(child, pointer, visit);
-                pointer.pop();
-            }
-        }
-        _ => visit(pointer, value),
-    }
-}
-
-/// Values never to print: every filled placeholder, and every string and number in the
-/// (filled) value of a secret member, misspelt ones included, whatever its type.
-fn secret_values(operation: Operation, value: Option<&Value>, used: &[Use]) -> Vec<String> {
-    let mut values: Vec<String> = used.iter().map(|u| u.value.clone()).collect();
-    if let Some(value) = value {
-        let names = operation.shape().secret_names();
-        values.extend(
-            canonical::secret_texts(value, &names)
-                .into_iter()
-                .filter(|s| !s.is_empty()),
-        );
-    }
-    values
-}
-
-/// The body as it will be sent, with filled placeholders and the value of every secret member
-/// (a misspelt one too: what `check` and `render` mask, [`canonical::looks_secret`]) replaced by
-/// `[redacted]`.
-fn display_body(operation: Operation, value: &Value, used: &[Use]) -> String {
-    let mut shown = value.clone();
-    for u in used {
-        if let Some(slot) = shown.pointer_mut(u.pointer.as_str()) {
-            *slot = Value::String(REDACTED.to_owned());
-        }
-    }
-    canonical::scrub(&shown, &operation.shape().secret_names()).to_string()
-}
-
-/// Lints the filled document and adds the findings that filling caused (those the placeholder
-/// version did not have), placed at the placeholder in the file, with the filled values
-/// scrubbed from their messages.
-#[allow(clippy::too_many_arguments)]
-fn relint(
-    operation: Operation,
-    value: &Value,
-    used: &[Use],
-    text: &str,
-    path: Option<&Path>,
-    config: &Config,
-    report: &mut FileReport,
-    out: &Output,
-) {
-    let before: BTreeSet<(String, Pointer)> = operation
-        .lint(&placeholder_version(value, used))
-        .into_iter()
-        .map(|f| (f.rule.to_owned(), f.pointer))
-        .collect();
-    let new: Vec<_> = operation
-        .lint(value)
-        .into_iter()
-        .filter(|f| !before.contains(&(f.rule.to_owned(), f.pointer.clone())))
-        .collect();
-    if new.is_empty() {
-        return;
-    }
-    let wanted: Vec<locate::Wanted> = new.iter().map(|f| (f.pointer.clone(), locate::LAST)).collect();
-    let spans = locate::spans(text, &wanted);
-    let mut added = FileReport {
-        diagnostics: new
-            .into_iter()
-            .zip(spans)
-            .map(|(finding, span)| {
-                let from: Vec<String> = used
-                    .iter()
-                    .filter(|u| u.pointer.starts_with(&finding.pointer))
-                    .map(|u| format!("${}", u.variable))
-                    .collect();
-                let origin = if from.is_empty() {
-                    "after filling the placeholders".to_owned()
-                } else {
-                    format!("the value of {}", from.join(", "))
-                };
-                Diagnostic {
-                    rule: finding.rule,
-                    severity: finding.severity,
-                    message: format!("{} ({origin})", out.scrub(&finding.message)),
-                    pointer: finding.pointer,
-                    line: span.start.0,
-                    column: span.start.1,
-                    end_line: span.end.0,
-                    end_column: span.end.1,
-                    help: finding.help.map(|h| out.scrub(&h)),
-                    fix: None,
-                }
-            })
-            .collect(),
-        ..FileReport::default()
-    };
-    config.apply(path, &mut added);
-    report.diagnostics.extend(added.diagnostics);
-    if report.source.is_none() && !report.diagnostics.is_empty() {
-        // The report had no finding (or the config dropped them all): its text, with the
-        // placeholders (not their values) and every secret masked, can be quoted.
-        report.source = Some(MaskedSource::new(operation, text));
-    }
-}
-
-/// `value` with each filled placeholder put back, to tell which findings filling caused.
-fn placeholder_version(value: &Value, used: &[Use]) -> Value {
-    let mut original = value.clone();
-    for u in used {
-        if let Some(slot) = original.pointer_mut(u.pointer.as_str()) {
-            *slot = Value::String(format!("${{{}}}", u.variable));
-        }
-    }
-    original
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const V2: Operation = Operation::ChangeServerOsWithCloudInit;
-
-    #[test]
-    fn walk_gives_escaped_pointers() {
-        let mut value = json!({"a/b": {"c~d": ["x", {"e": 1}]}});
-        let mut seen = Vec::new();
-        walk(&mut value, &mut Pointer::root(), &mut |p, _| seen.push(p.to_string()));
-        assert_eq!(seen, ["/a~1b/c~0d/0", "/a~1b/c~0d/1/e"]);
-    }
-
-    #[test]
-    fn display_body_redacts_secrets_and_filled_values_exactly() {
-        let value = json!({"os-change": {"adminpass": "Literal.Pass1", "imageid": "img", "userid": "u"}});
-        let used = vec![Use {
-            pointer: Pointer::root().member("os-change").member("userid"),
-            variable: "USER".into(),
-            value: "u".into(),
-        }];
-        assert_eq!(
-            display_body(V2, &value, &used),
-            r#"{"os-change":{"adminpass":"[redacted]","imageid":"img","userid":"[redacted]"}}"#
-        );
-        assert_eq!(
-            secret_values(V2, Some(&value), &used),
-            ["u".to_owned(), "Literal.Pass1".to_owned()]
-        );
-    }
-
-    #[test]
-    fn display_body_redacts_misspelt_secrets_of_any_type_in_place() {
-        let value = json!({"os-change": {
-            "admin_pass": "Near.Pass-1", "imageid": "img", "adminPass": ["Arr.Pass-2", {"k": 12345678}],
-            "metadata": {"adminpas": true, "BYOL": "true"}, "adminpass": null
-        }});
-        assert_eq!(
-            display_body(V2, &value, &[]),
-            r#"{"os-change":{"admin_pass":"[redacted]","imageid":"img","adminPass":"[redacted]","metadata":{"adminpas":"[redacted]","BYOL":"true"},"adminpass":null}}"#
-        );
-        assert_eq!(
-            secret_values(V2, Some(&value), &[]),
-            ["Near.Pass-1", "Arr.Pass-2", "12345678"]
-        );
-    }
-
-    #[test]
-    fn placeholders_are_put_back_for_the_comparison() {
-        let value = json!({"os-change": {"adminpass": "weak"}});
-        let used = vec![Use {
-            pointer: Pointer::root().member("os-change").member("adminpass"),
-            variable: "P".into(),
-            value: "weak".into(),
-        }];
-        assert_eq!(
-            placeholder_version(&value, &used),
-            json!({"os-change": {"adminpass": "${P}"}})
-        );
-    }
 }

@@ -7,7 +7,9 @@
 //! [`config`] then adjusts severities; [`run`] checks many files on every core and hands the
 //! reports back in input order; [`fix`] applies the fixes (and diffs); [`render`] turns
 //! reports into text; [`canonical`] gives a file's canonical, secret-safe form
-//! (`changeos render`). The engine knows no command line and does no network I/O.
+//! (`changeos render`); [`placeholders`] fills `send`'s placeholders from an environment it is
+//! given and lints the filled values again. The engine knows no command line, reads no
+//! environment variables and does no network I/O.
 //!
 //! [`layout`] lays payload files out in one canonical layout (`changeos fmt`), over
 //! [`syntax`], a parse that keeps the source text of strings and numbers. [`write`](mod@write) puts a
@@ -24,6 +26,7 @@ pub mod layout;
 pub mod locate;
 pub mod mask;
 pub mod parse;
+pub mod placeholders;
 pub mod render;
 pub mod rules;
 pub mod run;
