@@ -534,7 +534,7 @@ pub fn register_signature(request: &PreparedRequest, out: &mut Output) {
 
 /// Looks the project id up; every failure is exit 2, since nothing was sent to ECS.
 fn look_up(session: &Session, iam: &IamEndpoint, region: &str, out: &mut Output) -> Result<String, Fail> {
-    let url = iam::base_url(&iam.endpoint);
+    let url = iam.endpoint.to_string();
     let found = iam::lookup(session, &iam.endpoint, region, &mut |note| {
         out.err(&format!(
             "note: the project lookup failed ({}); retry {} of {} in {}",

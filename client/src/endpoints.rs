@@ -18,13 +18,6 @@ use crate::signer::Endpoint;
 /// The service name in the variable and in the regions file.
 pub const SERVICE: &str = "ECS";
 
-impl fmt::Display for Endpoint {
-    /// `https://host[:port]`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}://{}", self.scheme().as_str(), self.host())
-    }
-}
-
 /// One endpoint or more, in the order they are tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {

@@ -148,11 +148,6 @@ pub struct Project {
     pub name: String,
 }
 
-/// `scheme://host`, as a URL.
-pub fn base_url(endpoint: &Endpoint) -> String {
-    format!("{}://{}", endpoint.scheme().as_str(), endpoint.host())
-}
-
 /// The `projects` of an answer, each with a string `id`.
 fn projects_of(body: &[u8]) -> Result<Vec<Project>, String> {
     let value: Value = serde_json::from_slice(body).map_err(|e| format!("malformed JSON: {e}"))?;
@@ -332,7 +327,7 @@ mod tests {
         let file = Path::new("/home/u/.huaweicloud/credentials");
         let chosen = |variable, file_value: Option<&str>, region| {
             let found = endpoint(variable, file_value.map(|v| (v, file)), region).unwrap();
-            (base_url(&found.endpoint), found.source)
+            (found.endpoint.to_string(), found.source)
         };
         assert_eq!(
             chosen(Some("http://127.0.0.1:9"), Some("https://iam.file.test"), "cn-north-4"),

@@ -279,11 +279,7 @@ mod tests {
     }
 
     fn urls(entry: &Entry) -> Vec<String> {
-        entry
-            .endpoints
-            .iter()
-            .map(|e| format!("{}://{}", e.scheme().as_str(), e.host()))
-            .collect()
+        entry.endpoints.iter().map(ToString::to_string).collect()
     }
 
     #[test]

@@ -120,12 +120,7 @@ pub fn prepare(mut request: RequestToSign, auth: &Auth, date: SdkDate) -> Result
             request
                 .headers
                 .push(("Host".to_owned(), request.endpoint.host().to_owned()));
-            let url = format!(
-                "{}://{}{}",
-                request.endpoint.scheme().as_str(),
-                request.endpoint.host(),
-                request.path.as_str()
-            );
+            let url = format!("{}{}", request.endpoint, request.path.as_str());
             Ok(PreparedRequest {
                 method: request.method,
                 url,

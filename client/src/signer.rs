@@ -247,6 +247,13 @@ impl Endpoint {
     }
 }
 
+impl std::fmt::Display for Endpoint {
+    /// `https://host[:port]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}://{}", self.scheme.as_str(), self.host)
+    }
+}
+
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
@@ -548,7 +555,7 @@ impl SignedRequest {
 
     /// `scheme://host` followed by [`SignedRequest::uri`].
     pub fn url(&self) -> String {
-        format!("{}://{}{}", self.endpoint.scheme.as_str(), self.endpoint.host, self.uri)
+        format!("{}{}", self.endpoint, self.uri)
     }
 
     /// The headers to send, in order: the given ones (values trimmed), then any of
