@@ -11,7 +11,7 @@ use changeos_validator::files::Input;
 use changeos_validator::placeholders::{self, REDACTED};
 use changeos_validator::render::{Format as ReportFormat, render_all};
 use changeos_validator::source::{ReadError, Reader};
-use changeos_validator::{FileReport, check_source};
+use changeos_validator::{Document, FileReport, check_document};
 use serde_json::{Value, json};
 
 use crate::cli::SendArgs;
@@ -56,11 +56,19 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     let config = load_config(args)?;
     let path = (!from_stdin).then_some(args.payload.as_path());
 
-    // The same lint as `changeos check`, with the same config.
-    let mut report = check_source(operation, bytes);
+    // The same lint as `changeos check`, with the same config, on the one parse of the file.
+    let document = Document::read(bytes);
+    let mut report = match &document {
+        Ok(document) => check_document(operation, document),
+        Err(report) => report.clone(),
+    };
     config.apply(path, &mut report);
-    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
-    let parsed: Option<Value> = serde_json::from_str(&text).ok();
+    // A body is filled only when it is exactly one JSON document.
+    let document = document.ok().filter(|d| d.parsed.trailing.is_none());
+    let value: Option<Value> = document
+        .as_ref()
+        .and_then(|d| d.value())
+        .map(|root| root.value.to_value());
 
     // Errors in the file itself stop here, before placeholders are even looked at.
     if report.has_errors() && !args.no_verify {
@@ -68,7 +76,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     }
 
     // Placeholders, and the second lint over the values they stand for.
-    let filled = match parsed {
+    let filled = match value {
         Some(value) => Some(
             placeholders::fill(value, |name| std::env::var(name)).map_err(|missing| {
                 Fail::usage(missing.to_string())
@@ -77,12 +85,12 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
         ),
         None => None,
     };
-    if let Some(filled) = &filled {
+    if let (Some(filled), Some(document)) = (&filled, &document) {
         for secret in filled.secret_values(operation) {
             out.secret(&secret);
         }
         let scrub = |text: &str| out.scrub(text);
-        filled.relint(operation, &text, &config, path, &mut report, &scrub);
+        filled.relint(operation, document, &config, path, &mut report, &scrub);
     }
     lint_gate(&name, &mut report, args.no_verify, out)?;
 

@@ -2,12 +2,12 @@
 //! CRLF, optional escapes, numbers in any notation, spec member names in any order): the JSON
 //! value never changes (compared with object members sorted, so that only the layout may
 //! differ), the output is a fixed point, and its layout is serde_json's pretty printer's. And
-//! the source-preserving parse accepts exactly what serde_json accepts and reads the same value,
-//! and `check`'s quick parse gives what its serde_json path gives.
+//! the one parse of payload text accepts exactly what serde_json accepts, reads the same value,
+//! and refuses the rest with serde_json's error at serde_json's place.
 
 use changeos_validator::Operation;
 use changeos_validator::layout::{Outcome, format_source};
-use changeos_validator::{parse, syntax};
+use changeos_validator::parse::{self, ParseError};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -215,23 +215,6 @@ fn formatted(operation: Operation, source: &str) -> Result<(String, bool), TestC
     }
 }
 
-/// The decoded value of a source-preserving parse, built as serde_json builds it.
-fn decoded(value: &syntax::Value<'_>) -> Value {
-    match value {
-        syntax::Value::Object(members) => {
-            let mut map = Map::new();
-            for m in members {
-                map.insert(m.key.to_string(), decoded(&m.value));
-            }
-            Value::Object(map)
-        }
-        syntax::Value::Array(items) => Value::Array(items.iter().map(decoded).collect()),
-        syntax::Value::String(raw) | syntax::Value::Number(raw) | syntax::Value::Literal(raw) => {
-            serde_json::from_str(raw).unwrap_or(Value::Null)
-        }
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -312,74 +295,202 @@ fn mutated(mut text: String, edits: Edits) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1024))]
+    #![proptest_config(ProptestConfig::with_cases(2048))]
 
+    /// The parse agrees with serde_json on every text: the same value for what serde_json
+    /// reads; for what it refuses, its error, as `check` has always said it (the oracle
+    /// below, the mapping of serde_json's errors that `check` used before it had a parser
+    /// of its own); content after a document is trailing content.
     #[test]
-    fn the_source_preserving_parse_agrees_with_serde_json(
+    fn the_parse_agrees_with_serde_json(
         doc in body(),
         style in prop::collection::vec(any::<u8>(), 1..32),
         edits in edits(),
     ) {
         let text = mutated(write(&doc, &style), edits);
-        let ours = syntax::parse(&text);
-        let theirs = serde_json::from_str::<Value>(&text);
-        match (&ours, &theirs) {
-            (Ok(document), Ok(value)) if document.trailing.is_none() => {
-                prop_assert_eq!(&decoded(&document.value), value);
-            }
-            (_, Err(e)) if e.to_string().contains("number out of range") => {}
-            (Ok(document), Err(e)) => prop_assert!(
-                document.trailing.is_some(),
-                "accepted what serde_json refuses ({}): {:?}", e, text
-            ),
-            (Ok(_), Ok(_)) => prop_assert!(false, "trailing content that serde_json accepts: {:?}", text),
-            (Err(e), Ok(_)) => prop_assert!(false, "refused what serde_json accepts ({}): {:?}", e, text),
-            (Err(_), Err(_)) => {}
-        }
-    }
-
-    /// `check`'s parse takes a quick path for well-formed payloads and serde_json's for the
-    /// rest: whichever it takes, the outcome (value, repeated names, trailing content, error
-    /// and its position) is the one serde_json's path gives alone.
-    #[test]
-    fn the_quick_parse_gives_what_serde_jsons_path_gives(
-        doc in body(),
-        style in prop::collection::vec(any::<u8>(), 1..32),
-        edits in edits(),
-    ) {
-        let text = mutated(write(&doc, &style), edits);
-        let quick = parse::parse(&text);
-        let slow = parse::parse_with_serde(&text);
-        match (&quick, &slow) {
-            (Ok(quick), Ok(slow)) => {
-                prop_assert_eq!(&quick.value, &slow.value, "{:?}", text);
-                prop_assert_eq!(&quick.duplicates, &slow.duplicates);
-                prop_assert_eq!(quick.trailing, slow.trailing);
-            }
-            (Err(quick), Err(slow)) => prop_assert_eq!(quick, slow),
-            _ => prop_assert!(false, "{:?} against {:?} on {:?}", quick.as_ref().err(), slow.as_ref().err(), text),
-        }
+        agrees_with_serde_json(&text)?;
     }
 }
 
-/// The quick path is taken where it pays: on the examples, on payloads with findings, and on
-/// tens of KiB of user data.
+fn agrees_with_serde_json(text: &str) -> Result<(), TestCaseError> {
+    use serde::Deserialize;
+    let ours = parse::parse(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    match Value::deserialize(&mut de) {
+        Ok(value) => {
+            let document = ours.document().map(|root| root.value.to_value());
+            prop_assert_eq!(document.as_ref(), Some(&value), "{:?}", text);
+            let trailing = de.end().is_err();
+            prop_assert_eq!(ours.trailing.is_some(), trailing, "{:?}", text);
+        }
+        Err(e) => {
+            prop_assert_eq!(ours.error, Some(oracle::error(text, &e)), "{:?}", text);
+        }
+    }
+    Ok(())
+}
+
+/// Texts where the two could part: every error of the grammar, at the start, the middle and
+/// the end of a line, after non-ASCII text.
 #[test]
-fn the_quick_parse_takes_payloads() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    let mut texts: Vec<String> = std::fs::read_dir(&dir)
-        .expect("examples/")
-        .map(|entry| entry.expect("entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .map(|path| std::fs::read_to_string(path).expect("readable"))
-        .collect();
-    assert!(texts.len() >= 3, "examples/ holds {} payloads", texts.len());
-    texts.push(r#"{"os-change": {"adminpass": "root1234", "imageid": "not-a-uuid", "isAutoPay": true, "metadata": {"__system__encrypted": 1}}}"#.to_owned());
-    texts.push(format!(
-        r#"{{"os-change": {{"metadata": {{"user_data": "{}"}}}}}}"#,
-        "QUJD".repeat(10_000)
-    ));
-    for text in &texts {
-        assert!(parse::takes_quick_path(text), "{text:.200}");
+fn the_parse_agrees_with_serde_json_on_each_error() {
+    let cases = [
+        "",
+        " ",
+        "\n",
+        "{",
+        "[",
+        "}",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "'a'",
+        "nul",
+        "nulx",
+        "tr",
+        "fals",
+        "-",
+        "-x",
+        "01",
+        "1.",
+        "1.x",
+        "1e",
+        "1e+",
+        "1ex",
+        "[1,]",
+        "[1 2]",
+        "[,1]",
+        "[1,,2]",
+        "{,}",
+        "{\"a\"}",
+        "{\"a\" 1}",
+        "{\"a\":}",
+        "{\"a\":1,}",
+        "{\"a\":1 \"b\":2}",
+        "{1:2}",
+        "{\"a\":1]",
+        "[1}",
+        "\"a\tb\"",
+        "\"a\nb\"",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "\"\\u12g4\"",
+        "\"\\ud800\"",
+        "\"\\ud800",
+        "\"\\ud800\\",
+        "\"\\ud800\\u",
+        "\"\\ud800\\n\"",
+        "\"\\udc00\"",
+        "[1e400]",
+        "-1e400",
+        "1e99999999999",
+        "0e99999999999",
+        "123456789012345678901234567890",
+        "-0",
+        "-9223372036854775809",
+        "{\"a\": 1} x",
+        "1 2",
+        "\u{3000}",
+        "\"é\" x",
+        "{\"é\": tru}",
+        "[\"é\", é]",
+        "{\n  \"a\": [1,\n  2,\n]\n}",
+        "{\r\n\"a\":\r\n}",
+    ];
+    for text in cases {
+        agrees_with_serde_json(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    }
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    agrees_with_serde_json(&deep).unwrap_or_else(|e| panic!("deep: {e}"));
+}
+
+/// How `check` turned serde_json's errors into its own before it had a parser of its own:
+/// the specification the parse is held to.
+mod oracle {
+    use super::ParseError;
+
+    pub fn error(text: &str, e: &serde_json::Error) -> ParseError {
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(head, _)| head);
+        let line_text = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+        let mut at = e.column().saturating_sub(1).min(line_text.len());
+        while !line_text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut syntax = true;
+        let message = if text.trim().is_empty() {
+            "the file is empty: expected a JSON object".to_owned()
+        } else if e.is_eof() {
+            format!("the document ends too early: {message}")
+        } else if let Some(start) = (message == "number out of range")
+            .then(|| number_before(line_text, at))
+            .flatten()
+        {
+            at = start;
+            syntax = false;
+            "number out of range: the number here is valid JSON, but larger in magnitude than the largest \
+             64-bit floating-point number (about 1.8e308), the most that changeos, like most JSON parsers, \
+             can read"
+                .to_owned()
+        } else if let Some(escape) = ["unexpected end of hex escape", "lone leading surrogate in hex escape"]
+            .contains(&message)
+            .then(|| lone_surrogate(line_text.as_bytes(), at))
+            .flatten()
+        {
+            at = escape;
+            syntax = false;
+            "lone surrogate: this `\\u` escape is one half of a UTF-16 pair (`\\ud800` to `\\udfff`; \
+             `\\ud83d\\ude00` is one character) without its other half, so the string is no Unicode text"
+                .to_owned()
+        } else {
+            message.to_owned()
+        };
+        ParseError {
+            line: e.line().max(1),
+            column: line_text[..at].chars().count() + 1,
+            message,
+            syntax,
+        }
+    }
+
+    fn number_before(line: &str, end: usize) -> Option<usize> {
+        let is_number = |b: &u8| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E');
+        let head = line.as_bytes().get(..=end)?;
+        let length = head.iter().rev().take_while(|b| is_number(b)).count();
+        (length > 0).then(|| head.len() - length)
+    }
+
+    fn lone_surrogate(line: &[u8], end: usize) -> Option<usize> {
+        let unit = |at: usize| {
+            let hex = line.get(at + 2..at + 6)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            (line.get(at + 1) == Some(&b'u')).then(|| u16::from_str_radix(hex, 16).ok())?
+        };
+        let mut in_string = false;
+        let mut at = 0;
+        while at <= end && at < line.len() {
+            match line[at] {
+                b'"' => in_string = !in_string,
+                b'\\' if in_string => {
+                    match unit(at) {
+                        Some(0xD800..=0xDBFF) => {
+                            if !matches!(unit(at + 6), Some(0xDC00..=0xDFFF)) {
+                                return Some(at);
+                            }
+                            at += 6;
+                        }
+                        Some(0xDC00..=0xDFFF) => return Some(at),
+                        _ => {}
+                    }
+                    at += 1;
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        None
     }
 }

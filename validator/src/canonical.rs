@@ -11,8 +11,8 @@
 
 use changeos_models::lint::Operation;
 
-use crate::rules::{AMBIGUOUS, INVALID_JSON};
-use crate::{BOM, Diagnostic, FileReport, check_source};
+use crate::rules::AMBIGUOUS;
+use crate::{Diagnostic, Document, FileReport, check_document};
 
 /// A file's canonical form and what the linter found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,41 +26,25 @@ pub struct Rendered {
 /// The canonical form of a payload's bytes as a request body of `operation`, or a report of
 /// only the findings that make it ambiguous (their source text has its passwords masked).
 pub fn canonical_source(operation: Operation, bytes: &[u8]) -> Result<Rendered, FileReport> {
-    let report = check_source(operation, bytes);
+    let document = Document::read(bytes)?;
+    let report = check_document(operation, &document);
     let blocking: Vec<Diagnostic> = report
         .diagnostics
         .iter()
         .filter(|d| AMBIGUOUS.contains(&d.rule))
         .cloned()
         .collect();
-    if !blocking.is_empty() {
-        return Err(FileReport {
+    match document.value() {
+        Some(root) if blocking.is_empty() => Ok(Rendered {
+            text: operation.canonical_json(&root.value.to_value()),
+            report,
+        }),
+        _ => Err(FileReport {
             diagnostics: blocking,
             source: report.source,
             fixed: None,
-        });
+        }),
     }
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    // check_source parsed these bytes already (it would have reported invalid-json); a second
-    // parse into serde_json's form is the cost of keeping the fast parser private.
-    let value: serde_json::Value = match serde_json::from_slice(bytes) {
-        Ok(value) => value,
-        Err(e) => {
-            return Err(FileReport {
-                diagnostics: vec![Diagnostic::at(
-                    &INVALID_JSON,
-                    format!("not valid JSON: {e}"),
-                    (e.line(), e.column()),
-                )],
-                source: None,
-                fixed: None,
-            });
-        }
-    };
-    Ok(Rendered {
-        text: operation.canonical_json(&value),
-        report,
-    })
 }
 
 #[cfg(test)]

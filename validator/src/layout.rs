@@ -9,13 +9,14 @@
 //! A file whose layout would be ambiguous is refused with the findings that say why: not
 //! UTF-8 or not JSON (`invalid-json`), a key that appears twice (`duplicate-key`: which value
 //! would be kept?), content after the document (`trailing-content`). Those are found by
-//! [`crate::check_source`], so that `fmt` and `check` agree on them to the column.
+//! [`crate::check_document`] on the same parse that is laid out, so that `fmt` and `check`
+//! agree on them to the column.
 
+use changeos_runtime::json::{Json, Member, Node};
 use changeos_runtime::shape::{Shape, UNKNOWN};
 
-use crate::rules::{AMBIGUOUS, DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
-use crate::syntax::{self, Member, Value};
-use crate::{BOM, Diagnostic, FileReport, MaskedSource, Operation, check_source, locate};
+use crate::rules::{AMBIGUOUS, DUPLICATE_KEY, TRAILING_CONTENT};
+use crate::{Document, FileReport, Operation, check_document};
 
 /// What formatting one payload gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,57 +30,51 @@ pub enum Outcome {
 
 /// Formats one payload's bytes as a request body of `operation`.
 pub fn format_source(operation: Operation, bytes: &[u8]) -> Outcome {
-    let report = check_source(operation, bytes);
-    let refusals: Vec<Diagnostic> = report
-        .diagnostics
-        .into_iter()
-        .filter(|d| AMBIGUOUS.contains(&d.rule))
-        .map(|d| {
-            let reason = refusal_reason(d.rule);
-            with_reason(d, reason)
-        })
-        .collect();
-    if !refusals.is_empty() {
-        return Outcome::Refused(FileReport {
-            diagnostics: refusals,
-            source: report.source,
-            fixed: None,
-        });
-    }
-    // `check_source` found UTF-8 JSON (after an optional byte-order mark, which is dropped).
-    let without_bom = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let Ok(text) = std::str::from_utf8(without_bom) else {
-        return refuse_at(operation, "", 0, "the file is not UTF-8 text");
+    let document = match Document::read(bytes) {
+        Ok(document) => document,
+        Err(report) => return Outcome::Refused(refusals(report)),
     };
-    match syntax::parse(text) {
-        Ok(document) if document.trailing.is_none() => {
-            let formatted = layout(operation.shape(), &document.value);
+    let report = refusals(check_document(operation, &document));
+    match document.value() {
+        Some(root) if report.diagnostics.is_empty() => {
+            let formatted = layout(operation.shape(), document.text, root);
             let changed = formatted.as_bytes() != bytes;
             Outcome::Formatted {
                 text: formatted,
                 changed,
             }
         }
-        Ok(document) => refuse_at(
-            operation,
-            text,
-            document.trailing.unwrap_or_default(),
-            "content after the end of the JSON document",
-        ),
-        Err(e) => refuse_at(operation, text, e.offset, e.message),
+        _ => Outcome::Refused(report),
     }
 }
 
-/// The canonical text of `value`, ordered by `shape`, with its final newline.
-pub fn layout(shape: &Shape, value: &Value<'_>) -> String {
-    let mut out = String::new();
-    write_value(&mut out, shape, value, 0);
+/// Only the findings of `report` that stop `fmt`, each with the reason.
+fn refusals(report: FileReport) -> FileReport {
+    let diagnostics = report
+        .diagnostics
+        .into_iter()
+        .filter(|d| AMBIGUOUS.contains(&d.rule))
+        .map(|mut d| {
+            d.help = Some(refusal_reason(d.rule).to_owned());
+            d
+        })
+        .collect();
+    FileReport {
+        diagnostics,
+        source: report.source,
+        fixed: None,
+    }
+}
+
+/// The canonical text of `root`, a value of `text`, ordered by `shape`, with its final
+/// newline.
+pub fn layout(shape: &Shape, text: &str, root: &Node<'_>) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    write_value(&mut out, text, shape, root, 0);
     out.push('\n');
     out
 }
 
-/// Why `fmt` does not format a file with a finding of `rule`; `None` when the finding does
-/// not stop it (the API's rules, a byte-order mark, a literal password).
 /// Why fmt refuses a file with a finding of `rule`, one of [`AMBIGUOUS`].
 fn refusal_reason(rule: &str) -> &'static str {
     if rule == DUPLICATE_KEY.id {
@@ -91,49 +86,30 @@ fn refusal_reason(rule: &str) -> &'static str {
     }
 }
 
-fn with_reason(mut diagnostic: Diagnostic, reason: &str) -> Diagnostic {
-    diagnostic.help = Some(reason.to_owned());
-    diagnostic
-}
-
-/// A refusal the syntax module found where `check_source` found none: it should not happen
-/// (both follow RFC 8259), but a disagreement must not become a wrong rewrite.
-fn refuse_at(operation: Operation, text: &str, offset: usize, message: &str) -> Outcome {
-    let diagnostic = Diagnostic::at(
-        &INVALID_JSON,
-        format!("not valid JSON: {message}"),
-        locate::line_column(text, offset),
-    );
-    Outcome::Refused(FileReport {
-        diagnostics: vec![with_reason(diagnostic, refusal_reason(INVALID_JSON.id))],
-        source: Some(MaskedSource::new(operation, text)),
-        fixed: None,
-    })
-}
-
-fn write_value(out: &mut String, shape: &Shape, value: &Value<'_>, depth: usize) {
-    match value {
-        Value::Object(members) if members.is_empty() => out.push_str("{}"),
-        Value::Array(items) if items.is_empty() => out.push_str("[]"),
-        Value::Object(members) => {
+fn write_value(out: &mut String, text: &str, shape: &Shape, node: &Node<'_>, depth: usize) {
+    match &node.value {
+        Json::Object(object) if object.is_empty() => out.push_str("{}"),
+        Json::Array(items) if items.is_empty() => out.push_str("[]"),
+        Json::Object(object) => {
             out.push('{');
-            for (i, (member, member_shape)) in in_spec_order(shape, members).into_iter().enumerate() {
+            for (i, (member, member_shape)) in in_spec_order(shape, object.members()).into_iter().enumerate() {
                 separate(out, i, depth + 1);
-                out.push_str(member.raw_key);
+                out.push_str(&text[member.key.range()]);
                 out.push_str(": ");
-                write_value(out, member_shape, &member.value, depth + 1);
+                write_value(out, text, member_shape, &member.node, depth + 1);
             }
             close(out, depth, '}');
         }
-        Value::Array(items) => {
+        Json::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 separate(out, i, depth + 1);
-                write_value(out, shape.items(), item, depth + 1);
+                write_value(out, text, shape.items(), item, depth + 1);
             }
             close(out, depth, ']');
         }
-        Value::String(raw) | Value::Number(raw) | Value::Literal(raw) => out.push_str(raw),
+        // Scalars are copied as written: `"\u00e9"`, `1.50`.
+        _ => out.push_str(&text[node.span.range()]),
     }
 }
 
@@ -142,7 +118,7 @@ fn write_value(out: &mut String, shape: &Shape, value: &Value<'_>, depth: usize)
 fn in_spec_order<'m, 'a>(shape: &Shape, members: &'m [Member<'a>]) -> Vec<(&'m Member<'a>, &'static Shape)> {
     let mut ordered: Vec<(usize, &'m Member<'a>, &'static Shape)> = members
         .iter()
-        .map(|m| match shape.member(&m.key) {
+        .map(|m| match shape.member(&m.name) {
             Some((position, member_shape)) => (position, m, member_shape),
             None => (usize::MAX, m, &UNKNOWN),
         })
@@ -275,18 +251,6 @@ mod tests {
         assert_eq!(
             text,
             "{\n  \"os-change\": {\n    \"adminpass\": \"Cloud.Pass-2024\",\n    \"imageId\": 5\n  }\n}\n"
-        );
-    }
-
-    #[test]
-    fn the_syntax_modules_refusals_are_placed() {
-        let Outcome::Refused(report) = refuse_at(V2, "{\n \"adminpass\": \"x\", ]", 20, "expected a value") else {
-            panic!()
-        };
-        assert_eq!((report.diagnostics[0].line, report.diagnostics[0].column), (2, 19));
-        assert_eq!(
-            report.source.as_ref().map(MaskedSource::text),
-            Some("{\n \"adminpass\": \"****\", ]")
         );
     }
 }

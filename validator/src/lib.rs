@@ -1,19 +1,21 @@
 //! The changeos diagnostics engine: the bytes of a payload file in, located diagnostics out.
 //!
-//! [`check_source`] strips a byte-order mark, decodes UTF-8, parses (noting duplicate keys and
-//! trailing content, see [`parse`]), runs the generated linter of one [`Operation`], looks for
-//! literal secrets, and only when something was found maps pointers back to line and column
-//! ([`locate`]), with the fixes the linter proposes turned into edits of the text.
+//! A payload is read once: [`Document::read`] strips a byte-order mark, decodes UTF-8 and
+//! parses ([`parse`]) into the one tree that everything after reads: the values, with the byte
+//! spans of every value and member name, repeated names, content after the document and the
+//! first syntax error. [`check_document`] runs the generated linter of one [`Operation`] on
+//! that tree, looks for literal secrets, and places each finding at its member ([`locate`]),
+//! with the fixes the linter proposes turned into edits of the text; [`mask`] masks the
+//! secrets of the text a report quotes, from the same tree.
+//!
 //! [`config`] then adjusts severities; [`run`] checks many files on every core and hands the
 //! reports back in input order; [`fix`] applies the fixes (and diffs); [`render`] turns
-//! reports into text; [`canonical`] gives a file's canonical, secret-safe form
-//! (`changeos render`); [`placeholders`] fills `send`'s placeholders from an environment it is
-//! given and lints the filled values again. The engine knows no command line, reads no
-//! environment variables and does no network I/O.
-//!
-//! [`layout`] lays payload files out in one canonical layout (`changeos fmt`), over
-//! [`syntax`], a parse that keeps the source text of strings and numbers. [`write`](mod@write) puts a
-//! fixed or formatted file in place of the old one: the old bytes or the new, never half.
+//! reports into text; [`layout`] lays a payload out in the canonical layout (`changeos fmt`)
+//! and [`canonical`] gives its secret-safe canonical form (`changeos render`), both from the
+//! tree; [`placeholders`] fills `send`'s placeholders from an environment it is given and
+//! lints the filled values again. [`write`](mod@write) puts a fixed or formatted file in place
+//! of the old one: the old bytes or the new, never half. The engine knows no command line,
+//! reads no environment variables and does no network I/O.
 
 #![forbid(unsafe_code)]
 
@@ -31,7 +33,6 @@ pub mod render;
 pub mod rules;
 pub mod run;
 pub mod source;
-pub mod syntax;
 pub mod write;
 
 pub use changeos_models::lint::Operation;
@@ -41,14 +42,15 @@ pub use changeos_runtime::pointer::Pointer;
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
 pub use mask::MaskedSource;
 
-use std::collections::HashSet;
+use std::ops::Range;
 
 use changeos_models::Fix;
 use changeos_runtime::escape::escape_controls;
-use changeos_runtime::json::Json;
+use changeos_runtime::json::{Json, Node};
 use changeos_runtime::placeholder::is_placeholder;
 
-use crate::locate::{Found, LineIndex, Wanted};
+use crate::locate::{Found, LineIndex, LineSpan, Locator};
+use crate::parse::Parsed;
 use crate::rules::{
     BYTE_ORDER_MARK, DUPLICATE_KEY, FILE_TOO_LARGE, INVALID_JSON, LITERAL_SECRET, TRAILING_CONTENT, UNREADABLE_FILE,
 };
@@ -56,33 +58,62 @@ use crate::source::ReadError;
 
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// A payload's text (after any byte-order mark) and its one parse, which every command reads.
+#[derive(Debug)]
+pub struct Document<'a> {
+    pub text: &'a str,
+    /// Whether the bytes started with a byte-order mark (not part of `text`).
+    pub bom: bool,
+    pub parsed: Parsed<'a>,
+}
+
+impl<'a> Document<'a> {
+    /// Decodes and parses a payload's bytes; bytes that are no UTF-8 text are a report.
+    pub fn read(bytes: &'a [u8]) -> Result<Self, FileReport> {
+        if let Some(encoding) = wide_encoding(bytes) {
+            let message = format!(
+                "the file is not UTF-8 text but {encoding}: JSON must be UTF-8; save it as UTF-8 (without a byte-order mark)"
+            );
+            return Err(FileReport {
+                diagnostics: vec![Diagnostic::at(&INVALID_JSON, message, (1, 1))],
+                ..FileReport::default()
+            });
+        }
+        let (bom, bytes) = match bytes.strip_prefix(BOM) {
+            Some(rest) => (true, rest),
+            None => (false, bytes),
+        };
+        let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, &e))?;
+        Ok(Document {
+            text,
+            bom,
+            parsed: parse::parse(text),
+        })
+    }
+
+    /// The value of a text that is one JSON document (content after it aside).
+    pub fn value(&self) -> Option<&Node<'a>> {
+        self.parsed.document()
+    }
+
+    /// Where the text starts in the file: after the byte-order mark, if any.
+    fn offset(&self) -> usize {
+        if self.bom { BOM.len() } else { 0 }
+    }
+}
+
 /// Lints one payload's bytes as a request body of `operation`.
 pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
-    if let Some(encoding) = wide_encoding(bytes) {
-        let message = format!(
-            "the file is not UTF-8 text but {encoding}: JSON must be UTF-8; save it as UTF-8 (without a byte-order mark)"
-        );
-        return FileReport {
-            diagnostics: vec![Diagnostic::at(&INVALID_JSON, message, (1, 1))],
-            ..FileReport::default()
-        };
+    match Document::read(bytes) {
+        Ok(document) => check_document(operation, &document),
+        Err(report) => report,
     }
-    let (has_bom, bytes) = match bytes.strip_prefix(BOM) {
-        Some(rest) => (true, rest),
-        None => (false, bytes),
-    };
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => return not_utf8(bytes, &e),
-    };
+}
+
+/// Lints a read payload as a request body of `operation`.
+pub fn check_document(operation: Operation, document: &Document<'_>) -> FileReport {
     let mut pending: Vec<Pending> = Vec::new();
-    let mut context = Context {
-        operation,
-        text,
-        offset: if has_bom { BOM.len() } else { 0 },
-        duplicates: HashSet::new(),
-    };
-    if has_bom {
+    if document.bom {
         let mut entry = Pending::at(
             &BYTE_ORDER_MARK,
             "the file starts with a byte-order mark (U+FEFF)".into(),
@@ -91,52 +122,84 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
         entry.fix = Some(Proposed::RemoveBom);
         pending.push(entry);
     }
-    let parsed = match parse::parse(text) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            let message = if e.syntax {
-                format!("not valid JSON: {}", e.message)
-            } else {
-                e.message
-            };
-            pending.push(Pending::at(&INVALID_JSON, message, (e.line, e.column)));
-            return finish(&context, pending);
-        }
-    };
-    for duplicate in &parsed.duplicates {
-        context.duplicates.insert(duplicate.pointer.clone());
-        let name = shown_name(&duplicate.pointer);
-        pending.push(Pending::member(
-            &DUPLICATE_KEY,
-            format!("`{name}` appears more than once in this object; the server's reading is undefined"),
-            None,
-            (duplicate.pointer.clone(), duplicate.occurrence),
-        ));
+    let parsed = &document.parsed;
+    if let Some(e) = &parsed.error {
+        let message = if e.syntax {
+            format!("not valid JSON: {}", e.message)
+        } else {
+            e.message.clone()
+        };
+        pending.push(Pending::at(&INVALID_JSON, message, (e.line, e.column)));
+        return finish(operation, document, pending);
     }
-    if let Some(position) = parsed.trailing {
+    let Some(root) = parsed.document() else {
+        return finish(operation, document, pending);
+    };
+    if parsed.repeats {
+        for (pointer, key) in repeated_keys(root) {
+            let name = shown_name(&pointer);
+            pending.push(Pending::place(
+                &DUPLICATE_KEY,
+                format!("`{name}` appears more than once in this object; the server's reading is undefined"),
+                None,
+                Place::Key(pointer, key),
+            ));
+        }
+    }
+    if let Some(offset) = parsed.trailing {
+        let position = locate::line_column(document.text, offset);
         pending.push(Pending::at(
             &TRAILING_CONTENT,
             "content after the end of the JSON document".into(),
             position,
         ));
     }
-    for finding in operation.lint_json(&parsed.value) {
+    for finding in operation.lint_json(&root.value) {
         let rule = changeos_models::catalog::rule(finding.rule).unwrap_or(&INVALID_JSON);
-        let mut entry = Pending::member(rule, finding.message, finding.help, (finding.pointer, locate::LAST));
+        let mut entry = Pending::place(rule, finding.message, finding.help, Place::Member(finding.pointer));
         entry.severity = finding.severity;
         entry.fix = finding.fix.map(Proposed::Model);
         pending.push(entry);
     }
-    for pointer in literal_secrets(operation, &parsed.value) {
+    for pointer in literal_secrets(operation, &root.value) {
         let name = shown_name(&pointer);
-        pending.push(Pending::member(
+        pending.push(Pending::place(
             &LITERAL_SECRET,
             format!("`{name}` holds a literal password; it should not be committed in a file"),
             Some(format!("write a placeholder such as \"$ADMIN_PASS\" and supply the value from the environment at send time (`{name}` is never printed)")),
-            (pointer, locate::LAST),
+            Place::Member(pointer),
         ));
     }
-    finish(&context, pending)
+    finish(operation, document, pending)
+}
+
+/// The pointer and key of every later appearance of a repeated name.
+fn repeated_keys(root: &Node<'_>) -> Vec<(Pointer, Range<usize>)> {
+    fn walk(node: &Node<'_>, path: &mut Pointer, out: &mut Vec<(Pointer, Range<usize>)>) {
+        match &node.value {
+            Json::Object(object) => {
+                for member in object.members() {
+                    path.push(&member.name);
+                    if member.repeat > 0 {
+                        out.push((path.clone(), member.key.range()));
+                    }
+                    walk(&member.node, path, out);
+                    path.pop();
+                }
+            }
+            Json::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    path.push_index(index);
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut Pointer::root(), &mut out);
+    out
 }
 
 /// A report for a payload that could not be read.
@@ -217,17 +280,6 @@ fn not_utf8(bytes: &[u8], error: &std::str::Utf8Error) -> FileReport {
     }
 }
 
-/// What a file's fixes need to know about it.
-struct Context<'a> {
-    operation: Operation,
-    /// The text after the byte-order mark.
-    text: &'a str,
-    /// Where `text` starts in the file: after the byte-order mark, if any.
-    offset: usize,
-    /// Pointers of the members whose key appears more than once in its object.
-    duplicates: HashSet<Pointer>,
-}
-
 /// A fix before it is placed in the text.
 enum Proposed {
     /// Proposed by the generated linter.
@@ -246,7 +298,10 @@ struct Pending {
 }
 
 enum Place {
-    Member(Wanted),
+    /// The member at a pointer: its last appearance, the one a parse keeps.
+    Member(Pointer),
+    /// A member whose key is known to be at these bytes.
+    Key(Pointer, Range<usize>),
     At((usize, usize)),
 }
 
@@ -262,56 +317,40 @@ impl Pending {
         }
     }
 
-    fn member(rule: &'static RuleInfo, message: String, help: Option<String>, wanted: Wanted) -> Self {
+    fn place(rule: &'static RuleInfo, message: String, help: Option<String>, place: Place) -> Self {
         Pending {
             rule,
             severity: rule.severity,
             message,
             help,
-            place: Place::Member(wanted),
+            place,
             fix: None,
         }
     }
 }
 
-/// Places every pending diagnostic in the text (one pass), sorted by position, with its fix.
-fn finish(context: &Context<'_>, pending: Vec<Pending>) -> FileReport {
+/// Places every pending diagnostic in the text, sorted by position, with its fix.
+fn finish(operation: Operation, document: &Document<'_>, pending: Vec<Pending>) -> FileReport {
     if pending.is_empty() {
         return FileReport::default();
     }
-    let text = context.text;
-    let wanted: Vec<Wanted> = pending
-        .iter()
-        .filter_map(|p| {
-            if let Place::Member(w) = &p.place {
-                Some(w.clone())
-            } else {
-                None
-            }
-        })
-        .collect();
-    // Members are wanted only in text that parsed: the scanner recurses and trusts the syntax, so
-    // it must not walk a document that the parser refused (100,000 `[` would overflow the stack).
-    let mut found = if wanted.is_empty() {
-        Vec::new()
-    } else {
-        locate::find(text, &wanted)
-    }
-    .into_iter();
+    let text = document.text;
+    let mut locator = document.value().map(Locator::new);
     let lines = LineIndex::new(text);
     let mut diagnostics: Vec<Diagnostic> = pending
         .into_iter()
         .map(|p| {
             let (pointer, place, span) = match p.place {
-                Place::Member((pointer, _)) => {
-                    let place = found.next().flatten();
+                Place::Member(pointer) => {
+                    let place = locator.as_mut().and_then(|l| l.find(&pointer));
                     let span = member_span(text, &lines, place.as_ref());
                     (pointer, place, span)
                 }
+                Place::Key(pointer, key) => (pointer, None, lines.span(text, &key)),
                 Place::At(position) => (
                     Pointer::root(),
                     None,
-                    locate::Span {
+                    LineSpan {
                         start: position,
                         end: position,
                     },
@@ -319,7 +358,7 @@ fn finish(context: &Context<'_>, pending: Vec<Pending>) -> FileReport {
             };
             let fix = p
                 .fix
-                .and_then(|fix| text_fix(context, &lines, fix, &pointer, place.as_ref()));
+                .and_then(|fix| text_fix(operation, document, &lines, fix, &pointer, place.as_ref()));
             Diagnostic {
                 rule: p.rule.id,
                 severity: p.severity,
@@ -338,13 +377,13 @@ fn finish(context: &Context<'_>, pending: Vec<Pending>) -> FileReport {
     fix::drop_overlapping(&mut diagnostics);
     FileReport {
         diagnostics,
-        source: Some(MaskedSource::new(context.operation, text)),
+        source: Some(MaskedSource::parsed(operation, text, &document.parsed)),
         fixed: None,
     }
 }
 
 /// The span of a member's key; of the root's first character when it is not in the text.
-fn member_span(text: &str, lines: &LineIndex, place: Option<&Found>) -> locate::Span {
+fn member_span(text: &str, lines: &LineIndex, place: Option<&Found>) -> LineSpan {
     match place {
         Some(place) if !place.key.is_empty() => lines.span(text, &place.key),
         _ => {
@@ -358,7 +397,8 @@ fn member_span(text: &str, lines: &LineIndex, place: Option<&Found>) -> locate::
 /// a duplicated key, whose reading is undefined; the value is a secret's; the file spells the
 /// value otherwise than the fix assumes (`1.0`, `1e0` for `1`).
 fn text_fix(
-    context: &Context<'_>,
+    operation: Operation,
+    document: &Document<'_>,
     lines: &LineIndex,
     fix: Proposed,
     pointer: &Pointer,
@@ -378,14 +418,13 @@ fn text_fix(
                 end_column: 1,
             });
         }
-        Proposed::Model(_) if is_duplicated(&context.duplicates, pointer) => return None,
         Proposed::Model(model) => {
-            let place = place?;
+            let place = place.filter(|p| !p.in_repeated)?;
             let replacement = model.replacement();
             match model {
                 Fix::QuoteValue { text } => {
-                    if mask::is_secret_pointer(context.operation, pointer)
-                        || context.text.get(place.value.clone()) != Some(text)
+                    if mask::is_secret_pointer(operation, pointer)
+                        || document.text.get(place.value.clone()) != Some(text)
                     {
                         return None;
                     }
@@ -405,24 +444,18 @@ fn text_fix(
             }
         }
     };
-    let span = lines.span(context.text, &range);
+    let span = lines.span(document.text, &range);
     Some(TextFix {
         kind,
         message,
-        start: context.offset + range.start,
-        end: context.offset + range.end,
+        start: document.offset() + range.start,
+        end: document.offset() + range.end,
         replacement,
         line: span.start.0,
         column: span.start.1,
         end_line: span.end.0,
         end_column: span.end.1,
     })
-}
-
-/// True when `pointer` is a duplicated member or lies inside one: one look-up per level of
-/// the pointer, however many duplicates the file has.
-fn is_duplicated(duplicates: &HashSet<Pointer>, pointer: &Pointer) -> bool {
-    !duplicates.is_empty() && pointer.ancestors().skip(1).any(|at| duplicates.contains(at))
 }
 
 /// The last token of a pointer as a member name, control characters escaped.

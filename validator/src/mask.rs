@@ -2,7 +2,8 @@
 //!
 //! A member is secret when [`looks_secret`] says so: its name is a secret member's name, or
 //! one the linter would suggest renaming to one (`adminPass`, `admin_pass`, `adminpas`), at
-//! any depth, in a document that parsed or not. Its whole value is masked whatever its type:
+//! any depth, in a document that parsed or not (the parse reads on after an error, and what
+//! it could not read at all is masked but for its brackets). Its whole value is masked whatever its type:
 //! a string's text becomes [`MASK`] between its quotes, any other value (a number, `true`, an
 //! array, an object) becomes [`MASK`] itself. The mask never depends on the value, so it tells
 //! nothing of the length. A placeholder (`"$ADMIN_PASS"`) is no secret and stays as written,
@@ -16,10 +17,12 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use changeos_runtime::canonical::looks_secret;
+use changeos_runtime::json::{Json, Node, Span};
 use changeos_runtime::placeholder::is_placeholder;
 use changeos_runtime::pointer::Pointer;
 
 use crate::Operation;
+use crate::parse::{Parsed, parse};
 
 /// What stands in for a secret value in quoted text.
 pub const MASK: &str = "****";
@@ -60,7 +63,12 @@ impl Piece {
 impl MaskedSource {
     /// `text` (the file after any byte-order mark) masked for `operation`'s secret members.
     pub fn new(operation: Operation, text: &str) -> MaskedSource {
-        let (text, masks) = mask(secret_names(operation), text);
+        MaskedSource::parsed(operation, text, &parse(text))
+    }
+
+    /// The same, for a text already parsed into `parsed`.
+    pub fn parsed(operation: Operation, text: &str, parsed: &Parsed<'_>) -> MaskedSource {
+        let (text, masks) = mask(text, &secret_ranges(secret_names(operation), text, parsed));
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
             .collect();
@@ -122,7 +130,7 @@ fn map_column(pieces: &[Piece], column: usize, last: bool) -> usize {
 
 /// `text` with every secret value masked (see [`MaskedSource`]): what `--diff` shows.
 pub(crate) fn redact_secrets(operation: Operation, text: &str) -> String {
-    mask(secret_names(operation), text).0
+    MaskedSource::new(operation, text).text
 }
 
 /// Whether a member at `pointer` is secret or lies inside one: one of its names looks secret.
@@ -147,33 +155,93 @@ fn secret_names(operation: Operation) -> &'static [String] {
         .map_or(&[], |(_, names)| names)
 }
 
-/// The masked text and the pieces of its masks.
-fn mask(names: &[String], text: &str) -> (String, Vec<Piece>) {
+/// The byte ranges to mask in `text`, in text order (see [`MaskedSource`]).
+fn secret_ranges(names: &[String], text: &str, parsed: &Parsed<'_>) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for node in parsed.values() {
+        secrets_in(node, names, text, &mut ranges);
+    }
+    if let Some(unread) = parsed.unread {
+        unread_words(text, unread, &mut ranges);
+    }
+    ranges
+}
+
+/// The ranges of the secret values inside `node`; a secret's value is not looked into.
+fn secrets_in(node: &Node<'_>, names: &[String], text: &str, out: &mut Vec<Range<usize>>) {
+    match &node.value {
+        Json::Object(object) => {
+            for member in object.members() {
+                if looks_secret(&member.name, names) {
+                    out.extend(masked_part(text, member.node.span));
+                } else {
+                    secrets_in(&member.node, names, text, out);
+                }
+            }
+        }
+        Json::Array(items) => items.iter().for_each(|item| secrets_in(item, names, text, out)),
+        _ => {}
+    }
+}
+
+/// What to mask of a secret's value written at `span`: a string's text between its quotes
+/// (to the end of the value when it is not closed), any other value whole; nothing for a
+/// placeholder, `null` or a value that is not there.
+fn masked_part(text: &str, span: Span) -> Option<Range<usize>> {
+    let written = &text[span.range()];
+    if written.is_empty() || written == "null" {
+        return None;
+    }
+    let Some(inside) = written.strip_prefix('"') else {
+        return Some(span.range());
+    };
+    let inside = match inside.strip_suffix('"') {
+        // Closed, unless that quote is escaped: a string not closed on its line ends there.
+        Some(closed) if (closed.len() - closed.trim_end_matches('\\').len()) % 2 == 0 => closed,
+        _ => inside,
+    };
+    // A placeholder names a value supplied at send time and is no secret: shown as written,
+    // it tells the reader (and a --diff hunk for `patch`) what is there.
+    if is_placeholder(inside) {
+        return None;
+    }
+    let start = span.start as usize + 1;
+    Some(start..start + inside.len())
+}
+
+/// Text the parse did not read: every word in it is masked, brackets and punctuation kept, as
+/// nothing tells what is a secret there.
+fn unread_words(text: &str, unread: Span, out: &mut Vec<Range<usize>>) {
     let bytes = text.as_bytes();
+    let mut at = unread.start as usize;
+    let end = (unread.end as usize).min(bytes.len());
+    while at < end {
+        if is_structure(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < end && !is_structure(bytes[at]) {
+            at += 1;
+        }
+        out.push(start..at);
+    }
+}
+
+fn is_structure(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'[' | b']' | b'{' | b'}' | b',' | b':' | b' ' | b'\t' | b'\n' | b'\r'
+    )
+}
+
+/// `text` with `ranges` (in text order) masked, and the pieces of its masks.
+fn mask(text: &str, ranges: &[Range<usize>]) -> (String, Vec<Piece>) {
     let mut out = String::with_capacity(text.len());
     let mut pieces = Vec::new();
     let mut place = Place::default();
     let mut copied = 0;
-    let mut pos = 0;
-    while let Some(quote) = memchr::memchr(b'"', bytes.get(pos..).unwrap_or_default()) {
-        let key_start = pos + quote;
-        let (key_end, after_key) = string_end(bytes, key_start);
-        pos = after_key;
-        if key_end == after_key {
-            continue; // not closed on its line: not a key
-        }
-        let colon = skip_ws(bytes, after_key);
-        if bytes.get(colon) != Some(&b':') || !is_secret_key(&text[key_start..after_key], names) {
-            continue;
-        }
-        let at = skip_ws(bytes, colon + 1);
-        let Some((range, after)) = secret_value(text, at) else {
-            continue;
-        };
-        pos = after;
-        let Some(range) = range else {
-            continue;
-        };
+    for range in ranges {
         out.push_str(&text[copied..range.start]);
         let (line, column) = place.advance(text, range.start);
         out.push_str(MASK);
@@ -215,84 +283,6 @@ fn push(pieces: &mut Vec<Piece>, line: usize, start: usize, end: usize, width: u
     });
 }
 
-/// Whether a quoted key (with its quotes, escapes as written) names a secret member.
-fn is_secret_key(key: &str, names: &[String]) -> bool {
-    let raw = &key[1..key.len() - 1];
-    if raw.contains('\\') {
-        serde_json::from_str::<String>(key).is_ok_and(|key| looks_secret(&key, names))
-    } else {
-        looks_secret(raw, names)
-    }
-}
-
-/// The range to mask of the value that starts at `at` (after a secret key's colon), and the
-/// offset after the value; `None` when there is no value there. A string's text (to the end
-/// of its line when it is not closed there), the whole of any other value; nothing for a
-/// placeholder or `null`.
-fn secret_value(text: &str, at: usize) -> Option<(Option<Range<usize>>, usize)> {
-    let bytes = text.as_bytes();
-    match *bytes.get(at)? {
-        b'"' => {
-            let (end, after) = string_end(bytes, at);
-            // A placeholder names a value supplied at send time and is no secret: shown as
-            // written, it tells the reader (and a --diff hunk for `patch`) what is there.
-            let range = (!is_placeholder(&text[at + 1..end])).then_some(at + 1..end);
-            Some((range, after))
-        }
-        b'{' | b'[' => {
-            let end = container_end(bytes, at);
-            Some((Some(at..end), end))
-        }
-        b'\'' => {
-            // Not JSON, but a password all the same: to the closing quote on its line.
-            let end = bytes[at + 1..]
-                .iter()
-                .position(|b| matches!(b, b'\'' | b'\n'))
-                .map_or(bytes.len(), |i| at + 1 + i + usize::from(bytes[at + 1 + i] == b'\''));
-            Some((Some(at..end), end))
-        }
-        _ => {
-            let end = at
-                + bytes[at..]
-                    .iter()
-                    .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
-                    .unwrap_or(bytes.len() - at);
-            // `null` holds nothing: shown, as the canonical form shows it.
-            let range = (end > at && &text[at..end] != "null").then_some(at..end);
-            Some((range, end))
-        }
-    }
-}
-
-/// The offset after the bracket that closes the array or object opened at `start` (any
-/// closing bracket counts, so that a broken file still ends it), skipping strings; the end of
-/// the text when nothing closes it.
-fn container_end(bytes: &[u8], start: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = start;
-    while let Some(at) = bytes[i..]
-        .iter()
-        .position(|b| matches!(b, b'"' | b'[' | b'{' | b']' | b'}'))
-    {
-        i += at;
-        match bytes[i] {
-            b'"' => {
-                i = string_end(bytes, i).1;
-                continue;
-            }
-            b'[' | b'{' => depth += 1,
-            _ => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-        }
-        i += 1;
-    }
-    bytes.len()
-}
-
 /// The line and column of offsets met in increasing order, counted from where the last one
 /// was, so that finding every mask's place costs one pass over the text.
 struct Place {
@@ -324,29 +314,6 @@ impl Place {
         self.offset = offset;
         (self.line, self.column)
     }
-}
-
-/// Where the string starting at the `"` at `start` ends: the offset of its closing quote and
-/// the offset after it; both are the end of the line (or text) if it is not closed there.
-fn string_end(bytes: &[u8], start: usize) -> (usize, usize) {
-    let mut i = start + 1;
-    while let Some(at) = memchr::memchr3(b'"', b'\n', b'\\', bytes.get(i..).unwrap_or_default()) {
-        i += at;
-        match bytes[i] {
-            b'"' => return (i, i + 1),
-            b'\n' => return (i, i),
-            _ if bytes.get(i + 1).is_some_and(|b| *b != b'\n') => i += 2,
-            _ => i += 1,
-        }
-    }
-    (bytes.len(), bytes.len())
-}
-
-fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
-    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-        at += 1;
-    }
-    at
 }
 
 #[cfg(test)]

@@ -17,9 +17,10 @@ use changeos_runtime::pointer::Pointer;
 use changeos_runtime::{canonical, placeholder};
 use serde_json::Value;
 
+use crate::Document;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport};
-use crate::locate;
+use crate::locate::{LineIndex, LineSpan, Locator};
 use crate::mask::MaskedSource;
 
 /// What stands in for a secret in a shown body.
@@ -183,20 +184,20 @@ impl Filled {
     }
 
     /// Lints the filled document and adds to `report` the findings that filling caused (those
-    /// the placeholder version did not have), placed at the placeholder in `text` (the file as
-    /// written), adjusted by `config`, with `scrub` applied to their messages so that filled
-    /// values are never quoted.
+    /// the placeholder version did not have), placed at the placeholder in `document` (the
+    /// file as written), adjusted by `config`, with `scrub` applied to their messages so that
+    /// filled values are never quoted.
     pub fn relint(
         &self,
         operation: Operation,
-        text: &str,
+        document: &Document<'_>,
         config: &Config,
         path: Option<&Path>,
         report: &mut FileReport,
         scrub: &dyn Fn(&str) -> String,
     ) {
         let mut added = FileReport {
-            diagnostics: self.caused(operation, text, scrub),
+            diagnostics: self.caused(operation, document, scrub),
             ..FileReport::default()
         };
         if added.diagnostics.is_empty() {
@@ -207,13 +208,13 @@ impl Filled {
         if report.source.is_none() && !report.diagnostics.is_empty() {
             // The report had no finding (or the config dropped them all): its text, with the
             // placeholders (not their values) and every secret masked, can be quoted.
-            report.source = Some(MaskedSource::new(operation, text));
+            report.source = Some(MaskedSource::parsed(operation, document.text, &document.parsed));
         }
     }
 
     /// The findings of the filled document that its placeholder version does not have,
-    /// located in `text`, each saying which variables it came from.
-    fn caused(&self, operation: Operation, text: &str, scrub: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
+    /// located in `document`, each saying which variables it came from.
+    fn caused(&self, operation: Operation, document: &Document<'_>, scrub: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
         if self.used.is_empty() {
             return Vec::new();
         }
@@ -230,10 +231,15 @@ impl Filled {
         if new.is_empty() {
             return Vec::new();
         }
-        let wanted: Vec<locate::Wanted> = new.iter().map(|f| (f.pointer.clone(), locate::LAST)).collect();
-        let spans = locate::spans(text, &wanted);
+        let text = document.text;
+        let lines = LineIndex::new(text);
+        let mut locator = document.value().map(Locator::new);
         new.into_iter()
-            .zip(spans)
+            .map(|finding| {
+                let found = locator.as_mut().and_then(|l| l.find(&finding.pointer));
+                (finding, found)
+            })
+            .map(|(finding, found)| (finding, key_span(text, &lines, found.map(|f| f.key))))
             .map(|(finding, span)| Diagnostic {
                 rule: finding.rule,
                 severity: finding.severity,
@@ -277,6 +283,12 @@ impl Filled {
     }
 }
 
+/// The span of a member's key; of the first character of the text when it is not there.
+fn key_span(text: &str, lines: &LineIndex, key: Option<std::ops::Range<usize>>) -> LineSpan {
+    let root = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
+    lines.span(text, &key.filter(|k| !k.is_empty()).unwrap_or(root..root + 1))
+}
+
 #[cfg(test)]
 mod tests {
     use std::ffi::OsString;
@@ -288,6 +300,10 @@ mod tests {
     use crate::Severity;
 
     const V2: Operation = Operation::ChangeServerOsWithCloudInit;
+
+    fn doc(text: &str) -> Document<'_> {
+        Document::read(text.as_bytes()).expect("UTF-8")
+    }
 
     /// A payload whose password comes from `$ADMIN_PASS`, as in examples/.
     const PAYLOAD: &str = r#"{
@@ -452,7 +468,7 @@ mod tests {
     fn relint_adds_what_filling_caused_at_the_placeholder_never_quoting_the_value() {
         let filled = filled(&[("ADMIN_PASS", "weakpassword")]);
         let mut report = FileReport::default();
-        filled.relint(V2, PAYLOAD, &Config::default(), None, &mut report, &scrub_weak);
+        filled.relint(V2, &doc(PAYLOAD), &Config::default(), None, &mut report, &scrub_weak);
         let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
         assert!(rules.contains(&"adminpass-classes"), "{rules:?}");
         for d in &report.diagnostics {
@@ -471,7 +487,7 @@ mod tests {
     fn relint_adds_nothing_for_a_good_value() {
         let filled = filled(&[("ADMIN_PASS", "Good.Pass-1234")]);
         let mut report = FileReport::default();
-        filled.relint(V2, PAYLOAD, &Config::default(), None, &mut report, &scrub_weak);
+        filled.relint(V2, &doc(PAYLOAD), &Config::default(), None, &mut report, &scrub_weak);
         assert!(report.diagnostics.is_empty());
         assert!(report.source.is_none());
     }
@@ -481,7 +497,7 @@ mod tests {
         let text = r#"{"os-change": {"adminpass": "x"}}"#;
         let filled = fill(serde_json::from_str(text).expect("json"), env(&[])).expect("filled");
         let mut report = FileReport::default();
-        filled.relint(V2, text, &Config::default(), None, &mut report, &scrub_weak);
+        filled.relint(V2, &doc(text), &Config::default(), None, &mut report, &scrub_weak);
         assert!(
             report.diagnostics.is_empty(),
             "what was there before filling is check's to say"
@@ -492,14 +508,14 @@ mod tests {
     fn relint_applies_the_config_to_what_it_adds() {
         let filled = filled(&[("ADMIN_PASS", "weakpassword")]);
         let mut all = FileReport::default();
-        filled.relint(V2, PAYLOAD, &Config::default(), None, &mut all, &scrub_weak);
+        filled.relint(V2, &doc(PAYLOAD), &Config::default(), None, &mut all, &scrub_weak);
         let rules: BTreeSet<&str> = all.diagnostics.iter().map(|d| d.rule).collect();
 
         let offs: String = rules.iter().map(|r| format!("{r} = \"off\"\n")).collect();
         let mut off = FileReport::default();
         filled.relint(
             V2,
-            PAYLOAD,
+            &doc(PAYLOAD),
             &config(&format!("[rules]\n{offs}")),
             None,
             &mut off,
@@ -513,7 +529,7 @@ mod tests {
         let path = Path::new("/project/a.json");
         filled.relint(
             V2,
-            PAYLOAD,
+            &doc(PAYLOAD),
             &config(&format!("[rules]\n{warnings}")),
             Some(path),
             &mut warned,
@@ -530,7 +546,7 @@ mod tests {
         let before = report.diagnostics.len();
         let source = report.source.clone();
         assert!(before > 0 && source.is_some());
-        filled.relint(V2, PAYLOAD, &Config::default(), None, &mut report, &scrub_weak);
+        filled.relint(V2, &doc(PAYLOAD), &Config::default(), None, &mut report, &scrub_weak);
         assert!(report.diagnostics.len() > before);
         assert_eq!(report.source, source, "the source of the report is left as it was");
     }

@@ -49,9 +49,11 @@ fn many_tiny_values_cost_memory_in_proportion() {
     for item in ["{}", "{\"a\":1}", "[]", "[1]", "1", "\"s\""] {
         let text = array_of(item, 2 * 1024 * 1024);
         let ratio = peak_per_input_byte(&text);
-        // A parsed value is 32 bytes and the outer array doubles as it grows, so up to 27
-        // bytes per input byte are expected. Before compact parsing, `[{"a":1},...]` took 61
-        // and `[{},...]` 75.
-        assert!(ratio < 30.0, "{item}: {ratio:.1} bytes of heap per byte of input");
+        // A parsed value is 40 bytes (32 for the value, 8 for its span in the text) and the
+        // outer array doubles as it grows, the old room and the new both live while it moves:
+        // up to 34 bytes per input byte are expected (`[{},...]` 33.3, `[1,...]` 30). With
+        // 32-byte values and no spans it was 27; before compact parsing, `[{"a":1},...]` took
+        // 61 and `[{},...]` 75.
+        assert!(ratio < 35.0, "{item}: {ratio:.1} bytes of heap per byte of input");
     }
 }
