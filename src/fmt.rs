@@ -1,4 +1,4 @@
-//! `changeos fmt`: payload files rewritten in the canonical layout (see
+//! `changeos fmt`: payload files rewritten in the standard layout (see
 //! `changeos_validator::layout`), or with `--check` only listed; standard input is formatted
 //! to standard output.
 
@@ -15,7 +15,7 @@ use changeos_validator::write;
 
 use crate::cli::FmtArgs;
 
-/// Every file is in the canonical layout (now, or already).
+/// Every file is in the standard layout (now, or already).
 const EXIT_FORMATTED: u8 = 0;
 /// `--check` found a file to reformat, or a file was refused or could not be written.
 const EXIT_NOT_FORMATTED: u8 = 1;
@@ -24,13 +24,13 @@ const EXIT_OUTPUT: u8 = 2;
 
 /// What became of one input.
 enum Done {
-    /// Already in the canonical layout.
+    /// Already in the standard layout.
     Unchanged,
     /// Rewritten in place.
     Reformatted,
     /// `--check`: it would be rewritten.
     WouldReformat,
-    /// Standard input's canonical text, for standard output.
+    /// Standard input's laid-out text, for standard output.
     Printed(String),
     /// Not formatted: why, placed in the file.
     Refused(FileReport),
@@ -119,7 +119,7 @@ fn format_one(reader: &mut Reader, input: &Input, operation: changeos_validator:
         _ if !changed => Done::Unchanged,
         _ if check => Done::WouldReformat,
         // The old bytes or the new ones, never half (see `changeos_validator::write`).
-        Input::File(path) | Input::Found(path) => match write::replace(path, bytes, text.as_bytes()) {
+        Input::File(path) | Input::Walked(path) => match write::replace(path, bytes, text.as_bytes()) {
             Ok(()) => Done::Reformatted,
             Err(e) => Done::WriteFailed(e.to_string()),
         },

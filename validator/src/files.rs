@@ -19,7 +19,7 @@ pub enum Input {
     /// A path as given: a file, or (for [`arguments`]) perhaps a directory to walk.
     File(PathBuf),
     /// A regular file that a directory walk found: it needs no `stat` before it is read.
-    Found(PathBuf),
+    Walked(PathBuf),
     /// A path that could not be expanded (a directory without JSON files, a walk error).
     Broken(PathBuf, String),
 }
@@ -39,7 +39,7 @@ impl Input {
     pub fn name(&self) -> Cow<'_, str> {
         match self {
             Input::Stdin => Cow::Borrowed("-"),
-            Input::File(p) | Input::Found(p) | Input::Broken(p, _) => p.to_string_lossy(),
+            Input::File(p) | Input::Walked(p) | Input::Broken(p, _) => p.to_string_lossy(),
         }
     }
 
@@ -47,7 +47,7 @@ impl Input {
     pub fn path(&self) -> Option<&Path> {
         match self {
             Input::Stdin => None,
-            Input::File(p) | Input::Found(p) | Input::Broken(p, _) => Some(p),
+            Input::File(p) | Input::Walked(p) | Input::Broken(p, _) => Some(p),
         }
     }
 }
@@ -116,7 +116,7 @@ pub fn walk_each(dir: &Path, mut found: impl FnMut(Input)) {
                 // of the walk of a directory of 10,000 payloads.
                 let is_json = entry.path().as_os_str().as_encoded_bytes().ends_with(b".json");
                 match entry.file_type() {
-                    Some(t) if is_json && t.is_file() => found(Input::Found(entry.into_path())),
+                    Some(t) if is_json && t.is_file() => found(Input::Walked(entry.into_path())),
                     // Like the walk, a symbolic link to a directory is not followed: it could
                     // lead back up, round and round.
                     Some(t) if is_json && t.is_symlink() && entry.path().is_dir() => {}

@@ -1,4 +1,4 @@
-//! The canonical layout of payload files, what `changeos fmt` writes: members in spec order
+//! The standard layout of payload files, what `changeos fmt` writes: members in spec order
 //! (the generated [`Shape`] of the request body, nested objects and arrays included), members
 //! the spec does not know after the known ones in their original order, two spaces of
 //! indentation, one member or element per line, `[]` and `{}` when empty, LF line ends, one
@@ -21,7 +21,7 @@ use crate::{Document, FileReport, Operation, check_document};
 /// What formatting one payload gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// The canonical text; `changed` when it differs from the bytes that were read.
+    /// The laid-out text; `changed` when it differs from the bytes that were read.
     Formatted { text: String, changed: bool },
     /// Not formatted: the findings that make the result ambiguous (or the reason the input
     /// could not be read), placed in the file.
@@ -66,7 +66,7 @@ fn refusals(report: FileReport) -> FileReport {
     }
 }
 
-/// The canonical text of `root`, a value of `text`, ordered by `shape`, with its final
+/// The laid-out text of `root`, a value of `text`, ordered by `shape`, with its final
 /// newline.
 pub fn layout(shape: &Shape, text: &str, root: &Node<'_>) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
@@ -199,28 +199,28 @@ mod tests {
     }
 
     #[test]
-    fn the_canonical_text_is_unchanged() {
-        let canonical = "{\n  \"os-change\": {\n    \"imageid\": \"\\u0069\"\n  }\n}\n";
+    fn a_laid_out_text_is_unchanged() {
+        let laid_out = "{\n  \"os-change\": {\n    \"imageid\": \"\\u0069\"\n  }\n}\n";
         assert_eq!(
-            format_source(V2, canonical.as_bytes()),
+            format_source(V2, laid_out.as_bytes()),
             Outcome::Formatted {
-                text: canonical.to_owned(),
+                text: laid_out.to_owned(),
                 changed: false
             }
         );
-        let crlf = canonical.replace('\n', "\r\n");
+        let crlf = laid_out.replace('\n', "\r\n");
         assert_eq!(
             format_source(V2, crlf.as_bytes()),
             Outcome::Formatted {
-                text: canonical.to_owned(),
+                text: laid_out.to_owned(),
                 changed: true
             }
         );
-        let with_bom = format!("\u{feff}{canonical}");
+        let with_bom = format!("\u{feff}{laid_out}");
         assert_eq!(
             format_source(V2, with_bom.as_bytes()),
             Outcome::Formatted {
-                text: canonical.to_owned(),
+                text: laid_out.to_owned(),
                 changed: true
             }
         );

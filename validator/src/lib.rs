@@ -10,7 +10,7 @@
 //!
 //! [`config`] then adjusts severities; [`run`] checks many files on every core and hands the
 //! reports back in input order; [`fix`] applies the fixes (and diffs); [`render`] turns
-//! reports into text; [`layout`] lays a payload out in the canonical layout (`changeos fmt`)
+//! reports into text; [`layout`] lays a payload out in the standard layout (`changeos fmt`)
 //! and [`canonical`] gives its secret-safe canonical form (`changeos render`), both from the
 //! tree; [`placeholders`] fills `send`'s placeholders from an environment it is given and
 //! lints the filled values again. [`write`](mod@write) puts a fixed or formatted file in place

@@ -104,8 +104,8 @@ pub static FILE_TOO_LARGE: RuleInfo = rule(
 );
 
 /// The rules about files, in the order `changeos rules` lists them.
-/// Rules whose findings leave a file without one reading: no single canonical form
-/// (`changeos render`) or layout (`changeos fmt`) can be given for it.
+/// Rules whose findings leave a file without one reading, so that neither its canonical form
+/// (`changeos render`) nor its layout (`changeos fmt`) can be given.
 pub const AMBIGUOUS: &[&str] = &[INVALID_JSON.id, DUPLICATE_KEY.id, TRAILING_CONTENT.id];
 
 pub static SOURCE_RULES: &[&RuleInfo] = &[

@@ -100,7 +100,7 @@ pub fn fix_input(
     }
     match (mode, input) {
         (FixMode::Diff, _) => outcome.diff = unified_diff(operation, &input.name(), bytes, &fixed.bytes),
-        (FixMode::Write, Input::File(path) | Input::Found(path)) => {
+        (FixMode::Write, Input::File(path) | Input::Walked(path)) => {
             if let Err(e) = write::replace(path, bytes, &fixed.bytes) {
                 outcome.write_error = Some(e.to_string());
                 let mut report = check_source(operation, bytes);
@@ -344,7 +344,7 @@ mod tests {
             inputs.push(if i % 2 == 0 {
                 Input::File(path)
             } else {
-                Input::Found(path)
+                Input::Walked(path)
             });
         }
         inputs.push(Input::File(PathBuf::from("/no/such.json")));

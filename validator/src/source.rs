@@ -62,14 +62,14 @@ impl Reader {
                 Ok(&self.buffer)
             }
             Input::File(path) => self.path(path),
-            Input::Found(path) => self.found(path),
+            Input::Walked(path) => self.walked(path),
             Input::Broken(_, why) => Err(ReadError::Unreadable(why.clone())),
         }
     }
 
     /// The bytes of a file that a directory walk found to be a regular file: read to its end
     /// without a `stat`, up to the limit.
-    pub fn found(&mut self, path: &Path) -> Result<&[u8], ReadError> {
+    pub fn walked(&mut self, path: &Path) -> Result<&[u8], ReadError> {
         let mut file = open(path).map_err(|e| ReadError::Unreadable(describe(&e)))?;
         self.fill(&mut file, 0)
     }
