@@ -78,14 +78,6 @@ impl Operation {
         }
         out
     }
-    /// RFC 6901 pointers of the secret members (`x-secret`) of the request body; `*`
-    /// stands for every element of an array.
-    pub const fn secret_pointers(self) -> &'static [&'static str] {
-        match self {
-            Operation::ChangeServerOsWithCloudInit => &["/os-change/adminpass"],
-            Operation::ChangeServerOsWithoutCloudInit => &["/os-change/adminpass"],
-        }
-    }
     /// The standalone JSON Schema (2020-12) of the request body.
     pub const fn schema(self) -> &'static str {
         match self {

@@ -22,7 +22,7 @@ use serde_json::{Map, Value};
 use crate::checks::{fold, near_miss};
 use crate::placeholder::is_placeholder;
 use crate::secret::REDACTED;
-use crate::shape::Shape;
+use crate::shape::{Shape, Step};
 
 impl Shape {
     /// The canonical, secret-safe form of `value` (see the module documentation).
@@ -34,30 +34,15 @@ impl Shape {
     /// The names of the secret members anywhere under this shape, normalised (lower case,
     /// no `-` or `_`) for [`looks_secret`].
     pub fn secret_names(&'static self) -> Vec<String> {
-        let mut names = BTreeSet::new();
-        let mut seen = Vec::new();
-        collect_secret_names(self, &mut seen, &mut names);
+        let names: BTreeSet<String> = self
+            .secret_paths()
+            .iter()
+            .filter_map(|path| match path.last() {
+                Some(Step::Member(name)) => Some(fold(name)),
+                _ => None,
+            })
+            .collect();
         names.into_iter().collect()
-    }
-}
-
-fn collect_secret_names(shape: &'static Shape, seen: &mut Vec<*const Shape>, out: &mut BTreeSet<String>) {
-    // Shapes of recursive schemas refer to themselves: visit each once.
-    if seen.contains(&(shape as *const Shape)) {
-        return;
-    }
-    seen.push(shape);
-    match shape {
-        Shape::Object(members) => {
-            for member in *members {
-                if matches!(member.shape, Shape::Secret) {
-                    out.insert(fold(member.name));
-                }
-                collect_secret_names(member.shape, seen, out);
-            }
-        }
-        Shape::Array(item) => collect_secret_names(item, seen, out),
-        Shape::Secret | Shape::Scalar => {}
     }
 }
 
@@ -181,8 +166,10 @@ pub trait Canonical: Serialize {
     fn shape() -> &'static Shape;
 
     /// insta selectors of every secret member (`.adminpass`, `["os-change"].adminpass`, `[]`
-    /// for every item of an array), generated from the spec.
-    fn redaction_selectors() -> &'static [&'static str];
+    /// for every item of an array), from the secrets the shape marks.
+    fn redaction_selectors() -> Vec<String> {
+        Self::shape().redaction_selectors()
+    }
 
     /// The canonical, secret-safe JSON value (see the module documentation).
     fn canonical(&self) -> Value {
@@ -204,14 +191,14 @@ pub trait Canonical: Serialize {
     where
         Self: Sized,
     {
-        insta_settings(Self::redaction_selectors())
+        insta_settings(&Self::redaction_selectors())
     }
 }
 
 /// The current insta settings plus a redaction, at each of `selectors`, that replaces a value
 /// by [`REDACTED`] unless it is a placeholder or `null`.
 #[cfg(feature = "insta")]
-pub fn insta_settings(selectors: &[&str]) -> insta::Settings {
+pub fn insta_settings(selectors: &[String]) -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     for selector in selectors {
         settings.add_dynamic_redaction(selector, redact_content);

@@ -2,6 +2,10 @@
 //! order and the shape of each member's value, secrets marked. `generated/src/shapes.rs` holds
 //! one shape per object a request body reaches (see `Operation::shape`); `changeos fmt` orders
 //! members by it and [`crate::canonical`] also redacts by it.
+//!
+//! The secret marks are the one description of which members are secret: the masking of
+//! quoted text, the canonical form, `send`'s dry run, the insta selectors and the
+//! literal-secret rule all read them, through [`Shape::secret_paths`].
 
 /// What the spec says a value looks like, as far as the order of members (`changeos fmt`) and
 /// the canonical, secret-safe form (`changeos render`, snapshots) need it.
@@ -25,6 +29,14 @@ pub struct Member {
     pub shape: &'static Shape,
 }
 
+/// One step from a value to a value inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Member(&'static str),
+    /// Every element of an array.
+    Item,
+}
+
 /// The shape of a value the spec does not describe: its members keep their order.
 pub static UNKNOWN: Shape = Shape::Scalar;
 
@@ -46,6 +58,43 @@ impl Shape {
             .map(|i| (i, self.members()[i].shape))
     }
 
+    /// The path to every secret under this shape, in spec order. A shape that contains itself
+    /// (a recursive schema) is not entered again on the way down.
+    pub fn secret_paths(&'static self) -> Vec<Vec<Step>> {
+        fn walk(shape: &'static Shape, path: &mut Vec<Step>, open: &mut Vec<*const Shape>, out: &mut Vec<Vec<Step>>) {
+            if open.contains(&std::ptr::from_ref(shape)) {
+                return;
+            }
+            open.push(shape);
+            match shape {
+                Shape::Object(members) => {
+                    for member in *members {
+                        path.push(Step::Member(member.name));
+                        walk(member.shape, path, open, out);
+                        path.pop();
+                    }
+                }
+                Shape::Array(item) => {
+                    path.push(Step::Item);
+                    walk(item, path, open, out);
+                    path.pop();
+                }
+                Shape::Secret => out.push(path.clone()),
+                Shape::Scalar => {}
+            }
+            open.pop();
+        }
+        let mut out = Vec::new();
+        walk(self, &mut Vec::new(), &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// insta selectors of every secret under this shape (`.adminpass`,
+    /// `["os-change"].adminpass`, `[]` for every element of an array).
+    pub fn redaction_selectors(&'static self) -> Vec<String> {
+        self.secret_paths().iter().map(|path| selector(path)).collect()
+    }
+
     /// The shape of the elements, [`UNKNOWN`] unless this is an array.
     pub fn items(&self) -> &'static Shape {
         match self {
@@ -53,6 +102,32 @@ impl Shape {
             Shape::Scalar | Shape::Secret | Shape::Object(_) => &UNKNOWN,
         }
     }
+}
+
+/// The insta selector of `path`.
+fn selector(path: &[Step]) -> String {
+    if path.is_empty() {
+        return ".".to_owned();
+    }
+    path.iter()
+        .map(|step| match step {
+            Step::Item => "[]".to_owned(),
+            Step::Member(name) if is_selector_ident(name) => format!(".{name}"),
+            // insta's selectors cannot quote a `"`: any member stands for it.
+            Step::Member(name) if name.contains('"') => ".*".to_owned(),
+            Step::Member(name) => format!("[\"{name}\"]"),
+        })
+        .collect()
+}
+
+/// insta's identifiers are `_`, `$` or a letter, then letters, digits and `_` (Unicode ones
+/// too; non-ASCII names are quoted instead, which is always valid).
+fn is_selector_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c == '$' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]
@@ -87,5 +162,54 @@ mod tests {
         assert_eq!(INNER.items(), &UNKNOWN);
         assert!(Shape::Scalar.members().is_empty());
         assert_eq!(Shape::Scalar.member("x"), None);
+    }
+
+    static SECRETS: Shape = Shape::Object(&[
+        Member {
+            name: "paint-job",
+            shape: &Shape::Object(&[Member {
+                name: "secret",
+                shape: &Shape::Secret,
+            }]),
+        },
+        Member {
+            name: "a",
+            shape: &Shape::Array(&Shape::Object(&[Member {
+                name: "b_1",
+                shape: &Shape::Secret,
+            }])),
+        },
+        Member {
+            name: "a/b",
+            shape: &Shape::Object(&[Member {
+                name: "$x",
+                shape: &Shape::Secret,
+            }]),
+        },
+        Member {
+            name: "é",
+            shape: &Shape::Object(&[Member {
+                name: "q\"uote",
+                shape: &Shape::Secret,
+            }]),
+        },
+        Member {
+            name: "plain",
+            shape: &Shape::Scalar,
+        },
+    ]);
+
+    #[test]
+    fn secrets_are_found_with_their_paths_and_selectors() {
+        assert_eq!(
+            SECRETS.secret_paths()[1],
+            [Step::Member("a"), Step::Item, Step::Member("b_1")]
+        );
+        assert_eq!(
+            SECRETS.redaction_selectors(),
+            [r#"["paint-job"].secret"#, ".a[].b_1", r#"["a/b"].$x"#, r#"["é"].*"#]
+        );
+        assert_eq!(Shape::Secret.redaction_selectors(), ["."]);
+        assert!(OUTER.secret_paths().is_empty());
     }
 }

@@ -48,6 +48,7 @@ use changeos_models::Fix;
 use changeos_runtime::escape::escape_controls;
 use changeos_runtime::json::{Json, Node};
 use changeos_runtime::placeholder::is_placeholder;
+use changeos_runtime::shape::Step;
 
 use crate::locate::{Found, LineIndex, LineSpan, Locator};
 use crate::parse::Parsed;
@@ -232,21 +233,34 @@ pub fn read_error_report(error: &ReadError) -> FileReport {
     }
 }
 
-/// Pointers of secret members holding a literal value rather than a placeholder.
-fn literal_secrets(operation: Operation, value: &Json<'_>) -> Vec<Pointer> {
-    operation
-        .secret_pointers()
-        .iter()
-        // A `*` stands for every element or member: not one place to look at.
-        .filter(|p| !p.contains('*'))
-        .filter_map(|p| Pointer::parse(p).ok())
-        .filter(|p| {
-            value
-                .pointer(p)
-                .and_then(Json::as_str)
-                .is_some_and(|s| !s.is_empty() && !is_placeholder(s))
-        })
-        .collect()
+/// Pointers of secret members (as the request body's shape marks them) holding a literal
+/// value rather than a placeholder.
+fn literal_secrets(operation: Operation, root: &Json<'_>) -> Vec<Pointer> {
+    fn follow(value: &Json<'_>, path: &[Step], at: &mut Pointer, out: &mut Vec<Pointer>) {
+        match (path.split_first(), value) {
+            (None, Json::String(s)) if !s.is_empty() && !is_placeholder(s) => out.push(at.clone()),
+            (Some((Step::Member(name), rest)), Json::Object(object)) => {
+                if let Some(value) = object.get(name) {
+                    at.push(name);
+                    follow(value, rest, at, out);
+                    at.pop();
+                }
+            }
+            (Some((Step::Item, rest)), Json::Array(items)) => {
+                for (index, item) in items.iter().enumerate() {
+                    at.push_index(index);
+                    follow(&item.value, rest, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for path in &mask::secrets(operation).paths {
+        follow(root, path, &mut Pointer::root(), &mut out);
+    }
+    out
 }
 
 /// The UTF-16 or UTF-32 encoding that `bytes` are in, told by their byte-order mark or, without

@@ -20,6 +20,7 @@ use changeos_runtime::canonical::looks_secret;
 use changeos_runtime::json::{Json, Node, Span};
 use changeos_runtime::placeholder::is_placeholder;
 use changeos_runtime::pointer::Pointer;
+use changeos_runtime::shape::Step;
 
 use crate::Operation;
 use crate::parse::{Parsed, parse};
@@ -139,20 +140,36 @@ pub(crate) fn is_secret_pointer(operation: Operation, pointer: &Pointer) -> bool
     pointer.tokens().any(|token| looks_secret(&token, names))
 }
 
-/// The folded secret names of `operation`'s body (see [`looks_secret`]), walked out of its
-/// shape once per process rather than once per file with findings.
+/// What the shape of `operation`'s body says of its secrets, read out of it once per
+/// process rather than once per file.
+pub(crate) struct Secrets {
+    /// The folded names (see [`looks_secret`]).
+    pub names: Vec<String>,
+    /// The path to each secret member.
+    pub paths: Vec<Vec<Step>>,
+}
+
+pub(crate) fn secrets(operation: Operation) -> &'static Secrets {
+    static SECRETS: OnceLock<Vec<(Operation, Secrets)>> = OnceLock::new();
+    let all = SECRETS.get_or_init(|| {
+        Operation::ALL
+            .iter()
+            .map(|op| {
+                let secrets = Secrets {
+                    names: op.shape().secret_names(),
+                    paths: op.shape().secret_paths(),
+                };
+                (*op, secrets)
+            })
+            .collect()
+    });
+    let found = all.iter().find(|(op, _)| *op == operation);
+    // Every operation is in `Operation::ALL`.
+    found.map_or(&all[0].1, |(_, secrets)| secrets)
+}
+
 fn secret_names(operation: Operation) -> &'static [String] {
-    static NAMES: OnceLock<Vec<(Operation, Vec<String>)>> = OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            Operation::ALL
-                .iter()
-                .map(|op| (*op, op.shape().secret_names()))
-                .collect()
-        })
-        .iter()
-        .find(|(op, _)| *op == operation)
-        .map_or(&[], |(_, names)| names)
+    &secrets(operation).names
 }
 
 /// The byte ranges to mask in `text`, in text order (see [`MaskedSource`]).

@@ -198,7 +198,7 @@ mod tests {
             Err(ReadError::Unreadable("no such file".to_owned()))
         );
         assert_eq!(Reader::default().path(Path::new("/")), Err(ReadError::Directory));
-        assert_eq!(Reader::default().found(Path::new("/")), Err(ReadError::Directory));
+        assert_eq!(Reader::default().walked(Path::new("/")), Err(ReadError::Directory));
     }
 
     #[test]
@@ -234,12 +234,12 @@ mod tests {
         let big: Vec<u8> = (0..FIRST_BUFFER * 3 + 5).map(|i| b'a' + (i % 26) as u8).collect();
         std::fs::write(&large, &big).expect("write");
         let mut reader = Reader::default();
-        assert_eq!(reader.found(&small), Ok(&b"{}"[..]));
-        assert_eq!(reader.found(&large), Ok(&big[..]));
+        assert_eq!(reader.walked(&small), Ok(&b"{}"[..]));
+        assert_eq!(reader.walked(&large), Ok(&big[..]));
         assert_eq!(reader.path(&large), Ok(&big[..]));
         assert_eq!(reader.path(&small), Ok(&b"{}"[..]));
         assert_eq!(
-            reader.found(&dir.join("missing.json")),
+            reader.walked(&dir.join("missing.json")),
             Err(ReadError::Unreadable("no such file".to_owned()))
         );
         let _ = std::fs::remove_dir_all(&dir);

@@ -31,7 +31,7 @@ pub fn emit(api: &Api) -> TokenStream {
                 std::sync::LazyLock::new(|| regex::Regex::new(#pattern).expect("codegen checked this pattern"));
         }
     });
-    let operation = operation_enum(api, &variants);
+    let operation = operation_enum(&variants);
     quote! {
         //! The payload linter: every rule of the spec, checked on a parsed JSON value.
         //!
@@ -53,8 +53,7 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn operation_enum(api: &Api, ops: &[(&Operation, &str)]) -> TokenStream {
-    let secrets: Vec<Vec<String>> = ops.iter().map(|(_, body)| secret_pointers(api, body)).collect();
+fn operation_enum(ops: &[(&Operation, &str)]) -> TokenStream {
     let variants: Vec<_> = ops.iter().map(|(op, _)| ident(&op.id)).collect();
     let ids: Vec<_> = ops.iter().map(|(op, _)| op.id.as_str()).collect();
     let methods: Vec<_> = ops.iter().map(|(op, _)| op.method.as_str()).collect();
@@ -116,12 +115,6 @@ fn operation_enum(api: &Api, ops: &[(&Operation, &str)]) -> TokenStream {
                 let mut out = Vec::new();
                 match self { #( Operation::#variants => #checks(value, &Path::Root, &mut out), )* }
                 out
-            }
-
-            /// RFC 6901 pointers of the secret members (`x-secret`) of the request body; `*`
-            /// stands for every element of an array.
-            pub const fn secret_pointers(self) -> &'static [&'static str] {
-                match self { #( Operation::#variants => &[#(#secrets),*], )* }
             }
 
             /// The standalone JSON Schema (2020-12) of the request body.
@@ -626,44 +619,5 @@ pub fn list(items: &[&str], open: &str, close: &str, last: &str) -> String {
         None => String::new(),
         Some((only, [])) => only.clone(),
         Some((tail, head)) => format!("{} {last} {tail}", head.join(", ")),
-    }
-}
-
-/// Pointers of every secret string a body reaches, in spec order.
-pub(super) fn secret_pointers(api: &Api, body: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(t) = api.type_def(body) {
-        walk_secrets(api, &t.schema, "", &mut vec![body.to_owned()], &mut out);
-    }
-    out
-}
-
-/// Pointers (from `pointer` down, `*` for every item of an array) of every secret string
-/// `schema` reaches; `stack` holds the named types on the way, so recursion stops.
-pub(super) fn walk_secrets(api: &Api, schema: &Schema, pointer: &str, stack: &mut Vec<String>, out: &mut Vec<String>) {
-    let mut visit = |r: &SchemaRef, here: String, out: &mut Vec<String>| {
-        let named = match r {
-            SchemaRef::Named(n) if stack.contains(n) => return,
-            SchemaRef::Named(n) => Some(n.clone()),
-            SchemaRef::Inline(_) => None,
-        };
-        let Some(schema) = super::types::resolve(api, r) else {
-            return;
-        };
-        stack.extend(named.clone());
-        walk_secrets(api, schema, &here, stack, out);
-        if named.is_some() {
-            stack.pop();
-        }
-    };
-    match &schema.kind {
-        Kind::String(s) if s.secret => out.push(pointer.to_owned()),
-        Kind::Object(o) => {
-            for p in &o.properties {
-                visit(&p.schema, crate::error::child(pointer, &p.wire), out);
-            }
-        }
-        Kind::Array(items) => visit(items, crate::error::child(pointer, "*"), out),
-        _ => {}
     }
 }

@@ -1,17 +1,16 @@
 //! `generated/src/shapes.rs`: what the canonical, secret-safe form of request bodies needs
 //! from the spec. For every object a request body reaches, its `Shape` (members in spec
-//! order, secrets marked) and the insta selectors of its secrets, as `impl Canonical`; for
-//! every operation, the same for its whole body on `Operation`. The algorithm that uses them
-//! is hand-written (`runtime/src/canonical.rs`, in `changeos-runtime`).
+//! order, secrets marked: the one description of which members are secret), as
+//! `impl Canonical`; for every operation, the same for its whole body on `Operation`. What
+//! reads them is hand-written (`runtime/src/shape.rs` and `canonical.rs`, in
+//! `changeos-runtime`).
 
 use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::lint::{secret_pointers, walk_secrets};
 use super::types::{inline_name, items, resolve};
-use changeos_runtime::pointer::Pointer;
 
 use crate::ir::{Api, Kind, SchemaRef};
 use crate::names::{ident, screaming};
@@ -38,18 +37,10 @@ pub fn emit(api: &Api) -> TokenStream {
     let impls = objects.iter().map(|(item, _)| {
         let ty = ident(&item.name);
         let shape = shape_ident(&item.name);
-        let mut stack: Vec<String> = api.type_def(&item.name).map(|t| t.name.clone()).into_iter().collect();
-        let mut pointers = Vec::new();
-        walk_secrets(api, item.schema, "", &mut stack, &mut pointers);
-        let selectors = pointers.iter().map(|p| selector(p));
         quote! {
             impl Canonical for #ty {
                 fn shape() -> &'static Shape {
                     &#shape
-                }
-
-                fn redaction_selectors() -> &'static [&'static str] {
-                    &[#(#selectors),*]
                 }
             }
         }
@@ -58,8 +49,8 @@ pub fn emit(api: &Api) -> TokenStream {
     let types = objects.iter().map(|(item, _)| ident(&item.name));
     quote! {
         //! What the canonical, secret-safe form of request bodies needs from the spec: the
-        //! members of every object a request body reaches, in spec order, its secrets, and the
-        //! insta selectors of those secrets.
+        //! members of every object a request body reaches, in spec order, and its secrets: the
+        //! one description of which members are secret.
         //!
         //! Every request model implements [`Canonical`]; [`Operation::canonical`] does the same
         //! for any JSON value given as a request body (what `changeos render` prints).
@@ -83,10 +74,6 @@ fn operation_impl(api: &Api) -> TokenStream {
     let shapes = ops
         .iter()
         .map(|(_, body)| shape_expr(api, &SchemaRef::Named((*body).to_owned()), body));
-    let selectors: Vec<Vec<String>> = ops
-        .iter()
-        .map(|(_, body)| secret_pointers(api, body).iter().map(|p| selector(p)).collect())
-        .collect();
     quote! {
         impl Operation {
             /// What the spec says about the request body: its members in order, its secrets.
@@ -107,15 +94,15 @@ fn operation_impl(api: &Api) -> TokenStream {
             }
 
             /// insta selectors of every secret member of the request body.
-            pub const fn redaction_selectors(self) -> &'static [&'static str] {
-                match self { #( Operation::#variants => &[#(#selectors),*], )* }
+            pub fn redaction_selectors(self) -> Vec<String> {
+                self.shape().redaction_selectors()
             }
 
             /// The current insta settings plus a redaction of every secret member of the request
             /// body that keeps placeholders.
             #[cfg(feature = "insta")]
             pub fn insta_settings(self) -> insta::Settings {
-                changeos_runtime::canonical::insta_settings(self.redaction_selectors())
+                changeos_runtime::canonical::insta_settings(&self.redaction_selectors())
             }
         }
     }
@@ -178,55 +165,4 @@ fn shape_expr(api: &Api, r: &SchemaRef, context: &str) -> TokenStream {
 
 fn shape_ident(name: &str) -> Ident {
     format_ident!("SHAPE_{}", screaming(name))
-}
-
-/// The insta selector of a secret's pointer: `.name` for a name insta reads as an identifier,
-/// `["name"]` for any other, `[]` for every item of an array. A name that a selector cannot
-/// quote (it holds `"`) becomes `.*`, every member at that level: redacting too much is safe,
-/// too little is not.
-fn selector(pointer: &str) -> String {
-    // The secret pointers are codegen's own: RFC 6901, with `*` for every element.
-    let pointer = Pointer::parse(pointer).unwrap_or_default();
-    if pointer.is_root() {
-        return ".".to_owned();
-    }
-    pointer
-        .tokens()
-        .map(|name| {
-            if name == "*" {
-                return "[]".to_owned();
-            }
-            if is_selector_ident(&name) {
-                format!(".{name}")
-            } else if name.contains('"') {
-                ".*".to_owned()
-            } else {
-                format!("[\"{name}\"]")
-            }
-        })
-        .collect()
-}
-
-/// insta's identifiers are `_`, `$` or a letter, then letters, digits and `_` (Unicode ones
-/// too; non-ASCII names are quoted instead, which is always valid).
-fn is_selector_ident(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c == '$' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::selector;
-
-    #[test]
-    fn selectors() {
-        assert_eq!(selector("/paint-job/secret"), r#"["paint-job"].secret"#);
-        assert_eq!(selector("/a/*/b_1"), ".a[].b_1");
-        assert_eq!(selector("/a~1b/c~0d/$x"), r#"["a/b"]["c~d"].$x"#);
-        assert_eq!(selector("/é/1a/q\"uote"), r#"["é"]["1a"].*"#);
-        assert_eq!(selector(""), ".");
-    }
 }
