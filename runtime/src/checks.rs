@@ -148,40 +148,51 @@ pub fn suggest<'c>(name: &str, candidates: &[&'c str]) -> Option<&'c str> {
 /// a secret member is a secret too ([`crate::canonical::looks_secret`]), so both read
 /// this one definition.
 pub fn near_miss(name: &str, candidate: &str) -> bool {
-    near_distance(name, candidate).is_some()
+    // Only whether it is near, not how near: one pass at the limit rather than one per
+    // distance (every key of a quoted file is asked whether it is a secret's).
+    near(name, candidate, |name, candidate, limit| {
+        within(name, candidate, limit).then_some(())
+    })
+    .is_some()
 }
 
 /// The edit distance between two names, folded, when it is small enough for a suggestion: at
 /// most two edits from a name of at least four characters, none from a shorter one.
 fn near_distance(name: &str, candidate: &str) -> Option<usize> {
-    let candidate_len = folded_chars(candidate).count();
-    let limit = if candidate_len >= 4 { 2 } else { 0 };
-    // The distance is at least the difference in length: most names are ruled out here,
-    // with nothing allocated (every key of a quoted file is asked whether it is a secret's).
-    let name_len = folded_chars(name).take(candidate_len + limit + 1).count();
-    if name_len.abs_diff(candidate_len) > limit {
-        return None;
-    }
-    with_folded(name, name_len, |name| {
-        with_folded(candidate, candidate_len, |candidate| {
-            (0..=limit).find(|&edits| within(name, candidate, edits))
+    near(name, candidate, |name, candidate, limit| {
+        (0..=limit).find(|&edits| within(name, candidate, edits))
+    })
+}
+
+/// `measure` of the folded names and the limit of edits, unless their lengths alone rule a
+/// near miss out.
+fn near<R>(name: &str, candidate: &str, measure: impl FnOnce(&[char], &[char], usize) -> Option<R>) -> Option<R> {
+    with_folded(candidate, |candidate| {
+        let limit = if candidate.len() >= 4 { 2 } else { 0 };
+        with_folded(name, |name| {
+            // The distance is at least the difference in length: most names are ruled out here.
+            if name.len().abs_diff(candidate.len()) > limit {
+                return None;
+            }
+            measure(name, candidate, limit)
         })
     })
 }
 
-/// `f` of the `len` folded characters of `name`, held on the stack when they are few (every
-/// key of a quoted file is asked whether it is a near miss of a secret's name).
-fn with_folded<R>(name: &str, len: usize, f: impl FnOnce(&[char]) -> R) -> R {
+/// `f` of the folded characters of `name`, held on the stack when they are few (every key of
+/// a quoted file is asked whether it is a near miss of a secret's name).
+fn with_folded<R>(name: &str, f: impl FnOnce(&[char]) -> R) -> R {
     const ON_STACK: usize = 64;
-    if len <= ON_STACK {
-        let mut chars = ['\0'; ON_STACK];
-        for (slot, c) in chars.iter_mut().zip(folded_chars(name)) {
-            *slot = c;
+    let mut chars = ['\0'; ON_STACK];
+    let mut len = 0;
+    for c in folded_chars(name) {
+        if len == ON_STACK {
+            return f(&folded_chars(name).collect::<Vec<char>>());
         }
-        f(&chars[..len])
-    } else {
-        f(&folded_chars(name).collect::<Vec<char>>())
+        chars[len] = c;
+        len += 1;
     }
+    f(&chars[..len])
 }
 
 /// Whether `a` becomes `b` in at most `edits` insertions, deletions or substitutions: tried
