@@ -18,7 +18,7 @@ use crate::endpoints::Endpoints;
 use crate::errors::ApiError;
 use crate::http::{self, INTERRUPT_CHECK, Interrupt, Response, RetryPolicy, Transport, TransportError};
 use crate::job::Clock;
-use crate::not_sent::Unreached;
+use crate::not_sent::{NotSent, Unreached};
 use crate::request::{self, PreparedRequest, Target};
 use crate::signer::{Endpoint, RequestToSign, SignError};
 
@@ -295,13 +295,7 @@ impl Session {
             let attempt = match self.transport.send_within(&prepared, limit, self.interrupt.as_ref()) {
                 Err(TransportError::NotSent(not_sent)) => {
                     let reason = not_sent.to_string();
-                    let round = match unreached.take() {
-                        Some(mut round) => {
-                            round.push(endpoint.clone(), not_sent);
-                            round
-                        }
-                        None => Unreached::new(endpoint.clone(), not_sent),
-                    };
+                    let round = add_to_round(unreached.take(), endpoint, not_sent);
                     if round.len() < endpoints.len() {
                         unreached = Some(round);
                         previous = Some((endpoint.to_string(), reason));
@@ -354,7 +348,8 @@ impl Session {
     fn judge(&self, endpoint: &Endpoint, outcome: Result<Response, TransportError>) -> Attempt {
         let retry = |failure, retry_after| Attempt::Retry { failure, retry_after };
         match outcome {
-            // [`Session::get`] moves on from these itself; alone, the endpoint is the whole round.
+            // [`Session::get`] collects these into a round and judges it with `judge_unreached`;
+            // should one come here, it is a round of its own.
             Err(TransportError::NotSent(not_sent)) => judge_unreached(Unreached::new(endpoint.clone(), not_sent)),
             Ok(response) => {
                 self.remember(endpoint);
@@ -386,6 +381,17 @@ enum Attempt {
         failure: CallError,
         retry_after: Option<Duration>,
     },
+}
+
+/// `round` with `endpoint` added; the first endpoint that cannot be reached starts a round.
+fn add_to_round(round: Option<Unreached>, endpoint: &Endpoint, not_sent: NotSent) -> Unreached {
+    match round {
+        Some(mut round) => {
+            round.push(endpoint.clone(), not_sent);
+            round
+        }
+        None => Unreached::new(endpoint.clone(), not_sent),
+    }
 }
 
 /// A round in which no endpoint could be reached: retried when a refused connection may be
