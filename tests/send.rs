@@ -2053,6 +2053,8 @@ fn an_unreachable_or_failing_iam_exits_2_after_the_get_retries() {
         .says(&format!("cannot reach IAM at http://127.0.0.1:{port}: cannot connect"))
         .says("retry 1 of 1")
         .says("nothing was sent to ECS");
+    // No certificate was refused: nothing is said of roots.
+    assert!(!ran.all().contains("--ca-file"), "{}", ran.all());
     assert_eq!(ecs.connections(), 0);
 
     for format in FORMATS {
