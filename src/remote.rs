@@ -13,9 +13,10 @@ use changeos_client::api::{CallError, Client, Session};
 use changeos_client::credentials::{self, Auth, ENV_PROJECT_ID, ENV_REGION, Source};
 use changeos_client::endpoints::{self, EndpointSource, Endpoints, EndpointsError};
 use changeos_client::errors::{ApiError, Call};
-use changeos_client::http::{self, RetryPolicy, Transport, TransportConfig};
+use changeos_client::http::{RetryPolicy, Transport, TransportConfig};
 use changeos_client::iam::{self, ENV_IAM_ENDPOINT, IamEndpoint, IamSource, LookupError};
 use changeos_client::job::{PollPolicy, SystemClock};
+use changeos_client::not_sent::{Refusals, Unreached};
 use changeos_client::proxy::Proxy;
 use changeos_client::request::{PreparedRequest, Target};
 use changeos_client::trust::{ENV_CERT_DIR, ENV_CERT_FILE, Roots};
@@ -572,8 +573,16 @@ fn lookup_failure(error: LookupError, url: &str, region: &str) -> Fail {
             )
             .note(pass)
         }
-        LookupError::Call(CallError::NotSent(reason)) => {
-            Fail::usage(format!("cannot reach IAM at {url}: {}", escape_controls(&reason))).note(pass)
+        LookupError::Call(CallError::NotSent(unreached)) => {
+            let fail = Fail::usage(format!(
+                "cannot reach IAM at {url}: {}",
+                escape_controls(&unreached.to_string())
+            ))
+            .note(pass);
+            match unreached.certificate_refusals() {
+                Refusals::NoEndpoint => fail,
+                Refusals::SomeEndpoints | Refusals::EveryEndpoint => fail.note(trust_note()),
+            }
         }
         LookupError::Call(CallError::OutcomeUnknown { reason, .. }) => Fail::usage(format!(
             "the project lookup at {url} got no usable answer: {}",
@@ -692,6 +701,62 @@ pub enum Failed<'a> {
     ShowJob { job_id: &'a str, resume: &'a str },
 }
 
+/// How to trust a root, for a certificate the TLS handshake refused.
+fn trust_note() -> String {
+    format!(
+        "to trust a private or company root CA, pass --ca-file PATH (a PEM file of the root) or set {ENV_CERT_FILE} \
+         (or {ENV_CERT_DIR}); certificate checks cannot be turned off"
+    )
+}
+
+/// A call that reached no endpoint. When the certificate was refused at every one, that is
+/// why nothing was sent, and how to trust a root is said; when only at some, those are named
+/// beside what is said of an unreachable endpoint, and how to trust a root too.
+fn unreached_failure(unreached: &Unreached, context: &Failed<'_>) -> Fail {
+    let fail = Fail::usage(format!(
+        "cannot reach the endpoint: {}",
+        escape_controls(&unreached.to_string())
+    ));
+    let unreachable = match context {
+        Failed::ChangeOs { .. } => "the request was not sent: nothing changed; it is safe to run the command again",
+        Failed::ShowJob { .. } => "check the endpoint (--region/--endpoint) and the network",
+    };
+    match unreached.certificate_refusals() {
+        Refusals::NoEndpoint => fail.note(unreachable),
+        Refusals::EveryEndpoint => {
+            let whose = if unreached.len() == 1 {
+                "the certificate was"
+            } else {
+                "the certificate of each endpoint was"
+            };
+            fail.note(format!(
+                "nothing was sent: {whose} refused in the TLS handshake, before the request left this machine"
+            ))
+            .note(trust_note())
+        }
+        Refusals::SomeEndpoints => {
+            let refused = unreached.refused_certificates();
+            let endpoints = refused
+                .iter()
+                .map(|f| f.endpoint.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let whose = if refused.len() == 1 {
+                "the certificate of"
+            } else {
+                "the certificates of"
+            };
+            let were = if refused.len() == 1 { "was" } else { "were" };
+            fail.note(unreachable)
+                .note(format!(
+                    "{whose} {} {were} refused in the TLS handshake",
+                    escape_controls(&endpoints)
+                ))
+                .note(trust_note())
+        }
+    }
+}
+
 pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
     let call = match context {
         Failed::ChangeOs { .. } => Call::ChangeOs,
@@ -699,24 +764,7 @@ pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
     };
     let mut fail = match &error {
         CallError::Request(e) => Fail::usage(format!("cannot build the request: {e}")),
-        CallError::NotSent(reason) if http::is_certificate_rejection(reason) => {
-            Fail::usage(format!("cannot reach the endpoint: {}", escape_controls(reason)))
-                .note(
-                    "nothing was sent: the certificate was refused in the TLS handshake, before the request left \
-                     this machine",
-                )
-                .note(format!(
-                    "to trust a private or company root CA, pass --ca-file PATH (a PEM file of the root) or set \
-                     {ENV_CERT_FILE} (or {ENV_CERT_DIR}); certificate checks cannot be turned off"
-                ))
-        }
-        CallError::NotSent(reason) => Fail::usage(format!("cannot reach the endpoint: {}", escape_controls(reason)))
-            .note(match context {
-                Failed::ChangeOs { .. } => {
-                    "the request was not sent: nothing changed; it is safe to run the command again"
-                }
-                Failed::ShowJob { .. } => "check the endpoint (--region/--endpoint) and the network",
-            }),
+        CallError::NotSent(unreached) => unreached_failure(unreached, context),
         CallError::Api(api) => {
             let what = match context {
                 Failed::ChangeOs { .. } => "the API rejected the request",
@@ -801,6 +849,8 @@ pub fn call_failure(error: CallError, context: &Failed<'_>) -> Fail {
 
 #[cfg(test)]
 mod tests {
+    use changeos_client::not_sent::{CertificateProblem, CertificateRejection, NotSent, NotSentCause};
+
     use super::*;
 
     #[test]
@@ -838,6 +888,103 @@ mod tests {
         // A secret registered after a scrub counts from then on.
         out.secret("later-one");
         assert_eq!(out.scrub("a later-one b secret-00001"), "a [redacted] b [redacted]");
+    }
+
+    fn endpoint(url: &str) -> Endpoint {
+        Endpoint::parse(url).unwrap()
+    }
+
+    fn certificate_refused(url: &str) -> NotSent {
+        NotSent::direct(NotSentCause::Certificate(CertificateRejection {
+            host: url.trim_start_matches("https://").to_owned(),
+            port: 443,
+            problem: CertificateProblem::UnknownIssuer,
+        }))
+    }
+
+    fn connection_refused() -> NotSent {
+        NotSent::direct(NotSentCause::ConnectFailed("Connection refused".to_owned()))
+    }
+
+    /// The notes of a call that reached none of `tried`, for the POST and for a job query.
+    fn notes(tried: Vec<(&str, NotSent)>) -> [Vec<String>; 2] {
+        let mut tried = tried.into_iter().map(|(url, not_sent)| (endpoint(url), not_sent));
+        let (first, not_sent) = tried.next().unwrap();
+        let mut unreached = Unreached::new(first, not_sent);
+        for (next, not_sent) in tried {
+            unreached.push(next, not_sent);
+        }
+        let post = Failed::ChangeOs {
+            server_id: "srv",
+            target_args: "--region r",
+        };
+        let query = Failed::ShowJob {
+            job_id: "job",
+            resume: "changeos job wait job",
+        };
+        [post, query].map(|context| {
+            let fail = call_failure(CallError::NotSent(unreached.clone()), &context);
+            assert_eq!(fail.code, EXIT_USAGE);
+            assert_eq!(fail.message, format!("cannot reach the endpoint: {unreached}"));
+            fail.notes().to_vec()
+        })
+    }
+
+    const SAFE: &str = "the request was not sent: nothing changed; it is safe to run the command again";
+    const CHECK: &str = "check the endpoint (--region/--endpoint) and the network";
+    const RESUME: &str = "the job job itself is not affected; follow it again with: changeos job wait job";
+
+    #[test]
+    fn a_refused_certificate_at_every_endpoint_is_why_nothing_was_sent() {
+        let trust = trust_note();
+        let [post, query] = notes(vec![("https://a.example", certificate_refused("https://a.example"))]);
+        let only = "nothing was sent: the certificate was refused in the TLS handshake, before the request left this \
+                    machine";
+        assert_eq!(post, [only, &trust]);
+        assert_eq!(query, [only, &trust, RESUME]);
+        let [post, query] = notes(vec![
+            ("https://a.example", certificate_refused("https://a.example")),
+            ("https://b.example", certificate_refused("https://b.example")),
+        ]);
+        let each = "nothing was sent: the certificate of each endpoint was refused in the TLS handshake, before the \
+                    request left this machine";
+        assert_eq!(post, [each, &trust]);
+        assert_eq!(query, [each, &trust, RESUME]);
+    }
+
+    #[test]
+    fn refused_certificates_at_some_endpoints_are_named_beside_the_other_failures() {
+        let trust = trust_note();
+        let [post, query] = notes(vec![
+            ("http://127.0.0.1:9", connection_refused()),
+            ("https://b.example", certificate_refused("https://b.example")),
+        ]);
+        let whose = "the certificate of https://b.example was refused in the TLS handshake";
+        assert_eq!(post, [SAFE, whose, &trust]);
+        assert_eq!(query, [CHECK, whose, &trust, RESUME]);
+        let [post, _] = notes(vec![
+            ("https://a.example", certificate_refused("https://a.example")),
+            ("http://127.0.0.1:9", connection_refused()),
+            ("https://c.example:8443", certificate_refused("https://c.example")),
+        ]);
+        assert_eq!(
+            post,
+            [
+                SAFE,
+                "the certificates of https://a.example, https://c.example:8443 were refused in the TLS handshake",
+                &trust
+            ]
+        );
+    }
+
+    #[test]
+    fn without_a_refused_certificate_nothing_is_said_of_roots() {
+        let [post, query] = notes(vec![
+            ("http://127.0.0.1:9", connection_refused()),
+            ("http://127.0.0.1:10", connection_refused()),
+        ]);
+        assert_eq!(post, [SAFE]);
+        assert_eq!(query, [CHECK, RESUME]);
     }
 
     #[test]

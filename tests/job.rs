@@ -660,6 +660,88 @@ fn a_failed_tls_handshake_is_skipped_like_an_endpoint_that_cannot_be_reached() {
     assert_eq!((one.gets(), two.gets()), (0, 0));
 }
 
+/// The note that says how to trust a root.
+const TRUST_NOTE: &str = "to trust a private or company root CA, pass --ca-file PATH (a PEM file of the root) or set \
+                          SSL_CERT_FILE (or SSL_CERT_DIR); certificate checks cannot be turned off";
+
+#[test]
+fn when_every_endpoint_refuses_its_certificate_the_job_query_says_how_to_trust_a_root() {
+    let ca = TestCa::new("changeos test CA (not trusted)");
+    for format in FORMATS {
+        let (one, two) = (Mock::start_tls(&ca.valid()), Mock::start_tls(&ca.valid()));
+        one.on_get(Reply::job("SUCCESS"));
+        two.on_get(Reply::job("SUCCESS"));
+        let ran = job_at("show", &[one.endpoint(), two.endpoint()], format).run();
+        let each = "nothing was sent: the certificate of each endpoint was refused in the TLS handshake, before the \
+                    request left this machine";
+        let resume = format!("changeos job wait {JOB} --project-id {PROJECT} --region {REGION}");
+        ran.expect_code(2)
+            .says(&format!(
+                "cannot reach the endpoint: tried 2 endpoints: {}: invalid peer certificate from 127.0.0.1:",
+                one.endpoint()
+            ))
+            .says(&format!(
+                "; {}: invalid peer certificate from 127.0.0.1:",
+                two.endpoint()
+            ))
+            .says(each)
+            .says(TRUST_NOTE)
+            .says(&format!("follow it again with: {resume}"))
+            .leaks_nothing(&[]);
+        assert!(!ran.all().contains("check the endpoint"), "{}", ran.all());
+        assert!(!ran.all().contains("retrying"), "{}", ran.all());
+        assert_eq!((one.connections(), two.connections()), (1, 1));
+        assert_eq!((one.gets(), two.gets()), (0, 0));
+        if format == "json" {
+            let event = ran.events().pop().unwrap();
+            assert_eq!(event["event"], "error");
+            assert_eq!(event["notes"][0], each);
+            assert_eq!(event["notes"][1], TRUST_NOTE);
+            assert_eq!(event["resume"], resume);
+        }
+    }
+}
+
+#[test]
+fn when_some_endpoints_refuse_their_certificate_the_job_query_names_them_and_says_how_to_trust_a_root() {
+    let ca = TestCa::new("changeos test CA (not trusted)");
+    let refused = refused_endpoint();
+    for format in FORMATS {
+        let untrusted = Mock::start_tls(&ca.valid());
+        untrusted.on_get(Reply::job("SUCCESS"));
+        let ran = job_at("show", &[untrusted.endpoint(), refused.clone()], format)
+            .args(["--retries", "0"])
+            .run();
+        let check = "check the endpoint (--region/--endpoint) and the network";
+        let whose = format!(
+            "the certificate of {} was refused in the TLS handshake",
+            untrusted.endpoint()
+        );
+        ran.expect_code(2)
+            .says(&format!(
+                "cannot reach the endpoint: tried 2 endpoints: {}: invalid peer certificate from 127.0.0.1:",
+                untrusted.endpoint()
+            ))
+            .says(&format!("; {refused}: cannot connect"))
+            .says(check)
+            .says(&whose)
+            .says(TRUST_NOTE)
+            .leaks_nothing(&[]);
+        assert!(
+            !ran.all().contains("nothing was sent: the certificate"),
+            "{}",
+            ran.all()
+        );
+        assert_eq!((untrusted.connections(), untrusted.gets()), (1, 0));
+        if format == "json" {
+            let event = ran.events().pop().unwrap();
+            assert_eq!(event["notes"][0], check);
+            assert_eq!(event["notes"][1], whose.as_str());
+            assert_eq!(event["notes"][2], TRUST_NOTE);
+        }
+    }
+}
+
 // ---- the project id looked up, proxies ----------------------------------------------------------
 
 /// `job ACTION` without a project id: the region from the environment, IAM at the mock.

@@ -2053,6 +2053,8 @@ fn an_unreachable_or_failing_iam_exits_2_after_the_get_retries() {
         .says(&format!("cannot reach IAM at http://127.0.0.1:{port}: cannot connect"))
         .says("retry 1 of 1")
         .says("nothing was sent to ECS");
+    // No certificate was refused: nothing is said of roots.
+    assert!(!ran.all().contains("--ca-file"), "{}", ran.all());
     assert_eq!(ecs.connections(), 0);
 
     for format in FORMATS {
@@ -2415,6 +2417,92 @@ fn the_post_skips_an_endpoint_whose_certificate_is_rejected_and_is_sent_once() {
     assert_eq!((untrusted.posts(), second.connections()), (1, 0));
 }
 
+/// The note that says how to trust a root, in part.
+const TRUST_NOTE: &str = "to trust a private or company root CA, pass --ca-file PATH (a PEM file of the root) or set \
+                          SSL_CERT_FILE (or SSL_CERT_DIR); certificate checks cannot be turned off";
+
+#[test]
+fn when_every_endpoint_refuses_its_certificate_the_post_says_how_to_trust_a_root() {
+    let ca = TestCa::new("changeos test CA (not trusted)");
+    for format in FORMATS {
+        let (one, two) = (Mock::start_tls(&ca.valid()), Mock::start_tls(&ca.valid()));
+        one.on_post(Reply::accepted());
+        two.on_post(Reply::accepted());
+        let ran = send_to_region(PRIVATE_REGION, format)
+            .env(PRIVATE_VARIABLE, &format!("{},{}", one.endpoint(), two.endpoint()))
+            .run();
+        let host = |mock: &Mock| mock.endpoint().trim_start_matches("https://").to_owned();
+        let message = format!(
+            "cannot reach the endpoint: tried 2 endpoints: {}: invalid peer certificate from {}: unknown issuer; {}: \
+             invalid peer certificate from {}: unknown issuer",
+            one.endpoint(),
+            host(&one),
+            two.endpoint(),
+            host(&two)
+        );
+        let each = "nothing was sent: the certificate of each endpoint was refused in the TLS handshake, before the \
+                    request left this machine";
+        ran.expect_code(2)
+            .says(&message)
+            .says(each)
+            .says(TRUST_NOTE)
+            .leaks_nothing(&secrets(&one));
+        assert!(!ran.all().contains("outcome unknown"), "{}", ran.all());
+        assert!(!ran.all().contains("safe to run the command again"), "{}", ran.all());
+        assert_eq!((one.connections(), two.connections()), (1, 1), "one handshake each");
+        assert_eq!((one.posts(), two.posts()), (0, 0), "no request");
+        if format == "json" {
+            let event = ran.events().pop().unwrap();
+            assert_eq!(event["event"], "error");
+            assert_eq!(event["exit_code"], 2);
+            assert_eq!(event["message"], message);
+            assert_eq!(event["notes"], serde_json::json!([each, TRUST_NOTE]));
+        }
+    }
+}
+
+#[test]
+fn when_some_endpoints_refuse_their_certificate_the_post_names_them_and_says_how_to_trust_a_root() {
+    let ca = TestCa::new("changeos test CA (not trusted)");
+    let refused = refused_endpoint();
+    for format in FORMATS {
+        let untrusted = Mock::start_tls(&ca.valid());
+        untrusted.on_post(Reply::accepted());
+        let ran = send_to_region(PRIVATE_REGION, format)
+            .env(PRIVATE_VARIABLE, &format!("{refused},{}", untrusted.endpoint()))
+            .run();
+        let safe = "the request was not sent: nothing changed; it is safe to run the command again";
+        let whose = format!(
+            "the certificate of {} was refused in the TLS handshake",
+            untrusted.endpoint()
+        );
+        ran.expect_code(2)
+            .says(&format!(
+                "cannot reach the endpoint: tried 2 endpoints: {refused}: cannot connect"
+            ))
+            .says(&format!(
+                "; {}: invalid peer certificate from 127.0.0.1:",
+                untrusted.endpoint()
+            ))
+            .says(safe)
+            .says(&whose)
+            .says(TRUST_NOTE)
+            .leaks_nothing(&[]);
+        // Not every endpoint refused a certificate: that is not said to be why nothing was sent.
+        assert!(
+            !ran.all().contains("nothing was sent: the certificate"),
+            "{}",
+            ran.all()
+        );
+        assert_eq!((untrusted.connections(), untrusted.posts()), (1, 0));
+        if format == "json" {
+            let event = ran.events().pop().unwrap();
+            assert_eq!(event["exit_code"], 2);
+            assert_eq!(event["notes"], serde_json::json!([safe, whose, TRUST_NOTE]));
+        }
+    }
+}
+
 #[test]
 fn the_project_lookup_trusts_what_the_post_trusts() {
     let ca = TestCa::new("changeos test CA");
@@ -2425,8 +2513,13 @@ fn the_project_lookup_trusts_what_the_post_trusts() {
     // Without the root the lookup's certificate is refused: exit 2, ECS hears nothing.
     let ran = send_looking_up(&mock, &iam, "human").run();
     ran.expect_code(2)
-        .says("invalid peer certificate from 127.0.0.1:")
-        .says("unknown issuer");
+        .says(&format!(
+            "cannot reach IAM at {}: invalid peer certificate from 127.0.0.1:",
+            iam.endpoint()
+        ))
+        .says("unknown issuer")
+        .says("nothing was sent to ECS; pass --project-id ID")
+        .says(TRUST_NOTE);
     assert_eq!((iam.lookups(), mock.connections()), (0, 0));
     // With it, the lookup and then the POST go through.
     let ran = send_looking_up(&mock, &iam, "human")

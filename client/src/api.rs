@@ -18,6 +18,7 @@ use crate::endpoints::Endpoints;
 use crate::errors::ApiError;
 use crate::http::{self, INTERRUPT_CHECK, Interrupt, Response, RetryPolicy, Transport, TransportError};
 use crate::job::Clock;
+use crate::not_sent::{NotSent, Unreached};
 use crate::request::{self, PreparedRequest, Target};
 use crate::signer::{Endpoint, RequestToSign, SignError};
 
@@ -27,9 +28,9 @@ pub enum CallError {
     /// The request could not be built or signed (a bad id, bad credentials).
     #[error(transparent)]
     Request(#[from] SignError),
-    /// The request certainly did not reach the server.
+    /// The request certainly did not reach the server: each endpoint tried, with why.
     #[error("cannot reach the endpoint: {0}")]
-    NotSent(String),
+    NotSent(Unreached),
     /// The API answered with an error.
     #[error("{0}")]
     Api(Box<ApiError>),
@@ -233,16 +234,16 @@ impl Session {
         request::prepare(request, &self.auth, self.date()?)
     }
 
-    /// Sends a prepared request once, never again whatever happens: any answer is returned,
-    /// a transport failure says whether the request may have been sent.
-    pub fn send_once(&self, prepared: &PreparedRequest) -> Result<Response, CallError> {
+    /// Sends a request prepared for `endpoint` once, never again whatever happens: any answer
+    /// is returned, a transport failure says whether the request may have been sent.
+    pub fn send_once(&self, endpoint: &Endpoint, prepared: &PreparedRequest) -> Result<Response, CallError> {
         if self.interrupted() {
             return Err(CallError::Interrupted { in_flight: false });
         }
         match self.transport.send_within(prepared, None, self.interrupt.as_ref()) {
             Ok(response) => Ok(response),
-            Err(TransportError::NotSent(reason) | TransportError::Unsendable(reason)) => {
-                Err(CallError::NotSent(reason))
+            Err(TransportError::NotSent(not_sent)) => {
+                Err(CallError::NotSent(Unreached::new(endpoint.clone(), not_sent)))
             }
             Err(TransportError::Unknown(reason)) => Err(CallError::OutcomeUnknown { reason, answer: None }),
             Err(TransportError::Interrupted) => Err(CallError::Interrupted { in_flight: true }),
@@ -277,7 +278,7 @@ impl Session {
         let mut last_failure = None;
         let mut at = self.start_at(endpoints);
         // The endpoints found unreachable in a row since the last pause or answer.
-        let mut unreachable = Vec::new();
+        let mut unreached: Option<Unreached> = None;
         // The endpoint of the last attempt and why it failed, for the note of a move.
         let mut previous: Option<(String, String)> = None;
         loop {
@@ -291,17 +292,24 @@ impl Session {
             let endpoint = endpoints.at(at);
             note_failover(previous.take(), endpoint, on_note);
             let prepared = self.prepare(build(endpoint)?)?;
-            let outcome = self.transport.send_within(&prepared, limit, self.interrupt.as_ref());
-            if let Some(failed) = Unreachable::of(endpoint, &outcome) {
-                let reason = failed.reason.clone();
-                unreachable.push(failed);
-                if unreachable.len() < endpoints.len() {
-                    previous = Some((endpoint.to_string(), reason));
-                    at += 1;
-                    continue;
+            let attempt = match self.transport.send_within(&prepared, limit, self.interrupt.as_ref()) {
+                Err(TransportError::NotSent(not_sent)) => {
+                    let reason = not_sent.to_string();
+                    let round = add_to_round(unreached.take(), endpoint, not_sent);
+                    if round.len() < endpoints.len() {
+                        unreached = Some(round);
+                        previous = Some((endpoint.to_string(), reason));
+                        at += 1;
+                        continue;
+                    }
+                    judge_unreached(round)
                 }
-            }
-            let (failure, retry_after) = match self.judge(endpoint, outcome, std::mem::take(&mut unreachable)) {
+                outcome => {
+                    unreached = None;
+                    self.judge(endpoint, outcome)
+                }
+            };
+            let (failure, retry_after) = match attempt {
                 Attempt::End(result) => return result,
                 Attempt::Retry { failure, retry_after } => (failure, retry_after),
             };
@@ -336,25 +344,13 @@ impl Session {
         }
     }
 
-    /// What an attempt at `endpoint` that was not skipped comes to; `unreachable` holds every
-    /// endpoint when none could be reached.
-    fn judge(
-        &self,
-        endpoint: &Endpoint,
-        outcome: Result<Response, TransportError>,
-        unreachable: Vec<Unreachable>,
-    ) -> Attempt {
+    /// What an attempt at `endpoint` that reached it (or may have) comes to.
+    fn judge(&self, endpoint: &Endpoint, outcome: Result<Response, TransportError>) -> Attempt {
         let retry = |failure, retry_after| Attempt::Retry { failure, retry_after };
         match outcome {
-            Err(TransportError::NotSent(_) | TransportError::Unsendable(_)) => {
-                let failure = CallError::NotSent(describe_unreachable(&unreachable));
-                // A refused connection may be accepted later; a rejected certificate will not.
-                if unreachable.iter().any(|u| u.mendable) {
-                    retry(failure, None)
-                } else {
-                    Attempt::End(Err(failure))
-                }
-            }
+            // [`Session::get`] collects these into a round and judges it with `judge_unreached`;
+            // should one come here, it is a round of its own.
+            Err(TransportError::NotSent(not_sent)) => judge_unreached(Unreached::new(endpoint.clone(), not_sent)),
             Ok(response) => {
                 self.remember(endpoint);
                 if (200..300).contains(&response.status) {
@@ -387,42 +383,27 @@ enum Attempt {
     },
 }
 
-/// An endpoint that could not be reached, and why.
-struct Unreachable {
-    endpoint: String,
-    reason: String,
-    /// Whether trying again may help (a refused connection may; a rejected certificate not).
-    mendable: bool,
-}
-
-impl Unreachable {
-    /// The failure of an attempt at `endpoint` that sent nothing, if that is what happened.
-    fn of(endpoint: &Endpoint, outcome: &Result<Response, TransportError>) -> Option<Unreachable> {
-        let (reason, mendable) = match outcome {
-            Err(TransportError::NotSent(reason)) => (reason, true),
-            Err(TransportError::Unsendable(reason)) => (reason, false),
-            _ => return None,
-        };
-        Some(Unreachable {
-            endpoint: endpoint.to_string(),
-            reason: reason.clone(),
-            mendable,
-        })
+/// `round` with `endpoint` added; the first endpoint that cannot be reached starts a round.
+fn add_to_round(round: Option<Unreached>, endpoint: &Endpoint, not_sent: NotSent) -> Unreached {
+    match round {
+        Some(mut round) => {
+            round.push(endpoint.clone(), not_sent);
+            round
+        }
+        None => Unreached::new(endpoint.clone(), not_sent),
     }
 }
 
-/// The reason alone for one endpoint; each endpoint with its reason for several.
-fn describe_unreachable(all: &[Unreachable]) -> String {
-    match all {
-        [one] => one.reason.clone(),
-        _ => format!(
-            "tried {} endpoints: {}",
-            all.len(),
-            all.iter()
-                .map(|u| format!("{}: {}", u.endpoint, u.reason))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
+/// A round in which no endpoint could be reached: retried when a refused connection may be
+/// accepted later, not when every failure is lasting (a rejected certificate).
+fn judge_unreached(round: Unreached) -> Attempt {
+    if round.may_pass_later() {
+        Attempt::Retry {
+            failure: CallError::NotSent(round),
+            retry_after: None,
+        }
+    } else {
+        Attempt::End(Err(CallError::NotSent(round)))
     }
 }
 
@@ -537,27 +518,31 @@ impl Client {
         prepared: &PreparedChangeOs,
         on_note: &mut dyn FnMut(&Note),
     ) -> Result<Accepted, CallError> {
-        let mut unreachable = Vec::new();
-        let mut previous = None;
-        for (endpoint, request) in prepared.iter() {
-            note_failover(previous.take(), endpoint, on_note);
-            match self.session.send_once(request) {
-                Ok(response) => {
-                    self.session.remember(endpoint);
-                    return accepted(response);
-                }
-                Err(CallError::NotSent(reason)) => {
-                    unreachable.push(Unreachable {
-                        endpoint: endpoint.to_string(),
-                        reason: reason.clone(),
-                        mendable: false,
-                    });
-                    previous = Some((endpoint.to_string(), reason));
-                }
-                Err(other) => return Err(other),
+        let (endpoint, request) = &prepared.first;
+        let mut unreached = match self.change_os_at(endpoint, request) {
+            Err(CallError::NotSent(failed)) => failed,
+            other => return other,
+        };
+        for (endpoint, request) in &prepared.rest {
+            let last = unreached.last();
+            note_failover(
+                Some((last.endpoint.to_string(), last.not_sent.to_string())),
+                endpoint,
+                on_note,
+            );
+            match self.change_os_at(endpoint, request) {
+                Err(CallError::NotSent(failed)) => unreached.extend(failed),
+                other => return other,
             }
         }
-        Err(CallError::NotSent(describe_unreachable(&unreachable)))
+        Err(CallError::NotSent(unreached))
+    }
+
+    /// The change-OS request sent once to `endpoint`, and its answer read.
+    fn change_os_at(&self, endpoint: &Endpoint, request: &PreparedRequest) -> Result<Accepted, CallError> {
+        let response = self.session.send_once(endpoint, request)?;
+        self.session.remember(endpoint);
+        accepted(response)
     }
 
     /// Asks for a job, retrying what is worth retrying ([`Session::get`]) at the target's
@@ -660,7 +645,8 @@ fn read_job(response: &Response) -> Result<JobAnswer, CallError> {
 fn describe_failure(error: &CallError) -> String {
     match error {
         CallError::Api(e) => e.headline(),
-        CallError::NotSent(reason) | CallError::OutcomeUnknown { reason, .. } => reason.clone(),
+        CallError::NotSent(unreached) => unreached.to_string(),
+        CallError::OutcomeUnknown { reason, .. } => reason.clone(),
         other => other.to_string(),
     }
 }
@@ -673,6 +659,7 @@ mod tests {
     use super::*;
     use crate::http::TransportConfig;
     use crate::job::SystemClock;
+    use crate::not_sent::{NotSentCause, Refusals};
     use crate::signer::{Method, ResourcePath};
 
     fn session(retries: u32) -> Session {
@@ -771,9 +758,17 @@ mod tests {
         let (one, two) = (refused(), refused());
         let endpoints = Endpoints::new(one.clone(), vec![two.clone()]);
         let (result, notes) = get(&session(1), &endpoints);
-        let Err(CallError::NotSent(reason)) = result else {
+        let Err(CallError::NotSent(unreached)) = result else {
             panic!("{result:?}")
         };
+        let tried: Vec<_> = unreached.failures().map(|f| &f.endpoint).collect();
+        assert_eq!(tried, [&one, &two]);
+        assert!(
+            unreached
+                .failures()
+                .all(|f| matches!(f.not_sent.cause, NotSentCause::ConnectFailed(_)))
+        );
+        let reason = unreached.to_string();
         assert!(
             reason.starts_with(&format!("tried 2 endpoints: {one}: cannot connect")),
             "{reason}"
@@ -783,9 +778,39 @@ mod tests {
         assert_eq!(retries.len(), 1, "{notes:?}");
         // One endpoint: its failure alone, as before there were several.
         let (result, _) = get(&session(0), &Endpoints::one(one));
-        let Err(CallError::NotSent(reason)) = result else {
+        let Err(CallError::NotSent(unreached)) = result else {
             panic!("{result:?}")
         };
+        assert_eq!(unreached.len(), 1);
+        let reason = unreached.to_string();
+        assert!(reason.starts_with("cannot connect"), "{reason}");
+    }
+
+    #[test]
+    fn the_post_goes_to_the_next_endpoint_only_when_nothing_was_sent_and_lists_every_failure() {
+        let (one, two) = (refused(), refused());
+        let target = Target {
+            endpoints: Endpoints::new(one.clone(), vec![two.clone()]),
+            project_id: "proj123".into(),
+        };
+        let client = Client::new(session(0), target);
+        let prepared = client
+            .prepare_change_os(Operation::ChangeServerOsWithCloudInit, "srv-1", b"{}".to_vec())
+            .unwrap();
+        let mut notes = Vec::new();
+        let result = client.change_os(&prepared, &mut |n| notes.push(n.clone()));
+        let Err(CallError::NotSent(unreached)) = result else {
+            panic!("{result:?}")
+        };
+        assert_eq!(
+            unreached.failures().map(|f| &f.endpoint).collect::<Vec<_>>(),
+            [&one, &two]
+        );
+        assert_eq!(unreached.certificate_refusals(), Refusals::NoEndpoint);
+        let [Note::Failover { from, to, reason }] = notes.as_slice() else {
+            panic!("{notes:?}")
+        };
+        assert_eq!((from, to), (&one.to_string(), &two.to_string()));
         assert!(reason.starts_with("cannot connect"), "{reason}");
     }
 }

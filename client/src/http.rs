@@ -11,10 +11,9 @@
 //! Failures are sorted by what they mean for a request that changes something:
 //! [`TransportError::NotSent`] when the request certainly did not leave (name resolution,
 //! connect, a refused connection, a proxy that would not open the tunnel or failed while
-//! setting it up, before the request is written),
-//! [`TransportError::Unsendable`] when it did not leave and never will as things stand (a
-//! certificate the TLS handshake rejected, a bad URL, a proxy that refused the credentials),
-//! and [`TransportError::Unknown`] for
+//! setting it up, a certificate the TLS handshake rejected, a bad URL, a proxy that refused the
+//! credentials: all before the request is written), with its typed [`NotSentCause`], which also
+//! says whether trying again may help; and [`TransportError::Unknown`] for
 //! everything after the connection was made (a reset, a timeout while sending or waiting for
 //! the answer, a garbled answer): the server may have received the request and acted on it.
 //!
@@ -31,6 +30,7 @@ use ureq::Timeout;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, NextTimeout};
 
+use crate::not_sent::{CertificateRejection, NotSent, NotSentCause, ProxyShown};
 use crate::proxy::Proxy;
 use crate::request::PreparedRequest;
 use crate::signer::Method;
@@ -87,13 +87,11 @@ impl Response {
 /// A failed exchange, by whether the request may have reached the server.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
-    /// The request certainly was not sent.
+    /// The request certainly was not sent; [`NotSent::may_pass_later`] says whether sending it
+    /// again may help (not after a certificate the TLS handshake rejected, a bad URL or proxy
+    /// setting).
     #[error("{0} (nothing was sent)")]
-    NotSent(String),
-    /// The request was not sent, and sending it again cannot help: a certificate the TLS
-    /// handshake rejected, a bad URL or proxy setting.
-    #[error("{0} (nothing was sent)")]
-    Unsendable(String),
+    NotSent(NotSent),
     /// The connection was made, then something failed: the server may have received it.
     #[error("{0}")]
     Unknown(String),
@@ -189,12 +187,16 @@ impl Transport {
         let Some(proxy) = self.proxy.as_ref().filter(|p| !p.bypasses(url)) else {
             return error;
         };
-        let through =
-            |reason: String| format!("{reason} (through the proxy {} of {})", proxy.shown(), proxy.variable());
+        let shown = ProxyShown {
+            url: proxy.shown().to_owned(),
+            variable: proxy.variable().to_owned(),
+        };
         match error {
-            TransportError::NotSent(reason) => TransportError::NotSent(through(reason)),
-            TransportError::Unsendable(reason) => TransportError::Unsendable(through(reason)),
-            TransportError::Unknown(reason) => TransportError::Unknown(through(reason)),
+            TransportError::NotSent(not_sent) => TransportError::NotSent(NotSent {
+                through: Some(shown),
+                ..not_sent
+            }),
+            TransportError::Unknown(reason) => TransportError::Unknown(format!("{reason} {shown}")),
             other => other,
         }
     }
@@ -259,7 +261,7 @@ fn exchange(
     let result = if request.body.is_empty() && matches!(request.method, Method::Get | Method::Head) {
         builder
             .body(())
-            .map_err(|e| TransportError::Unsendable(format!("cannot build the request: {e}")))
+            .map_err(|e| not_sent(NotSentCause::BadRequest(e.to_string())))
             .and_then(|r| {
                 let r = agent.configure_request(r).timeout_global(limit).build();
                 agent.run(r).map_err(|e| classify(config, &request.url, e))
@@ -267,7 +269,7 @@ fn exchange(
     } else {
         builder
             .body(request.body.clone())
-            .map_err(|e| TransportError::Unsendable(format!("cannot build the request: {e}")))
+            .map_err(|e| not_sent(NotSentCause::BadRequest(e.to_string())))
             .and_then(|r| {
                 let r = agent.configure_request(r).timeout_global(limit).build();
                 agent.run(r).map_err(|e| classify(config, &request.url, e))
@@ -299,6 +301,11 @@ fn exchange(
     Ok(Response { status, headers, body })
 }
 
+/// A request that was not sent, directly (a proxy is named later, by [`Transport::name_proxy`]).
+fn not_sent(cause: NotSentCause) -> TransportError {
+    TransportError::NotSent(NotSent::direct(cause))
+}
+
 /// Sorts a failure of the exchange with `url` by whether the request may have been sent.
 fn classify(config: TransportConfig, url: &str, error: ureq::Error) -> TransportError {
     let connect = config.connect_timeout;
@@ -306,16 +313,12 @@ fn classify(config: TransportConfig, url: &str, error: ureq::Error) -> Transport
     if let ureq::Error::Io(e) = &error
         && let Some(rejected) = rejected_certificate(e)
     {
-        return TransportError::Unsendable(certificate_rejection(url, rejected));
+        return not_sent(NotSentCause::Certificate(CertificateRejection::new(url, rejected)));
     }
     match error {
-        ureq::Error::HostNotFound => TransportError::NotSent("the host name does not resolve".to_owned()),
-        ureq::Error::Timeout(Timeout::Resolve) => {
-            TransportError::NotSent(format!("resolving the host name took longer than {connect:?}"))
-        }
-        ureq::Error::Timeout(Timeout::Connect) => {
-            TransportError::NotSent(format!("connecting took longer than {connect:?} (--connect-timeout)"))
-        }
+        ureq::Error::HostNotFound => not_sent(NotSentCause::Unresolved(None)),
+        ureq::Error::Timeout(Timeout::Resolve) => not_sent(NotSentCause::ResolveTimeout(connect)),
+        ureq::Error::Timeout(Timeout::Connect) => not_sent(NotSentCause::ConnectTimeout(connect)),
         ureq::Error::Timeout(Timeout::SendRequest | Timeout::SendBody) => TransportError::Unknown(format!(
             "sending the request took longer than {read:?} (--read-timeout)"
         )),
@@ -324,17 +327,12 @@ fn classify(config: TransportConfig, url: &str, error: ureq::Error) -> Transport
         }
         ureq::Error::Timeout(Timeout::Global) => TransportError::OutOfTime,
         ureq::Error::Timeout(other) => TransportError::Unknown(format!("timed out ({other})")),
-        ureq::Error::Io(e) if is_resolution_error(&e) => {
-            TransportError::NotSent(format!("the host name does not resolve: {}", inner_message(&e)))
-        }
-        ureq::Error::Io(e) if is_connect_error(&e) => TransportError::NotSent(format!("cannot connect: {e}")),
+        ureq::Error::Io(e) if is_resolution_error(&e) => not_sent(NotSentCause::Unresolved(Some(inner_message(&e)))),
+        ureq::Error::Io(e) if is_connect_error(&e) => not_sent(NotSentCause::ConnectFailed(e.to_string())),
         ureq::Error::Rustls(e) if is_certificate_error(&e) => {
-            TransportError::Unsendable(certificate_rejection(url, &e))
+            not_sent(NotSentCause::Certificate(CertificateRejection::new(url, &e)))
         }
-        ureq::Error::Io(e) if is_setup_error(&e) => TransportError::NotSent(format!(
-            "the connection failed before the request was sent: {}",
-            inner_message(&e)
-        )),
+        ureq::Error::Io(e) if is_setup_error(&e) => not_sent(NotSentCause::SetupFailed(inner_message(&e))),
         ureq::Error::Io(e) => TransportError::Unknown(match e.kind() {
             std::io::ErrorKind::ConnectionReset => "the connection was reset".to_owned(),
             std::io::ErrorKind::BrokenPipe => "the connection was closed while sending".to_owned(),
@@ -343,19 +341,14 @@ fn classify(config: TransportConfig, url: &str, error: ureq::Error) -> Transport
         }),
         // A proxy that wants other credentials answers the CONNECT with 407: the tunnel was
         // never opened, and trying again with the same credentials cannot help.
-        ureq::Error::ConnectProxyFailed(why) if why.contains(" 407/") => TransportError::Unsendable(format!(
-            "the proxy refused the credentials (HTTP 407 Proxy Authentication Required; the proxy said: {why}): \
-             check the user and password in the proxy URL"
-        )),
+        ureq::Error::ConnectProxyFailed(why) if why.contains(" 407/") => not_sent(NotSentCause::ProxyCredentials(why)),
         // The proxy answered the CONNECT with an error (it could not resolve or reach the
         // host, say): the tunnel was never opened, so the request never left.
-        ureq::Error::ConnectProxyFailed(why) => {
-            TransportError::NotSent(format!("the proxy did not open a tunnel to the endpoint: {why}"))
-        }
-        ureq::Error::Tls(message) => TransportError::Unsendable(format!("TLS: {message}")),
-        ureq::Error::BadUri(uri) => TransportError::Unsendable(format!("bad URL {uri}")),
-        ureq::Error::Http(e) => TransportError::Unsendable(format!("cannot build the request: {e}")),
-        ureq::Error::InvalidProxyUrl => TransportError::Unsendable("the proxy URL is not valid".to_owned()),
+        ureq::Error::ConnectProxyFailed(why) => not_sent(NotSentCause::ProxyRefused(why)),
+        ureq::Error::Tls(message) => not_sent(NotSentCause::Tls(message.to_owned())),
+        ureq::Error::BadUri(uri) => not_sent(NotSentCause::BadUrl(uri)),
+        ureq::Error::Http(e) => not_sent(NotSentCause::BadRequest(e.to_string())),
+        ureq::Error::InvalidProxyUrl => not_sent(NotSentCause::BadProxyUrl),
         ureq::Error::Protocol(e) => TransportError::Unknown(format!("the answer is not valid HTTP: {e}")),
         other => TransportError::Unknown(other.to_string()),
     }
@@ -458,112 +451,6 @@ fn is_certificate_error(error: &rustls::Error) -> bool {
             | rustls::Error::NoCertificatesPresented
             | rustls::Error::UnsupportedNameType
     )
-}
-
-/// How every certificate rejection starts (see [`is_certificate_rejection`]).
-const CERTIFICATE_REJECTED: &str = "invalid peer certificate from ";
-
-/// Whether a failure's reason is a certificate that the TLS handshake refused (for a caller
-/// that adds how to trust a root).
-pub fn is_certificate_rejection(reason: &str) -> bool {
-    reason.starts_with(CERTIFICATE_REJECTED)
-}
-
-/// `invalid peer certificate from HOST:PORT: WHAT`, WHAT said for people: unknown issuer,
-/// expired (with the dates), not valid for the name.
-fn certificate_rejection(url: &str, error: &rustls::Error) -> String {
-    let (host, port) = host_port(url);
-    let what = match error {
-        rustls::Error::InvalidCertificate(e) => certificate_problem(&host, e),
-        rustls::Error::NoCertificatesPresented => "the server presented no certificate".to_owned(),
-        rustls::Error::UnsupportedNameType => format!("{host} is not a name a certificate can be checked for"),
-        other => other.to_string(),
-    };
-    format!("{CERTIFICATE_REJECTED}{host}:{port}: {what}")
-}
-
-fn certificate_problem(host: &str, error: &rustls::CertificateError) -> String {
-    use rustls::CertificateError as E;
-    match error {
-        E::UnknownIssuer => "unknown issuer".to_owned(),
-        E::Expired => "expired".to_owned(),
-        E::ExpiredContext { time, not_after } => format!(
-            "expired (not valid after {}; this machine's clock says {})",
-            utc(not_after.as_secs()),
-            utc(time.as_secs())
-        ),
-        E::NotValidYet => "not valid yet".to_owned(),
-        E::NotValidYetContext { time, not_before } => format!(
-            "not valid yet (not valid before {}; this machine's clock says {})",
-            utc(not_before.as_secs()),
-            utc(time.as_secs())
-        ),
-        E::NotValidForName => format!("not valid for the name {host}"),
-        E::NotValidForNameContext { presented, .. } => {
-            const SHOWN: usize = 5;
-            let mut names = presented
-                .iter()
-                .take(SHOWN)
-                .map(|n| presented_name(n))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if presented.len() > SHOWN {
-                names.push_str(&format!(" and {} more", presented.len() - SHOWN));
-            }
-            if names.is_empty() {
-                format!("not valid for the name {host} (it names no host)")
-            } else {
-                format!("not valid for the name {host} (it is for {names})")
-            }
-        }
-        E::Revoked => "revoked".to_owned(),
-        E::BadSignature => "bad signature".to_owned(),
-        other => {
-            let text = rustls::Error::InvalidCertificate(other.clone()).to_string();
-            text.strip_prefix("invalid peer certificate: ")
-                .map(str::to_owned)
-                .unwrap_or(text)
-        }
-    }
-}
-
-/// A name of a certificate as webpki reports it (`DnsName("a.example")`, `IpAddress(10.0.0.1)`),
-/// as a person writes it.
-fn presented_name(reported: &str) -> &str {
-    reported
-        .strip_prefix("DnsName(\"")
-        .and_then(|r| r.strip_suffix("\")"))
-        .or_else(|| reported.strip_prefix("IpAddress(").and_then(|r| r.strip_suffix(')')))
-        .unwrap_or(reported)
-}
-
-/// Unix seconds as `2024-01-31 23:59:59 UTC`.
-fn utc(seconds: u64) -> String {
-    match crate::date::SdkDate::from_unix_seconds(seconds) {
-        Ok(date) => {
-            let d = date.to_string(); // YYYYMMDDTHHMMSSZ
-            format!(
-                "{}-{}-{} {}:{}:{} UTC",
-                &d[0..4],
-                &d[4..6],
-                &d[6..8],
-                &d[9..11],
-                &d[11..13],
-                &d[13..15]
-            )
-        }
-        Err(_) => format!("{seconds} s after 1970"),
-    }
-}
-
-/// The host and port of a URL (the port the scheme implies when it has none).
-fn host_port(url: &str) -> (String, u16) {
-    let Ok(uri) = url.parse::<ureq::http::Uri>() else {
-        return (url.to_owned(), 443);
-    };
-    let host = uri.host().unwrap_or_default().to_owned();
-    let default = if uri.scheme_str() == Some("http") { 80 } else { 443 };
-    (host, uri.port_u16().unwrap_or(default))
 }
 
 fn inner_message(error: &std::io::Error) -> String {
@@ -682,6 +569,7 @@ pub fn random() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::not_sent::CertificateProblem;
 
     #[test]
     fn backoff_doubles_is_capped_and_jittered() {
@@ -767,83 +655,97 @@ mod tests {
     }
 
     #[test]
-    fn certificate_rejections_say_the_host_and_what_was_wrong() {
-        use rustls::CertificateError as E;
-        use rustls::pki_types::UnixTime;
-        let url = "https://ecs.example.test/v2/p/cloudservers/s/changeos";
-        let said = |e: rustls::Error| certificate_rejection(url, &e);
-        let at = |seconds| UnixTime::since_unix_epoch(Duration::from_secs(seconds));
-        assert_eq!(
-            said(E::UnknownIssuer.into()),
-            "invalid peer certificate from ecs.example.test:443: unknown issuer"
-        );
-        assert_eq!(
-            said(
-                E::ExpiredContext {
-                    time: at(1_704_067_200),
-                    not_after: at(1_609_459_199)
-                }
-                .into()
-            ),
-            "invalid peer certificate from ecs.example.test:443: expired (not valid after 2020-12-31 23:59:59 UTC; \
-             this machine's clock says 2024-01-01 00:00:00 UTC)"
-        );
-        assert_eq!(
-            said(
-                E::NotValidYetContext {
-                    time: at(0),
-                    not_before: at(86_400)
-                }
-                .into()
-            ),
-            "invalid peer certificate from ecs.example.test:443: not valid yet (not valid before 1970-01-02 00:00:00 \
-             UTC; this machine's clock says 1970-01-01 00:00:00 UTC)"
-        );
-        let names = ["DnsName(\"a.example\")", "IpAddress(10.0.0.1)", "DirectoryName"];
-        assert_eq!(
-            said(
-                E::NotValidForNameContext {
-                    expected: rustls::pki_types::ServerName::try_from("ecs.example.test").unwrap(),
-                    presented: names.iter().map(|n| (*n).to_owned()).collect(),
-                }
-                .into()
-            ),
-            "invalid peer certificate from ecs.example.test:443: not valid for the name ecs.example.test (it is for \
-             a.example, 10.0.0.1, DirectoryName)"
-        );
-        assert_eq!(
-            said(E::NotValidForName.into()),
-            "invalid peer certificate from ecs.example.test:443: not valid for the name ecs.example.test"
-        );
-        assert_eq!(
-            said(rustls::Error::NoCertificatesPresented),
-            "invalid peer certificate from ecs.example.test:443: the server presented no certificate"
-        );
-        for e in [E::UnknownIssuer, E::Expired, E::Revoked, E::BadEncoding] {
-            assert!(is_certificate_rejection(&said(e.into())));
-        }
-        assert!(!is_certificate_rejection("the host name does not resolve"));
-        assert_eq!(
-            certificate_rejection("https://127.0.0.1:8443/x", &E::UnknownIssuer.into()),
-            "invalid peer certificate from 127.0.0.1:8443: unknown issuer"
-        );
-    }
-
-    #[test]
-    fn a_rejected_certificate_is_unsendable() {
+    fn a_rejected_certificate_was_not_sent_and_will_not_pass_later() {
         let url = "https://ecs.example.test:4443/x";
         let io = std::io::Error::other(rustls::Error::InvalidCertificate(
             rustls::CertificateError::UnknownIssuer,
         ));
+        let unknown_issuer = classify(TransportConfig::default(), url, ureq::Error::Io(io));
+        let TransportError::NotSent(not_sent) = &unknown_issuer else {
+            panic!("{unknown_issuer:?}")
+        };
         assert_eq!(
-            classify(TransportConfig::default(), url, ureq::Error::Io(io)),
-            TransportError::Unsendable("invalid peer certificate from ecs.example.test:4443: unknown issuer".into())
+            not_sent.certificate(),
+            Some(&CertificateRejection {
+                host: "ecs.example.test".into(),
+                port: 4443,
+                problem: CertificateProblem::UnknownIssuer,
+            })
+        );
+        assert!(!not_sent.may_pass_later());
+        assert_eq!(
+            unknown_issuer.to_string(),
+            "invalid peer certificate from ecs.example.test:4443: unknown issuer (nothing was sent)"
         );
         let direct = ureq::Error::Rustls(rustls::Error::InvalidCertificate(rustls::CertificateError::Revoked));
-        assert_eq!(
-            classify(TransportConfig::default(), url, direct),
-            TransportError::Unsendable("invalid peer certificate from ecs.example.test:4443: revoked".into())
+        let revoked = classify(TransportConfig::default(), url, direct);
+        assert!(
+            matches!(&revoked, TransportError::NotSent(n) if n.certificate().is_some_and(|c| c.problem == CertificateProblem::Revoked)),
+            "{revoked:?}"
         );
+        // A TLS error that is no certificate's is not taken for one.
+        let other = std::io::Error::other(rustls::Error::DecryptError);
+        assert!(
+            !matches!(classify(TransportConfig::default(), url, ureq::Error::Io(other)), TransportError::NotSent(n) if n.certificate().is_some())
+        );
+    }
+
+    #[test]
+    fn failures_before_the_request_left_are_classified_by_their_cause() {
+        let config = TransportConfig {
+            connect_timeout: Duration::from_secs(3),
+            read_timeout: Duration::from_secs(7),
+        };
+        let cause = |error| match classify(config, "https://ecs.example.test/x", error) {
+            TransportError::NotSent(not_sent) => Some(not_sent.cause),
+            _ => None,
+        };
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let unresolved = std::io::Error::other(NameNotResolved(std::io::Error::other("no such host")));
+        let setup = std::io::Error::other(BeforeSending(std::io::Error::other("reset by the proxy")));
+        for (error, expected) in [
+            (ureq::Error::HostNotFound, NotSentCause::Unresolved(None)),
+            (
+                ureq::Error::Io(unresolved),
+                NotSentCause::Unresolved(Some("no such host".into())),
+            ),
+            (
+                ureq::Error::Timeout(Timeout::Resolve),
+                NotSentCause::ResolveTimeout(config.connect_timeout),
+            ),
+            (
+                ureq::Error::Timeout(Timeout::Connect),
+                NotSentCause::ConnectTimeout(config.connect_timeout),
+            ),
+            (
+                ureq::Error::Io(refused),
+                NotSentCause::ConnectFailed(std::io::Error::from(std::io::ErrorKind::ConnectionRefused).to_string()),
+            ),
+            (
+                ureq::Error::Io(setup),
+                NotSentCause::SetupFailed("reset by the proxy".into()),
+            ),
+            (
+                ureq::Error::ConnectProxyFailed("proxy server responded 403/Forbidden".into()),
+                NotSentCause::ProxyRefused("proxy server responded 403/Forbidden".into()),
+            ),
+            (
+                ureq::Error::ConnectProxyFailed("proxy server responded 407/Proxy Authentication Required".into()),
+                NotSentCause::ProxyCredentials("proxy server responded 407/Proxy Authentication Required".into()),
+            ),
+            (ureq::Error::Tls("no ALPN"), NotSentCause::Tls("no ALPN".into())),
+            (ureq::Error::BadUri("x:y".into()), NotSentCause::BadUrl("x:y".into())),
+            (ureq::Error::InvalidProxyUrl, NotSentCause::BadProxyUrl),
+        ] {
+            assert_eq!(cause(error), Some(expected));
+        }
+        // After the connection was made, the outcome is unknown.
+        for error in [
+            ureq::Error::Io(std::io::ErrorKind::ConnectionReset.into()),
+            ureq::Error::Timeout(Timeout::RecvResponse),
+        ] {
+            assert_eq!(cause(error), None);
+        }
     }
 
     #[test]
@@ -851,9 +753,10 @@ mod tests {
         // RFC 6761: no name under .invalid resolves.
         let err = patient().send(&get("https://ecs.changeos-test.invalid/x")).unwrap_err();
         assert!(
-            matches!(&err, TransportError::NotSent(why) if why.starts_with("the host name does not resolve")),
+            matches!(&err, TransportError::NotSent(n) if matches!(n.cause, NotSentCause::Unresolved(_)) && n.may_pass_later()),
             "{err:?}"
         );
+        assert!(err.to_string().starts_with("the host name does not resolve"), "{err}");
     }
 
     /// A server that accepts connections and never answers; it lives as long as the test.
@@ -908,7 +811,10 @@ mod tests {
             body: b"{}".to_vec(),
         };
         let err = transport.send(&request).unwrap_err();
-        assert!(matches!(err, TransportError::NotSent(_)), "{err:?}");
+        assert!(
+            matches!(&err, TransportError::NotSent(n) if matches!(n.cause, NotSentCause::ConnectFailed(_)) && n.through.is_none()),
+            "{err:?}"
+        );
     }
 
     /// A proxy that answers every CONNECT with `status`; it lives as long as the test.
@@ -941,12 +847,22 @@ mod tests {
         let err = Transport::new(TransportConfig::default(), &Roots::bundled(), Some(&proxy))
             .send(&get("https://ecs.example.test/x"))
             .unwrap_err();
-        let TransportError::Unsendable(why) = &err else {
+        let TransportError::NotSent(not_sent) = &err else {
             panic!("{err:?}")
         };
+        assert!(
+            matches!(not_sent.cause, NotSentCause::ProxyCredentials(_)),
+            "{not_sent:?}"
+        );
+        assert!(!not_sent.may_pass_later());
+        let through = not_sent.through.as_ref().expect("the proxy is named");
+        assert_eq!(through.variable, "HTTPS_PROXY");
+        assert!(through.url.starts_with("http://user:****@127.0.0.1:"), "{through:?}");
+        let why = err.to_string();
         assert!(why.starts_with("the proxy refused the credentials (HTTP 407"), "{why}");
         assert!(why.contains(" (through the proxy http://user:****@127.0.0.1:"), "{why}");
         assert!(!why.contains("Proxy-Secret-1"), "{why}");
+        assert!(!format!("{err:?}").contains("Proxy-Secret-1"), "{err:?}");
 
         let url = format!("http://{}", refusing_proxy("403 Forbidden"));
         let proxy = Proxy::parse("HTTPS_PROXY", &url, None).unwrap();
@@ -954,8 +870,13 @@ mod tests {
             .send(&get("https://ecs.example.test/x"))
             .unwrap_err();
         assert!(
-            matches!(&err, TransportError::NotSent(why) if why.starts_with("the proxy did not open a tunnel to the endpoint: proxy server responded 403")),
+            matches!(&err, TransportError::NotSent(n) if matches!(n.cause, NotSentCause::ProxyRefused(_)) && n.may_pass_later()),
             "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("the proxy did not open a tunnel to the endpoint: proxy server responded 403"),
+            "{err}"
         );
     }
 }

@@ -9,7 +9,9 @@
 //! [`Credentials`] and an [`SdkDate`], go into [`sign`], which returns a [`SignedRequest`]. The
 //! signer reads no clock, environment or network. [`trust::Roots`] are the certificate
 //! authorities the TLS handshake trusts. [`http`] sends one request at a time and
-//! sorts failures by whether the request may have reached the server; [`api::Client`] makes
+//! sorts failures by whether the request may have reached the server, saying why one was not
+//! sent as data ([`not_sent`]: a refused certificate, a name that does not resolve, ...);
+//! [`api::Client`] makes
 //! the two calls safe (the POST never twice, the GET retried with backoff); [`errors`] reads
 //! error answers as the SDK does; [`job`] follows a job to its end.
 //!
@@ -18,7 +20,7 @@
 //!
 //! Modules: [`signer`] (the algorithm and its types), [`date`] (`X-Sdk-Date`), [`percent`]
 //! (the SDK's percent-encoding), [`credentials`], [`endpoints`], [`regions_file`], [`region`],
-//! [`request`], [`http`], [`proxy`] (the proxy variables, read strictly), [`trust`] (the roots
+//! [`request`], [`http`], [`not_sent`], [`proxy`] (the proxy variables, read strictly), [`trust`] (the roots
 //! TLS trusts), [`errors`], [`api`], [`iam`] (the project id lookup), [`job`], [`files`].
 
 #![forbid(unsafe_code)]
@@ -32,6 +34,7 @@ pub mod files;
 pub mod http;
 pub mod iam;
 pub mod job;
+pub mod not_sent;
 pub mod percent;
 pub mod proxy;
 pub mod region;
