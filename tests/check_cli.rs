@@ -559,7 +559,7 @@ fn listed_rules() -> Vec<serde_json::Value> {
 fn rules_lists_every_rule_of_both_catalogs() {
     let listed = listed_rules();
     let ids: Vec<&str> = listed.iter().map(|r| r["id"].as_str().expect("id")).collect();
-    let expected: Vec<&str> = changeos_validator::rules::all().map(|r| r.id).collect();
+    let expected: Vec<&str> = changeos_validator::rules::all().map(|r| r.id()).collect();
     assert_eq!(ids, expected);
     assert_eq!(
         expected.len(),

@@ -15,7 +15,7 @@ use changeos_runtime::shape::{Shape, UNKNOWN};
 
 use crate::rules::{AMBIGUOUS, DUPLICATE_KEY, INVALID_JSON, TRAILING_CONTENT};
 use crate::syntax::{self, Member, Value};
-use crate::{BOM, Diagnostic, FileReport, MaskedSource, Operation, check_source, locate};
+use crate::{BOM, Diagnostic, FileReport, MaskedSource, Operation, Rule, check_source, locate};
 
 /// What formatting one payload gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,10 +81,10 @@ pub fn layout(shape: &Shape, value: &Value<'_>) -> String {
 /// Why `fmt` does not format a file with a finding of `rule`; `None` when the finding does
 /// not stop it (the API's rules, a byte-order mark, a literal password).
 /// Why fmt refuses a file with a finding of `rule`, one of [`AMBIGUOUS`].
-fn refusal_reason(rule: &str) -> &'static str {
-    if rule == DUPLICATE_KEY.id {
+fn refusal_reason(rule: Rule) -> &'static str {
+    if rule == DUPLICATE_KEY {
         "fmt cannot tell which of the values is meant: keep one, then run fmt again"
-    } else if rule == TRAILING_CONTENT.id {
+    } else if rule == TRAILING_CONTENT {
         "fmt cannot tell which content is meant: keep one JSON document, then run fmt again"
     } else {
         "fmt formats only JSON documents: fix the file (`changeos check` shows where), then run fmt again"
@@ -105,7 +105,7 @@ fn refuse_at(operation: Operation, text: &str, offset: usize, message: &str) -> 
         locate::line_column(text, offset),
     );
     Outcome::Refused(FileReport {
-        diagnostics: vec![with_reason(diagnostic, refusal_reason(INVALID_JSON.id))],
+        diagnostics: vec![with_reason(diagnostic, refusal_reason(Rule::new(&INVALID_JSON)))],
         source: Some(MaskedSource::new(operation, text)),
         fixed: None,
     })
@@ -188,7 +188,7 @@ mod tests {
 
     fn refused_rules(source: &[u8]) -> Vec<&'static str> {
         match format_source(V2, source) {
-            Outcome::Refused(report) => report.diagnostics.iter().map(|d| d.rule).collect(),
+            Outcome::Refused(report) => report.diagnostics.iter().map(|d| d.rule.id()).collect(),
             Outcome::Formatted { text, .. } => panic!("formatted: {text}"),
         }
     }

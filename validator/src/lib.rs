@@ -35,7 +35,7 @@ pub mod syntax;
 pub mod write;
 
 pub use changeos_models::lint::Operation;
-pub use changeos_models::{RuleInfo, Severity};
+pub use changeos_models::{Rule, RuleInfo, Severity};
 /// The type of [`Diagnostic::pointer`].
 pub use changeos_runtime::pointer::Pointer;
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
@@ -121,8 +121,12 @@ pub fn check_source(operation: Operation, bytes: &[u8]) -> FileReport {
         ));
     }
     for finding in operation.lint_json(&parsed.value) {
-        let rule = changeos_models::catalog::rule(finding.rule).unwrap_or(&INVALID_JSON);
-        let mut entry = Pending::member(rule, finding.message, finding.help, (finding.pointer, locate::LAST));
+        let mut entry = Pending::member(
+            finding.rule.info(),
+            finding.message,
+            finding.help,
+            (finding.pointer, locate::LAST),
+        );
         entry.severity = finding.severity;
         entry.fix = finding.fix.map(Proposed::Model);
         pending.push(entry);
@@ -321,7 +325,7 @@ fn finish(context: &Context<'_>, pending: Vec<Pending>) -> FileReport {
                 .fix
                 .and_then(|fix| text_fix(context, &lines, fix, &pointer, place.as_ref()));
             Diagnostic {
-                rule: p.rule.id,
+                rule: p.rule.into(),
                 severity: p.severity,
                 message: p.message,
                 pointer,
@@ -437,7 +441,7 @@ mod tests {
     const V2: Operation = Operation::ChangeServerOsWithCloudInit;
 
     fn rules(report: &FileReport) -> Vec<&str> {
-        report.diagnostics.iter().map(|d| d.rule).collect()
+        report.diagnostics.iter().map(|d| d.rule.id()).collect()
     }
 
     #[test]
@@ -453,7 +457,11 @@ mod tests {
     fn findings_are_located_at_their_member_and_sorted() {
         let src = b"{\n  \"os-change\": {\n    \"mode\": \"stop\",\n    \"imageid\": \"nope\",\n    \"keyname\": \"k\"\n  }\n}\n";
         let report = check_source(V2, src);
-        let places: Vec<(&str, usize, usize)> = report.diagnostics.iter().map(|d| (d.rule, d.line, d.column)).collect();
+        let places: Vec<(&str, usize, usize)> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.id(), d.line, d.column))
+            .collect();
         assert_eq!(
             places,
             [
@@ -519,7 +527,7 @@ mod tests {
             .filter_map(|d| {
                 let fix = d.fix?;
                 let original = String::from_utf8_lossy(&src[fix.start..fix.end]).into_owned();
-                Some((d.rule, original, fix.replacement))
+                Some((d.rule.id(), original, fix.replacement))
             })
             .collect()
     }

@@ -27,10 +27,10 @@ fn rule_descriptors() -> Vec<Value> {
     rules::all()
         .map(|r| {
             json!({
-                "id": r.id,
+                "id": r,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.explanation },
-                "help": { "text": format!("{}\n\nRun `changeos explain {}` for a bad and a good example.", r.explanation, r.id) },
+                "help": { "text": format!("{}\n\nRun `changeos explain {r}` for a bad and a good example.", r.explanation) },
                 "defaultConfiguration": { "level": level(r.severity) },
             })
         })
@@ -106,7 +106,6 @@ impl Renderer for Sarif {
     }
 
     fn file(&mut self, name: &str, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        let ids: Vec<&str> = rules::all().map(|r| r.id).collect();
         for d in &report.diagnostics {
             if self.results_written > 0 {
                 out.write_all(b",")?;
@@ -116,9 +115,10 @@ impl Renderer for Sarif {
                 Some(help) => format!("{}\nhelp: {help}", d.message),
                 None => d.message.clone(),
             };
+            let index = rules::all().position(|r| r == d.rule);
             let mut result = json!({
                 "ruleId": d.rule,
-                "ruleIndex": ids.iter().position(|id| *id == d.rule).unwrap_or(0),
+                "ruleIndex": index,
                 "level": level(d.severity),
                 "message": { "text": text },
                 "locations": [{
@@ -134,6 +134,11 @@ impl Renderer for Sarif {
                     }
                 }],
             });
+            if let (None, Some(object)) = (index, result.as_object_mut()) {
+                // A rule of neither catalog (only a caller's own can be) has no descriptor to
+                // point at; index 0 would name another rule.
+                object.shift_remove("ruleIndex");
+            }
             if let (Some(fix), Some(object)) = (&d.fix, result.as_object_mut()) {
                 object.insert(
                     "fixes".to_owned(),
