@@ -315,6 +315,25 @@ mod tests {
     }
 
     #[test]
+    fn ids_of_both_catalogs_are_known() {
+        let c = config("[rules]\nduplicate-key = \"warning\"\nmode-value = \"off\"\n").expect("valid");
+        let mut r = check_source(
+            Operation::ChangeServerOsWithCloudInit,
+            br#"{"os-change": {"mode": "x", "mode": "y", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+        );
+        c.apply(None, &mut r);
+        assert_eq!(
+            levels(&r),
+            [
+                ("login-method-required", Severity::Warning),
+                ("duplicate-key", Severity::Warning)
+            ]
+        );
+        let e = config("[rules]\nduplicate-keys = \"off\"\n").unwrap_err().to_string();
+        assert!(e.contains("(did you mean `duplicate-key`?"), "{e}");
+    }
+
+    #[test]
     fn unknown_things_are_named() {
         let e = config("[rules]\nmode-valu = \"off\"\n").unwrap_err().to_string();
         assert_eq!(

@@ -196,6 +196,53 @@ mod tests {
         );
     }
 
+    /// The results of `diagnostics` written as one file's, parsed back.
+    fn results(diagnostics: Vec<crate::Diagnostic>) -> Vec<Value> {
+        let mut out = Vec::new();
+        let report = FileReport {
+            diagnostics,
+            ..FileReport::default()
+        };
+        Sarif::default().file("a.json", &report, &mut out).expect("written");
+        serde_json::from_slice::<Value>(&[b"[", out.as_slice(), b"]"].concat())
+            .expect("JSON")
+            .as_array()
+            .expect("an array")
+            .clone()
+    }
+
+    fn diagnostic(rule: crate::Rule) -> crate::Diagnostic {
+        crate::Diagnostic::at(rule.info(), String::new(), (1, 1))
+    }
+
+    #[test]
+    fn results_point_at_their_rule_in_the_descriptors() {
+        let ids: Vec<Value> = rule_descriptors().iter().map(|r| r["id"].clone()).collect();
+        let all: Vec<crate::Rule> = rules::all().collect();
+        for (result, rule) in results(all.iter().map(|r| diagnostic(*r)).collect()).iter().zip(&all) {
+            assert_eq!(result["ruleId"], rule.id());
+            let index = result["ruleIndex"].as_u64().expect("an index") as usize;
+            assert_eq!(ids[index], rule.id());
+        }
+    }
+
+    #[test]
+    fn a_rule_of_neither_catalog_has_no_index() {
+        static OWN: crate::RuleInfo = crate::RuleInfo {
+            id: "own-rule",
+            ..crate::rules::INVALID_JSON
+        };
+        let [result] = results(vec![diagnostic(crate::Rule::new(&OWN))])
+            .try_into()
+            .expect("one result");
+        assert_eq!(result["ruleId"], "own-rule");
+        assert!(result.get("ruleIndex").is_none(), "{result}");
+        assert_eq!(
+            result.as_object().expect("an object").keys().next().map(String::as_str),
+            Some("ruleId")
+        );
+    }
+
     #[test]
     fn windows_paths_are_file_uris() {
         assert_eq!(file_uri("C:/payloads/a b.json", true), "file:///C:/payloads/a%20b.json");
