@@ -18,7 +18,7 @@ use changeos_validator::config::Config;
 use changeos_validator::files::Input;
 use changeos_validator::render::{Format as ReportFormat, Summary, plural, renderer};
 use changeos_validator::run::FixMode;
-use changeos_validator::{FileReport, RuleInfo, Severity, files, rules, run};
+use changeos_validator::{FileReport, Rule, Severity, files, rules, run};
 use clap::CommandFactory;
 use serde_json::json;
 
@@ -182,9 +182,9 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
 /// JSON), which would otherwise go unsaid: the diff shows fixes, not findings.
 fn why_unfixable(report: &FileReport) -> Option<FileReport> {
     let blocking = [
-        rules::INVALID_JSON.id,
-        rules::UNREADABLE_FILE.id,
-        rules::FILE_TOO_LARGE.id,
+        Rule::new(&rules::INVALID_JSON),
+        Rule::new(&rules::UNREADABLE_FILE),
+        Rule::new(&rules::FILE_TOO_LARGE),
     ];
     let diagnostics: Vec<_> = report
         .diagnostics
@@ -222,24 +222,14 @@ fn load_config(args: &CheckArgs) -> Result<Config, String> {
     Config::resolve(args.config.as_deref(), args.no_config).map_err(|e| e.to_string())
 }
 
-fn find_rule(id: &str) -> Result<&'static RuleInfo, String> {
-    rules::find(id).ok_or_else(|| {
-        let ids: Vec<&str> = rules::all().map(|r| r.id).collect();
-        let hint = changeos_runtime::checks::suggest(id, &ids)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        format!("unknown rule `{id}`{hint}; `changeos rules` lists them all")
-    })
-}
-
 fn explain(args: &ExplainArgs) -> Result<u8, String> {
-    let rule = find_rule(&args.rule)?;
+    let rule = rules::parse(&args.rule).map_err(|e| e.to_string())?;
     let text = match args.format {
         ListFormat::Json => format!("{}\n", rule_json(rule, true)),
         ListFormat::Human => {
             let mut text = format!(
                 "{} ({})\n\n{}\n\n{}\n",
-                rule.id, rule.severity, rule.summary, rule.explanation
+                rule, rule.severity, rule.summary, rule.explanation
             );
             if !rule.bad.is_empty() {
                 text.push_str(&format!("\nBad ({}):\n{}\n", rule.operation, indent(rule.bad)));
@@ -260,17 +250,17 @@ fn list_rules(args: &RulesArgs) -> Result<u8, String> {
             format!("{}\n", serde_json::Value::Array(list))
         }
         ListFormat::Human => {
-            let width = rules::all().map(|r| r.id.len()).max().unwrap_or(0);
+            let width = rules::all().map(|r| r.id().len()).max().unwrap_or(0);
             rules::all()
-                .map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.severity.as_str(), r.summary))
+                .map(|r| format!("{:width$}  {:7}  {}\n", r.id(), r.severity.as_str(), r.summary))
                 .collect()
         }
     };
     print_out(&text)
 }
 
-fn rule_json(rule: &RuleInfo, full: bool) -> serde_json::Value {
-    let mut value = json!({ "id": rule.id, "severity": rule.severity.as_str(), "summary": rule.summary });
+fn rule_json(rule: Rule, full: bool) -> serde_json::Value {
+    let mut value = json!({ "id": rule, "severity": rule.severity.as_str(), "summary": rule.summary });
     if full {
         value["explanation"] = json!(rule.explanation);
         value["operation"] = json!(rule.operation);

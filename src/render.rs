@@ -46,7 +46,7 @@ fn mention_errors(name: &str, report: &FileReport) {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.rule)
+        .map(|d| d.rule.id())
         .collect();
     if rules.is_empty() {
         return;

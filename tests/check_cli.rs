@@ -559,7 +559,7 @@ fn listed_rules() -> Vec<serde_json::Value> {
 fn rules_lists_every_rule_of_both_catalogs() {
     let listed = listed_rules();
     let ids: Vec<&str> = listed.iter().map(|r| r["id"].as_str().expect("id")).collect();
-    let expected: Vec<&str> = changeos_validator::rules::all().map(|r| r.id).collect();
+    let expected: Vec<&str> = changeos_validator::rules::all().map(|r| r.id()).collect();
     assert_eq!(ids, expected);
     assert_eq!(
         expected.len(),
@@ -593,6 +593,68 @@ fn rules_lists_every_rule_of_both_catalogs() {
         assert!(line.contains(rule["severity"].as_str().unwrap_or_default()), "{line}");
         assert!(line.ends_with(rule["summary"].as_str().unwrap_or_default()), "{line}");
     }
+}
+
+/// The `RuleInfo` statics declared in the Rust files under `dir`, by name (`DUPLICATE_KEY`).
+fn rule_statics(dir: &std::path::Path) -> Vec<String> {
+    let declared = regex::Regex::new(r"static ([A-Z][A-Z0-9_]*): RuleInfo\b").expect("a regex");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a source directory") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            names.extend(rule_statics(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            names.extend(declared.captures_iter(&text).map(|c| c[1].to_owned()));
+        }
+    }
+    names
+}
+
+/// A finding's rule is a static of either catalog (the type allows nothing else), so every rule
+/// the linter can report is a static that the generated linter names or that the validator
+/// declares: each of them is listed by `changeos rules`, and no id is listed twice.
+#[test]
+fn every_rule_the_linter_can_report_is_listed() {
+    let listed: Vec<String> = listed_rules()
+        .iter()
+        .map(|r| r["id"].as_str().expect("id").to_owned())
+        .collect();
+    let static_name = |id: &str| id.to_uppercase().replace('-', "_");
+    let listed_statics: Vec<String> = listed.iter().map(|id| static_name(id)).collect();
+    let mut unique = listed_statics.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), listed.len(), "an id is listed twice: {listed:?}");
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lint = std::fs::read_to_string(root.join("generated/src/lint.rs")).expect("the generated linter");
+    let named = regex::Regex::new(r"catalog::([A-Z][A-Z0-9_]*)\b").expect("a regex");
+    let generated: Vec<&str> = named
+        .captures_iter(&lint)
+        .map(|c| c.get(1).map_or("", |m| m.as_str()))
+        .collect();
+    assert!(
+        generated.len() > 20,
+        "the generated linter names its rules by their statics"
+    );
+    let declared = [
+        rule_statics(&root.join("generated/src")),
+        rule_statics(&root.join("validator/src")),
+    ]
+    .concat();
+    assert!(declared.contains(&"DUPLICATE_KEY".to_owned()) && declared.contains(&"UNKNOWN_MEMBER".to_owned()));
+    for name in generated.iter().copied().chain(declared.iter().map(String::as_str)) {
+        assert!(
+            listed_statics.iter().any(|s| s == name),
+            "{name} is not listed by `changeos rules`"
+        );
+    }
+    assert_eq!(
+        declared.len(),
+        listed.len(),
+        "every listed rule is declared once: {declared:?}"
+    );
 }
 
 #[test]

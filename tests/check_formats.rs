@@ -121,7 +121,7 @@ fn sarif() {
     // Every rule is described, with texts, and results point at them by index.
     let rules = run["tool"]["driver"]["rules"].as_array().expect("driver rules");
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().expect("id")).collect();
-    let expected: Vec<&str> = changeos_validator::rules::all().map(|r| r.id).collect();
+    let expected: Vec<&str> = changeos_validator::rules::all().map(|r| r.id()).collect();
     assert_eq!(ids, expected);
     for rule in rules {
         for text in ["shortDescription", "fullDescription", "help"] {

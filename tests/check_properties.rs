@@ -306,7 +306,7 @@ proptest! {
                 // Findings about the file itself cannot arise from a serialised value.
                 for d in &report.diagnostics {
                     prop_assert!(
-                        !["invalid-json", "duplicate-key", "byte-order-mark", "trailing-content"].contains(&d.rule),
+                        !["invalid-json", "duplicate-key", "byte-order-mark", "trailing-content"].contains(&d.rule.id()),
                         "{:?}", d
                     );
                 }

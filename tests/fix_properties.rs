@@ -299,7 +299,7 @@ fn the_payloads_have_every_kind_of_fix_and_of_refusal() {
             .report
             .diagnostics
             .iter()
-            .filter(|d| d.rule == "unknown-member")
+            .filter(|d| d.rule == changeos_models::catalog::UNKNOWN_MEMBER)
             .count();
     }
     for kind in ["Some(RenameKey)", "Some(QuoteValue)", "Some(RemoveByteOrderMark)"] {

@@ -78,7 +78,7 @@ fn keypair_with(members: Value) -> Value {
 
 /// The rule ids of the violations, sorted.
 fn violated(violations: &Violations) -> Vec<&'static str> {
-    let mut ids: Vec<&str> = violations.0.iter().map(|f| f.rule).collect();
+    let mut ids: Vec<&str> = violations.0.iter().map(|f| f.rule.id()).collect();
     ids.sort_unstable();
     ids
 }
@@ -470,7 +470,7 @@ fn warnings_do_not_stop_a_build() {
         .keyname(KEY_NAME)
         .build()
         .expect("a warning only");
-    let rules: Vec<&str> = option.lint().iter().map(|f| f.rule).collect();
+    let rules: Vec<&str> = option.lint().iter().map(|f| f.rule.id()).collect();
     assert_eq!(rules, ["keyname-without-userid"]);
 
     let both = ChangeServerOsWithoutCloudInitOption::builder(IMAGE_ID)
@@ -479,7 +479,7 @@ fn warnings_do_not_stop_a_build() {
         .userid(USER_ID)
         .build()
         .expect("warnings only");
-    let mut rules: Vec<&str> = both.lint().iter().map(|f| f.rule).collect();
+    let mut rules: Vec<&str> = both.lint().iter().map(|f| f.rule.id()).collect();
     rules.sort_unstable();
     assert_eq!(rules, ["adminpass-doubtful-chars", "adminpass-keyname-both-v1"]);
 }

@@ -51,5 +51,6 @@ pub mod shapes;
 /// pointer or a placeholder.
 pub use changeos_runtime as runtime;
 pub use changeos_runtime::canonical::Canonical;
-pub use changeos_runtime::finding::{Finding, Fix, RuleInfo, Severity, Violations};
+pub use changeos_runtime::finding::{Finding, Fix, Violations};
+pub use changeos_runtime::rule::{Rule, RuleInfo, Severity};
 pub use changeos_runtime::secret::SecretString;

@@ -505,9 +505,9 @@ mod tests {
     }
 
     fn only_true_or_false(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
-        static R: crate::finding::RuleInfo = crate::finding::RuleInfo {
+        static R: crate::rule::RuleInfo = crate::rule::RuleInfo {
             id: "r",
-            severity: crate::finding::Severity::Error,
+            severity: crate::rule::Severity::Error,
             summary: "",
             message: "",
             help: None,

@@ -1,64 +1,16 @@
-//! What the linter reports: findings, the rules they belong to, and their severities.
+//! What the linter reports: findings, with the fixes it proposes ([`Fix`]), and the errors of
+//! a typed value's build ([`Violations`]). The rules they belong to are in [`crate::rule`].
 
 use std::fmt;
 
 use crate::path::Path;
 use crate::pointer::Pointer;
-
-/// How much a finding matters. Warnings are for doubtful cases where the sources disagree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    /// The lower-case name used in reports and configs.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// One rule of the catalog, as the spec's `x-changeos-rules` describes it.
-#[derive(Debug, PartialEq, Eq)]
-pub struct RuleInfo {
-    /// Stable id, used in reports and configs.
-    pub id: &'static str,
-    pub severity: Severity,
-    /// One line.
-    pub summary: &'static str,
-    /// Template with `{name}`, `{expected}`, `{actual}` and `{limit}`.
-    pub message: &'static str,
-    /// Template of the default help, if any.
-    pub help: Option<&'static str>,
-    /// Why the rule exists.
-    pub explanation: &'static str,
-    /// A request body that makes the rule fire (pretty JSON).
-    pub bad: &'static str,
-    /// A request body that does not (pretty JSON).
-    pub good: &'static str,
-    /// The operationId whose request body `bad` and `good` are.
-    pub operation: &'static str,
-    /// The spec keywords this rule reports (`format`, `x-password-policy`, ...).
-    pub keywords: &'static [&'static str],
-    /// True when every keyword it reports is standard JSON Schema, so that a generic
-    /// validator of the exported schema must agree with the linter on it.
-    pub standard: bool,
-}
+use crate::rule::{Rule, RuleInfo, Severity};
 
 /// One problem found in a payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
     /// The offending member, or the object that lacks a member or holds a broken combination.
@@ -107,7 +59,7 @@ impl Finding {
     /// A finding of `rule` at `path`, its templates filled from `vars`.
     pub fn new(rule: &'static RuleInfo, path: &Path<'_>, vars: &[(&str, &str)]) -> Self {
         Finding {
-            rule: rule.id,
+            rule: Rule::new(rule),
             severity: rule.severity,
             message: render(rule.message, vars),
             pointer: path.to_pointer(),

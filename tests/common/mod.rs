@@ -101,7 +101,7 @@ pub fn richer_valid_payloads() -> Vec<Payload> {
 
 /// The rule ids of findings, in the order reported.
 pub fn rule_ids(findings: &[Finding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.rule).collect()
+    findings.iter().map(|f| f.rule.id()).collect()
 }
 
 /// Wraps an `os-change` object into a request body.

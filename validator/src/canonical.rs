@@ -56,7 +56,7 @@ mod tests {
     const IMAGE: &str = "e215580f-73ad-429d-b6f2-5433947433b0";
 
     fn rules(report: &FileReport) -> Vec<&str> {
-        report.diagnostics.iter().map(|d| d.rule).collect()
+        report.diagnostics.iter().map(|d| d.rule.id()).collect()
     }
 
     #[test]

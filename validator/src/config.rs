@@ -15,8 +15,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use changeos_models::Severity;
-use changeos_runtime::checks::suggest_help;
+use changeos_models::{Rule, Severity};
 use changeos_runtime::escape::escape_controls;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -62,14 +61,14 @@ pub struct Config {
     /// The file it came from, if any.
     pub path: Option<PathBuf>,
     dir: PathBuf,
-    rules: BTreeMap<String, Level>,
+    rules: BTreeMap<Rule, Level>,
     overrides: Vec<Override>,
 }
 
 #[derive(Debug)]
 struct Override {
     globs: GlobSet,
-    rules: BTreeMap<String, Level>,
+    rules: BTreeMap<Rule, Level>,
 }
 
 /// Why a config cannot be used.
@@ -155,10 +154,10 @@ impl Config {
             path: shown.to_owned(),
             message: e.to_string().trim().to_owned(),
         })?;
-        check_ids(&raw.rules, shown, "[rules]")?;
+        let rules = rule_levels(raw.rules, shown, "[rules]")?;
         let mut overrides = Vec::new();
         for (i, o) in raw.overrides.into_iter().enumerate() {
-            check_ids(&o.rules, shown, &format!("[[overrides]] #{}", i + 1))?;
+            let rules = rule_levels(o.rules, shown, &format!("[[overrides]] #{}", i + 1))?;
             let mut builder = GlobSetBuilder::new();
             for glob in &o.files {
                 let compiled =
@@ -177,12 +176,12 @@ impl Config {
                 glob: String::new(),
                 message: e.to_string(),
             })?;
-            overrides.push(Override { globs, rules: o.rules });
+            overrides.push(Override { globs, rules });
         }
         Ok(Config {
             path: None,
             dir,
-            rules: raw.rules,
+            rules,
             overrides,
         })
     }
@@ -202,8 +201,8 @@ impl Config {
             let level = matching
                 .iter()
                 .rev()
-                .find_map(|o| o.rules.get(d.rule))
-                .or_else(|| self.rules.get(d.rule));
+                .find_map(|o| o.rules.get(&d.rule))
+                .or_else(|| self.rules.get(&d.rule));
             match level {
                 Some(Level::Off) => false,
                 Some(Level::Error) => {
@@ -245,22 +244,27 @@ fn normalized(path: &Path) -> PathBuf {
     out
 }
 
-fn check_ids(levels: &BTreeMap<String, Level>, path: &str, section: &str) -> Result<(), ConfigError> {
-    let ids: Vec<&str> = rules::all().map(|r| r.id).collect();
-    match levels.keys().find(|id| !ids.contains(&id.as_str())) {
-        Some(id) => Err(ConfigError::UnknownRule {
-            path: path.to_owned(),
-            id: id.clone(),
-            section: section.to_owned(),
-            help: suggest_help(id, &ids).map(|h| {
-                h.replace(
-                    " member names are case-sensitive",
-                    " rule ids are listed by `changeos rules`",
-                )
+/// The levels of one table, its ids parsed into rules; the first unknown id (in id order) is
+/// the error.
+fn rule_levels(
+    levels: BTreeMap<String, Level>,
+    path: &str,
+    section: &str,
+) -> Result<BTreeMap<Rule, Level>, ConfigError> {
+    levels
+        .into_iter()
+        .map(|(id, level)| match rules::parse(&id) {
+            Ok(rule) => Ok((rule, level)),
+            Err(unknown) => Err(ConfigError::UnknownRule {
+                path: path.to_owned(),
+                id,
+                section: section.to_owned(),
+                help: unknown
+                    .nearest
+                    .map(|near| format!("did you mean `{near}`? rule ids are listed by `changeos rules`")),
             }),
-        }),
-        None => Ok(()),
-    }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -281,7 +285,7 @@ mod tests {
     }
 
     fn levels(report: &FileReport) -> Vec<(&str, Severity)> {
-        report.diagnostics.iter().map(|d| (d.rule, d.severity)).collect()
+        report.diagnostics.iter().map(|d| (d.rule.id(), d.severity)).collect()
     }
 
     #[test]
@@ -308,6 +312,25 @@ mod tests {
         let mut stdin = report();
         c.apply(None, &mut stdin);
         assert!(levels(&stdin).contains(&("mode-value", Severity::Error)));
+    }
+
+    #[test]
+    fn ids_of_both_catalogs_are_known() {
+        let c = config("[rules]\nduplicate-key = \"warning\"\nmode-value = \"off\"\n").expect("valid");
+        let mut r = check_source(
+            Operation::ChangeServerOsWithCloudInit,
+            br#"{"os-change": {"mode": "x", "mode": "y", "imageid": "e215580f-73ad-429d-b6f2-5433947433b0"}}"#,
+        );
+        c.apply(None, &mut r);
+        assert_eq!(
+            levels(&r),
+            [
+                ("login-method-required", Severity::Warning),
+                ("duplicate-key", Severity::Warning)
+            ]
+        );
+        let e = config("[rules]\nduplicate-keys = \"off\"\n").unwrap_err().to_string();
+        assert!(e.contains("(did you mean `duplicate-key`?"), "{e}");
     }
 
     #[test]

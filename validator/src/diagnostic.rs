@@ -1,6 +1,6 @@
 //! A finding placed in its file: what renderers print.
 
-use changeos_models::Severity;
+use changeos_models::{Rule, Severity};
 use changeos_runtime::pointer::Pointer;
 
 use crate::{MaskedSource, RuleInfo};
@@ -8,7 +8,7 @@ use crate::{MaskedSource, RuleInfo};
 /// One finding with its place in the source text (1-based lines, columns in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
     /// RFC 6901 pointer of the offending member, or of the object that lacks a member; empty
@@ -66,7 +66,7 @@ impl Diagnostic {
     /// A diagnostic about the file as a whole, at one position.
     pub fn at(rule: &'static RuleInfo, message: String, (line, column): (usize, usize)) -> Self {
         Diagnostic {
-            rule: rule.id,
+            rule: Rule::new(rule),
             severity: rule.severity,
             message,
             pointer: Pointer::root(),

@@ -156,7 +156,7 @@ mod tests {
 
     fn with_fix(fix: TextFix) -> Diagnostic {
         Diagnostic {
-            rule: "r",
+            rule: crate::Rule::new(&crate::rules::INVALID_JSON),
             severity: changeos_models::Severity::Error,
             message: String::new(),
             pointer: Pointer::root(),
@@ -231,7 +231,11 @@ mod tests {
     #[test]
     fn a_rule_turned_off_gets_no_fix() {
         let src = b"{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"isAutoPay\": true, \"keyname\": \"k\", \"userid\": \"u\"}}";
-        let fixed = fix_source(V2, src, |report| report.diagnostics.retain(|d| d.rule != "wrong-type"));
+        let fixed = fix_source(V2, src, |report| {
+            report
+                .diagnostics
+                .retain(|d| d.rule != changeos_models::catalog::WRONG_TYPE)
+        });
         assert!(!fixed.changed());
         assert_eq!(fixed.bytes, src);
     }

@@ -16,7 +16,7 @@ use changeos_runtime::json::{Json, Member, Node};
 use changeos_runtime::shape::{Shape, UNKNOWN};
 
 use crate::rules::{AMBIGUOUS, DUPLICATE_KEY, TRAILING_CONTENT};
-use crate::{Document, FileReport, Operation, check_document};
+use crate::{Document, FileReport, Operation, Rule, check_document};
 
 /// What formatting one payload gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,10 +76,10 @@ pub fn layout(shape: &Shape, text: &str, root: &Node<'_>) -> String {
 }
 
 /// Why fmt refuses a file with a finding of `rule`, one of [`AMBIGUOUS`].
-fn refusal_reason(rule: &str) -> &'static str {
-    if rule == DUPLICATE_KEY.id {
+fn refusal_reason(rule: Rule) -> &'static str {
+    if rule == DUPLICATE_KEY {
         "fmt cannot tell which of the values is meant: keep one, then run fmt again"
-    } else if rule == TRAILING_CONTENT.id {
+    } else if rule == TRAILING_CONTENT {
         "fmt cannot tell which content is meant: keep one JSON document, then run fmt again"
     } else {
         "fmt formats only JSON documents: fix the file (`changeos check` shows where), then run fmt again"
@@ -164,7 +164,7 @@ mod tests {
 
     fn refused_rules(source: &[u8]) -> Vec<&'static str> {
         match format_source(V2, source) {
-            Outcome::Refused(report) => report.diagnostics.iter().map(|d| d.rule).collect(),
+            Outcome::Refused(report) => report.diagnostics.iter().map(|d| d.rule.id()).collect(),
             Outcome::Formatted { text, .. } => panic!("formatted: {text}"),
         }
     }

@@ -36,7 +36,7 @@ pub mod source;
 pub mod write;
 
 pub use changeos_models::lint::Operation;
-pub use changeos_models::{RuleInfo, Severity};
+pub use changeos_models::{Rule, RuleInfo, Severity};
 /// The type of [`Diagnostic::pointer`].
 pub use changeos_runtime::pointer::Pointer;
 pub use diagnostic::{Diagnostic, FileReport, FixKind, TextFix};
@@ -156,8 +156,12 @@ pub fn check_document(operation: Operation, document: &Document<'_>) -> FileRepo
         ));
     }
     for finding in operation.lint_json(&root.value) {
-        let rule = changeos_models::catalog::rule(finding.rule).unwrap_or(&INVALID_JSON);
-        let mut entry = Pending::place(rule, finding.message, finding.help, Place::Member(finding.pointer));
+        let mut entry = Pending::place(
+            finding.rule.info(),
+            finding.message,
+            finding.help,
+            Place::Member(finding.pointer),
+        );
         entry.severity = finding.severity;
         entry.fix = finding.fix.map(Proposed::Model);
         pending.push(entry);
@@ -374,7 +378,7 @@ fn finish(operation: Operation, document: &Document<'_>, pending: Vec<Pending>) 
                 .fix
                 .and_then(|fix| text_fix(operation, document, &lines, fix, &pointer, place.as_ref()));
             Diagnostic {
-                rule: p.rule.id,
+                rule: p.rule.into(),
                 severity: p.severity,
                 message: p.message,
                 pointer,
@@ -484,7 +488,7 @@ mod tests {
     const V2: Operation = Operation::ChangeServerOsWithCloudInit;
 
     fn rules(report: &FileReport) -> Vec<&str> {
-        report.diagnostics.iter().map(|d| d.rule).collect()
+        report.diagnostics.iter().map(|d| d.rule.id()).collect()
     }
 
     #[test]
@@ -500,7 +504,11 @@ mod tests {
     fn findings_are_located_at_their_member_and_sorted() {
         let src = b"{\n  \"os-change\": {\n    \"mode\": \"stop\",\n    \"imageid\": \"nope\",\n    \"keyname\": \"k\"\n  }\n}\n";
         let report = check_source(V2, src);
-        let places: Vec<(&str, usize, usize)> = report.diagnostics.iter().map(|d| (d.rule, d.line, d.column)).collect();
+        let places: Vec<(&str, usize, usize)> = report
+            .diagnostics
+            .iter()
+            .map(|d| (d.rule.id(), d.line, d.column))
+            .collect();
         assert_eq!(
             places,
             [
@@ -566,7 +574,7 @@ mod tests {
             .filter_map(|d| {
                 let fix = d.fix?;
                 let original = String::from_utf8_lossy(&src[fix.start..fix.end]).into_owned();
-                Some((d.rule, original, fix.replacement))
+                Some((d.rule.id(), original, fix.replacement))
             })
             .collect()
     }

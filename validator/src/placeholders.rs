@@ -12,6 +12,7 @@ use std::env::VarError;
 use std::fmt;
 use std::path::Path;
 
+use changeos_models::Rule;
 use changeos_models::lint::Operation;
 use changeos_runtime::pointer::Pointer;
 use changeos_runtime::{canonical, placeholder};
@@ -218,15 +219,15 @@ impl Filled {
         if self.used.is_empty() {
             return Vec::new();
         }
-        let before: BTreeSet<(String, Pointer)> = operation
+        let before: BTreeSet<(Rule, Pointer)> = operation
             .lint(&self.placeholder_version())
             .into_iter()
-            .map(|f| (f.rule.to_owned(), f.pointer))
+            .map(|f| (f.rule, f.pointer))
             .collect();
         let new: Vec<_> = operation
             .lint(&self.value)
             .into_iter()
-            .filter(|f| !before.contains(&(f.rule.to_owned(), f.pointer.clone())))
+            .filter(|f| !before.contains(&(f.rule, f.pointer.clone())))
             .collect();
         if new.is_empty() {
             return Vec::new();
@@ -469,7 +470,7 @@ mod tests {
         let filled = filled(&[("ADMIN_PASS", "weakpassword")]);
         let mut report = FileReport::default();
         filled.relint(V2, &doc(PAYLOAD), &Config::default(), None, &mut report, &scrub_weak);
-        let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
+        let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.id()).collect();
         assert!(rules.contains(&"adminpass-classes"), "{rules:?}");
         for d in &report.diagnostics {
             assert_eq!(d.pointer, "/os-change/adminpass");
@@ -509,7 +510,7 @@ mod tests {
         let filled = filled(&[("ADMIN_PASS", "weakpassword")]);
         let mut all = FileReport::default();
         filled.relint(V2, &doc(PAYLOAD), &Config::default(), None, &mut all, &scrub_weak);
-        let rules: BTreeSet<&str> = all.diagnostics.iter().map(|d| d.rule).collect();
+        let rules: BTreeSet<&str> = all.diagnostics.iter().map(|d| d.rule.id()).collect();
 
         let offs: String = rules.iter().map(|r| format!("{r} = \"off\"\n")).collect();
         let mut off = FileReport::default();

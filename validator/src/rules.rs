@@ -1,8 +1,11 @@
 //! Rules about the file rather than the API: what a JSON Schema validator cannot see because
 //! its parser already threw it away. Together with the generated catalog they are every rule
-//! `changeos rules` lists.
+//! `changeos rules` lists ([`all`]), and the ids a person may type: [`parse`] is the one way
+//! from an id to a [`Rule`], for `changeos.toml` and `changeos explain`. Everywhere else a rule
+//! is named by its static (`Rule::new(&DUPLICATE_KEY)`, `&catalog::UNKNOWN_MEMBER`).
 
-use changeos_models::{RuleInfo, Severity};
+use changeos_models::{Rule, RuleInfo, Severity};
+use changeos_runtime::checks::suggest;
 
 const fn rule(
     id: &'static str,
@@ -103,11 +106,15 @@ pub static FILE_TOO_LARGE: RuleInfo = rule(
     GOOD,
 );
 
-/// The rules about files, in the order `changeos rules` lists them.
 /// Rules whose findings leave a file without one reading, so that neither its canonical form
 /// (`changeos render`) nor its layout (`changeos fmt`) can be given.
-pub const AMBIGUOUS: &[&str] = &[INVALID_JSON.id, DUPLICATE_KEY.id, TRAILING_CONTENT.id];
+pub static AMBIGUOUS: &[Rule] = &[
+    Rule::new(&INVALID_JSON),
+    Rule::new(&DUPLICATE_KEY),
+    Rule::new(&TRAILING_CONTENT),
+];
 
+/// The rules about files, in the order `changeos rules` lists them.
 pub static SOURCE_RULES: &[&RuleInfo] = &[
     &INVALID_JSON,
     &DUPLICATE_KEY,
@@ -119,28 +126,94 @@ pub static SOURCE_RULES: &[&RuleInfo] = &[
 ];
 
 /// Every rule: those about files, then the API's rules from the spec.
-pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
+pub fn all() -> impl Iterator<Item = Rule> {
     SOURCE_RULES
         .iter()
-        .copied()
-        .chain(changeos_models::catalog::RULES.iter().copied())
+        .chain(changeos_models::catalog::RULES)
+        .map(|info| Rule::new(info))
 }
 
-/// The rule with this id.
-pub fn find(id: &str) -> Option<&'static RuleInfo> {
-    all().find(|r| r.id == id)
+/// The rule a person named by its id, in either catalog.
+pub fn parse(id: &str) -> Result<Rule, UnknownRule> {
+    all().find(|rule| rule.id() == id).ok_or_else(|| {
+        let ids: Vec<&'static str> = all().map(Rule::id).collect();
+        UnknownRule {
+            id: id.to_owned(),
+            nearest: suggest(id, &ids).and_then(|near| all().find(|rule| rule.id() == near)),
+        }
+    })
+}
+
+/// An id that is no rule's, with the rule it most likely meant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown rule `{id}`{}; `changeos rules` lists them all", .nearest.map(|r| format!(" (did you mean `{r}`?)")).unwrap_or_default())]
+pub struct UnknownRule {
+    /// As typed.
+    pub id: String,
+    /// The one known id that is the same but for case, `-` and `_`, or a near miss, if any.
+    pub nearest: Option<Rule>,
 }
 
 #[cfg(test)]
 mod tests {
+    use changeos_models::catalog;
+
     use super::*;
 
     #[test]
     fn ids_are_unique_across_both_catalogs() {
-        let mut ids: Vec<&str> = all().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = all().map(Rule::id).collect();
         let count = ids.len();
+        assert_eq!(count, SOURCE_RULES.len() + catalog::RULES.len());
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count);
+    }
+
+    #[test]
+    fn parse_knows_both_catalogs() {
+        assert_eq!(parse("duplicate-key"), Ok(Rule::new(&DUPLICATE_KEY)));
+        assert_eq!(parse("file-too-large"), Ok(Rule::new(&FILE_TOO_LARGE)));
+        assert_eq!(parse("unknown-member"), Ok(Rule::new(&catalog::UNKNOWN_MEMBER)));
+        assert_eq!(parse("mode-value"), Ok(Rule::new(&catalog::MODE_VALUE)));
+        for rule in all() {
+            assert_eq!(parse(rule.id()), Ok(rule));
+            assert!(std::ptr::eq(parse(rule.id()).expect("known").info(), rule.info()));
+        }
+    }
+
+    #[test]
+    fn parse_refuses_unknown_ids_and_names_the_nearest() {
+        let e = parse("mode-valu").unwrap_err();
+        assert_eq!(e.nearest, Some(Rule::new(&catalog::MODE_VALUE)));
+        assert_eq!(
+            e.to_string(),
+            "unknown rule `mode-valu` (did you mean `mode-value`?); `changeos rules` lists them all"
+        );
+        let e = parse("Duplicate_Key").unwrap_err();
+        assert_eq!(e.nearest, Some(Rule::new(&DUPLICATE_KEY)));
+        let e = parse("nothing-like-it").unwrap_err();
+        assert_eq!(e.nearest, None);
+        assert_eq!(
+            e.to_string(),
+            "unknown rule `nothing-like-it`; `changeos rules` lists them all"
+        );
+        // Ids are exact: no trimming, no case folding.
+        assert!(parse(" mode-value").is_err());
+        assert!(parse("MODE-VALUE").is_err());
+        assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn rules_are_equal_across_catalogs_by_id_only() {
+        assert_eq!(Rule::new(&DUPLICATE_KEY), Rule::new(&DUPLICATE_KEY));
+        assert_ne!(Rule::new(&DUPLICATE_KEY), Rule::new(&catalog::UNKNOWN_MEMBER));
+        assert!(Rule::new(&DUPLICATE_KEY) == DUPLICATE_KEY);
+        assert!(Rule::new(&catalog::UNKNOWN_MEMBER) != DUPLICATE_KEY);
+        for (i, a) in all().enumerate() {
+            for (j, b) in all().enumerate() {
+                assert_eq!(a == b, i == j, "{a} and {b}");
+            }
+        }
     }
 }

@@ -325,7 +325,7 @@ mod tests {
             |input, report| {
                 seen.push((
                     input.name().into_owned(),
-                    report.diagnostics.iter().map(|d| d.rule).collect(),
+                    report.diagnostics.iter().map(|d| d.rule.id()).collect(),
                 ));
             },
         );
@@ -390,7 +390,7 @@ mod tests {
                 let report = check_input(input, Operation::ChangeServerOsWithCloudInit, &Config::default());
                 (
                     input.name().into_owned(),
-                    report.diagnostics.iter().map(|d| d.rule).collect(),
+                    report.diagnostics.iter().map(|d| d.rule.id()).collect(),
                 )
             })
             .collect();

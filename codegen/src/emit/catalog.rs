@@ -1,5 +1,6 @@
 //! `generated/src/catalog.rs`: one `RuleInfo` static per rule of `x-changeos-rules`, and the
-//! list of them all, in spec order.
+//! list of them all, in spec order. There is no lookup by id here: findings name their rule
+//! by the static, and the one parse of typed ids covers this catalog and the validator's own.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -50,15 +51,12 @@ pub fn emit(api: &Api) -> TokenStream {
         //! The rule catalog: every rule the linter can report, with its severity, messages,
         //! explanation and a bad and a good example.
 
-        use changeos_runtime::finding::{RuleInfo, Severity};
+        use changeos_runtime::rule::{RuleInfo, Severity};
 
-        /// Every rule, in the order of the spec's catalog.
+        /// Every rule, in the order of the spec's catalog. The linter names a finding's rule by
+        /// its static; ids typed by a person become rules through the validator's
+        /// `rules::parse`, which knows this catalog and the validator's own.
         pub static RULES: &[&RuleInfo] = &[#(&#names),*];
-
-        /// The rule with this id.
-        pub fn rule(id: &str) -> Option<&'static RuleInfo> {
-            RULES.iter().copied().find(|r| r.id == id)
-        }
 
         #(#statics)*
     }

@@ -39,7 +39,7 @@ impl Renderer for Github {
                 d.column,
                 d.end_line,
                 d.end_column + 1,
-                property(d.rule),
+                property(d.rule.id()),
                 data(&message)
             )?;
         }

@@ -74,7 +74,7 @@ impl Human {
     ) -> io::Result<()> {
         let level = level(d.severity);
         let message = escape_controls(&d.message);
-        let title = Group::with_title(level.clone().primary_title(&*message).id(d.rule));
+        let title = Group::with_title(level.clone().primary_title(&*message).id(d.rule.id()));
         writeln!(out, "{}", self.snippets.render(&[title]))?;
         self.location(name, d.line, d.column, out)?;
         // Masks (of a fixed width) move what follows them on the line.
@@ -107,7 +107,7 @@ impl Human {
     fn fixed(&self, name: &str, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
         let (line, column) = d.fix.as_ref().map_or((d.line, d.column), |f| (f.line, f.column));
         let message = escape_controls(&d.message);
-        let title = Level::NOTE.with_name("fixed").primary_title(&*message).id(d.rule);
+        let title = Level::NOTE.with_name("fixed").primary_title(&*message).id(d.rule.id());
         writeln!(out, "{}", self.snippets.render(&[Group::with_title(title)]))?;
         self.location(name, line, column, out)?;
         if let Some(fix) = &d.fix {

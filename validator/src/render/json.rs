@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Renderer, Summary};
-use crate::{Diagnostic, FileReport, TextFix};
+use crate::{Diagnostic, FileReport, Rule, TextFix};
 
 #[derive(Default)]
 pub struct Json {
@@ -20,7 +20,7 @@ pub struct Json {
 /// have hundreds of thousands, and a `Value` per diagnostic would be built only to be written.
 #[derive(Serialize)]
 struct Shown<'a> {
-    rule: &'a str,
+    rule: Rule,
     severity: &'a str,
     message: &'a str,
     pointer: &'a str,
@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn files_are_written_as_the_contract_spells_them() {
         let plain = Diagnostic {
-            rule: "unknown-member",
+            rule: Rule::new(&changeos_models::catalog::UNKNOWN_MEMBER),
             severity: changeos_models::Severity::Warning,
             message: "unknown member `a\"\u{1}`".to_owned(),
             pointer: Pointer::root().member("a\""),

@@ -27,10 +27,10 @@ fn rule_descriptors() -> Vec<Value> {
     rules::all()
         .map(|r| {
             json!({
-                "id": r.id,
+                "id": r,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.explanation },
-                "help": { "text": format!("{}\n\nRun `changeos explain {}` for a bad and a good example.", r.explanation, r.id) },
+                "help": { "text": format!("{}\n\nRun `changeos explain {r}` for a bad and a good example.", r.explanation) },
                 "defaultConfiguration": { "level": level(r.severity) },
             })
         })
@@ -106,7 +106,6 @@ impl Renderer for Sarif {
     }
 
     fn file(&mut self, name: &str, report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
-        let ids: Vec<&str> = rules::all().map(|r| r.id).collect();
         for d in &report.diagnostics {
             if self.results_written > 0 {
                 out.write_all(b",")?;
@@ -116,9 +115,10 @@ impl Renderer for Sarif {
                 Some(help) => format!("{}\nhelp: {help}", d.message),
                 None => d.message.clone(),
             };
+            let index = rules::all().position(|r| r == d.rule);
             let mut result = json!({
                 "ruleId": d.rule,
-                "ruleIndex": ids.iter().position(|id| *id == d.rule).unwrap_or(0),
+                "ruleIndex": index,
                 "level": level(d.severity),
                 "message": { "text": text },
                 "locations": [{
@@ -134,6 +134,11 @@ impl Renderer for Sarif {
                     }
                 }],
             });
+            if let (None, Some(object)) = (index, result.as_object_mut()) {
+                // A rule of neither catalog (only a caller's own can be) has no descriptor to
+                // point at; index 0 would name another rule.
+                object.shift_remove("ruleIndex");
+            }
             if let (Some(fix), Some(object)) = (&d.fix, result.as_object_mut()) {
                 object.insert(
                     "fixes".to_owned(),
@@ -188,6 +193,53 @@ mod tests {
         assert_eq!(
             artifact_location("//tmp/x.json"),
             json!({ "uri": "file:///tmp/x.json" })
+        );
+    }
+
+    /// The results of `diagnostics` written as one file's, parsed back.
+    fn results(diagnostics: Vec<crate::Diagnostic>) -> Vec<Value> {
+        let mut out = Vec::new();
+        let report = FileReport {
+            diagnostics,
+            ..FileReport::default()
+        };
+        Sarif::default().file("a.json", &report, &mut out).expect("written");
+        serde_json::from_slice::<Value>(&[b"[", out.as_slice(), b"]"].concat())
+            .expect("JSON")
+            .as_array()
+            .expect("an array")
+            .clone()
+    }
+
+    fn diagnostic(rule: crate::Rule) -> crate::Diagnostic {
+        crate::Diagnostic::at(rule.info(), String::new(), (1, 1))
+    }
+
+    #[test]
+    fn results_point_at_their_rule_in_the_descriptors() {
+        let ids: Vec<Value> = rule_descriptors().iter().map(|r| r["id"].clone()).collect();
+        let all: Vec<crate::Rule> = rules::all().collect();
+        for (result, rule) in results(all.iter().map(|r| diagnostic(*r)).collect()).iter().zip(&all) {
+            assert_eq!(result["ruleId"], rule.id());
+            let index = result["ruleIndex"].as_u64().expect("an index") as usize;
+            assert_eq!(ids[index], rule.id());
+        }
+    }
+
+    #[test]
+    fn a_rule_of_neither_catalog_has_no_index() {
+        static OWN: crate::RuleInfo = crate::RuleInfo {
+            id: "own-rule",
+            ..crate::rules::INVALID_JSON
+        };
+        let [result] = results(vec![diagnostic(crate::Rule::new(&OWN))])
+            .try_into()
+            .expect("one result");
+        assert_eq!(result["ruleId"], "own-rule");
+        assert!(result.get("ruleIndex").is_none(), "{result}");
+        assert_eq!(
+            result.as_object().expect("an object").keys().next().map(String::as_str),
+            Some("ruleId")
         );
     }
 
