@@ -233,7 +233,7 @@ fn decoded(value: &syntax::Value<'_>) -> Value {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(crate::common::proptest_config(256))]
 
     #[test]
     fn fmt_keeps_the_value_and_its_output_is_a_fixed_point(
@@ -312,7 +312,7 @@ fn mutated(mut text: String, edits: Edits) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1024))]
+    #![proptest_config(crate::common::proptest_config(1024))]
 
     #[test]
     fn the_source_preserving_parse_agrees_with_serde_json(
