@@ -1,13 +1,11 @@
 //! Helpers shared by the integration tests: where the payloads live and which operation each
 //! one is for.
-//!
-//! Each test binary compiles this module on its own and uses only part of it.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
 use changeos_models::Finding;
 use changeos_models::lint::Operation;
+use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 use serde_json::Value;
 
 /// The image ID of the vendor's examples.
@@ -107,6 +105,18 @@ pub fn rule_ids(findings: &[Finding]) -> Vec<&'static str> {
 /// Wraps an `os-change` object into a request body.
 pub fn body(os_change: Value) -> Value {
     serde_json::json!({ "os-change": os_change })
+}
+
+/// proptest's configuration for a module of this binary: `cases` cases, and a failure's seed
+/// saved beside the module's source, in `<module>.proptest-regressions`, where the next run
+/// replays it first. proptest's default would look upwards for a `main.rs`, find this binary's,
+/// and save every module's seeds in a `tests/proptest-regressions/` of their own.
+pub fn proptest_config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        ..ProptestConfig::default()
+    }
 }
 
 /// Running the binary with a time limit, and temporary directories.

@@ -2,7 +2,7 @@
 //! many files, directories, config files, `--strict`, `explain`, `rules`, `schema`,
 //! `completions`, the help texts, and colours.
 
-mod common;
+use crate::common;
 
 use common::cli::{TempDir, changeos, file_names, mkfifo, rules_of, run_with_limit, summary};
 

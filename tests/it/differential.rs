@@ -6,7 +6,7 @@
 //! payload. Thousands of payloads come from mutating valid ones with a seeded generator, so a
 //! failure replays exactly.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

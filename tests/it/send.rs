@@ -5,8 +5,8 @@
 //! POST never twice) and, in every output format, that neither the password, the SK, the
 //! tokens nor any signature the server received appears in what the command printed.
 
-mod common;
-mod mock_ecs;
+use crate::common;
+use crate::mock_ecs;
 
 use std::time::Duration;
 

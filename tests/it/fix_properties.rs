@@ -236,7 +236,7 @@ fn account_for(value: &mut Value, fixed: &Diagnostic) -> Result<(), TestCaseErro
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(400))]
 
     #[test]
     fn fixes_change_the_value_only_where_reported((body, bytes) in payload()) {

@@ -2,7 +2,7 @@
 //! define, responses parse the shapes the service sends, builders check every rule, and
 //! passwords never show in `Debug`.
 
-mod common;
+use crate::common;
 
 use changeos_models::lint::Operation;
 use changeos_models::models::{

@@ -1,9 +1,8 @@
 //! The shell example of snapshot tests through `changeos render` (tests/shell/), run as part
 //! of `cargo test`: it passes on the committed snapshots, and it really fails when a payload
 //! and its snapshot disagree.
-#![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -14,8 +14,8 @@
 //! snapshot never stores a password: either snapshot the canonical form (`Canonical`), or
 //! snapshot the request itself inside the ready-made insta settings (`insta_settings()`),
 //! whose redactions are generated from the spec; no selector is written by hand. The
-//! passwords below are literals on purpose: tests/no_secrets_in_snapshots.rs proves that none
-//! of them is in tests/snapshots/example_user_snapshots__*.snap.
+//! passwords below are literals on purpose: tests/it/no_secrets_in_snapshots.rs proves that
+//! none of them is in tests/it/snapshots/it__example_user_snapshots__*.snap.
 
 use changeos_models::lint::Operation;
 use changeos_models::models::{
@@ -104,8 +104,11 @@ fn a_request_the_api_would_refuse_is_not_built() {
 /// file's value inside the operation's settings.
 #[test]
 fn a_payload_file_of_the_project() {
-    let payload: serde_json::Value =
-        serde_json::from_str(include_str!("../tests/data/valid/cloudinit-literal-password.json")).expect("JSON");
+    let payload: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/valid/cloudinit-literal-password.json"
+    )))
+    .expect("JSON");
     let operation = Operation::ChangeServerOsWithCloudInit;
     insta::assert_snapshot!(operation.canonical_json(&payload));
     operation.insta_settings().bind(|| {

@@ -2,7 +2,7 @@
 //! to show that the second run changes nothing), and the command as a user runs it: in-place
 //! rewrites, `--check`, standard input, directories, refusals and exit codes.
 
-mod common;
+use crate::common;
 
 use changeos_validator::Operation;
 use changeos_validator::layout::{Outcome, format_source};
@@ -121,7 +121,7 @@ fn layout_of_every_payload_and_a_second_run_changes_nothing() {
 
 #[test]
 fn no_snapshot_stores_the_literal_password() {
-    let dir = common::workspace_path("tests/snapshots");
+    let dir = common::workspace_path("tests/it/snapshots");
     for entry in std::fs::read_dir(&dir).expect("snapshots") {
         let path = entry.expect("entry").path();
         let text = std::fs::read_to_string(&path).unwrap_or_default();

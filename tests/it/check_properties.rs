@@ -270,7 +270,7 @@ fn passwords(value: &Value) -> Vec<String> {
 // Properties
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(300))]
 
     #[test]
     fn arbitrary_bytes_never_panic_and_render_well(bytes in prop::collection::vec(any::<u8>(), 0..512)) {

@@ -5,7 +5,7 @@
 //! Rust tests that hold JSON or call builders; see `common::secrets`), so a new test password
 //! is covered the day it is written.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -98,10 +98,10 @@ fn the_repository_passwords_include_those_of_every_kind_of_test() {
         "Vx9.Literal-Pass42", // tests/data/check/formats/literal-password.json
         "Inv.Broken-Pass3",   // a payload that does not even parse
         "Dup.Second-Pass2",   // the second of two `adminpass` members
-        "Zq7!Wm3@Kp9$Rt",     // tests/models.rs: a constant passed to a builder
-        "Cloud~Pass#2024*",   // tests/models.rs: a builder call
-        "Cloud.Pass-2024!x",  // tests/mock_ecs: the value of $ADMIN_PASS, inside a format!
-        "aDMINISTRATOR.1",    // tests/linter.rs: json! in the table of bad payloads
+        "Zq7!Wm3@Kp9$Rt",     // tests/it/models.rs: a constant passed to a builder
+        "Cloud~Pass#2024*",   // tests/it/models.rs: a builder call
+        "Cloud.Pass-2024!x",  // tests/it/mock_ecs: the value of $ADMIN_PASS, inside a format!
+        "aDMINISTRATOR.1",    // tests/it/linter.rs: json! in the table of bad payloads
     ] {
         assert!(passwords.iter().any(|p| p == known), "{} not found", hint(known));
     }

@@ -1,7 +1,7 @@
 //! Inputs that are not payloads, or hardly: each must give a clear finding of its file and
 //! exit 1, without a panic, a crash or a hang (every run has a time limit).
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! parses, SARIF that is valid against the published SARIF 2.1.0 schema, and no password from
 //! the payloads anywhere in any output.
 
-mod common;
+use crate::common;
 
 use common::cli::{TempDir, changeos, summary};
 use serde_json::Value;

@@ -19,7 +19,6 @@
 //! [`changeos`] runs the binary with an empty environment plus what the test sets, `HOME` and
 //! the working directory in a fresh temporary directory, and a time limit: a hang fails the
 //! test instead of freezing the run.
-#![allow(dead_code)]
 
 pub mod tls;
 

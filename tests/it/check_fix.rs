@@ -3,7 +3,7 @@
 //! every output snapshotted, fixing twice, the bytes outside the fixes, every exit code, and no
 //! password in any output.
 
-mod common;
+use crate::common;
 
 use common::cli::{Ran, TempDir, changeos, rules_of, summary};
 use serde_json::Value;

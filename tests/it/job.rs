@@ -2,8 +2,7 @@
 //! GET (429 with Retry-After, 500 and 503, resets, slow answers), what is not retried (404,
 //! malformed JSON), the wait's end states, and that no secret is ever printed.
 
-mod common;
-mod mock_ecs;
+use crate::mock_ecs;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! the catalog fires where it should (and its catalog examples agree), findings are all
 //! reported with useful help, and secrets never reach a message.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -3,7 +3,7 @@
 //! placeholders kept; unknown members kept after the known ones; files without one canonical
 //! form refused (exit 1) with the reasons, as `check` reports them.
 
-mod common;
+use crate::common;
 
 use common::cli::{Ran, TempDir, changeos};
 use common::secrets::{files_under, leaks_in, literal_passwords, read_all};

@@ -216,7 +216,7 @@ fn formatted(operation: Operation, source: &str) -> Result<(String, bool), TestC
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(crate::common::proptest_config(256))]
 
     #[test]
     fn fmt_keeps_the_value_and_its_output_is_a_fixed_point(
@@ -295,7 +295,7 @@ fn mutated(mut text: String, edits: Edits) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2048))]
+    #![proptest_config(crate::common::proptest_config(2048))]
 
     /// The parse agrees with serde_json on every text: the same value for what serde_json
     /// reads; for what it refuses, its error, as `check` has always said it (the oracle
