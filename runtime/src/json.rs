@@ -172,7 +172,7 @@ fn mark_repeats(members: &mut [Member<'_>]) -> bool {
         }
         return any;
     }
-    let mut last_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut last_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(members.len());
     let mut marks: Vec<(usize, usize)> = Vec::new();
     for (i, member) in members.iter().enumerate() {
         if let Some(previous) = last_of.insert(member.name.as_ref(), i) {
