@@ -13,7 +13,16 @@
 #       exits 1: timed with hyperfine -i (the exit code is checked beforehand instead);
 #   (c) peak RSS of each tool on those 10,000 files, with /usr/bin/time -v;
 # then runs the in-process criterion bench (validator/benches/check.rs) unless --no-criterion,
-# prints the ratios and writes bench/RESULTS.md. Raw exports land in target/bench-results.
+# prints the ratios and writes bench/RESULTS.md, targets and verdicts included (bench/report.py).
+# Raw exports land in target/bench-results (criterion's in target/bench-results/criterion,
+# emptied first, so that no figure of an earlier run gets in).
+#
+# Environment (defaults in brackets): BENCH_FILES, the corpus size [10000]; BENCH_SLOW_RUNS,
+# check-jsonschema's runs in (b) [3]; BENCH_CRITERION_WARMUP and BENCH_CRITERION_TIME,
+# criterion's warm-up and measurement seconds per bench [1, 3]; CHANGEOS_BENCH_WORST_BYTES, the
+# sizes of the worst shapes [1048576,8388608]. A quick check of the script itself:
+#   BENCH_FILES=200 BENCH_SLOW_RUNS=1 BENCH_CRITERION_WARMUP=0.1 BENCH_CRITERION_TIME=0.2 \
+#     CHANGEOS_BENCH_WORST_BYTES=65536,131072 bash bench/compare.sh
 #
 # Needs the Rust toolchain, Python 3 and network access to the registries; not run by CI
 # (it takes several minutes, most of it building jsonschema-cli the first time).
@@ -24,21 +33,24 @@ CHECK_JSONSCHEMA_VERSION=${CHECK_JSONSCHEMA_VERSION:-0.39.0}
 JSONSCHEMA_CLI_VERSION=${JSONSCHEMA_CLI_VERSION:-0.60.2}
 FILES=${BENCH_FILES:-10000}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
+CRITERION_WARMUP=${BENCH_CRITERION_WARMUP:-1}
+CRITERION_TIME=${BENCH_CRITERION_TIME:-3}
 RUN_CRITERION=1
 for arg in "$@"; do
   case $arg in
     --no-criterion) RUN_CRITERION=0 ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
 
 TARGET=${CARGO_TARGET_DIR:-target}
-# Criterion writes beside the workspace's target dir, not under validator/ (the bench's cwd).
-export CRITERION_HOME=${CRITERION_HOME:-$(cd "$(dirname "$TARGET")" && pwd)/$(basename "$TARGET")/criterion}
 TOOLS=target/bench-tools
 CORPUS=target/bench-corpus
 OUT=target/bench-results
+# Criterion's figures of this run only, which report.py reads whole: an absolute path, as the
+# bench runs in validator/.
+export CRITERION_HOME=$PWD/$OUT/criterion
 SCHEMA=generated/schema/ChangeServerOsWithCloudInit.request.json
 export PATH="$PWD/$TOOLS/bin:$PATH"
 
@@ -151,7 +163,7 @@ step "(b) $FILES files in one invocation, 10% with a mistake (hyperfine -i)"
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
   variants+=(-n changeos-1-core "taskset -c 0 $many_changeos")
   notes+=("\`changeos-1-core\` is the same command pinned to one core (\`taskset -c 0\`): what the worker threads gain or cost.")
-  notes+=("jsonschema-cli checks on one thread. Being twice as fast on $(nproc) cores takes a CPU time per file no higher than its own (compare the CPU of \`changeos-1-core\` with jsonschema-cli's) and no serial part; listing a directory (the walk) is serial, on one thread, before its files are checked on every core.")
+  notes+=("jsonschema-cli checks on one thread: the target of 1.5× its speed on $(nproc) cores leaves room for the serial part (listing a directory, on one thread, before its files are checked on every core) and for a CPU time per file a little above its own (compare the CPU of \`changeos-1-core\` with jsonschema-cli's).")
 fi
 hyperfine -i --warmup 3 --style basic \
   --export-json "$OUT/many-fast.json" --export-markdown "$OUT/many-fast.md" \
@@ -168,9 +180,11 @@ echo "$load_before / $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)" >"$OUT/loa
 crit=-
 if [ "$RUN_CRITERION" = 1 ]; then
   step "in process: criterion (validator/benches/check.rs)"
-  if cargo bench --quiet -p changeos-validator --bench check -- --warm-up-time 1 --measurement-time 3 \
-    >"$OUT/criterion.txt" 2>&1; then
-    grep -E '^(payload|examples/|tests/|gen/)' "$OUT/criterion.txt" || true
+  rm -rf "$CRITERION_HOME"
+  echo "worst shapes at ${CHANGEOS_BENCH_WORST_BYTES:-1048576,8388608} bytes; warm-up ${CRITERION_WARMUP} s, measurement ${CRITERION_TIME} s per bench"
+  if cargo bench --quiet -p changeos-validator --bench check -- \
+    --warm-up-time "$CRITERION_WARMUP" --measurement-time "$CRITERION_TIME" >"$OUT/criterion.txt" 2>&1; then
+    grep -E '^(payload|examples/|tests/|gen/)| diagnostics' "$OUT/criterion.txt" || true
     echo "(criterion's full output: $OUT/criterion.txt)"
   else
     tail -n 20 "$OUT/criterion.txt" >&2
@@ -180,6 +194,7 @@ if [ "$RUN_CRITERION" = 1 ]; then
 fi
 if [ "$RUN_CRITERION" = 1 ]; then
   crit=$CRITERION_HOME
+  notes+=("Criterion: warm-up ${CRITERION_WARMUP} s and measurement ${CRITERION_TIME} s per bench; the large inputs (\`worst-shapes\`, \`million-members\`) take 10 samples of equal iteration counts (flat sampling), at least one iteration each, so a slow row runs longer than that.")
   notes+=("In process, the jsonschema crate does not decode \`user_data\` (\`contentEncoding\` is an annotation in 2020-12), while the linter decodes it to check the 32 KiB limit: that is most of the \`user-data-40k\` gap.")
 fi
 
@@ -204,6 +219,7 @@ printf '%s\n' "${notes[@]}" >"$OUT/notes.txt"
   echo "check-jsonschema: $("$CJ" --version | grep -oE '[0-9]+(\.[0-9]+)+') ($("$TOOLS/venv/bin/python" --version))"
   echo "jsonschema-cli: $("$JCLI" --version | grep -oE '[0-9]+(\.[0-9]+)+')"
   echo "hyperfine: $(hyperfine --version | grep -oE '[0-9]+(\.[0-9]+)+')"
-  echo "criterion / jsonschema crate: $(grep -A1 -E '^name = "(criterion|jsonschema)"$' Cargo.lock | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | paste -sd/ -)"
+  # In Cargo.lock's order, which is by name.
+  echo "criterion / jsonc-parser / jsonschema crate: $(grep -A1 -E '^name = "(criterion|jsonc-parser|jsonschema)"$' Cargo.lock | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | paste -sd/ -)"
 } >"$OUT/versions.txt"
 python3 bench/report.py "$OUT" "$crit" bench/RESULTS.md

@@ -1,27 +1,40 @@
 //! In-process throughput of `changeos check`'s engine against its baselines.
 //!
 //! Three batches of payloads (small files without any finding, small files with findings, errors
-//! or warnings, and one clean file with ~40 KB of user data), each measured four ways, per batch,
-//! in bytes per second:
+//! or warnings, and one clean file with ~40 KB of user data), each measured these ways, per
+//! batch, in bytes per second:
 //!
 //! - `serde_json-parse`: `serde_json::from_slice::<Value>` alone, the floor;
+//! - `changeos-parse`: our parser alone (`changeos_validator::parse::parse`, after the UTF-8
+//!   check its `&str` needs): the one tree with spans that every consumer reads;
+//! - `jsonc-parser-ast`: dprint's `jsonc-parser` building its AST (spans included, which is
+//!   what we would need), set to strict JSON (no comments, trailing commas, loose property
+//!   names or any other extension), after the same UTF-8 check: the crate the issue asked to
+//!   measure as the alternative to a parser of our own;
 //! - `changeos-check_source`: the whole in-process path of `changeos check` (UTF-8 decode,
-//!   parse, lint, and locating findings in the source when there are some);
+//!   parse, lint, and placing findings in the source when there are some);
 //! - `jsonschema-is_valid`: parse, then the `jsonschema` crate's `is_valid` against the exported
 //!   JSON Schema (compiled once, outside the loop, with format validation on);
 //! - `jsonschema-iter_errors`: the same, collecting every error, as our linter reports all.
 //!
-//! Two more rows split the small clean batch into its parts: `changeos-lint-only` and
-//! `jsonschema-is_valid-only` on values parsed beforehand.
+//! Two more rows split the small clean batch into its parts: `changeos-lint-only` (the linter on
+//! our trees parsed beforehand) and `jsonschema-is_valid-only` (on serde_json values parsed
+//! beforehand).
 //!
 //! The group `worst-shapes` times the shapes that were once quadratic or worse (the members of
 //! one object, at any depth, and findings by the hundred thousand: unknown members in
 //! `os-change`, in `metadata` and at the root, on separate lines and on one line; one key
 //! repeated; keys repeated in pairs; repetitions 120 levels down; names that all fold to one
 //! spec name; members of an object the spec does not describe; array elements for comparison),
-//! each about `CHANGEOS_BENCH_WORST_BYTES` bytes (1 MiB unless set; 12582912 gives files of
-//! the size limit), against `serde_json-parse` of the same bytes. `changeos-check_json_report`
-//! adds writing the `--format json` report, `changeos-check_human_report` the human one.
+//! each at every size of `CHANGEOS_BENCH_WORST_BYTES` (a comma-separated list of byte counts,
+//! `1048576,8388608` unless set; `12582912` gives files of the size limit), against
+//! `serde_json-parse` of the same bytes. `changeos-check_json_report` adds writing the
+//! `--format json` report, `changeos-check_human_report` the human one. Linear means the cost
+//! per byte stays the same from one size to the next (`bench/report.py` gives the ratio).
+//!
+//! The group `million-members` is the issue's object with a million members, at an eighth of
+//! that and at a million (the larger text is under the 12 MiB limit): members of an object the
+//! spec does not describe (one finding) and unknown members of `os-change` (a finding each).
 //!
 //! Run: `cargo bench -p changeos-validator --bench check -- --warm-up-time 1 --measurement-time 3`.
 //! `bench/compare.sh` runs it too and writes the figures into `bench/RESULTS.md`.
@@ -29,9 +42,14 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
+use changeos_validator::parse::{Parsed, parse};
 use changeos_validator::render::{Format, render_all};
 use changeos_validator::{Operation, check_source};
-use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main, measurement::WallTime};
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+    measurement::WallTime,
+};
+use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 use serde_json::{Value, json};
 
 const OP: Operation = Operation::ChangeServerOsWithCloudInit;
@@ -209,13 +227,96 @@ fn total_bytes(batch: &[&Payload]) -> u64 {
     batch.iter().map(|p| p.bytes.len() as u64).sum()
 }
 
-fn bench_batch(group: &mut BenchmarkGroup<'_, WallTime>, batch: &[&Payload], validator: &jsonschema::Validator) {
+/// Our parser on a file's bytes, after the UTF-8 check its `&str` needs (as `check` does).
+fn parse_ours(bytes: &[u8]) -> Parsed<'_> {
+    parse(std::str::from_utf8(bytes).expect("UTF-8"))
+}
+
+/// dprint's `jsonc-parser` held to strict JSON: every extension it allows by default is off.
+/// A struct literal rather than `..Default::default()`, so that an option a later version adds
+/// breaks the build instead of silently allowing more than JSON.
+fn jsonc_strict() -> ParseOptions {
+    ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+/// `jsonc-parser`'s AST of a file's bytes (no comments or tokens collected), after the same
+/// UTF-8 check as ours; `None` when it refuses the text.
+fn parse_jsonc<'a>(bytes: &'a [u8], options: &ParseOptions) -> Option<jsonc_parser::ast::Value<'a>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    parse_to_ast(text, &CollectOptions::default(), options).ok()?.value
+}
+
+/// Both parsers read `bytes` whole, so that their rows time a parse that succeeds.
+fn assert_both_parse(name: &str, bytes: &[u8], jsonc: &ParseOptions) {
+    let ours = parse_ours(bytes);
+    assert!(
+        ours.error.is_none() && ours.document().is_some(),
+        "{name}: our parser refuses it: {:?}",
+        ours.error
+    );
+    assert!(parse_jsonc(bytes, jsonc).is_some(), "{name}: jsonc-parser refuses it");
+}
+
+/// The strict options do refuse what JSON does not allow (so the row is a JSON parse).
+fn assert_jsonc_strict(jsonc: &ParseOptions) {
+    for text in [
+        "[1,]",
+        "{\"a\": 1,}",
+        "/* c */ 1",
+        "1 // c",
+        "{a: 1}",
+        "{'a': 1}",
+        "[1 2]",
+        "0x1F",
+        "+1",
+        ".5",
+        "NaN",
+        "\"\\x41\"",
+    ] {
+        assert!(
+            parse_jsonc(text.as_bytes(), jsonc).is_none(),
+            "jsonc-parser with strict options accepts {text}"
+        );
+    }
+}
+
+fn bench_batch(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    batch: &[&Payload],
+    validator: &jsonschema::Validator,
+    jsonc: &ParseOptions,
+) {
     group.throughput(Throughput::Bytes(total_bytes(batch)));
     group.bench_function("serde_json-parse", |b| {
         b.iter(|| {
             for p in batch {
                 let value: Value = serde_json::from_slice(black_box(&p.bytes)).expect("JSON");
                 black_box(value);
+            }
+        })
+    });
+    group.bench_function("changeos-parse", |b| {
+        b.iter(|| {
+            for p in batch {
+                black_box(parse_ours(black_box(&p.bytes)));
+            }
+        })
+    });
+    group.bench_function("jsonc-parser-ast", |b| {
+        b.iter(|| {
+            for p in batch {
+                black_box(parse_jsonc(black_box(&p.bytes), jsonc));
             }
         })
     });
@@ -273,6 +374,11 @@ fn benches(c: &mut Criterion) {
         );
     }
     assert!(findings.len() >= 3, "some payloads must have findings");
+    let jsonc = jsonc_strict();
+    assert_jsonc_strict(&jsonc);
+    for p in &payloads {
+        assert_both_parse(&p.name, &p.bytes, &jsonc);
+    }
 
     for (name, batch) in [
         ("small-clean", &clean),
@@ -280,21 +386,24 @@ fn benches(c: &mut Criterion) {
         ("user-data-40k", &vec![large]),
     ] {
         let mut group = c.benchmark_group(name);
-        bench_batch(&mut group, batch, &validator);
+        bench_batch(&mut group, batch, &validator, &jsonc);
         group.finish();
     }
 
-    // Where the time goes on clean files: the same batch parsed beforehand.
+    // Where the time goes on clean files: the same batch parsed beforehand, each engine into
+    // the tree it lints (ours: the tree with spans that `check_source` lints).
     let values: Vec<Value> = clean
         .iter()
         .map(|p| serde_json::from_slice(&p.bytes).expect("JSON"))
         .collect();
+    let trees: Vec<Parsed<'_>> = clean.iter().map(|p| parse_ours(&p.bytes)).collect();
     let mut group = c.benchmark_group("small-clean");
     group.throughput(Throughput::Bytes(total_bytes(&clean)));
     group.bench_function("changeos-lint-only", |b| {
         b.iter(|| {
-            for v in &values {
-                black_box(OP.lint(black_box(v)));
+            for tree in &trees {
+                let root = tree.document().expect("a JSON document");
+                black_box(OP.lint_json(black_box(&root.value)));
             }
         })
     });
@@ -433,38 +542,146 @@ fn worst_shapes(size: usize) -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
-fn worst(c: &mut Criterion) {
-    let size = std::env::var("CHANGEOS_BENCH_WORST_BYTES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1024 * 1024);
-    let mut group = c.benchmark_group("worst-shapes");
-    group.sample_size(10);
-    for (name, bytes) in worst_shapes(size) {
-        let report = check_source(OP, &bytes);
+/// The sizes of the worst shapes, from `CHANGEOS_BENCH_WORST_BYTES` (see the module
+/// documentation). A value that is not a list of byte counts ends the run: a typo must not
+/// quietly time other sizes than asked.
+fn worst_sizes() -> Vec<usize> {
+    const DEFAULT: [usize; 2] = [1024 * 1024, 8 * 1024 * 1024];
+    let Ok(list) = std::env::var("CHANGEOS_BENCH_WORST_BYTES") else {
+        return DEFAULT.to_vec();
+    };
+    let sizes: Option<Vec<usize>> = list
+        .split(',')
+        .map(|s| s.trim().parse().ok().filter(|&n: &usize| n > 0))
+        .collect();
+    sizes.unwrap_or_else(|| {
         eprintln!(
-            "{name:<32} {:>9} bytes {:>8} diagnostics",
-            bytes.len(),
-            report.diagnostics.len()
+            "CHANGEOS_BENCH_WORST_BYTES={list:?}: expected byte counts separated by commas, such as 1048576,8388608"
         );
-        group.throughput(Throughput::Bytes(bytes.len() as u64));
-        group.bench_function(format!("{name}/serde_json-parse"), |b| {
-            b.iter(|| black_box(serde_json::from_slice::<Value>(black_box(&bytes)).expect("JSON")))
-        });
-        group.bench_function(format!("{name}/changeos-check_source"), |b| {
-            b.iter(|| black_box(check_source(OP, black_box(&bytes))))
-        });
-        for (format, id) in [(Format::Json, "json"), (Format::Human, "human")] {
-            group.bench_function(format!("{name}/changeos-check_{id}_report"), |b| {
-                b.iter(|| {
-                    let report = check_source(OP, black_box(&bytes));
-                    black_box(render_all(format, false, &[("payload.json".to_owned(), report)]))
-                })
-            });
+        std::process::exit(2)
+    })
+}
+
+/// A group of large inputs: few samples of one iteration or a handful each, as one
+/// iteration takes milliseconds to seconds.
+fn large_group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group.sampling_mode(SamplingMode::Flat);
+    group
+}
+
+fn worst(c: &mut Criterion) {
+    let sizes = worst_sizes();
+    let mut group = large_group(c, "worst-shapes");
+    for (at, size) in sizes.iter().enumerate() {
+        for (name, bytes) in worst_shapes(*size) {
+            let report = check_source(OP, &bytes);
+            eprintln!(
+                "{name:<32} {:>9} bytes {:>8} diagnostics",
+                bytes.len(),
+                report.diagnostics.len()
+            );
+            // The parsers are compared on the small batches; here, once, that ours reads it.
+            if at == 0 {
+                assert!(parse_ours(&bytes).error.is_none(), "{name}: our parser refuses it");
+            }
+            group.throughput(Throughput::Bytes(bytes.len() as u64));
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}/serde_json-parse"), size),
+                &bytes,
+                |b, bytes| b.iter(|| black_box(serde_json::from_slice::<Value>(black_box(bytes)).expect("JSON"))),
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}/changeos-check_source"), size),
+                &bytes,
+                |b, bytes| b.iter(|| black_box(check_source(OP, black_box(bytes)))),
+            );
+            for (format, id) in [(Format::Json, "json"), (Format::Human, "human")] {
+                group.bench_with_input(
+                    BenchmarkId::new(format!("{name}/changeos-check_{id}_report"), size),
+                    &bytes,
+                    |b, bytes| {
+                        b.iter(|| {
+                            let report = check_source(OP, black_box(bytes));
+                            black_box(render_all(format, false, &[("payload.json".to_owned(), report)]))
+                        })
+                    },
+                );
+            }
         }
     }
     group.finish();
 }
 
-criterion_group!(check, benches, worst);
+/// The issue's object with `count` members, `{"os-change": {...}, "x": {"k0":0, ...}}`, and
+/// the same members unknown in `os-change` (a finding each); without spaces, so that a million
+/// fit under the 12 MiB limit.
+fn million_member_shapes(count: usize) -> Vec<(&'static str, Vec<u8>)> {
+    const OPTION: &str = r#""imageid":"e215580f-73ad-429d-b6f2-5433947433b0","keyname":"k","userid":"u""#;
+    let members = |count: usize| {
+        let mut text = String::new();
+        for i in 0..count {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!("\"k{i}\":0"));
+        }
+        text
+    };
+    vec![
+        (
+            "undescribed-object",
+            format!("{{\"os-change\":{{{OPTION}}},\"x\":{{{}}}}}\n", members(count)).into_bytes(),
+        ),
+        (
+            "os-change",
+            format!("{{\"os-change\":{{{OPTION},{}}}}}\n", members(count)).into_bytes(),
+        ),
+    ]
+}
+
+fn million_members(c: &mut Criterion) {
+    let jsonc = jsonc_strict();
+    let mut group = large_group(c, "million-members");
+    for count in [125_000, 1_000_000] {
+        for (name, bytes) in million_member_shapes(count) {
+            let report = check_source(OP, &bytes);
+            eprintln!(
+                "{name:<32} {:>9} bytes {:>8} diagnostics ({count} members)",
+                bytes.len(),
+                report.diagnostics.len()
+            );
+            assert!(
+                bytes.len() as u64 <= changeos_validator::source::MAX_FILE_BYTES,
+                "{name}: over the file size limit"
+            );
+            assert_both_parse(name, &bytes, &jsonc);
+            group.throughput(Throughput::Bytes(bytes.len() as u64));
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}/serde_json-parse"), count),
+                &bytes,
+                |b, bytes| b.iter(|| black_box(serde_json::from_slice::<Value>(black_box(bytes)).expect("JSON"))),
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}/changeos-parse"), count),
+                &bytes,
+                |b, bytes| b.iter(|| black_box(parse_ours(black_box(bytes)))),
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}/jsonc-parser-ast"), count),
+                &bytes,
+                |b, bytes| b.iter(|| black_box(parse_jsonc(black_box(bytes), &jsonc))),
+            );
+            group.bench_with_input(
+                BenchmarkId::new(format!("{name}/changeos-check_source"), count),
+                &bytes,
+                |b, bytes| b.iter(|| black_box(check_source(OP, black_box(bytes)))),
+            );
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(check, benches, worst, million_members);
 criterion_main!(check);
