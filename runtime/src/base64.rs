@@ -59,7 +59,7 @@ pub fn decoded_len(s: &str) -> Result<usize, Base64Error> {
 pub fn join_lines(s: &str) -> Option<String> {
     let body = s.strip_suffix('\n').unwrap_or(s);
     let body = body.strip_suffix('\r').unwrap_or(body);
-    if body.is_empty() || body.len() == s.len() && !body.contains('\n') {
+    if body.is_empty() || body.len() == s.len() && memchr::memchr(b'\n', body.as_bytes()).is_none() {
         return None;
     }
     let mut joined = String::with_capacity(body.len());
