@@ -414,12 +414,12 @@ pub fn connect_with(args: &ConnectionArgs, out: &mut Output, plan: Plan) -> Resu
                 Source::File { path, .. } => found.iam_endpoint.as_deref().map(|v| (v, path.as_path())),
                 _ => None,
             };
-            let wanted = Wanted {
+            let scope = LookupScope {
                 region: place.region.as_deref(),
                 iam_file,
                 ecs: &place.endpoints,
             };
-            find_project_id(&session, wanted, plan, out)?
+            find_project_id(&session, scope, plan, out)?
         }
     };
     let target_args = format!("--project-id {} {}", shell_word(&project_id), place.args);
@@ -456,7 +456,7 @@ fn transport(args: &ConnectionArgs, roots: &Roots, out: &mut Output) -> Result<T
 
 /// What a project lookup is for: the region, the credentials file's `iam_endpoint` (and the
 /// file), and the ECS endpoint.
-struct Wanted<'a> {
+struct LookupScope<'a> {
     region: Option<&'a str>,
     iam_file: Option<(&'a str, &'a Path)>,
     ecs: &'a Endpoints,
@@ -465,14 +465,14 @@ struct Wanted<'a> {
 /// The project id looked up in IAM or, in a dry run, the placeholder and the planned lookup.
 fn find_project_id(
     session: &Session,
-    wanted: Wanted<'_>,
+    scope: LookupScope<'_>,
     plan: Plan,
     out: &mut Output,
 ) -> Result<(String, Option<PlannedLookup>), Fail> {
-    let region = lookup_region(session, wanted.region)?;
-    let iam = iam::endpoint(env_var(ENV_IAM_ENDPOINT).as_deref(), wanted.iam_file, region)
+    let region = lookup_region(session, scope.region)?;
+    let iam = iam::endpoint(env_var(ENV_IAM_ENDPOINT).as_deref(), scope.iam_file, region)
         .map_err(|e| Fail::usage(e.to_string()))?;
-    if !wanted.ecs.iter().any(|e| e == &iam.endpoint) {
+    if !scope.ecs.iter().any(|e| e == &iam.endpoint) {
         warn_if_plain(&iam.endpoint, out);
     }
     if plan.dry_run {
