@@ -35,10 +35,6 @@ impl Span {
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
-
-    pub fn is_empty(self) -> bool {
-        self.start == self.end
-    }
 }
 
 /// A value and where it is written.

@@ -50,7 +50,7 @@ use changeos_runtime::json::{Json, Node};
 use changeos_runtime::placeholder::is_placeholder;
 use changeos_runtime::shape::Step;
 
-use crate::locate::{Found, LineIndex, LineSpan, Locator};
+use crate::locate::{Found, LineIndex, LineSpan, Locator, key_span};
 use crate::parse::Parsed;
 use crate::rules::{
     BYTE_ORDER_MARK, DUPLICATE_KEY, FILE_TOO_LARGE, INVALID_JSON, LITERAL_SECRET, TRAILING_CONTENT, UNREADABLE_FILE,
@@ -361,7 +361,7 @@ fn finish(operation: Operation, document: &Document<'_>, pending: Vec<Pending>) 
             let (pointer, place, span) = match p.place {
                 Place::Member(pointer) => {
                     let place = locator.as_mut().and_then(|l| l.find(&pointer));
-                    let span = member_span(text, &lines, place.as_ref());
+                    let span = key_span(text, &lines, place.as_ref());
                     (pointer, place, span)
                 }
                 Place::Key(pointer, key) => (pointer, None, lines.span(text, &key)),
@@ -397,17 +397,6 @@ fn finish(operation: Operation, document: &Document<'_>, pending: Vec<Pending>) 
         diagnostics,
         source: Some(MaskedSource::parsed(operation, text, &document.parsed)),
         fixed: None,
-    }
-}
-
-/// The span of a member's key; of the root's first character when it is not in the text.
-fn member_span(text: &str, lines: &LineIndex, place: Option<&Found>) -> LineSpan {
-    match place {
-        Some(place) if !place.key.is_empty() => lines.span(text, &place.key),
-        _ => {
-            let root = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
-            lines.span(text, &(root..root + 1))
-        }
     }
 }
 

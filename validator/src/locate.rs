@@ -24,6 +24,18 @@ pub struct Found {
     pub in_repeated: bool,
 }
 
+/// The span of a found member's key; of the first character of the document's value when the
+/// member is not in the text (a finding about something missing).
+pub fn key_span(text: &str, lines: &LineIndex, found: Option<&Found>) -> LineSpan {
+    match found {
+        Some(found) if !found.key.is_empty() => lines.span(text, &found.key),
+        _ => {
+            let root = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
+            lines.span(text, &(root..root + 1))
+        }
+    }
+}
+
 /// Finds members in one tree. Names are looked up by a scan in objects of a few members and
 /// through an index, built on first use, in large ones: a million findings in a
 /// million-member object cost a million look-ups, not a million scans.

@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::Document;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileReport};
-use crate::locate::{LineIndex, LineSpan, Locator};
+use crate::locate::{LineIndex, Locator, key_span};
 use crate::mask::MaskedSource;
 
 /// What stands in for a secret in a shown body.
@@ -238,9 +238,8 @@ impl Filled {
         new.into_iter()
             .map(|finding| {
                 let found = locator.as_mut().and_then(|l| l.find(&finding.pointer));
-                (finding, found)
+                (finding, key_span(text, &lines, found.as_ref()))
             })
-            .map(|(finding, found)| (finding, key_span(text, &lines, found.map(|f| f.key))))
             .map(|(finding, span)| Diagnostic {
                 rule: finding.rule,
                 severity: finding.severity,
@@ -282,12 +281,6 @@ impl Filled {
         }
         original
     }
-}
-
-/// The span of a member's key; of the first character of the text when it is not there.
-fn key_span(text: &str, lines: &LineIndex, key: Option<std::ops::Range<usize>>) -> LineSpan {
-    let root = text.len() - text.trim_start_matches([' ', '\t', '\n', '\r']).len();
-    lines.span(text, &key.filter(|k| !k.is_empty()).unwrap_or(root..root + 1))
 }
 
 #[cfg(test)]
