@@ -21,6 +21,15 @@ impl Api {
         self.rules.iter().find(|r| r.id == id)
     }
 
+    /// Pointers of every property marked `x-review: true`, in the order of the spec.
+    pub fn reviewed_members(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        for t in &self.types {
+            t.schema.reviewed_members(&mut out);
+        }
+        out
+    }
+
     /// Operations that take a JSON request body, with the name of its schema.
     pub fn body_operations(&self) -> impl Iterator<Item = (&Operation, &str)> {
         self.operations
@@ -32,13 +41,35 @@ impl Api {
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub id: String,
+    /// `/paths/<path>/<method>`.
+    pub pointer: String,
     pub method: String,
     pub path: String,
     pub summary: Option<String>,
+    /// Its parameters and its path item's, in that order.
+    pub parameters: Vec<Parameter>,
     /// Name of the request body's schema.
     pub request: Option<String>,
     /// `(status, schema name)` of every response with a JSON body.
     pub responses: Vec<(String, String)>,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    pub location: ParameterIn,
+    pub required: bool,
+    pub description: Option<String>,
+    pub schema: SchemaRef,
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterIn {
+    Path,
+    Query,
+    Header,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,12 +112,37 @@ pub struct TypeDef {
 /// A schema: its kind with the constraints of that kind, and annotations.
 #[derive(Debug, Clone)]
 pub struct Schema {
+    /// Where it stands in the spec (a JSON pointer), for reports that send a person there.
+    pub pointer: String,
     pub description: Option<String>,
     pub default: Option<Value>,
+    pub notes: Notes,
     pub kind: Kind,
     pub nullable: bool,
     /// The rule reporting a wrong JSON type.
     pub type_rule: String,
+}
+
+impl Schema {
+    fn reviewed_members<'a>(&'a self, out: &mut Vec<&'a str>) {
+        let inline = |r: &'a SchemaRef, out: &mut Vec<&'a str>| {
+            if let SchemaRef::Inline(s) = r {
+                s.reviewed_members(out);
+            }
+        };
+        match &self.kind {
+            Kind::Object(o) => {
+                for p in &o.properties {
+                    if p.review {
+                        out.push(&p.pointer);
+                    }
+                    inline(&p.schema, out);
+                }
+            }
+            Kind::Array(items) => inline(items, out),
+            _ => {}
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +155,14 @@ pub enum Kind {
     Boolean,
 }
 
+/// The annotations codegen carries through to the exported JSON Schema and nothing else.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Notes {
+    pub title: Option<String>,
+    pub comment: Option<String>,
+    pub examples: Vec<Value>,
+}
+
 /// A property's schema: a named type, or one written in place.
 #[derive(Debug, Clone)]
 pub enum SchemaRef {
@@ -109,7 +173,12 @@ pub enum SchemaRef {
 #[derive(Debug, Clone)]
 pub struct Property {
     pub wire: String,
+    /// The property's own pointer (`…/properties/<wire>`).
+    pub pointer: String,
     pub description: Option<String>,
+    /// Annotations written beside a `$ref` (an inline schema keeps its own in `Schema`).
+    pub default: Option<Value>,
+    pub notes: Notes,
     pub required: bool,
     pub schema: SchemaRef,
     /// Marked `x-review: true`: added from a vendor doc page (`doc-diff --write`) and not
@@ -163,6 +232,9 @@ pub struct Condition {
 
 #[derive(Debug, Clone, Default)]
 pub struct StringSchema {
+    /// `contentEncoding` and `contentMediaType`: annotations, kept for the export.
+    pub content_encoding: Option<String>,
+    pub content_media_type: Option<String>,
     pub values: Option<EnumValues>,
     pub min_length: Option<(u64, String)>,
     pub max_length: Option<(u64, String)>,

@@ -30,6 +30,20 @@ pub const SPEC_PATH: &str = "spec/ecs-changeos.openapi.json";
 
 /// Every file a spec gives. `spec_name` is how headers name the spec.
 pub fn generate(spec_text: &str, spec_name: &str) -> Result<Vec<File>, Error> {
+    let api = read_api(spec_text, spec_name)?;
+    let sha256 = hex(&Sha256::digest(spec_text.as_bytes()));
+    emit::emit(
+        &api,
+        &emit::Origin {
+            spec: spec_name,
+            sha256: &sha256,
+        },
+    )
+}
+
+/// The spec as the IR: the one reading of the spec that the emitters, the review notes and
+/// doc-diff share. `spec_name` is how errors name the spec.
+pub fn read_api(spec_text: &str, spec_name: &str) -> Result<ir::Api, Error> {
     let refuse = |problems: Vec<Problem>| Error::Spec {
         spec: spec_name.to_owned(),
         problems,
@@ -40,16 +54,7 @@ pub fn generate(spec_text: &str, spec_name: &str) -> Result<Vec<File>, Error> {
     if !problems.is_empty() {
         return Err(refuse(problems));
     }
-    let api = read::read(&spec).map_err(refuse)?;
-    let sha256 = hex(&Sha256::digest(spec_text.as_bytes()));
-    emit::emit(
-        &api,
-        &spec,
-        &emit::Origin {
-            spec: spec_name,
-            sha256: &sha256,
-        },
-    )
+    read::read(&spec).map_err(refuse)
 }
 
 /// What `--check` found: files that differ from what the spec gives, or are missing, and
@@ -92,48 +97,21 @@ pub fn run(root: &Path, check_only: bool) -> Result<Drift, Error> {
 }
 
 /// One warning per member the workspace's spec marks `x-review: true`: added by
-/// `doc-diff --write` from a vendor page and not checked by a person yet.
+/// `doc-diff --write` from a vendor page and not checked by a person yet. A spec that does not
+/// read has no notes here: generating from it says why.
 pub fn review_notes(root: &Path) -> Vec<String> {
     let Ok(text) = std::fs::read_to_string(root.join(SPEC_PATH)) else {
         return Vec::new();
     };
-    let Ok(spec) = serde_json::from_str::<serde_json::Value>(&text) else {
+    let Ok(api) = read_api(&text, SPEC_PATH) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    reviewed_members(&spec, "", &mut out);
-    out.into_iter()
+    api.reviewed_members()
+        .into_iter()
         .map(|pointer| {
             format!("{SPEC_PATH}#{pointer} awaits review (`x-review`: added from a vendor doc page; remove the mark once checked)")
         })
         .collect()
-}
-
-/// Pointers of every property marked `x-review: true`, in document order.
-pub fn reviewed_members(value: &serde_json::Value, pointer: &str, out: &mut Vec<String>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, v) in map {
-                let here = error::child(pointer, key);
-                if key == "properties"
-                    && let Some(properties) = v.as_object()
-                {
-                    for (name, property) in properties {
-                        if property.get("x-review") == Some(&serde_json::Value::Bool(true)) {
-                            out.push(error::child(&here, name));
-                        }
-                    }
-                }
-                reviewed_members(v, &here, out);
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                reviewed_members(v, &error::child(pointer, &i.to_string()), out);
-            }
-        }
-        _ => {}
-    }
 }
 
 fn drift(root: &Path, files: &[File]) -> Result<Drift, Error> {

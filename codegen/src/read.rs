@@ -230,8 +230,10 @@ impl<'s> Reader<'s> {
         };
         let type_rule = self.rule_for(schema, "type", pointer);
         Some(Schema {
+            pointer: pointer.to_owned(),
             description,
             default: schema.get("default").cloned(),
+            notes: notes(schema),
             kind,
             nullable,
             type_rule,
@@ -277,9 +279,15 @@ impl<'s> Reader<'s> {
         for (wire, prop) in props {
             let prop_pointer = child(&child(pointer, "properties"), wire);
             let schema_ref = self.read_schema_ref(prop, &prop_pointer)?;
+            // Beside a `$ref`, the annotations are the property's; in an inline schema they
+            // are the schema's own, and kept there.
+            let beside_ref = matches!(schema_ref, SchemaRef::Named(_));
             properties.push(Property {
                 wire: wire.clone(),
+                pointer: prop_pointer,
                 description: text(prop, "description"),
+                default: prop.get("default").filter(|_| beside_ref).cloned(),
+                notes: if beside_ref { notes(prop) } else { Notes::default() },
                 required: required.contains(wire),
                 schema: schema_ref,
                 review: prop.get("x-review") == Some(&Value::Bool(true)),
@@ -357,6 +365,8 @@ impl<'s> Reader<'s> {
 
     fn read_string(&mut self, schema: &Value, pointer: &str) -> Option<StringSchema> {
         let mut out = StringSchema {
+            content_encoding: text(schema, "contentEncoding"),
+            content_media_type: text(schema, "contentMediaType"),
             secret: schema.get("x-secret").is_some(),
             placeholder: schema.get("x-placeholder").is_some(),
             ..StringSchema::default()
@@ -486,11 +496,14 @@ impl<'s> Reader<'s> {
                         responses.push((status.clone(), name));
                     }
                 }
+                let parameters = self.read_parameters(op, item, &pointer, &child("/paths", path));
                 operations.push(Operation {
                     id: text(op, "operationId").unwrap_or_default(),
+                    pointer,
                     method: method.to_uppercase(),
                     path: path.clone(),
                     summary: text(op, "summary"),
+                    parameters,
                     request,
                     responses,
                 });
@@ -503,6 +516,48 @@ impl<'s> Reader<'s> {
             }
         }
         operations
+    }
+
+    /// The operation's parameters, then those of its path item that it does not override.
+    fn read_parameters(&mut self, op: &Value, item: &Value, op_pointer: &str, item_pointer: &str) -> Vec<Parameter> {
+        // Parameter schemas belong to no named type.
+        self.current.clear();
+        let mut out: Vec<Parameter> = Vec::new();
+        for (holder, pointer) in [(op, op_pointer), (item, item_pointer)] {
+            for (i, parameter) in holder
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let pointer = child(&child(pointer, "parameters"), &i.to_string());
+                let name = text(parameter, "name").unwrap_or_default();
+                let location = match parameter.get("in").and_then(Value::as_str) {
+                    Some("query") => ParameterIn::Query,
+                    Some("header") => ParameterIn::Header,
+                    _ => ParameterIn::Path,
+                };
+                if out.iter().any(|p| p.name == name && p.location == location) {
+                    continue;
+                }
+                let Some(schema) = parameter
+                    .get("schema")
+                    .and_then(|s| self.read_schema_ref(s, &child(&pointer, "schema")))
+                else {
+                    continue;
+                };
+                out.push(Parameter {
+                    name,
+                    location,
+                    required: parameter.get("required") == Some(&Value::Bool(true)),
+                    description: text(parameter, "description"),
+                    schema,
+                    pointer,
+                });
+            }
+        }
+        out
     }
 
     /// The component an operation's body or response refers to.
@@ -623,14 +678,14 @@ impl Reader<'_> {
             .find(|op| op.id == first.operation)
             .and_then(|op| op.request.clone())
             .unwrap_or_default();
-        let good = self
-            .spec
-            .pointer(&format!("{}/examples/0", child("/components/schemas", &body)))
+        let good = api
+            .type_def(&body)
+            .and_then(|t| t.schema.notes.examples.first())
             .filter(|v| v.is_object())
             .cloned()
             .unwrap_or_else(|| Value::Object(Map::new()));
         let mut bad = good.clone();
-        insert_at(&mut bad, &first.steps, self.example_of(&first.pointer));
+        insert_at(&mut bad, &first.steps, first.example.clone());
         let mut good = good;
         remove_at(&mut good, &first.steps);
         let members: Vec<String> = found.iter().map(|r| format!("`{}.{}`", r.owner, r.wire)).collect();
@@ -655,43 +710,33 @@ impl Reader<'_> {
             default_for: None,
         });
     }
+}
 
-    /// A value for the member in the `bad` example: its own example, its type's, its default,
-    /// or a value of its type.
-    fn example_of(&self, pointer: &str) -> Value {
-        let mut schema = self.spec.pointer(pointer).unwrap_or(&Value::Null);
-        for _ in 0..8 {
-            if let Some(example) = schema.pointer("/examples/0").or_else(|| schema.get("default")) {
-                return example.clone();
-            }
-            match schema
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix(COMPONENT_PREFIX))
-            {
-                Some(name) => {
-                    schema = self
-                        .spec
-                        .pointer(&child("/components/schemas", name))
-                        .unwrap_or(&Value::Null)
-                }
-                None => break,
-            }
-        }
-        if let Some(first) = schema.pointer("/enum/0") {
-            return first.clone();
-        }
-        let type_name = match schema.get("type") {
-            Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
-            other => other.and_then(Value::as_str),
-        };
-        match type_name {
-            Some("object") => Value::Object(Map::new()),
-            Some("array") => Value::Array(Vec::new()),
-            Some("integer" | "number") => Value::from(1),
-            Some("boolean") => Value::Bool(true),
-            _ => Value::String("example".to_owned()),
-        }
+/// A value for a member in the `bad` example: its own example or default, its type's, or a
+/// value of its type.
+fn example_of(api: &Api, property: &Property) -> Value {
+    if let Some(example) = property.notes.examples.first().or(property.default.as_ref()) {
+        return example.clone();
+    }
+    let schema = match &property.schema {
+        SchemaRef::Named(name) => match api.type_def(name) {
+            Some(t) => &t.schema,
+            None => return Value::String("example".to_owned()),
+        },
+        SchemaRef::Inline(schema) => schema,
+    };
+    if let Some(example) = schema.notes.examples.first().or(schema.default.as_ref()) {
+        return example.clone();
+    }
+    match &schema.kind {
+        Kind::String(s) => match s.values.as_ref().and_then(|v| v.values.first()) {
+            Some(first) => Value::String(first.clone()),
+            None => Value::String("example".to_owned()),
+        },
+        Kind::Object(_) => Value::Object(Map::new()),
+        Kind::Array(_) => Value::Array(Vec::new()),
+        Kind::Integer | Kind::Number => Value::from(1),
+        Kind::Boolean => Value::Bool(true),
     }
 }
 
@@ -703,8 +748,8 @@ struct Reviewed {
     /// The named (or inline) type that holds it.
     owner: String,
     wire: String,
-    /// Its pointer in the spec.
-    pointer: String,
+    /// A value for it, for the rule's `bad` example.
+    example: Value,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -729,7 +774,7 @@ fn reviewed_in(
                         steps: steps.clone(),
                         owner: owner.to_owned(),
                         wire: p.wire.clone(),
-                        pointer: here.clone(),
+                        example: example_of(api, p),
                     });
                 }
                 let inline = format!("{owner}{}", crate::names::pascal(&p.wire));
@@ -902,6 +947,18 @@ fn condition(value: &Value) -> Condition {
             .map(|(k, v)| (k.clone(), condition(v)))
             .collect(),
         one_of,
+    }
+}
+
+fn notes(value: &Value) -> Notes {
+    Notes {
+        title: text(value, "title"),
+        comment: text(value, "$comment"),
+        examples: value
+            .get("examples")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
     }
 }
 

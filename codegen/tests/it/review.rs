@@ -2,7 +2,7 @@
 //! and generates as usual, a request that uses it gets a warning of the catalog rule
 //! `unreviewed-member`, and the mark is refused where it would mean nothing.
 
-use changeos_codegen::{Error, File, generate, reviewed_members};
+use changeos_codegen::{Error, File, generate, read_api};
 use serde_json::{Value, json};
 
 fn small() -> Value {
@@ -174,10 +174,9 @@ fn the_review_rule_id_is_reserved() {
 fn reviewed_members_are_listed_by_pointer() {
     let mut spec = with_reviewed_member();
     spec["components"]["schemas"]["Paint"]["properties"]["extras"]["x-review"] = json!(true);
-    let mut found = Vec::new();
-    reviewed_members(&spec, "", &mut found);
+    let api = read_api(&spec.to_string(), "spec.json").expect("the spec reads");
     assert_eq!(
-        found,
+        api.reviewed_members(),
         [
             "/components/schemas/Paint/properties/extras",
             "/components/schemas/PaintExtras/properties/sheen"
