@@ -666,8 +666,4 @@ fn the_runtime_is_reexported_for_users_of_the_models() {
         .unwrap_or_else(|| panic!("no finding at the unknown member: {findings:#?}"));
     assert_eq!(unknown.to_string(), "/os-change/image~1id~0");
     assert_eq!(**unknown, Pointer::root().member("os-change").member("image/id~"));
-    assert_eq!(
-        changeos_models::runtime::placeholder::PATTERN,
-        r"^\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$"
-    );
 }
