@@ -30,6 +30,56 @@ impl Api {
         out
     }
 
+    /// Every member of an object, its bases' included, in its order.
+    pub fn members<'a>(&'a self, object: &'a ObjectSchema) -> Vec<&'a Property> {
+        self.members_owned("", object).into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// [`Api::members`], each with the name of the type that defines it (`name` for the
+    /// object's own).
+    pub fn members_owned<'a>(&'a self, name: &'a str, object: &'a ObjectSchema) -> Vec<(&'a str, &'a Property)> {
+        let mut out = Vec::new();
+        self.collect_members(name, object, &mut out, 0);
+        if let Some(order) = &object.member_order {
+            out.sort_by_key(|(_, p)| order.iter().position(|wire| *wire == p.wire).unwrap_or(usize::MAX));
+        }
+        out
+    }
+
+    fn collect_members<'a>(
+        &'a self,
+        name: &'a str,
+        object: &'a ObjectSchema,
+        out: &mut Vec<(&'a str, &'a Property)>,
+        depth: usize,
+    ) {
+        // The reader refuses cycles of bases; the depth only keeps a bad IR from looping.
+        if depth > self.types.len() {
+            return;
+        }
+        for base in &object.bases {
+            if let Some(o) = self.object_type(base) {
+                self.collect_members(base, o, out, depth + 1);
+            }
+        }
+        out.extend(object.properties.iter().map(|p| (name, p)));
+    }
+
+    /// The object schema of a named type, if it is one.
+    pub fn object_type(&self, name: &str) -> Option<&ObjectSchema> {
+        match &self.type_def(name)?.schema.kind {
+            Kind::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Named types that some object composes (`allOf` with a `$ref`).
+    pub fn is_base(&self, name: &str) -> bool {
+        self.types
+            .iter()
+            .any(|t| matches!(&t.schema.kind, Kind::Object(o) if o.bases.iter().any(|b| b == name)))
+    }
+
     /// Operations that take a JSON request body, with the name of its schema.
     pub fn body_operations(&self) -> impl Iterator<Item = (&Operation, &str)> {
         self.operations
@@ -193,7 +243,15 @@ pub const REVIEW_RULE: &str = "unreviewed-member";
 
 #[derive(Debug, Clone)]
 pub struct ObjectSchema {
+    /// Named object types whose members, required members and rules this one has too (the
+    /// `allOf` items that are a `$ref`), in order. A base is open, so that its members can be
+    /// shared; the composed object closes over all of them (`unevaluatedProperties: false`).
+    pub bases: Vec<String>,
+    /// Its own members (a base's are in the base).
     pub properties: Vec<Property>,
+    /// `x-member-order`: the order of all members, its own and its bases'; without it the
+    /// bases' members come first. The order `fmt` lays a payload out in.
+    pub member_order: Option<Vec<String>>,
     /// The rule for a missing required member (when any is required).
     pub required_rule: Option<String>,
     /// `additionalProperties: false`, with the rule that reports an unknown member.

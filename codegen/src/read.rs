@@ -18,6 +18,7 @@ pub fn read(spec: &Value) -> Result<Api, Vec<Problem>> {
     let types = reader.read_types();
     let operations = reader.read_operations();
     reader.check_refs(spec, "");
+    reader.check_bases(&types);
     let mut api = Api {
         operations,
         types,
@@ -294,7 +295,18 @@ impl<'s> Reader<'s> {
             });
         }
         let required_rule = (!required.is_empty()).then(|| self.rule_for(schema, "required", pointer));
-        let closed = (schema.get("additionalProperties") == Some(&Value::Bool(false)))
+        let bases = self.read_bases(schema, pointer);
+        let closed_by = |keyword: &str| schema.get(keyword) == Some(&Value::Bool(false));
+        if !bases.is_empty() && closed_by("additionalProperties") {
+            // JSON Schema's own trap: `additionalProperties` sees only the sibling `properties`,
+            // so it would refuse every member of the bases.
+            self.problem(
+                child(pointer, "additionalProperties"),
+                "`additionalProperties: false` beside an `allOf` base refuses the base's members: write `unevaluatedProperties: false`",
+            );
+        }
+        // Both close the object; one rule reports an unknown member either way.
+        let closed = (closed_by("additionalProperties") || closed_by("unevaluatedProperties"))
             .then(|| self.rule_for(schema, "additionalProperties", pointer));
         let mut cross_rules = Vec::new();
         if let Some(dependent) = schema.get("dependentRequired") {
@@ -308,14 +320,17 @@ impl<'s> Reader<'s> {
             .flatten()
             .enumerate()
         {
-            let item_pointer = child(&child(pointer, "allOf"), &i.to_string());
-            cross_rules.extend(self.read_cross_rule(item, &item_pointer));
+            if item.get("$ref").is_none() {
+                let item_pointer = child(&child(pointer, "allOf"), &i.to_string());
+                cross_rules.extend(self.read_cross_rule(item, &item_pointer));
+            }
         }
+        // A base's members are checked once every type is read (`check_bases`).
         let names: BTreeSet<&str> = props.keys().map(String::as_str).collect();
         for rule in &cross_rules {
             if let CrossCheck::DependentRequired { member, needs } = &rule.check {
                 for name in std::iter::once(member).chain(needs) {
-                    if !names.contains(name.as_str()) {
+                    if bases.is_empty() && !names.contains(name.as_str()) {
                         self.problem(
                             pointer,
                             format!("`dependentRequired` names `{name}`, which is not a property"),
@@ -325,11 +340,33 @@ impl<'s> Reader<'s> {
             }
         }
         Some(ObjectSchema {
+            bases,
             properties,
+            member_order: schema.get("x-member-order").map(|order| strings(Some(order))),
             required_rule,
             closed,
             cross_rules,
         })
+    }
+
+    /// The `allOf` items that name a base: a `$ref` to a component schema, alone.
+    fn read_bases(&mut self, schema: &Value, pointer: &str) -> Vec<String> {
+        let mut bases = Vec::new();
+        for (i, item) in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let item_pointer = child(&child(pointer, "allOf"), &i.to_string());
+            if item.get("$ref").is_some()
+                && let Some(name) = self.named(item, &item_pointer)
+            {
+                bases.push(name);
+            }
+        }
+        bases
     }
 
     fn read_cross_rule(&mut self, item: &Value, pointer: &str) -> Vec<CrossRule> {
@@ -612,6 +649,71 @@ impl<'s> Reader<'s> {
         }
     }
 
+    /// What composition needs once every type is read: a base is an open object type, no
+    /// object reaches itself through its bases, no member is defined twice, `x-member-order`
+    /// names only members, and `dependentRequired` names members the object has.
+    fn check_bases(&mut self, types: &[TypeDef]) {
+        let api = Api {
+            operations: Vec::new(),
+            types: types.to_vec(),
+            rules: Vec::new(),
+        };
+        for t in types {
+            let Kind::Object(object) = &t.schema.kind else { continue };
+            let pointer = &t.schema.pointer;
+            for (i, base) in object.bases.iter().enumerate() {
+                let at = child(&child(&child(pointer, "allOf"), &i.to_string()), "$ref");
+                match api.object_type(base) {
+                    None => self.problem(at, format!("`{base}` is not an object schema: only objects compose")),
+                    Some(b) if b.closed.is_some() => self.problem(
+                        at,
+                        format!("`{base}` is closed (`additionalProperties: false`), so nothing can add members to it: leave it open and close the objects that compose it with `unevaluatedProperties: false`"),
+                    ),
+                    Some(_) if reaches(&api, base, &t.name) => {
+                        self.problem(at, format!("`{base}` composes `{}` in turn: bases cannot form a cycle", t.name))
+                    }
+                    Some(_) => {}
+                }
+            }
+            if object.bases.is_empty() || object.bases.iter().any(|b| reaches(&api, b, &t.name)) {
+                continue;
+            }
+            let members = api.members(object);
+            let names: Vec<&str> = members.iter().map(|p| p.wire.as_str()).collect();
+            if let Some(twice) = first_duplicate(&names) {
+                self.problem(
+                    pointer,
+                    format!("`{twice}` is a member of this object and of one of its bases: define it once"),
+                );
+            }
+            // Members it leaves out follow in definition order, so that adding a member
+            // (by hand or by `doc-diff --write`) needs no edit here.
+            for (i, name) in object.member_order.iter().flatten().enumerate() {
+                if !names.contains(&name.as_str()) {
+                    self.problem(
+                        child(&child(pointer, "x-member-order"), &i.to_string()),
+                        format!(
+                            "`x-member-order` names `{name}`, which is not a member: {}",
+                            names.join(", ")
+                        ),
+                    );
+                }
+            }
+            for rule in &object.cross_rules {
+                if let CrossCheck::DependentRequired { member, needs } = &rule.check {
+                    for name in std::iter::once(member).chain(needs) {
+                        if !names.contains(&name.as_str()) {
+                            self.problem(
+                                pointer,
+                                format!("`dependentRequired` names `{name}`, which is not a property"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Keywords and example operations of each rule; refuses rules nobody uses.
     fn finish_rules(&mut self, api: &mut Api) {
         let reach = reachable_from_bodies(api);
@@ -765,6 +867,14 @@ fn reviewed_in(
 ) {
     match &schema.kind {
         Kind::Object(o) => {
+            // A base's members sit at the same place in the payload.
+            for base in &o.bases {
+                if let Some(t) = api.type_def(base).filter(|_| !stack.contains(base)) {
+                    stack.push(base.clone());
+                    reviewed_in(api, &t.schema, base, &t.schema.pointer, operation, steps, stack, out);
+                    stack.pop();
+                }
+            }
             for p in &o.properties {
                 let here = child(&child(pointer, "properties"), &p.wire);
                 steps.push(Some(p.wire.clone()));
@@ -909,7 +1019,10 @@ fn collect_names(schema: &Schema, out: &mut Vec<String>) {
         SchemaRef::Inline(s) => collect_names(s, out),
     };
     match &schema.kind {
-        Kind::Object(o) => o.properties.iter().for_each(|p| visit(&p.schema)),
+        Kind::Object(o) => {
+            o.properties.iter().for_each(|p| visit(&p.schema));
+            o.bases.iter().for_each(|b| out.push(b.clone()));
+        }
         Kind::Array(items) => visit(items),
         _ => {}
     }
@@ -976,9 +1089,26 @@ fn strings(value: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
-fn first_duplicate(names: &[String]) -> Option<&String> {
+/// Whether `name` composes `target`, directly or through its own bases.
+fn reaches(api: &Api, name: &str, target: &str) -> bool {
+    let mut stack = vec![name];
     let mut seen = BTreeSet::new();
-    names.iter().find(|n| !seen.insert(n.as_str()))
+    while let Some(next) = stack.pop() {
+        if next == target {
+            return true;
+        }
+        if seen.insert(next)
+            && let Some(o) = api.object_type(next)
+        {
+            stack.extend(o.bases.iter().map(String::as_str));
+        }
+    }
+    false
+}
+
+fn first_duplicate<T: AsRef<str>>(names: &[T]) -> Option<&T> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    names.iter().find(|&n| !seen.insert(n.as_ref()))
 }
 
 fn is_type_name(name: &str) -> bool {

@@ -208,6 +208,8 @@ fn no_table_detail(page: &Page) -> String {
 #[derive(Debug, Clone)]
 struct SpecMember {
     name: String,
+    /// The object that defines it, when that is a base of the object compared.
+    held_by: Option<Holder>,
     required: bool,
     json_type: Option<JsonType>,
     /// The members of an object, or of an array's items.
@@ -294,7 +296,23 @@ fn spec_object(
                 .filter_map(Value::as_str)
                 .collect();
             let properties_pointer = child(&pointer, "properties");
-            let members = schema
+            // A base's members (`allOf` with a `$ref`) are members here too, held by the base.
+            let base_members: Vec<SpecMember> = schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|item| item.get("$ref").is_some())
+                .filter_map(|item| spec_object(spec, item, pointer.clone(), component.clone(), depth + 1))
+                .flat_map(|base| {
+                    let holder = base.holder;
+                    base.members.into_iter().map(move |m| SpecMember {
+                        held_by: m.held_by.or_else(|| Some(holder.clone())),
+                        ..m
+                    })
+                })
+                .collect();
+            let own: Vec<SpecMember> = schema
                 .get("properties")
                 .and_then(Value::as_object)
                 .into_iter()
@@ -303,17 +321,20 @@ fn spec_object(
                     let prop_pointer = child(&properties_pointer, name);
                     SpecMember {
                         name: name.clone(),
+                        held_by: None,
                         required: required.contains(&name.as_str()),
                         json_type: spec_type(spec, prop, 0),
                         object: spec_object(spec, prop, prop_pointer, component.clone(), depth + 1),
                     }
                 })
                 .collect();
+            let members = base_members.into_iter().chain(own).collect();
+            let closed_by = |keyword: &str| schema.get(keyword) == Some(&Value::Bool(false));
             Some(SpecObject {
                 holder: Holder {
                     pointer,
                     component,
-                    closed: schema.get("additionalProperties") == Some(&Value::Bool(false)),
+                    closed: closed_by("additionalProperties") || closed_by("unevaluatedProperties"),
                 },
                 members,
             })
@@ -449,6 +470,7 @@ impl Comparison<'_> {
                 .to_owned();
             spec_members.retain(|m: &SpecMember| m.name != name);
             spec_members.push(SpecMember {
+                held_by: None,
                 name,
                 required: parameter.get("required") == Some(&Value::Bool(true)),
                 json_type: parameter.get("schema").and_then(|s| spec_type(self.spec, s, 0)),
@@ -670,7 +692,7 @@ impl Comparison<'_> {
                     json!(mandatory),
                     json!(theirs.required),
                 );
-                d.holder = Some(spec.holder.clone());
+                d.holder = Some(theirs.held_by.clone().unwrap_or_else(|| spec.holder.clone()));
                 d.member = Some(member.clone());
             }
             if let (Some(doc_type), Some(spec_type)) = (&member.json_type, &theirs.json_type)
@@ -714,7 +736,7 @@ impl Comparison<'_> {
                 Value::Null,
                 spec_value,
             );
-            d.holder = Some(spec.holder.clone());
+            d.holder = Some(theirs.held_by.clone().unwrap_or_else(|| spec.holder.clone()));
         }
         count
     }

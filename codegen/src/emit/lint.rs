@@ -24,6 +24,12 @@ pub fn emit(api: &Api) -> TokenStream {
         emitter.named(body);
         variants.push((op, body));
     }
+    // A base is a request type of its own too: its model's `lint` runs its check.
+    for (_, reached) in crate::read::reachable_from_bodies(api) {
+        for name in reached.iter().filter(|name| api.is_base(name)) {
+            emitter.named(name);
+        }
+    }
     let fns = &emitter.fns;
     let patterns = emitter.patterns.iter().map(|(name, pattern)| {
         quote! {
@@ -160,6 +166,7 @@ impl<'a> Emitter<'a> {
 
     fn schema_fn(&mut self, fn_name: &proc_macro2::Ident, name: &str, schema: &'a Schema) {
         let body = match &schema.kind {
+            Kind::Object(_) if self.api.is_base(name) => self.base_object(name, schema),
             Kind::Object(o) => self.object(name, schema, o),
             Kind::String(s) => self.string(fn_name, schema, s),
             Kind::Array(items) => {
@@ -189,10 +196,13 @@ impl<'a> Emitter<'a> {
 
     /// One pass over the object's members: each known name goes to its check, any other name
     /// is an unknown member; then the missing required members and the rules across members.
+    /// A base's members and rules are checked by the base's own functions (see [`Self::base`]).
     fn object(&mut self, name: &str, schema: &Schema, object: &'a ObjectSchema) -> TokenStream {
         let wrong = wrong_type(schema, "an object", false, None, None);
-        let names: Vec<&str> = object.properties.iter().map(|p| p.wire.as_str()).collect();
-        let (renames, unknown) = match &object.closed {
+        let all = self.api.members(object);
+        let names: Vec<&str> = all.iter().map(|p| p.wire.as_str()).collect();
+        let (members_of, rules_of) = self.bases(object);
+        let unknown = match &object.closed {
             Some(rule) => {
                 let expected = list(&names, "`", "`", "and");
                 let push = push(
@@ -205,31 +215,86 @@ impl<'a> Emitter<'a> {
                 );
                 // A name that differs from one spec name only in case, `-` or `_` is fixable;
                 // whether the rename would clash is worked out once per object, not per member.
-                let renames = quote! {
-                    const NAMES: &[&str] = &[#(#names),*];
-                    let mut renames = checks::Renames::new(NAMES);
-                };
-                let arm = quote! {
-                    _ => {
-                        out.push(
-                            #push
-                                .with_help(checks::suggest_help(key, NAMES))
-                                .with_fix(renames.fix(key, object)),
-                        );
-                    }
-                };
-                (Some(renames), arm)
+                quote! {
+                    out.push(
+                        #push
+                            .with_help(checks::suggest_help(key, NAMES))
+                            .with_fix(renames.fix(key, object)),
+                    );
+                }
             }
-            None => (None, quote! { _ => {} }),
+            None => quote! {},
+        };
+        let renames = object.closed.as_ref().map(|_| {
+            quote! {
+                const NAMES: &[&str] = &[#(#names),*];
+                let mut renames = checks::Renames::new(NAMES);
+            }
+        });
+        let other = if members_of.is_empty() {
+            unknown
+        } else {
+            quote! { if !(#(#members_of(key, member, path, out))||*) { #unknown } }
         };
         let mut flags = Vec::new();
-        let arms: Vec<TokenStream> = object
+        let arms = self.member_arms(name, object, Some(&mut flags));
+        let dispatch = if arms.is_empty() {
+            other
+        } else {
+            quote! { match key { #(#arms)* _ => { #other } } }
+        };
+        let declare = flags.iter().map(|(flag, _)| quote! { let mut #flag = false; });
+        let missing = object.required_rule.as_ref().map(|rule| {
+            let checks = flags.iter().map(|(flag, wire)| {
+                let shown = format!("`{wire}`");
+                let push = push(rule, quote! { path }, vec![("name", quote! { #shown })]);
+                quote! { if !#flag { out.push(#push); } }
+            });
+            quote! { #(#checks)* }
+        });
+        let cross = object.cross_rules.iter().map(cross_rule);
+        quote! {
+            let Some(object) = value.as_object() else { #wrong return; };
+            #(#declare)*
+            #renames
+            for (key, member) in object.iter() {
+                #dispatch
+            }
+            #(#rules_of(value, object, path, out);)*
+            #missing
+            #(#cross)*
+        }
+    }
+
+    /// A base checked on its own: its members and rules, through the functions that the
+    /// objects composing it call too. A base is open, so any other member is fine.
+    fn base_object(&mut self, name: &str, schema: &Schema) -> TokenStream {
+        let wrong = wrong_type(schema, "an object", false, None, None);
+        let (members_of, rules_of) = self.base(name);
+        quote! {
+            let Some(object) = value.as_object() else { #wrong return; };
+            for (key, member) in object.iter() {
+                #members_of(key, member, path, out);
+            }
+            #rules_of(value, object, path, out);
+        }
+    }
+
+    /// The `match` arms of an object's own members; with `flags`, each required member's arm
+    /// sets a flag, which is pushed to `flags` with its wire name.
+    fn member_arms(
+        &mut self,
+        name: &str,
+        object: &'a ObjectSchema,
+        mut flags: Option<&mut Vec<(proc_macro2::Ident, String)>>,
+    ) -> Vec<TokenStream> {
+        object
             .properties
             .iter()
             .map(|p| {
                 let check = self.reference(&p.schema, &inline_name(name, &p.wire));
                 let wire = &p.wire;
-                let seen = p.required.then(|| {
+                let seen = flags.as_deref_mut().filter(|_| p.required).map(|flags| {
                     // Two wire names can share a snake-case form (`a-b`, `a_b`): number the later.
                     let mut flag = format_ident!("has_{}", snake(wire));
                     if flags.iter().any(|(f, _)| *f == flag) {
@@ -250,30 +315,73 @@ impl<'a> Emitter<'a> {
                 });
                 quote! { #wire => { #seen #check(member, &path.key(#wire), out); #review } }
             })
-            .collect();
-        let declare = flags.iter().map(|(flag, _)| quote! { let mut #flag = false; });
-        let missing = object.required_rule.as_ref().map(|rule| {
-            let checks = flags.iter().map(|(flag, wire)| {
-                let shown = format!("`{wire}`");
-                let push = push(rule, quote! { path }, vec![("name", quote! { #shown })]);
-                quote! { if !#flag { out.push(#push); } }
+            .collect()
+    }
+
+    /// The functions of an object's bases (emitted once each): one that checks a member if it
+    /// is the base's, one that checks the base's rules across members.
+    fn bases(&mut self, object: &ObjectSchema) -> (Vec<proc_macro2::Ident>, Vec<proc_macro2::Ident>) {
+        object.bases.iter().map(|base| self.base(base)).unzip()
+    }
+
+    fn base(&mut self, name: &str) -> (proc_macro2::Ident, proc_macro2::Ident) {
+        let members_fn = format_ident!("check_member_of_{}", snake(name));
+        let rules_fn = format_ident!("check_rules_of_{}", snake(name));
+        if self.done.insert(format!("base {name}"))
+            && let Some(object) = self.api.object_type(name)
+        {
+            let (members_of, rules_of) = self.bases(object);
+            let other = if members_of.is_empty() {
+                quote! { false }
+            } else {
+                quote! { #(#members_of(key, member, path, out))||* }
+            };
+            let arms = self.member_arms(name, object, None);
+            let missing = object.required_rule.as_ref().map(|rule| {
+                let checks = object.properties.iter().filter(|p| p.required).map(|p| {
+                    let wire = &p.wire;
+                    let shown = format!("`{wire}`");
+                    let push = push(rule, quote! { path }, vec![("name", quote! { #shown })]);
+                    quote! { if !object.contains_key(#wire) { out.push(#push); } }
+                });
+                quote! { #(#checks)* }
             });
-            quote! { #(#checks)* }
-        });
-        let cross = object.cross_rules.iter().map(cross_rule);
-        quote! {
-            let Some(object) = value.as_object() else { #wrong return; };
-            #(#declare)*
-            #renames
-            for (key, member) in object.iter() {
-                match key {
-                    #(#arms)*
-                    #unknown
+            let cross = object.cross_rules.iter().map(cross_rule);
+            let members_doc =
+                format!(" Checks `key` if it is a member of `{name}` (of those it composes too); false for any other.");
+            let rules_doc =
+                format!(" Checks the rules of `{name}` across its members: the required ones, and those between them.");
+            // Parameters a base's rules do not read are named `_…`, as rustc asks.
+            let composes = !object.bases.is_empty();
+            let dependent = |r: &CrossRule| matches!(r.check, CrossCheck::DependentRequired { .. });
+            let value_param = if composes || object.cross_rules.iter().any(|r| !dependent(r)) {
+                format_ident!("value")
+            } else {
+                format_ident!("_value")
+            };
+            let object_param = if composes || missing.is_some() || object.cross_rules.iter().any(dependent) {
+                format_ident!("object")
+            } else {
+                format_ident!("_object")
+            };
+            self.fns.push(quote! {
+                #[doc = #members_doc]
+                pub(crate) fn #members_fn(key: &str, member: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) -> bool {
+                    match key {
+                        #(#arms)*
+                        _ => return #other,
+                    }
+                    true
                 }
-            }
-            #missing
-            #(#cross)*
+                #[doc = #rules_doc]
+                pub(crate) fn #rules_fn(#value_param: &Json<'_>, #object_param: &changeos_runtime::json::Object<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
+                    #(#rules_of(value, object, path, out);)*
+                    #missing
+                    #(#cross)*
+                }
+            });
         }
+        (members_fn, rules_fn)
     }
 
     /// The checks of a string schema; `fn_name` is the function they go into, which also

@@ -42,9 +42,9 @@ fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, is_request: bool) -
     let name = ident(&item.name);
     let doc = doc_attrs(&describe(item.schema.description.as_deref(), item.schema, None));
     let deny = object.closed.as_ref().map(|_| quote! { #[serde(deny_unknown_fields)] });
-    let fields = object.properties.iter().map(|p| {
+    let fields = api.members_owned(&item.name, object).into_iter().map(|(owner, p)| {
         let field = ident(&snake(&p.wire));
-        let inner = rust_type(api, &p.schema, &inline_name(&item.name, &p.wire));
+        let inner = rust_type(api, &p.schema, &inline_name(owner, &p.wire));
         let schema = resolve(api, &p.schema);
         let nullable = schema.is_some_and(|s| s.nullable);
         let description = p
@@ -93,13 +93,13 @@ fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
     let name = ident(&item.name);
     let builder_name = format_ident!("{}Builder", item.name);
     let check = format_ident!("check_{}", snake(&item.name));
-    let required: Vec<_> = object.properties.iter().filter(|p| p.required).collect();
-    let params = required.iter().map(|p| {
+    let members = api.members_owned(&item.name, object);
+    let params = members.iter().filter(|(_, p)| p.required).map(|(owner, p)| {
         let field = ident(&snake(&p.wire));
-        let ty = rust_type(api, &p.schema, &inline_name(&item.name, &p.wire));
+        let ty = rust_type(api, &p.schema, &inline_name(owner, &p.wire));
         quote! { #field: impl Into<#ty> }
     });
-    let inits = object.properties.iter().map(|p| {
+    let inits = members.iter().map(|(_, p)| {
         let field = ident(&snake(&p.wire));
         if p.required {
             quote! { #field: #field.into() }
@@ -107,9 +107,9 @@ fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
             quote! { #field: None }
         }
     });
-    let setters = object.properties.iter().filter(|p| !p.required).map(|p| {
+    let setters = members.iter().filter(|(_, p)| !p.required).map(|(owner, p)| {
         let field = ident(&snake(&p.wire));
-        let ty = rust_type(api, &p.schema, &inline_name(&item.name, &p.wire));
+        let ty = rust_type(api, &p.schema, &inline_name(owner, &p.wire));
         let doc = format!(" Sets `{}`.", p.wire);
         quote! {
             #[doc = #doc]

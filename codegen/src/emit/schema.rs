@@ -103,7 +103,13 @@ impl Exporter<'_> {
             out.insert("required".into(), json!(required));
         }
         if object.closed.as_deref().is_some_and(|r| !self.is_warning(r)) {
-            out.insert("additionalProperties".into(), json!(false));
+            // `additionalProperties` would not see the bases' members.
+            let keyword = if object.bases.is_empty() {
+                "additionalProperties"
+            } else {
+                "unevaluatedProperties"
+            };
+            out.insert(keyword.into(), json!(false));
         }
         let errors = object.cross_rules.iter().filter(|r| !self.is_warning(&r.rule));
         // An undescribed `dependentRequired` stands on the object, as a spec writes it.
@@ -119,7 +125,11 @@ impl Exporter<'_> {
         if !dependent.is_empty() {
             out.insert("dependentRequired".into(), Value::Object(dependent));
         }
-        let rules: Vec<Value> = rules.into_iter().map(cross_rule).collect();
+        let bases = object
+            .bases
+            .iter()
+            .map(|b| self.reference(&SchemaRef::Named(b.clone())));
+        let rules: Vec<Value> = bases.chain(rules.into_iter().map(cross_rule)).collect();
         if !rules.is_empty() {
             out.insert("allOf".into(), Value::Array(rules));
         }

@@ -27,9 +27,9 @@ pub fn emit(api: &Api) -> TokenStream {
         .collect();
     let statics = objects.iter().map(|(item, object)| {
         let name = shape_ident(&item.name);
-        let members = object.properties.iter().map(|p| {
+        let members = api.members_owned(&item.name, object).into_iter().map(|(owner, p)| {
             let wire = &p.wire;
-            let shape = shape_expr(api, &p.schema, &inline_name(&item.name, wire));
+            let shape = shape_expr(api, &p.schema, &inline_name(owner, wire));
             quote! { Member { name: #wire, shape: #shape } }
         });
         quote! { static #name: Shape = Shape::Object(&[#(#members),*]); }
@@ -131,8 +131,8 @@ fn visit(api: &Api, r: &SchemaRef, context: &str, out: &mut BTreeSet<String>) {
             if !out.insert(context.to_owned()) {
                 return;
             }
-            for p in &object.properties {
-                visit(api, &p.schema, &inline_name(context, &p.wire), out);
+            for (owner, p) in api.members_owned(context, object) {
+                visit(api, &p.schema, &inline_name(owner, &p.wire), out);
             }
         }
         Kind::Array(items) => visit(api, items, &format!("{context}Item"), out),
