@@ -390,7 +390,7 @@ pub(crate) fn check_rules_of_change_server_os_option(
     out: &mut Vec<Finding>,
 ) {
     if !object.contains_key("imageid") {
-        out.push(Finding::new(&catalog::MISSING_MEMBER, path, &[("name", "`imageid`")]));
+        checks::missing(&catalog::MISSING_MEMBER, path, "`imageid`", out);
     }
     if object.contains_key("keyname") {
         for (need, shown) in [("userid", "`userid`")] {
@@ -651,27 +651,20 @@ pub(crate) fn check_change_server_os_metadata(
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(object) = value.as_object() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "an object"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
-        );
+    let Some(object) = checks::object(
+        value,
+        path,
+        &catalog::WRONG_TYPE,
+        "an object",
+        out,
+    ) else {
         return;
     };
-    const NAMES: &[&str] = &[
-        "__system__encrypted",
-        "__system__cmkid",
-        "user_data",
-        "BYOL",
-    ];
-    let mut renames = checks::Renames::new(NAMES);
+    let mut closed = checks::Closed::new(
+        &catalog::UNKNOWN_MEMBER,
+        &["__system__encrypted", "__system__cmkid", "user_data", "BYOL"],
+        "`__system__encrypted`, `__system__cmkid`, `user_data` and `BYOL`",
+    );
     for (key, member) in object.iter() {
         match key {
             "user_data" => {
@@ -684,21 +677,7 @@ pub(crate) fn check_change_server_os_metadata(
                     path,
                     out,
                 )) {
-                    out.push(
-                        Finding::new(
-                                &catalog::UNKNOWN_MEMBER,
-                                &path.key(key),
-                                &[
-                                    ("name", &path.key(key).name()),
-                                    (
-                                        "expected",
-                                        "`__system__encrypted`, `__system__cmkid`, `user_data` and `BYOL`",
-                                    ),
-                                ],
-                            )
-                            .with_help(checks::suggest_help(key, NAMES))
-                            .with_fix(renames.fix(key, object)),
-                    );
+                    closed.unknown(key, object, path, out);
                 }
             }
         }
@@ -711,30 +690,20 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(object) = value.as_object() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "an object"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
-        );
+    let Some(object) = checks::object(
+        value,
+        path,
+        &catalog::WRONG_TYPE,
+        "an object",
+        out,
+    ) else {
         return;
     };
-    const NAMES: &[&str] = &[
-        "adminpass",
-        "keyname",
-        "userid",
-        "imageid",
-        "metadata",
-        "mode",
-        "isAutoPay",
-    ];
-    let mut renames = checks::Renames::new(NAMES);
+    let mut closed = checks::Closed::new(
+        &catalog::UNKNOWN_MEMBER,
+        &["adminpass", "keyname", "userid", "imageid", "metadata", "mode", "isAutoPay"],
+        "`adminpass`, `keyname`, `userid`, `imageid`, `metadata`, `mode` and `isAutoPay`",
+    );
     for (key, member) in object.iter() {
         match key {
             "metadata" => {
@@ -742,21 +711,7 @@ pub(crate) fn check_change_server_os_with_cloud_init_option(
             }
             _ => {
                 if !(check_member_of_change_server_os_option(key, member, path, out)) {
-                    out.push(
-                        Finding::new(
-                                &catalog::UNKNOWN_MEMBER,
-                                &path.key(key),
-                                &[
-                                    ("name", &path.key(key).name()),
-                                    (
-                                        "expected",
-                                        "`adminpass`, `keyname`, `userid`, `imageid`, `metadata`, `mode` and `isAutoPay`",
-                                    ),
-                                ],
-                            )
-                            .with_help(checks::suggest_help(key, NAMES))
-                            .with_fix(renames.fix(key, object)),
-                    );
+                    closed.unknown(key, object, path, out);
                 }
             }
         }
@@ -815,23 +770,21 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(object) = value.as_object() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "an object"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
-        );
+    let Some(object) = checks::object(
+        value,
+        path,
+        &catalog::WRONG_TYPE,
+        "an object",
+        out,
+    ) else {
         return;
     };
     let mut has_os_change = false;
-    const NAMES: &[&str] = &["os-change"];
-    let mut renames = checks::Renames::new(NAMES);
+    let mut closed = checks::Closed::new(
+        &catalog::UNKNOWN_MEMBER,
+        &["os-change"],
+        "`os-change`",
+    );
     for (key, member) in object.iter() {
         match key {
             "os-change" => {
@@ -843,25 +796,12 @@ pub(crate) fn check_change_server_os_with_cloud_init_request_body(
                 );
             }
             _ => {
-                out.push(
-                    Finding::new(
-                            &catalog::UNKNOWN_MEMBER,
-                            &path.key(key),
-                            &[
-                                ("name", &path.key(key).name()),
-                                ("expected", "`os-change`"),
-                            ],
-                        )
-                        .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(renames.fix(key, object)),
-                );
+                closed.unknown(key, object, path, out);
             }
         }
     }
     if !has_os_change {
-        out.push(
-            Finding::new(&catalog::MISSING_MEMBER, path, &[("name", "`os-change`")]),
-        );
+        checks::missing(&catalog::MISSING_MEMBER, path, "`os-change`", out);
     }
 }
 /// Checks a value against `ChangeServerOsWithoutCloudInitMetadata`.
@@ -870,39 +810,23 @@ pub(crate) fn check_change_server_os_without_cloud_init_metadata(
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(object) = value.as_object() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "an object"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
-        );
+    let Some(object) = checks::object(
+        value,
+        path,
+        &catalog::WRONG_TYPE,
+        "an object",
+        out,
+    ) else {
         return;
     };
-    const NAMES: &[&str] = &["__system__encrypted", "__system__cmkid", "BYOL"];
-    let mut renames = checks::Renames::new(NAMES);
+    let mut closed = checks::Closed::new(
+        &catalog::UNKNOWN_MEMBER,
+        &["__system__encrypted", "__system__cmkid", "BYOL"],
+        "`__system__encrypted`, `__system__cmkid` and `BYOL`",
+    );
     for (key, member) in object.iter() {
         if !(check_member_of_change_server_os_metadata_common(key, member, path, out)) {
-            out.push(
-                Finding::new(
-                        &catalog::UNKNOWN_MEMBER,
-                        &path.key(key),
-                        &[
-                            ("name", &path.key(key).name()),
-                            (
-                                "expected",
-                                "`__system__encrypted`, `__system__cmkid` and `BYOL`",
-                            ),
-                        ],
-                    )
-                    .with_help(checks::suggest_help(key, NAMES))
-                    .with_fix(renames.fix(key, object)),
-            );
+            closed.unknown(key, object, path, out);
         }
     }
     check_rules_of_change_server_os_metadata_common(value, object, path, out);
@@ -913,30 +837,20 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(object) = value.as_object() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "an object"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
-        );
+    let Some(object) = checks::object(
+        value,
+        path,
+        &catalog::WRONG_TYPE,
+        "an object",
+        out,
+    ) else {
         return;
     };
-    const NAMES: &[&str] = &[
-        "adminpass",
-        "keyname",
-        "userid",
-        "imageid",
-        "mode",
-        "metadata",
-        "isAutoPay",
-    ];
-    let mut renames = checks::Renames::new(NAMES);
+    let mut closed = checks::Closed::new(
+        &catalog::UNKNOWN_MEMBER,
+        &["adminpass", "keyname", "userid", "imageid", "mode", "metadata", "isAutoPay"],
+        "`adminpass`, `keyname`, `userid`, `imageid`, `mode`, `metadata` and `isAutoPay`",
+    );
     for (key, member) in object.iter() {
         match key {
             "metadata" => {
@@ -948,21 +862,7 @@ pub(crate) fn check_change_server_os_without_cloud_init_option(
             }
             _ => {
                 if !(check_member_of_change_server_os_option(key, member, path, out)) {
-                    out.push(
-                        Finding::new(
-                                &catalog::UNKNOWN_MEMBER,
-                                &path.key(key),
-                                &[
-                                    ("name", &path.key(key).name()),
-                                    (
-                                        "expected",
-                                        "`adminpass`, `keyname`, `userid`, `imageid`, `mode`, `metadata` and `isAutoPay`",
-                                    ),
-                                ],
-                            )
-                            .with_help(checks::suggest_help(key, NAMES))
-                            .with_fix(renames.fix(key, object)),
-                    );
+                    closed.unknown(key, object, path, out);
                 }
             }
         }
@@ -995,23 +895,21 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(object) = value.as_object() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "an object"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
-        );
+    let Some(object) = checks::object(
+        value,
+        path,
+        &catalog::WRONG_TYPE,
+        "an object",
+        out,
+    ) else {
         return;
     };
     let mut has_os_change = false;
-    const NAMES: &[&str] = &["os-change"];
-    let mut renames = checks::Renames::new(NAMES);
+    let mut closed = checks::Closed::new(
+        &catalog::UNKNOWN_MEMBER,
+        &["os-change"],
+        "`os-change`",
+    );
     for (key, member) in object.iter() {
         match key {
             "os-change" => {
@@ -1023,25 +921,12 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
                 );
             }
             _ => {
-                out.push(
-                    Finding::new(
-                            &catalog::UNKNOWN_MEMBER,
-                            &path.key(key),
-                            &[
-                                ("name", &path.key(key).name()),
-                                ("expected", "`os-change`"),
-                            ],
-                        )
-                        .with_help(checks::suggest_help(key, NAMES))
-                        .with_fix(renames.fix(key, object)),
-                );
+                closed.unknown(key, object, path, out);
             }
         }
     }
     if !has_os_change {
-        out.push(
-            Finding::new(&catalog::MISSING_MEMBER, path, &[("name", "`os-change`")]),
-        );
+        checks::missing(&catalog::MISSING_MEMBER, path, "`os-change`", out);
     }
 }
 /// Checks a value against `ChangeServerOsMetadataCommon`.
@@ -1050,18 +935,13 @@ pub(crate) fn check_change_server_os_metadata_common(
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(object) = value.as_object() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "an object"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
-        );
+    let Some(object) = checks::object(
+        value,
+        path,
+        &catalog::WRONG_TYPE,
+        "an object",
+        out,
+    ) else {
         return;
     };
     for (key, member) in object.iter() {
@@ -1075,18 +955,13 @@ pub(crate) fn check_change_server_os_option(
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(object) = value.as_object() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "an object"),
-                    ("actual", &checks::describe(value)),
-                ],
-            ),
-        );
+    let Some(object) = checks::object(
+        value,
+        path,
+        &catalog::WRONG_TYPE,
+        "an object",
+        out,
+    ) else {
         return;
     };
     for (key, member) in object.iter() {

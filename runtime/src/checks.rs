@@ -4,6 +4,7 @@
 use crate::finding::{Finding, Fix};
 use crate::json::{Json, Object};
 use crate::path::Path;
+use crate::rule::RuleInfo;
 
 /// The JSON Schema `type` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,6 +238,62 @@ pub fn quote_fix(value: &Json<'_>, path: &Path<'_>, check: fn(&Json<'_>, &Path<'
 /// (`imagid`) get a help, never a fix. For many members of one object, use [`Renames`].
 pub fn rename_fix(key: &str, object: &Object<'_>, candidates: &[&'static str]) -> Option<Fix> {
     Renames::new(candidates).fix(key, object)
+}
+
+/// The object `value` is, or `None` after a finding of `rule` (the schema's type rule) saying
+/// it is not; `expected` is "an object" or "an object or null".
+pub fn object<'v, 'a>(
+    value: &'v Json<'a>,
+    path: &Path<'_>,
+    rule: &'static RuleInfo,
+    expected: &str,
+    out: &mut Vec<Finding>,
+) -> Option<&'v Object<'a>> {
+    let object = value.as_object();
+    if object.is_none() {
+        let actual = describe(value);
+        out.push(Finding::new(
+            rule,
+            path,
+            &[("name", &path.name()), ("expected", expected), ("actual", &actual)],
+        ));
+    }
+    object
+}
+
+/// A finding of `rule` (the missing-member rule) for the member `shown` (`` `imageid` ``).
+pub fn missing(rule: &'static RuleInfo, path: &Path<'_>, shown: &str, out: &mut Vec<Finding>) {
+    out.push(Finding::new(rule, path, &[("name", shown)]));
+}
+
+/// The members of a closed object (`additionalProperties: false`): any other is reported by
+/// `rule`, with a did-you-mean and, where it is safe, a rename.
+pub struct Closed<'c> {
+    rule: &'static RuleInfo,
+    names: &'c [&'static str],
+    /// The names as a message lists them: `` `a`, `b` and `c` ``.
+    expected: &'static str,
+    renames: Renames<'c>,
+}
+
+impl<'c> Closed<'c> {
+    pub fn new(rule: &'static RuleInfo, names: &'c [&'static str], expected: &'static str) -> Self {
+        Closed {
+            rule,
+            names,
+            expected,
+            renames: Renames::new(names),
+        }
+    }
+
+    /// Reports `key`, a member of `object` at `path` that is none of the names.
+    pub fn unknown(&mut self, key: &str, object: &Object<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
+        let at = path.key(key);
+        let finding = Finding::new(self.rule, &at, &[("name", &at.name()), ("expected", self.expected)])
+            .with_help(suggest_help(key, self.names))
+            .with_fix(self.renames.fix(key, object));
+        out.push(finding);
+    }
 }
 
 /// The rename fixes ([`rename_fix`]) of the unknown members of one object. Whether a rename

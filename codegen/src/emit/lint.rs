@@ -198,39 +198,23 @@ impl<'a> Emitter<'a> {
     /// is an unknown member; then the missing required members and the rules across members.
     /// A base's members and rules are checked by the base's own functions (see [`Self::base`]).
     fn object(&mut self, name: &str, schema: &Schema, object: &'a ObjectSchema) -> TokenStream {
-        let wrong = wrong_type(schema, "an object", false, None, None);
+        let as_object = as_object(schema);
         let all = self.api.members(object);
         let names: Vec<&str> = all.iter().map(|p| p.wire.as_str()).collect();
         let (members_of, rules_of) = self.bases(object);
-        let unknown = match &object.closed {
-            Some(rule) => {
-                let expected = list(&names, "`", "`", "and");
-                let push = push(
-                    rule,
-                    quote! { &path.key(key) },
-                    vec![
-                        ("name", quote! { &path.key(key).name() }),
-                        ("expected", quote! { #expected }),
-                    ],
-                );
-                // A name that differs from one spec name only in case, `-` or `_` is fixable;
-                // whether the rename would clash is worked out once per object, not per member.
-                quote! {
-                    out.push(
-                        #push
-                            .with_help(checks::suggest_help(key, NAMES))
-                            .with_fix(renames.fix(key, object)),
-                    );
-                }
-            }
-            None => quote! {},
-        };
-        let renames = object.closed.as_ref().map(|_| {
+        // A name that differs from one spec name only in case, `-` or `_` is fixable; whether
+        // the rename would clash is worked out once per object (in `Closed`), not per member.
+        let closed = object.closed.as_ref().map(|rule| {
+            let rule = format_ident!("{}", screaming(rule));
+            let expected = list(&names, "`", "`", "and");
             quote! {
-                const NAMES: &[&str] = &[#(#names),*];
-                let mut renames = checks::Renames::new(NAMES);
+                let mut closed = checks::Closed::new(&catalog::#rule, &[#(#names),*], #expected);
             }
         });
+        let unknown = match closed {
+            Some(_) => quote! { closed.unknown(key, object, path, out); },
+            None => quote! {},
+        };
         let other = if members_of.is_empty() {
             unknown
         } else {
@@ -245,18 +229,18 @@ impl<'a> Emitter<'a> {
         };
         let declare = flags.iter().map(|(flag, _)| quote! { let mut #flag = false; });
         let missing = object.required_rule.as_ref().map(|rule| {
+            let rule = format_ident!("{}", screaming(rule));
             let checks = flags.iter().map(|(flag, wire)| {
                 let shown = format!("`{wire}`");
-                let push = push(rule, quote! { path }, vec![("name", quote! { #shown })]);
-                quote! { if !#flag { out.push(#push); } }
+                quote! { if !#flag { checks::missing(&catalog::#rule, path, #shown, out); } }
             });
             quote! { #(#checks)* }
         });
         let cross = object.cross_rules.iter().map(cross_rule);
         quote! {
-            let Some(object) = value.as_object() else { #wrong return; };
+            #as_object
             #(#declare)*
-            #renames
+            #closed
             for (key, member) in object.iter() {
                 #dispatch
             }
@@ -269,10 +253,10 @@ impl<'a> Emitter<'a> {
     /// A base checked on its own: its members and rules, through the functions that the
     /// objects composing it call too. A base is open, so any other member is fine.
     fn base_object(&mut self, name: &str, schema: &Schema) -> TokenStream {
-        let wrong = wrong_type(schema, "an object", false, None, None);
+        let as_object = as_object(schema);
         let (members_of, rules_of) = self.base(name);
         quote! {
-            let Some(object) = value.as_object() else { #wrong return; };
+            #as_object
             for (key, member) in object.iter() {
                 #members_of(key, member, path, out);
             }
@@ -338,11 +322,11 @@ impl<'a> Emitter<'a> {
             };
             let arms = self.member_arms(name, object, None);
             let missing = object.required_rule.as_ref().map(|rule| {
+                let rule = format_ident!("{}", screaming(rule));
                 let checks = object.properties.iter().filter(|p| p.required).map(|p| {
                     let wire = &p.wire;
                     let shown = format!("`{wire}`");
-                    let push = push(rule, quote! { path }, vec![("name", quote! { #shown })]);
-                    quote! { if !object.contains_key(#wire) { out.push(#push); } }
+                    quote! { if !object.contains_key(#wire) { checks::missing(&catalog::#rule, path, #shown, out); } }
                 });
                 quote! { #(#checks)* }
             });
@@ -508,6 +492,19 @@ fn scalar(schema: &Schema, expected: &str, json_type: TokenStream) -> TokenStrea
 
 /// The statement that reports a value of the wrong JSON type; `fix` is the expression of its
 /// `Option<Fix>`, if the type has one.
+/// `let Some(object) = …`: the object, or a finding of the schema's type rule and `return`.
+fn as_object(schema: &Schema) -> TokenStream {
+    let rule = format_ident!("{}", screaming(&schema.type_rule));
+    let expected = if schema.nullable {
+        "an object or null"
+    } else {
+        "an object"
+    };
+    quote! {
+        let Some(object) = checks::object(value, path, &catalog::#rule, #expected, out) else { return; };
+    }
+}
+
 fn wrong_type(
     schema: &Schema,
     expected: &str,
