@@ -4,16 +4,16 @@
 //! section is the body, the URI section's tables are the path parameters, the first table of
 //! the response section is the response body. A member of object or array type finds the
 //! table of its own members through an in-page link in its row, a "see Table N" / 表N in its
-//! description, or (older pages link nothing) a caption that names it. The spec side is read
-//! straight from the spec's JSON, following `$ref`s, so that [`super::write`] knows the exact
-//! schema each member belongs in.
+//! description, or (older pages link nothing) a caption that names it. The spec side is
+//! codegen's IR, which keeps the pointer of every schema, so that [`super::write`] knows the
+//! exact schema each member belongs in (a base's member belongs in the base).
 
 use serde_json::{Value, json};
 
 use super::{Columns, DocDiffError, Endpoint, Format, JsonType, Page, Section, Table, member_name, table_refs, yes_no};
-use changeos_runtime::pointer::Pointer;
 
 use crate::error::child;
+use crate::ir::{Api, Kind, Operation, ParameterIn, SchemaRef};
 
 /// What kind of difference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -121,8 +121,8 @@ pub struct Report {
 }
 
 /// Compares `page` with the operation `operation` of `spec`.
-pub fn compare(spec: &Value, operation: &str, page: &Page, page_name: &str) -> Result<Report, DocDiffError> {
-    let op = find_operation(spec, operation)?;
+pub fn compare(api: &Api, operation: &str, page: &Page, page_name: &str) -> Result<Report, DocDiffError> {
+    let op = find_operation(api, operation)?;
     let parameter_tables: Vec<usize> = (0..page.tables.len())
         .filter(|&i| page.tables[i].columns().is_some())
         .collect();
@@ -134,7 +134,7 @@ pub fn compare(spec: &Value, operation: &str, page: &Page, page_name: &str) -> R
         });
     }
     let mut cmp = Comparison {
-        spec,
+        api,
         page,
         reached: vec![false; page.tables.len()],
         report: Report {
@@ -146,43 +146,27 @@ pub fn compare(spec: &Value, operation: &str, page: &Page, page_name: &str) -> R
             compared: Compared::default(),
         },
     };
-    cmp.endpoint(&op);
-    cmp.path_parameters(&op);
-    cmp.body(&op)?;
-    cmp.response(&op);
+    cmp.endpoint(op);
+    cmp.path_parameters(op);
+    cmp.body(op)?;
+    cmp.response(op);
     cmp.unreached();
     Ok(cmp.report)
 }
 
-/// An operation of the spec, found by its operationId.
-struct SpecOperation<'s> {
-    method: String,
-    path: String,
-    operation: &'s Value,
-    path_item: &'s Value,
-}
-
-fn find_operation<'s>(spec: &'s Value, id: &str) -> Result<SpecOperation<'s>, DocDiffError> {
-    let mut known = Vec::new();
-    for (path, item) in spec.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        for method in ["get", "post", "put", "patch", "delete"] {
-            let Some(op) = item.get(method) else { continue };
-            let op_id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
-            if op_id == id {
-                return Ok(SpecOperation {
-                    method: method.to_uppercase(),
-                    path: path.clone(),
-                    operation: op,
-                    path_item: item,
-                });
-            }
-            known.push(op_id.to_owned());
-        }
-    }
-    Err(DocDiffError::UnknownOperation {
-        operation: id.to_owned(),
-        known: known.join(", "),
-    })
+fn find_operation<'a>(api: &'a Api, id: &str) -> Result<&'a Operation, DocDiffError> {
+    api.operations
+        .iter()
+        .find(|op| op.id == id)
+        .ok_or_else(|| DocDiffError::UnknownOperation {
+            operation: id.to_owned(),
+            known: api
+                .operations
+                .iter()
+                .map(|op| op.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
 fn no_table_detail(page: &Page) -> String {
@@ -222,119 +206,72 @@ struct SpecObject {
     members: Vec<SpecMember>,
 }
 
-/// Follows `$ref`s: the schema, its pointer in the spec, and the last component named.
-fn resolve<'s>(spec: &'s Value, schema: &'s Value, pointer: String) -> (&'s Value, String, Option<String>) {
-    let (mut schema, mut pointer, mut component) = (schema, pointer, None);
-    for _ in 0..32 {
-        let Some(name) = schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        else {
-            break;
-        };
-        let target = child("/components/schemas", name);
-        let Some(next) = spec.pointer(&target) else { break };
-        schema = next;
-        pointer = target;
-        component = Some(name.to_owned());
-    }
-    (schema, pointer, component)
-}
-
-fn type_word(schema: &Value) -> Option<&str> {
-    match schema.get("type") {
-        Some(Value::String(t)) => Some(t),
-        Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).find(|t| *t != "null"),
-        _ => None,
-    }
-}
-
-fn spec_type(spec: &Value, schema: &Value, depth: usize) -> Option<JsonType> {
-    let (schema, _, _) = resolve(spec, schema, String::new());
-    Some(match type_word(schema)? {
-        "string" => JsonType::String,
-        "integer" => JsonType::Integer,
-        "number" => JsonType::Number,
-        "boolean" => JsonType::Boolean,
-        "object" => JsonType::Object,
-        "array" => JsonType::Array(
-            schema
-                .get("items")
-                .filter(|_| depth < 16)
-                .and_then(|items| spec_type(spec, items, depth + 1))
+fn spec_type(api: &Api, schema: &SchemaRef, depth: usize) -> Option<JsonType> {
+    let schema = resolve(api, schema)?;
+    Some(match &schema.kind {
+        Kind::String(_) => JsonType::String,
+        Kind::Integer => JsonType::Integer,
+        Kind::Number => JsonType::Number,
+        Kind::Boolean => JsonType::Boolean,
+        Kind::Object(_) => JsonType::Object,
+        Kind::Array(items) => JsonType::Array(
+            (depth < 16)
+                .then(|| spec_type(api, items, depth + 1))
+                .flatten()
                 .map(Box::new),
         ),
-        _ => return None,
     })
 }
 
-/// The object a schema is (or whose items are), with its members.
-fn spec_object(
-    spec: &Value,
-    schema: &Value,
-    pointer: String,
-    component: Option<String>,
-    depth: usize,
-) -> Option<SpecObject> {
+fn resolve<'a>(api: &'a Api, schema: &'a SchemaRef) -> Option<&'a crate::ir::Schema> {
+    match schema {
+        SchemaRef::Named(name) => api.type_def(name).map(|t| &t.schema),
+        SchemaRef::Inline(schema) => Some(schema),
+    }
+}
+
+/// The object a schema is (or whose items are), with its members; `component` names the
+/// component an inline schema sits in.
+fn spec_object(api: &Api, schema: &SchemaRef, component: Option<&str>, depth: usize) -> Option<SpecObject> {
     if depth > 16 {
         return None;
     }
-    let (schema, pointer, named) = resolve(spec, schema, pointer);
-    let component = named.or(component);
-    match type_word(schema) {
-        Some("array") => {
-            let items = schema.get("items")?;
-            spec_object(spec, items, format!("{pointer}/items"), component, depth + 1)
-        }
-        Some("object") => {
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
+    let component = match schema {
+        SchemaRef::Named(name) => Some(name.as_str()),
+        SchemaRef::Inline(_) => component,
+    };
+    let resolved = resolve(api, schema)?;
+    match &resolved.kind {
+        Kind::Array(items) => spec_object(api, items, component, depth + 1),
+        Kind::Object(object) => {
+            // An inline object's own members are labelled "" (no type defines it by name).
+            let label = match schema {
+                SchemaRef::Named(name) => name.as_str(),
+                SchemaRef::Inline(_) => "",
+            };
+            let members = api
+                .members_owned(label, object)
                 .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            let properties_pointer = child(&pointer, "properties");
-            // A base's members (`allOf` with a `$ref`) are members here too, held by the base.
-            let base_members: Vec<SpecMember> = schema
-                .get("allOf")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter(|item| item.get("$ref").is_some())
-                .filter_map(|item| spec_object(spec, item, pointer.clone(), component.clone(), depth + 1))
-                .flat_map(|base| {
-                    let holder = base.holder;
-                    base.members.into_iter().map(move |m| SpecMember {
-                        held_by: m.held_by.or_else(|| Some(holder.clone())),
-                        ..m
-                    })
+                .map(|(owner, p)| SpecMember {
+                    name: p.wire.clone(),
+                    held_by: (owner != label).then(|| Holder {
+                        pointer: api
+                            .type_def(owner)
+                            .map(|t| t.schema.pointer.clone())
+                            .unwrap_or_default(),
+                        component: Some(owner.to_owned()),
+                        closed: false,
+                    }),
+                    required: p.required,
+                    json_type: spec_type(api, &p.schema, 0),
+                    object: spec_object(api, &p.schema, component, depth + 1),
                 })
                 .collect();
-            let own: Vec<SpecMember> = schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(name, prop)| {
-                    let prop_pointer = child(&properties_pointer, name);
-                    SpecMember {
-                        name: name.clone(),
-                        held_by: None,
-                        required: required.contains(&name.as_str()),
-                        json_type: spec_type(spec, prop, 0),
-                        object: spec_object(spec, prop, prop_pointer, component.clone(), depth + 1),
-                    }
-                })
-                .collect();
-            let members = base_members.into_iter().chain(own).collect();
-            let closed_by = |keyword: &str| schema.get(keyword) == Some(&Value::Bool(false));
             Some(SpecObject {
                 holder: Holder {
-                    pointer,
-                    component,
-                    closed: closed_by("additionalProperties") || closed_by("unevaluatedProperties"),
+                    pointer: resolved.pointer.clone(),
+                    component: component.map(str::to_owned),
+                    closed: object.closed.is_some(),
                 },
                 members,
             })
@@ -343,48 +280,8 @@ fn spec_object(
     }
 }
 
-/// The JSON schema of an operation's request body or of its first 2xx response.
-fn body_schema(op: &Value) -> Option<(&Value, String)> {
-    let content = op.pointer("/requestBody/content")?.as_object()?;
-    let (media, body) = content
-        .iter()
-        .find(|(m, _)| m.contains("json"))
-        .or_else(|| content.iter().next())?;
-    Some((
-        body.get("schema")?,
-        Pointer::root()
-            .member("requestBody")
-            .member("content")
-            .member(media)
-            .member("schema")
-            .to_string(),
-    ))
-}
-
-fn response_schema(op: &Value) -> Option<(&Value, String)> {
-    let responses = op.get("responses")?.as_object()?;
-    responses
-        .iter()
-        .filter(|(status, _)| status.starts_with('2'))
-        .find_map(|(status, r)| {
-            let content = r.get("content")?.as_object()?;
-            let (media, body) = content
-                .iter()
-                .find(|(m, _)| m.contains("json"))
-                .or_else(|| content.iter().next())?;
-            let pointer = Pointer::root()
-                .member("responses")
-                .member(status)
-                .member("content")
-                .member(media)
-                .member("schema")
-                .to_string();
-            Some((body.get("schema")?, pointer))
-        })
-}
-
 struct Comparison<'a> {
-    spec: &'a Value,
+    api: &'a Api,
     page: &'a Page,
     /// Tables the comparison used, to name the ones it did not.
     reached: Vec<bool>,
@@ -410,7 +307,7 @@ impl Comparison<'_> {
         &mut self.report.differences[last]
     }
 
-    fn endpoint(&mut self, op: &SpecOperation<'_>) {
+    fn endpoint(&mut self, op: &Operation) {
         let spec = Endpoint {
             method: op.method.clone(),
             path: op.path.clone(),
@@ -444,39 +341,19 @@ impl Comparison<'_> {
             .collect()
     }
 
-    fn path_parameters(&mut self, op: &SpecOperation<'_>) {
-        let mut spec_members = Vec::new();
-        let declared = op
-            .path_item
-            .get("parameters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .chain(
-                op.operation
-                    .get("parameters")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten(),
-            );
-        for parameter in declared {
-            if parameter.get("in").and_then(Value::as_str) != Some("path") {
-                continue;
-            }
-            let name = parameter
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            spec_members.retain(|m: &SpecMember| m.name != name);
-            spec_members.push(SpecMember {
+    fn path_parameters(&mut self, op: &Operation) {
+        let spec_members: Vec<SpecMember> = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParameterIn::Path)
+            .map(|p| SpecMember {
+                name: p.name.clone(),
                 held_by: None,
-                name,
-                required: parameter.get("required") == Some(&Value::Bool(true)),
-                json_type: parameter.get("schema").and_then(|s| spec_type(self.spec, s, 0)),
+                required: p.required,
+                json_type: spec_type(self.api, &p.schema, 0),
                 object: None,
-            });
-        }
+            })
+            .collect();
         let tables = self.tables_in(Section::Uri);
         if tables.is_empty() {
             if !spec_members.is_empty() {
@@ -506,9 +383,9 @@ impl Comparison<'_> {
         }
     }
 
-    fn body(&mut self, op: &SpecOperation<'_>) -> Result<(), DocDiffError> {
+    fn body(&mut self, op: &Operation) -> Result<(), DocDiffError> {
         let root = self.tables_in(Section::Request).first().copied();
-        let Some((schema, pointer)) = body_schema(op.operation) else {
+        let Some(body) = &op.request else {
             if let Some(t) = root {
                 self.reached[t] = true;
                 self.note(format!(
@@ -528,8 +405,7 @@ impl Comparison<'_> {
                 ),
             });
         };
-        let pointer = child(&child("/paths", &op.path), &op.method.to_lowercase()) + &pointer;
-        let Some(object) = spec_object(self.spec, schema, pointer, None, 0) else {
+        let Some(object) = spec_object(self.api, &SchemaRef::Named(body.clone()), None, 0) else {
             self.note("the spec's request body is not an object: the body was not compared");
             return Ok(());
         };
@@ -539,11 +415,15 @@ impl Comparison<'_> {
         Ok(())
     }
 
-    fn response(&mut self, op: &SpecOperation<'_>) {
+    fn response(&mut self, op: &Operation) {
         let root = self.tables_in(Section::Response).first().copied();
-        let schema = response_schema(op.operation);
+        let schema = op
+            .responses
+            .iter()
+            .find(|(status, _)| status.starts_with('2'))
+            .map(|(_, name)| SchemaRef::Named(name.clone()));
         let has_response = schema.is_some();
-        let (Some(root), Some((schema, pointer))) = (root, schema) else {
+        let (Some(root), Some(schema)) = (root, schema) else {
             if root.is_none() && has_response {
                 self.note(
                     "the page lists no response fields (it may refer to a shared page): the response was not compared",
@@ -551,8 +431,7 @@ impl Comparison<'_> {
             }
             return;
         };
-        let pointer = child(&child("/paths", &op.path), &op.method.to_lowercase()) + &pointer;
-        let Some(object) = spec_object(self.spec, schema, pointer, None, 0) else {
+        let Some(object) = spec_object(self.api, &schema, None, 0) else {
             self.note("the spec's success response is not an object: the response was not compared");
             return;
         };

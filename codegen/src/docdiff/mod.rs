@@ -710,10 +710,9 @@ pub fn run(options: &Options) -> Result<Outcome, DocDiffError> {
         path: spec_path.display().to_string(),
         source,
     })?;
-    let spec: serde_json::Value = serde_json::from_str(&spec_text)
-        .map_err(|e| DocDiffError::Spec(format!("{}: not valid JSON: {e}", spec_path.display())))?;
+    let api = crate::read_api(&spec_text, crate::SPEC_PATH).map_err(|e| DocDiffError::Spec(e.to_string()))?;
     let page = read_page(&text);
-    let report = compare(&spec, &options.operation, &page, &page_name)?;
+    let report = compare(&api, &options.operation, &page, &page_name)?;
     let mut stdout = match options.format {
         OutputFormat::Human => report::human(&report),
         OutputFormat::Json => report::json(&report),

@@ -40,10 +40,9 @@ fn run(operation: &str, page: PathBuf) -> Result<(docdiff::Outcome, Report), Doc
     };
     let outcome = docdiff::run(&options)?;
     let text = std::fs::read_to_string(&page).expect("readable page");
-    let spec: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(workspace().join(changeos_codegen::SPEC_PATH)).expect("spec"))
-            .expect("spec JSON");
-    let report = docdiff::compare(&spec, operation, &docdiff::read_page(&text), "page")?;
+    let spec = std::fs::read_to_string(workspace().join(changeos_codegen::SPEC_PATH)).expect("spec");
+    let api = changeos_codegen::read_api(&spec, changeos_codegen::SPEC_PATH).expect("the spec reads");
+    let report = docdiff::compare(&api, operation, &docdiff::read_page(&text), "page")?;
     Ok((outcome, report))
 }
 

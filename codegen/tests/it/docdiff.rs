@@ -16,9 +16,9 @@ fn fixture_page(name: &str) -> PathBuf {
     manifest_dir().join("tests/fixtures/docs").join(name)
 }
 
-fn small_spec() -> Value {
+fn small_spec() -> changeos_codegen::ir::Api {
     let text = std::fs::read_to_string(manifest_dir().join("tests/fixtures/small.json")).expect("small.json");
-    serde_json::from_str(&text).expect("small.json is JSON")
+    changeos_codegen::read_api(&text, "small.json").expect("small.json reads")
 }
 
 /// Compares a fixture page with `PaintThing` of the small fixture spec; the page is named by
@@ -418,6 +418,32 @@ fn write_applies_no_judgment_calls() {
         .expect("codegen accepts the written spec");
 }
 
+/// doc-diff reads the spec as codegen does: a spec codegen refuses is refused here too (exit 2),
+/// with codegen's located problems, rather than compared half-understood.
+#[test]
+fn a_spec_codegen_refuses_is_not_compared() {
+    let root = small_root("refused-spec");
+    let path = root.0.join(changeos_codegen::SPEC_PATH);
+    let mut spec: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("JSON");
+    spec["components"]["schemas"]["Paint"]["x-colour"] = json!(true);
+    std::fs::write(&path, serde_json::to_string_pretty(&spec).expect("text")).expect("write");
+    let options = docdiff::Options {
+        root: root.0.clone(),
+        operation: "PaintThing".to_owned(),
+        page: fixture_page("paint-agrees.txt"),
+        format: OutputFormat::Human,
+        write: false,
+    };
+    match docdiff::run(&options) {
+        Err(e @ DocDiffError::Spec(_)) => {
+            let message = e.to_string();
+            assert!(message.contains("not a spec codegen accepts"), "{message}");
+            assert!(message.contains("/components/schemas/Paint/x-colour"), "{message}");
+        }
+        other => panic!("expected the spec to be refused, got {other:?}"),
+    }
+}
+
 #[test]
 fn write_refuses_to_leave_a_spec_codegen_rejects() {
     let root = small_root("refused");
@@ -430,7 +456,10 @@ fn write_refuses_to_leave_a_spec_codegen_rejects() {
         .and_then(Value::as_object_mut)
         .expect("rule");
     missing.remove("default-for");
+    // The spec reads before the write (every object that has `required` names its rule) and
+    // does not after it (the write makes `PaintExtras.note` required, and nothing reports that).
     spec["components"]["schemas"]["PaintRequest"]["x-rules"] = json!({ "required": "missing-member" });
+    spec["components"]["schemas"]["Paint"]["x-rules"] = json!({ "required": "missing-member" });
     let text = serde_json::to_string_pretty(&spec).expect("text") + "\n";
     std::fs::write(&path, &text).expect("write");
     let page = root.0.join("page.txt");
