@@ -200,7 +200,9 @@ fn try_block(dir: &TempDir, session: &mut Session, block: &Block) -> Result<Outc
         return if block.kind == "console" && DELEGATED.contains(&package.as_str()) {
             Ok(Outcome::Delegated)
         } else {
-            Err(format!("`in={package}`: only a `console` block, and for one of {DELEGATED:?}"))
+            Err(format!(
+                "`in={package}`: only a `console` block, and for one of {DELEGATED:?}"
+            ))
         };
     }
     match (block.kind.as_str(), &block.from) {
@@ -361,7 +363,10 @@ fn a_block_without_a_reason_not_to_run_fails() {
     let marked = block(1, "console no-run (a real send)", "$ changeos send x\n".to_owned());
     assert_eq!(try_block(&dir, &mut Session::default(), &marked), Ok(Outcome::NotRun));
     let rust = block(1, "rust", "let x = 1;\n".to_owned());
-    assert!(try_block(&dir, &mut Session::default(), &rust).is_err(), "a Rust block must say where it runs");
+    assert!(
+        try_block(&dir, &mut Session::default(), &rust).is_err(),
+        "a Rust block must say where it runs"
+    );
 }
 
 #[test]
@@ -374,7 +379,10 @@ fn a_console_block_is_compared_line_by_line() {
     let elided = block(1, "console", "$ printf 'a\\nb\\nc\\n'\na\n...\n".to_owned());
     assert_eq!(try_block(&dir, &mut Session::default(), &elided), Ok(Outcome::Console));
     let continued = block(1, "console", "$ echo one \\\n    two\none two\n".to_owned());
-    assert_eq!(try_block(&dir, &mut Session::default(), &continued), Ok(Outcome::Console));
+    assert_eq!(
+        try_block(&dir, &mut Session::default(), &continued),
+        Ok(Outcome::Console)
+    );
     let dangling = block(1, "console", "output without a command\n".to_owned());
     assert!(try_block(&dir, &mut Session::default(), &dangling).is_err());
 }
@@ -382,7 +390,14 @@ fn a_console_block_is_compared_line_by_line() {
 #[test]
 fn data_blocks_are_parsed_and_configs_loaded() {
     let dir = scratch("self");
-    assert!(try_block(&dir, &mut Session::default(), &block(1, "json", "{\"a\": }\n".to_owned())).is_err());
+    assert!(
+        try_block(
+            &dir,
+            &mut Session::default(),
+            &block(1, "json", "{\"a\": }\n".to_owned())
+        )
+        .is_err()
+    );
     assert!(try_block(&dir, &mut Session::default(), &block(1, "toml", "a = \n".to_owned())).is_err());
     assert!(try_block(&dir, &mut Session::default(), &block(1, "yaml", "a: [\n".to_owned())).is_err());
     let unknown_rule = block(
@@ -390,7 +405,10 @@ fn data_blocks_are_parsed_and_configs_loaded() {
         "toml file=changeos.toml",
         "[rules]\nno-such-rule = \"off\"\n".to_owned(),
     );
-    assert!(try_block(&dir, &mut Session::default(), &unknown_rule).is_err(), "the binary refuses the config");
+    assert!(
+        try_block(&dir, &mut Session::default(), &unknown_rule).is_err(),
+        "the binary refuses the config"
+    );
     let bad_regions = block(
         1,
         "yaml file=regions.yaml",
@@ -448,9 +466,12 @@ fn every_flag_has_an_example() {
     let mut missing = Vec::new();
     let global = flags_in_help(&[]);
     for flag in &global {
-        let shown = lines
-            .iter()
-            .any(|line| line.contains("changeos ") && line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).any(|w| w == flag));
+        let shown = lines.iter().any(|line| {
+            line.contains("changeos ")
+                && line
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                    .any(|w| w == flag)
+        });
         if !shown {
             missing.push(format!("changeos {flag}"));
         }
@@ -465,12 +486,18 @@ fn every_flag_has_an_example() {
             let shown = lines.iter().any(|line| {
                 line.contains("changeos ")
                     && line.contains(&format!(" {words}"))
-                    && line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).any(|w| w == flag)
+                    && line
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                        .any(|w| w == flag)
             });
             if !shown {
                 missing.push(format!("changeos {words} {flag}"));
             }
         }
     }
-    assert!(missing.is_empty(), "no example in README.md or docs/ of:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "no example in README.md or docs/ of:\n{}",
+        missing.join("\n")
+    );
 }

@@ -165,7 +165,9 @@ pub fn compare(commands: &[(String, String)], outputs: &[String]) -> Result<(), 
         let shown: Vec<&str> = expected.lines().collect();
         let printed: Vec<&str> = actual.lines().collect();
         if !matches(&shown, &printed) {
-            return Err(format!("`{command}` printed\n{actual}--- where the docs show\n{expected}---"));
+            return Err(format!(
+                "`{command}` printed\n{actual}--- where the docs show\n{expected}---"
+            ));
         }
     }
     Ok(())
