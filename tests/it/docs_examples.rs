@@ -501,3 +501,22 @@ fn every_flag_has_an_example() {
         missing.join("\n")
     );
 }
+
+#[test]
+fn a_piece_of_code_must_be_in_its_file_in_a_row() {
+    let dir = TempDir::new("docs-self");
+    let piece = "use changeos_models::runtime::pointer::Pointer;\n\nfor finding in &findings {\n";
+    let there = block(1, "rust from=tests/it/models_guide.rs", piece.to_owned());
+    assert_eq!(try_block(&dir, &mut Session::default(), &there), Ok(Outcome::Compiled));
+    let changed = block(
+        1,
+        "rust from=tests/it/models_guide.rs",
+        piece.replace("&findings", "findings"),
+    );
+    assert!(try_block(&dir, &mut Session::default(), &changed).is_err());
+    let elsewhere = block(1, "rust from=src/main.rs", "fn main() {\n".to_owned());
+    assert!(
+        try_block(&dir, &mut Session::default(), &elsewhere).is_err(),
+        "a file outside tests/it/ does not run with the tests"
+    );
+}
