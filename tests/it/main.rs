@@ -18,6 +18,9 @@ mod check_formats;
 mod check_properties;
 mod cli;
 mod differential;
+// The examples run in `sh`.
+#[cfg(unix)]
+mod docs_examples;
 mod example_user_snapshots;
 mod fix_properties;
 mod fmt;
@@ -25,6 +28,7 @@ mod fmt_properties;
 mod job;
 mod linter;
 mod models;
+mod models_guide;
 mod no_secrets_in_snapshots;
 mod pre_commit;
 mod render;

@@ -67,17 +67,20 @@ fn the_fmt_hook_runs_changeos_fmt_on_json_files() {
 }
 
 #[test]
-fn the_entry_is_a_command_of_the_binary_and_the_readme_shows_the_hook() {
-    for (command, id) in [("check", "changeos-check"), ("fmt", "changeos-fmt")] {
+fn the_entry_is_a_command_of_the_binary_and_the_docs_show_the_hook() {
+    for (command, id, page) in [
+        ("check", "changeos-check", "docs/check.md"),
+        ("fmt", "changeos-fmt", "docs/fmt.md"),
+    ] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_changeos"))
             .args([command, "--help"])
             .output()
             .expect("the binary runs");
         assert_eq!(out.status.code(), Some(0), "changeos {command} --help");
-        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+        let docs = std::fs::read_to_string(format!("{}/{page}", env!("CARGO_MANIFEST_DIR"))).expect("the page");
         assert!(
-            readme.contains(&format!("id: {id}")),
-            "README shows the .pre-commit-config.yaml snippet of {id}"
+            docs.contains(&format!("id: {id}")),
+            "{page} shows the .pre-commit-config.yaml snippet of {id}"
         );
     }
 }

@@ -338,19 +338,19 @@ fn no_password_in_any_render_output() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The README
+// The docs
 
-/// The README's example of `render` is what it prints, and its table names every flag.
+/// The snapshot guide's example of `render` is what it prints, and its table names every flag.
 #[test]
-fn the_readme_shows_what_render_prints() {
-    let readme = std::fs::read_to_string(workspace_path("README.md")).expect("README");
+fn the_docs_show_what_render_prints() {
+    let page = std::fs::read_to_string(workspace_path("docs/snapshots.md")).expect("docs/snapshots.md");
     let command = "$ changeos render tests/data/valid/cloudinit-literal-password.json\n";
-    let start = readme.find(command).expect("the README shows a render") + command.len();
-    let shown = &readme[start..start + readme[start..].find("```").expect("the end of the block")];
+    let start = page.find(command).expect("the page shows a render") + command.len();
+    let shown = &page[start..start + page[start..].find("```").expect("the end of the block")];
     let ran = changeos(["render", "tests/data/valid/cloudinit-literal-password.json"]).run();
     ran.expect_code(0);
     assert_eq!(shown, ran.stdout);
     for flag in ["`PAYLOAD`", "`--op cloudinit` (default)", "`--op nocloudinit`"] {
-        assert!(readme.contains(&format!("| {flag} |")), "README lacks {flag}");
+        assert!(page.contains(&format!("| {flag} |")), "docs/snapshots.md lacks {flag}");
     }
 }

@@ -273,7 +273,7 @@ fn workspace_copy(name: &str) -> TempDir {
     root
 }
 
-/// The README's flow on a copy of the workspace: doc-diff --write, review the spec's diff,
+/// docs/regenerating.md's flow on a copy of the workspace: doc-diff --write, review the spec's diff,
 /// regenerate, and `--check` is satisfied.
 #[test]
 fn write_then_regenerate_then_check_passes() {

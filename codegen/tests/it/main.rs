@@ -7,6 +7,9 @@ mod compose;
 mod doc_history;
 mod docdiff;
 mod docdiff_readers;
+// The examples run in `sh`.
+#[cfg(unix)]
+mod docs_examples;
 mod fixtures;
 mod fresh;
 mod review;

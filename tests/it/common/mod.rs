@@ -121,5 +121,6 @@ pub fn proptest_config(cases: u32) -> ProptestConfig {
 
 /// Running the binary with a time limit, and temporary directories.
 pub mod cli;
+pub mod doc_blocks;
 /// The literal passwords the repository's tests and fixtures write.
 pub mod secrets;

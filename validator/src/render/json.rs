@@ -1,4 +1,4 @@
-//! `--format json`: exactly one JSON document, the public contract documented in README.md:
+//! `--format json`: exactly one JSON document, the public contract documented in docs/check.md:
 //! `{"version":1,"files":[{"file","diagnostics":[...]}],"summary":{"files","errors","warnings"}}`.
 //! A diagnostic with a fix has a `fix` object; with fixes applied, each file has `fixed` (the
 //! diagnostics whose fixes were applied) and the summary has `fixed` (their number).
