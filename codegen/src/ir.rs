@@ -35,6 +35,8 @@ pub struct Operation {
     pub method: String,
     pub path: String,
     pub summary: Option<String>,
+    /// `x-changeos-cli-name`: the word that picks it with `--op` (every body operation has one).
+    pub cli_name: Option<String>,
     /// Name of the request body's schema.
     pub request: Option<String>,
     /// `(status, schema name)` of every response with a JSON body.

@@ -491,6 +491,7 @@ impl<'s> Reader<'s> {
                     method: method.to_uppercase(),
                     path: path.clone(),
                     summary: text(op, "summary"),
+                    cli_name: text(op, crate::cli_name::KEYWORD),
                     request,
                     responses,
                 });
@@ -502,6 +503,7 @@ impl<'s> Reader<'s> {
                 self.problem("/paths", format!("operationId `{}` is used twice", op.id));
             }
         }
+        self.problems.extend(crate::cli_name::check(&operations));
         operations
     }
 

@@ -32,6 +32,7 @@ pub fn emit(api: &Api) -> TokenStream {
         }
     });
     let operation = operation_enum(&variants);
+    let operation_facts = super::operations::emit(api);
     quote! {
         //! The payload linter: every rule of the spec, checked on a parsed JSON value.
         //!
@@ -48,6 +49,7 @@ pub fn emit(api: &Api) -> TokenStream {
         use changeos_runtime::path::Path;
 
         #operation
+        #operation_facts
         #(#patterns)*
         #(#fns)*
     }
