@@ -87,22 +87,16 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         write(&mut failure, renderer.file(&input.name(), &report, &mut out));
     };
     if args.fix {
-        run::fix_all(
-            &inputs,
-            args.op,
-            &config,
-            FixMode::Write,
-            |input, outcome| {
-                if let Some(e) = &outcome.write_error {
-                    say!(
-                        "error: cannot write the fixes to {}: {e}",
-                        escape_controls(&input.name())
-                    );
-                    unwritten += 1;
-                }
-                emit(input, outcome.report);
-            },
-        );
+        run::fix_all(&inputs, args.op, &config, FixMode::Write, |input, outcome| {
+            if let Some(e) = &outcome.write_error {
+                say!(
+                    "error: cannot write the fixes to {}: {e}",
+                    escape_controls(&input.name())
+                );
+                unwritten += 1;
+            }
+            emit(input, outcome.report);
+        });
     } else {
         run::check_all(&inputs, args.op, &config, emit);
     }

@@ -15,12 +15,7 @@ pub struct OpParser;
 impl TypedValueParser for OpParser {
     type Value = Operation;
 
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        arg: Option<&clap::Arg>,
-        value: &OsStr,
-    ) -> Result<Operation, clap::Error> {
+    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &OsStr) -> Result<Operation, clap::Error> {
         // clap's own parser of a closed list: the same error text ("invalid value ... [possible
         // values: ...]", with a suggestion) as a hand-written `ValueEnum` gave.
         let name = PossibleValuesParser::new(possible_values()).parse_ref(cmd, arg, value)?;

@@ -39,8 +39,7 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
     let operation = args.op;
     // Before anything is read or looked up: an operation whose path cannot be filled is a
     // usage error whatever the payload.
-    check_path_params(operation)
-        .map_err(|e| Fail::usage(format!("cannot send --op {}: {e}", operation.cli_name())))?;
+    check_path_params(operation).map_err(|e| Fail::usage(format!("cannot send --op {}: {e}", operation.cli_name())))?;
     let from_stdin = args.payload.as_os_str() == "-";
     let name = escape_controls(&args.payload.display().to_string()).into_owned();
     let mut reader = Reader::default();
