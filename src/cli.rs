@@ -8,6 +8,7 @@ use changeos_validator::render::Format as ReportFormat;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::color::When;
+use crate::op_arg::{self, OpParser};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,8 +56,8 @@ pub struct CheckArgs {
     /// Payload files or directories (walked for *.json); `-` or nothing reads standard input.
     pub paths: Vec<PathBuf>,
     /// Which request body the files are.
-    #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
-    pub op: Op,
+    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
+    pub op: Operation,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -85,8 +86,8 @@ pub struct FmtArgs {
     /// formats standard input to standard output.
     pub paths: Vec<PathBuf>,
     /// Which request body the files are (it decides the order of members).
-    #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
-    pub op: Op,
+    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
+    pub op: Operation,
     /// Change nothing: list the files that would change, one per line (exit 1 if any).
     #[arg(long)]
     pub check: bool,
@@ -109,8 +110,8 @@ pub struct RulesArgs {
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
     /// Which request body.
-    #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
-    pub op: Op,
+    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
+    pub op: Operation,
 }
 
 #[derive(Debug, clap::Args)]
@@ -119,8 +120,8 @@ pub struct RenderArgs {
     /// The payload file; `-` reads standard input.
     pub payload: PathBuf,
     /// Which request body the file is (it decides the order of members and which are secret).
-    #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
-    pub op: Op,
+    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
+    pub op: Operation,
 }
 
 const RENDER_EXIT_CODES: &str = "Prints the canonical form: members in spec order (unknown ones after them, as \
@@ -132,24 +133,6 @@ valid JSON, a member twice, content after the document): the reasons go to stder
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
     pub shell: Shell,
-}
-
-/// The request bodies, by their short names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Op {
-    /// POST /v2/{project_id}/cloudservers/{server_id}/changeos (image with Cloud-Init)
-    Cloudinit,
-    /// POST /v1/{project_id}/cloudservers/{server_id}/changeos (image without Cloud-Init)
-    Nocloudinit,
-}
-
-impl Op {
-    pub fn operation(self) -> Operation {
-        match self {
-            Op::Cloudinit => Operation::ChangeServerOsWithCloudInit,
-            Op::Nocloudinit => Operation::ChangeServerOsWithoutCloudInit,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -199,9 +182,9 @@ pub struct SendArgs {
     /// The ECS server whose OS is changed.
     #[arg(long, value_name = "ID")]
     pub server_id: String,
-    /// Which API: cloudinit (v2, image with Cloud-Init) or nocloudinit (v1).
-    #[arg(long, value_enum, default_value_t = Op::Cloudinit)]
-    pub op: Op,
+    /// Which operation of the API to call.
+    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
+    pub op: Operation,
     #[command(flatten)]
     pub connection: ConnectionArgs,
     /// After sending, follow the job until it ends (as `changeos job wait`).

@@ -18,7 +18,7 @@ use changeos_validator::config::Config;
 use changeos_validator::files::Input;
 use changeos_validator::render::{Format as ReportFormat, Summary, plural, renderer};
 use changeos_validator::run::FixMode;
-use changeos_validator::{FileReport, Rule, Severity, files, rules, run};
+use changeos_validator::{FileReport, Operation, Rule, Severity, files, rules, run};
 use clap::CommandFactory;
 use serde_json::json;
 
@@ -87,24 +87,18 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
         write(&mut failure, renderer.file(&input.name(), &report, &mut out));
     };
     if args.fix {
-        run::fix_all(
-            &inputs,
-            args.op.operation(),
-            &config,
-            FixMode::Write,
-            |input, outcome| {
-                if let Some(e) = &outcome.write_error {
-                    say!(
-                        "error: cannot write the fixes to {}: {e}",
-                        escape_controls(&input.name())
-                    );
-                    unwritten += 1;
-                }
-                emit(input, outcome.report);
-            },
-        );
+        run::fix_all(&inputs, args.op, &config, FixMode::Write, |input, outcome| {
+            if let Some(e) = &outcome.write_error {
+                say!(
+                    "error: cannot write the fixes to {}: {e}",
+                    escape_controls(&input.name())
+                );
+                unwritten += 1;
+            }
+            emit(input, outcome.report);
+        });
     } else {
-        run::check_all(&inputs, args.op.operation(), &config, emit);
+        run::check_all(&inputs, args.op, &config, emit);
     }
     write(&mut failure, renderer.end(&summary, &mut out));
     write(&mut failure, out.flush());
@@ -135,7 +129,7 @@ fn diff(args: &CheckArgs, config: &Config, inputs: &[Input]) -> Result<u8, Strin
     let (mut files, mut fixes, mut errors, mut warnings) = (0, 0, 0, 0);
     let mut unfixable = 0;
     let mut reasons = renderer(ReportFormat::Human, crate::color::stderr());
-    run::fix_all(inputs, args.op.operation(), config, FixMode::Diff, |input, outcome| {
+    run::fix_all(inputs, args.op, config, FixMode::Diff, |input, outcome| {
         errors += outcome.report.count(Severity::Error);
         warnings += outcome.report.count(Severity::Warning);
         if !outcome.diff.is_empty() {
@@ -232,7 +226,7 @@ fn explain(args: &ExplainArgs) -> Result<u8, String> {
                 rule, rule.severity, rule.summary, rule.explanation
             );
             if !rule.bad.is_empty() {
-                text.push_str(&format!("\nBad ({}):\n{}\n", rule.operation, indent(rule.bad)));
+                text.push_str(&format!("\nBad ({}):\n{}\n", example_op(&rule), indent(rule.bad)));
             }
             if !rule.good.is_empty() {
                 text.push_str(&format!("\nGood:\n{}\n", indent(rule.good)));
@@ -241,6 +235,15 @@ fn explain(args: &ExplainArgs) -> Result<u8, String> {
         }
     };
     print_out(&text)
+}
+
+/// Which `--op` the bad example is a body of: `--op NAME`, so that it can be pasted into
+/// `check`; the operationId if the catalog names an operation the binary does not offer.
+fn example_op(rule: &Rule) -> String {
+    match Operation::from_id(rule.operation) {
+        Some(op) => format!("--op {}", op.cli_name()),
+        None => rule.operation.to_owned(),
+    }
 }
 
 fn list_rules(args: &RulesArgs) -> Result<u8, String> {
@@ -264,6 +267,7 @@ fn rule_json(rule: Rule, full: bool) -> serde_json::Value {
     if full {
         value["explanation"] = json!(rule.explanation);
         value["operation"] = json!(rule.operation);
+        value["op"] = json!(Operation::from_id(rule.operation).map(Operation::cli_name));
         value["bad"] = json!(rule.bad);
         value["good"] = json!(rule.good);
     }
@@ -271,7 +275,7 @@ fn rule_json(rule: Rule, full: bool) -> serde_json::Value {
 }
 
 fn schema(args: &SchemaArgs) -> Result<u8, String> {
-    print_out(args.op.operation().schema())
+    print_out(args.op.schema())
 }
 
 fn completions(args: &CompletionsArgs) -> Result<u8, String> {

@@ -48,7 +48,7 @@ struct Tally {
 
 pub fn run(args: &FmtArgs) -> u8 {
     let inputs = files::expand(&args.paths);
-    let operation = args.op.operation();
+    let operation = args.op;
     let mut diagnostics = renderer(Format::Human, crate::color::stderr());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     // Buffered: a refusal can list 100,000 duplicate keys, and the renderer writes in pieces.

@@ -11,6 +11,7 @@ mod commands;
 mod fmt;
 mod interrupt;
 mod job;
+mod op_arg;
 mod remote;
 mod render;
 mod scrub;

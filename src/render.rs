@@ -24,7 +24,7 @@ pub fn run(args: &RenderArgs) -> Result<u8, String> {
     };
     let mut reader = Reader::default();
     let rendered = match reader.input(&Input::argument(&args.payload)) {
-        Ok(bytes) => canonical_source(args.op.operation(), bytes),
+        Ok(bytes) => canonical_source(args.op, bytes),
         Err(e) => Err(read_error_report(&e)),
     };
     match rendered {

@@ -3,7 +3,7 @@
 //! (`--dry-run`) or send it once and, with `--wait`, follow its job.
 
 use changeos_client::api::{Accepted, Note};
-use changeos_client::request::PreparedRequest;
+use changeos_client::request::{PreparedRequest, check_path_params};
 use changeos_models::Severity;
 use changeos_runtime::escape::escape_controls;
 use changeos_validator::config::Config;
@@ -36,7 +36,10 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
         ));
     }
     let policy = remote::poll_policy(&args.polling)?;
-    let operation = args.op.operation();
+    let operation = args.op;
+    // Before anything is read or looked up: an operation whose path cannot be filled is a
+    // usage error whatever the payload.
+    check_path_params(operation).map_err(|e| Fail::usage(format!("cannot send --op {}: {e}", operation.cli_name())))?;
     let from_stdin = args.payload.as_os_str() == "-";
     let name = escape_controls(&args.payload.display().to_string()).into_owned();
     let mut reader = Reader::default();

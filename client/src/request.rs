@@ -25,6 +25,26 @@ pub const CONTENT_TYPE_JSON: &str = "application/json";
 /// The path of ShowJob; `{project_id}` and `{job_id}` are filled in.
 pub const SHOW_JOB_PATH: &str = "/v1/{project_id}/jobs/{job_id}";
 
+/// The path parameters of an operation that a change-OS request fills: the project id from the
+/// [`Target`] and the server id given with it. Any other parameter in an operation's path
+/// template is an error ([`SignError::PathParameter`]), found before anything is sent.
+pub const FILLED_PATH_PARAMS: [&str; 2] = ["project_id", "server_id"];
+
+/// The first path parameter of `operation` that nothing fills, as an error.
+pub fn check_path_params(operation: Operation) -> Result<(), SignError> {
+    unfilled(operation.path(), operation.path_params())
+}
+
+fn unfilled(template: &str, names: &[&str]) -> Result<(), SignError> {
+    match names.iter().find(|name| !FILLED_PATH_PARAMS.contains(name)) {
+        Some(name) => Err(SignError::PathParameter {
+            path: template.to_owned(),
+            name: (*name).to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Where requests go and on whose behalf.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -44,6 +64,7 @@ pub fn change_os(
     body: Vec<u8>,
     user_agent: &str,
 ) -> Result<RequestToSign, SignError> {
+    check_path_params(operation)?;
     let path = fill(
         operation.path(),
         &[("project_id", &target.project_id), ("server_id", server_id)],
@@ -271,6 +292,27 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("the server id is empty"), "{err}");
+    }
+
+    #[test]
+    fn every_operation_of_the_spec_has_only_path_parameters_that_are_filled() {
+        for op in Operation::ALL {
+            assert_eq!(check_path_params(*op), Ok(()), "{}", op.path());
+            let request = change_os(&target(), &endpoint(), *op, "srv-1", Vec::new(), "ua").unwrap();
+            assert!(!request.path.as_str().contains(['{', '}']), "{:?}", request.path);
+        }
+    }
+
+    #[test]
+    fn a_path_parameter_nothing_fills_is_a_clear_error() {
+        let template = "/v1/{project_id}/cloudservers/{server_id}/nics/{nic_id}";
+        let err = unfilled(template, &["project_id", "server_id", "nic_id"]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the path \"/v1/{project_id}/cloudservers/{server_id}/nics/{nic_id}\" has the parameter {nic_id}, \
+             which changeos cannot fill (it fills project_id and server_id)"
+        );
+        assert_eq!(unfilled("/v1/{project_id}/jobs", &["project_id"]), Ok(()));
     }
 
     #[test]

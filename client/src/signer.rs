@@ -79,6 +79,17 @@ pub enum SignError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// The operation's path template has a parameter that no option fills.
+    #[error(
+        "the path {path:?} has the parameter {{{name}}}, which changeos cannot fill (it fills {})",
+        crate::request::FILLED_PATH_PARAMS.join(" and ")
+    )]
+    PathParameter {
+        /// The path template.
+        path: String,
+        /// The parameter's name.
+        name: String,
+    },
     /// A header name is empty or has a character that HTTP does not allow in names.
     #[error("invalid header name {0:?}")]
     HeaderName(String),

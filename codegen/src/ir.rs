@@ -98,6 +98,8 @@ pub struct Operation {
     pub summary: Option<String>,
     /// Its parameters and its path item's, in that order.
     pub parameters: Vec<Parameter>,
+    /// `x-changeos-cli-name`: the word that picks it with `--op` (every body operation has one).
+    pub cli_name: Option<String>,
     /// Name of the request body's schema.
     pub request: Option<String>,
     /// `(status, schema name)` of every response with a JSON body.

@@ -10,6 +10,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cli_name;
 pub mod docdiff;
 pub mod emit;
 pub mod error;

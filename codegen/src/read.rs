@@ -541,6 +541,7 @@ impl<'s> Reader<'s> {
                     path: path.clone(),
                     summary: text(op, "summary"),
                     parameters,
+                    cli_name: text(op, crate::cli_name::KEYWORD),
                     request,
                     responses,
                 });
@@ -552,6 +553,7 @@ impl<'s> Reader<'s> {
                 self.problem("/paths", format!("operationId `{}` is used twice", op.id));
             }
         }
+        self.problems.extend(crate::cli_name::check(&operations));
         operations
     }
 

@@ -696,7 +696,7 @@ fn explain_shows_the_bad_and_good_examples() {
             .starts_with("duplicate-key (error)\n\na member name appears twice in one object\n")
     );
     assert!(
-        ran.stdout.contains("\nBad (ChangeServerOsWithCloudInit):\n    {\n"),
+        ran.stdout.contains("\nBad (--op cloudinit):\n    {\n"),
         "{}",
         ran.stdout
     );
@@ -706,8 +706,14 @@ fn explain_shows_the_bad_and_good_examples() {
         "{}",
         ran.stdout
     );
+    // A rule of the other operation says which `--op` its example is for.
+    let ran = changeos(["explain", "adminpass-or-keyname-required"]).run();
+    ran.expect_code(0);
+    assert!(ran.stdout.contains("\nBad (--op nocloudinit):\n"), "{}", ran.stdout);
     // The examples of the JSON form are the documents themselves, and the bad one is bad.
     let explained = changeos(["explain", "--format", "json", "imageid-uuid"]).run().json();
+    assert_eq!(explained["operation"], "ChangeServerOsWithCloudInit", "{explained}");
+    assert_eq!(explained["op"], "cloudinit", "{explained}");
     let bad: serde_json::Value =
         serde_json::from_str(explained["bad"].as_str().unwrap_or_default()).expect("bad is JSON");
     let good: serde_json::Value =

@@ -4,6 +4,7 @@
 //! from an id to a [`Rule`], for `changeos.toml` and `changeos explain`. Everywhere else a rule
 //! is named by its static (`Rule::new(&DUPLICATE_KEY)`, `&catalog::UNKNOWN_MEMBER`).
 
+use changeos_models::lint::Operation;
 use changeos_models::{Rule, RuleInfo, Severity};
 use changeos_runtime::checks::suggest;
 
@@ -24,7 +25,8 @@ const fn rule(
         explanation,
         bad,
         good,
-        operation: "ChangeServerOsWithCloudInit",
+        // The examples are bodies of the default `--op`: the first operation in the spec.
+        operation: Operation::DEFAULT.id(),
         keywords: &[],
         standard: false,
     }

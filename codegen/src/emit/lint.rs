@@ -38,6 +38,7 @@ pub fn emit(api: &Api) -> TokenStream {
         }
     });
     let operation = operation_enum(&variants);
+    let operation_facts = super::operations::emit(api);
     quote! {
         //! The payload linter: every rule of the spec, checked on a parsed JSON value.
         //!
@@ -54,6 +55,7 @@ pub fn emit(api: &Api) -> TokenStream {
         use changeos_runtime::path::Path;
 
         #operation
+        #operation_facts
         #(#patterns)*
         #(#fns)*
     }

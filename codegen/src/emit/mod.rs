@@ -5,6 +5,7 @@ mod catalog;
 mod docs;
 mod lint;
 mod models;
+mod operations;
 mod schema;
 mod shapes;
 mod types;

@@ -232,6 +232,95 @@ fn unused_rule_is_refused() {
     insta::assert_snapshot!(refusal(&spec));
 }
 
+/// The small fixture's one operation, as a spec pointer.
+const PAINT: &str = "/v1/things/{thing_id}/paint";
+
+#[test]
+fn body_operation_without_cli_name_is_refused() {
+    let mut spec = fixture("small.json");
+    spec["paths"][PAINT]["post"]
+        .as_object_mut()
+        .expect("an operation")
+        .remove("x-changeos-cli-name");
+    let message = refusal(&spec);
+    assert!(
+        message.contains("at /paths/~1v1~1things~1{thing_id}~1paint/post: an operation with a request body needs `x-changeos-cli-name`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn cli_name_that_is_not_a_lowercase_word_is_refused() {
+    for bad in ["Paint", "paint it", "2coats", "paint_it", "-paint", ""] {
+        let mut spec = fixture("small.json");
+        spec["paths"][PAINT]["post"]["x-changeos-cli-name"] = json!(bad);
+        let message = refusal(&spec);
+        assert!(
+            message.contains(&format!(
+                "at /paths/~1v1~1things~1{{thing_id}}~1paint/post/x-changeos-cli-name: `{bad}` is not a CLI name"
+            )),
+            "{bad}: {message}"
+        );
+    }
+    let mut spec = fixture("small.json");
+    spec["paths"][PAINT]["post"]["x-changeos-cli-name"] = json!(7);
+    let message = refusal(&spec);
+    assert!(message.contains("/post/x-changeos-cli-name"), "{message}");
+}
+
+#[test]
+fn cli_name_used_twice_is_refused() {
+    let mut spec = fixture("small.json");
+    let mut twin = spec["paths"][PAINT].clone();
+    twin["post"]["operationId"] = json!("RepaintThing");
+    spec["paths"]["/v1/things/{thing_id}/repaint"] = twin;
+    let message = refusal(&spec);
+    assert!(
+        message.contains(
+            "at /paths/~1v1~1things~1{thing_id}~1repaint/post/x-changeos-cli-name: the CLI name `paint` is already the name of `PaintThing`"
+        ),
+        "{message}"
+    );
+    spec["paths"]["/v1/things/{thing_id}/repaint"]["post"]["x-changeos-cli-name"] = json!("repaint");
+    let files = emit(&spec);
+    let lint = file(&files, "generated/src/lint.rs");
+    assert!(lint.contains("Operation::PaintThing => \"paint\""), "{lint}");
+    assert!(lint.contains("Operation::RepaintThing => \"repaint\""), "{lint}");
+}
+
+#[test]
+fn cli_name_on_an_operation_without_body_is_refused() {
+    let mut spec = fixture("small.json");
+    let mut get = spec["paths"][PAINT]["post"].clone();
+    let get_map = get.as_object_mut().expect("an operation");
+    get_map.remove("requestBody");
+    get_map.insert("operationId".into(), json!("ShowPaint"));
+    get_map.insert("x-changeos-cli-name".into(), json!("show-paint"));
+    spec["paths"][PAINT]["get"] = get;
+    let message = refusal(&spec);
+    assert!(
+        message.contains(
+            "at /paths/~1v1~1things~1{thing_id}~1paint/get/x-changeos-cli-name: only an operation with a request body takes a CLI name"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn operation_facts_come_from_the_spec() {
+    let lint = file(&emit(&fixture("small.json")), "generated/src/lint.rs").to_owned();
+    for expected in [
+        "pub const DEFAULT: Operation = Operation::PaintThing;",
+        "Operation::PaintThing => \"paint\"",
+        "Operation::PaintThing => Some(\"Paint a thing\")",
+        "Operation::PaintThing => &[\"thing_id\"]",
+        "Operation::PaintThing => \"PaintRequest\"",
+        "Operation::PaintThing => Some(\"PaintJob\")",
+    ] {
+        assert!(lint.contains(expected), "{expected}\n{lint}");
+    }
+}
+
 #[test]
 fn not_json_is_refused() {
     match generate("{ not json", "broken.json") {
