@@ -52,5 +52,8 @@ pub mod shapes;
 pub use changeos_runtime as runtime;
 pub use changeos_runtime::canonical::Canonical;
 pub use changeos_runtime::finding::{Finding, Fix, Violations};
+pub use changeos_runtime::invalid::InvalidValue;
 pub use changeos_runtime::rule::{Rule, RuleInfo, Severity};
 pub use changeos_runtime::secret::SecretString;
+/// The constrained strings of the spec (`ImageId`, `CmkId`, ...), generated in [`models`].
+pub use models::newtypes::*;

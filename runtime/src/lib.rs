@@ -15,6 +15,7 @@ pub mod canonical;
 pub mod checks;
 pub mod escape;
 pub mod finding;
+pub mod invalid;
 pub mod json;
 pub mod password;
 pub mod path;

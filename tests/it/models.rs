@@ -284,17 +284,17 @@ fn running_and_pending_payment_jobs_round_trip() {
 #[test]
 fn unknown_job_status_is_kept() {
     let job = assert_response_round_trip!(Job, "job-unknown-status.json");
-    assert_eq!(job.status, Some(JobStatus::Unknown("ROLLING_BACK".to_owned())));
+    assert_eq!(job.status, Some(JobStatus::Other("ROLLING_BACK".to_owned())));
     let sub_jobs = job.entities.and_then(|e| e.sub_jobs).expect("sub_jobs");
-    assert_eq!(sub_jobs[0].status, Some(JobStatus::Unknown("ROLLING_BACK".to_owned())));
+    assert_eq!(sub_jobs[0].status, Some(JobStatus::Other("ROLLING_BACK".to_owned())));
     assert_eq!(
-        serde_json::to_value(JobStatus::Unknown("ROLLING_BACK".to_owned())).unwrap(),
+        serde_json::to_value(JobStatus::Other("ROLLING_BACK".to_owned())).unwrap(),
         json!("ROLLING_BACK")
     );
-    // Known values never end up in `Unknown`, whichever way they come in.
+    // Known values never end up in `Other`, whichever way they come in.
     for value in JobStatus::VALUES {
         let status = parse!(JobStatus, json!(value)).unwrap();
-        assert!(!matches!(status, JobStatus::Unknown(_)), "{value}");
+        assert!(!matches!(status, JobStatus::Other(_)), "{value}");
         assert_eq!(status.as_str(), *value);
     }
 }

@@ -7,7 +7,9 @@ mod lint;
 mod models;
 mod schema;
 mod shapes;
+mod typed;
 mod types;
+mod values;
 
 use proc_macro2::TokenStream;
 use serde_json::Value;
