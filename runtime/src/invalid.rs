@@ -28,7 +28,11 @@ impl InvalidValue {
             .into_iter()
             .filter(|f| f.severity == Severity::Error)
             .collect();
-        if errors.is_empty() { Ok(()) } else { Err(InvalidValue { errors }) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(InvalidValue { errors })
+        }
     }
 
     /// A value outside a closed set of values, which the set's type cannot hold whatever the

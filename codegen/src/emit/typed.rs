@@ -108,7 +108,11 @@ impl Bool {
             (Bool::Const(b), e) | (e, Bool::Const(b)) if b == neutral => e,
             (Bool::Expr(a, a_op), Bool::Expr(b, b_op)) => {
                 let (a, b) = (grouped(a, a_op, op), grouped(b, b_op, op));
-                let e = if op == Op::And { quote! { #a && #b } } else { quote! { #a || #b } };
+                let e = if op == Op::And {
+                    quote! { #a && #b }
+                } else {
+                    quote! { #a || #b }
+                };
                 Bool::Expr(e, op)
             }
             (a, _) => a,
@@ -161,7 +165,11 @@ impl Bool {
 
 /// `e` as an operand of `op`: in parentheses when its own operator is another one.
 fn grouped(e: TokenStream, own: Op, op: Op) -> TokenStream {
-    if own == Op::Atom || own == op { e } else { quote! { (#e) } }
+    if own == Op::Atom || own == op {
+        e
+    } else {
+        quote! { (#e) }
+    }
 }
 
 /// Whether the member `wire` of the object at `this` would be in its JSON: a required or
@@ -256,14 +264,15 @@ fn cross_rule(api: &Api, object: &ObjectSchema, rule: &CrossRule) -> TokenStream
             object_condition(api, object, &this, c).when(quote! { out.push(#push); })
         }
         CrossCheck::AnyOf(conditions) => {
-            let any = conditions
-                .iter()
-                .fold(Bool::Const(false), |acc, c| acc.or(object_condition(api, object, &this, c)));
+            let any = conditions.iter().fold(Bool::Const(false), |acc, c| {
+                acc.or(object_condition(api, object, &this, c))
+            });
             let push = push(&rule.rule, quote! { path }, vec![name]);
             any.not().when(quote! { out.push(#push); })
         }
         CrossCheck::IfThen { when, then } => {
-            let broken = object_condition(api, object, &this, when).and(object_condition(api, object, &this, then).not());
+            let broken =
+                object_condition(api, object, &this, when).and(object_condition(api, object, &this, then).not());
             let push = push(&rule.rule, quote! { path }, vec![name]);
             broken.when(quote! { out.push(#push); })
         }

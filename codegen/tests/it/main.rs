@@ -3,6 +3,7 @@
 //! `cargo test -p changeos-codegen --test it docdiff::`; its snapshots are
 //! `snapshots/it__<module>__*.snap`. The fixture specs and pages stay in `tests/fixtures/`.
 
+mod compiled_fixtures;
 mod doc_history;
 mod docdiff;
 mod docdiff_readers;
