@@ -174,7 +174,7 @@ impl ChangeServerOsWithCloudInitOption {
                 && self
                     .metadata
                     .as_ref()
-                    .is_some_and(|member| member.user_data.is_some())))
+                    .is_none_or(|member| member.user_data.is_some())))
         {
             out.push(
                 Finding::new(
@@ -195,7 +195,7 @@ impl ChangeServerOsWithCloudInitOption {
             );
         }
         if self.adminpass.is_some() && self.metadata.is_some()
-            && self.metadata.as_ref().is_some_and(|member| member.user_data.is_some())
+            && self.metadata.as_ref().is_none_or(|member| member.user_data.is_some())
         {
             out.push(
                 Finding::new(
@@ -559,7 +559,7 @@ impl ChangeServerOsMetadata {
             && !self
                 .system_encrypted
                 .as_ref()
-                .is_some_and(|member| matches!(member.as_str(), "1"))
+                .is_none_or(|member| matches!(member.as_str(), "1"))
         {
             out.push(
                 Finding::new(
@@ -675,7 +675,7 @@ impl ChangeServerOsWithoutCloudInitMetadata {
             && !self
                 .system_encrypted
                 .as_ref()
-                .is_some_and(|member| matches!(member.as_str(), "1"))
+                .is_none_or(|member| matches!(member.as_str(), "1"))
         {
             out.push(
                 Finding::new(

@@ -216,9 +216,10 @@ fn member_condition(api: &Api, object: &ObjectSchema, this: &TokenStream, wire: 
         return value_condition(api, &p.schema, &quote! { #this.#field }, c);
     }
     let on_value = value_condition(api, &p.schema, &quote! { member }, c);
-    // A nullable field that is not set is in the JSON as `null`: a condition on members holds
-    // for it (it is not an object), one on its value does not.
-    let on_none = nullable(api, p) && c.one_of.is_none();
+    // An optional field that is not set is absent from the JSON, and `properties` holds for
+    // an absent member; a nullable one is there as `null`: a condition on members holds for
+    // it (it is not an object), one on its value does not.
+    let on_none = !nullable(api, p) || c.one_of.is_none();
     match on_value.expression() {
         Err(b) if b == on_none => Bool::Const(b),
         Err(some) => Bool::Set(quote! { #this.#field }, some),
