@@ -15,7 +15,8 @@ pub type TextCheck = fn(&str, &Path<'_>, &mut Vec<Finding>);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {}", self.rule(), self.message())]
 pub struct InvalidValue {
-    /// Every error the value breaks, in the linter's order; never empty.
+    /// The findings that refuse the value, in the linter's order; never empty. Errors, or
+    /// for a closed set the set's rule whatever its severity.
     errors: Vec<Finding>,
 }
 
@@ -58,7 +59,8 @@ impl InvalidValue {
         &self.first().message
     }
 
-    /// Every finding of error severity, in the linter's order.
+    /// Every finding that refuses the value, in the linter's order: each rule of error
+    /// severity it breaks (a password can break several), or the rule of a closed set.
     pub fn findings(&self) -> &[Finding] {
         &self.errors
     }
