@@ -36,7 +36,9 @@ impl Phase {
             Some(JobStatus::Success) => Phase::Success,
             Some(JobStatus::Fail) => Phase::Fail,
             Some(JobStatus::PendingPayment) => Phase::PendingPayment,
-            Some(JobStatus::Init | JobStatus::Running | JobStatus::Unknown(_)) | None => Phase::InProgress,
+            // `Init`, `Running`, a status the spec does not know yet (`Other`), and any variant
+            // a later spec adds (the set is `#[non_exhaustive]`): still waiting.
+            Some(_) | None => Phase::InProgress,
         }
     }
 

@@ -65,6 +65,23 @@ impl Api {
         out.extend(object.properties.iter().map(|p| (name, p)));
     }
 
+    /// The rules across members of an object: its bases' (first, in order), then its own.
+    pub fn cross_rules<'a>(&'a self, object: &'a ObjectSchema) -> Vec<&'a CrossRule> {
+        let mut out = Vec::new();
+        self.collect_cross_rules(object, &mut out, 0);
+        out
+    }
+
+    fn collect_cross_rules<'a>(&'a self, object: &'a ObjectSchema, out: &mut Vec<&'a CrossRule>, depth: usize) {
+        if depth > self.types.len() {
+            return;
+        }
+        for base in object.bases.iter().filter_map(|b| self.object_type(b)) {
+            self.collect_cross_rules(base, out, depth + 1);
+        }
+        out.extend(&object.cross_rules);
+    }
+
     /// The object schema of a named type, if it is one.
     pub fn object_type(&self, name: &str) -> Option<&ObjectSchema> {
         match &self.type_def(name)?.schema.kind {

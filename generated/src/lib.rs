@@ -27,6 +27,94 @@
 //! );
 //! ```
 //!
+//! # The kinds of types
+//!
+//! **Constrained strings** are newtypes named after their schema ([`ImageId`], [`CmkId`],
+//! [`UserData`], [`AdminPassword`], [`KeyName`]), re-exported here. They parse: `FromStr`,
+//! `TryFrom<&str>`, `TryFrom<String>` and deserializing refuse a value that breaks a rule of
+//! error severity, with an [`InvalidValue`] that names the rule (warnings never refuse a
+//! value: [`lint`](models::ChangeServerOsWithCloudInitOption::lint) reports them). They read
+//! as `&str` (`as_str`, `AsRef<str>`, `Deref`, `Display`), except secrets:
+//!
+//! ```
+//! use changeos_models::{AdminPassword, CmkId, ImageId, UserData};
+//!
+//! let image: ImageId = "e215580f-73ad-429d-b6f2-5433947433b0".parse()?;
+//! assert_eq!(image.as_str(), "e215580f-73ad-429d-b6f2-5433947433b0");
+//!
+//! let refused = ImageId::try_from("CentOS 7.9 64bit").unwrap_err();
+//! assert_eq!(refused.rule().id(), "imageid-uuid");
+//! assert_eq!(
+//!     refused.to_string(),
+//!     "imageid-uuid: `ImageId` must be an image ID in UUID form (8-4-4-4-12 hexadecimal digits)"
+//! );
+//! assert_eq!(CmkId::new("too-short").unwrap_err().rule().id(), "cmkid-length");
+//! let error = serde_json::from_str::<UserData>("\"not base64!\"").unwrap_err();
+//! assert!(error.to_string().starts_with("user-data-base64: "));
+//!
+//! // A secret never shows, not in its errors either; a placeholder is kept as it is.
+//! let password = AdminPassword::new("Zq7!Wm3@Kp9$Rt")?;
+//! assert_eq!(format!("{password} {password:?}"), "[redacted] AdminPassword([redacted])");
+//! assert_eq!(password.expose(), "Zq7!Wm3@Kp9$Rt");
+//! assert!(AdminPassword::new("$ADMIN_PASS")?.is_placeholder());
+//! assert!(!AdminPassword::new("weakpassword").unwrap_err().to_string().contains("weakpassword"));
+//! # Ok::<(), changeos_models::InvalidValue>(())
+//! ```
+//!
+//! **Closed value sets** are enums whose serde uses the wire names; any other value is
+//! refused with the set's rule:
+//!
+//! ```
+//! use changeos_models::models::SystemEncrypted;
+//!
+//! assert_eq!("1".parse::<SystemEncrypted>()?, SystemEncrypted::Encrypted);
+//! assert_eq!(SystemEncrypted::Encrypted.to_string(), "1");
+//! assert_eq!(serde_json::to_string(&SystemEncrypted::NotEncrypted).unwrap(), "\"0\"");
+//! let error = serde_json::from_str::<SystemEncrypted>("\"yes\"").unwrap_err();
+//! assert!(error.to_string().contains("encrypted-value"));
+//! # Ok::<(), changeos_models::InvalidValue>(())
+//! ```
+//!
+//! **Open value sets**, which the vendor extends over time, are `#[non_exhaustive]` and keep a
+//! value they do not know in `Other`, written back as it came:
+//!
+//! ```
+//! use changeos_models::models::JobStatus;
+//!
+//! let status: JobStatus = serde_json::from_str("\"ROLLING_BACK\"").unwrap();
+//! assert_eq!(status, JobStatus::Other("ROLLING_BACK".to_owned()));
+//! assert_eq!(serde_json::to_string(&status).unwrap(), "\"ROLLING_BACK\"");
+//! assert_eq!("SUCCESS".parse::<JobStatus>(), Ok(JobStatus::Success));
+//! ```
+//!
+//! **Objects** are structs of these types. A request type has a builder: it takes text or
+//! typed values, and `build()` checks every rule of the spec at once, those across members
+//! included, so that one failed build lists every error:
+//!
+//! ```
+//! use changeos_models::models::{ChangeOsMode, ChangeServerOsWithCloudInitOption};
+//!
+//! let option = ChangeServerOsWithCloudInitOption::builder("e215580f-73ad-429d-b6f2-5433947433b0")
+//!     .keyname("KeyPair-350b")
+//!     .userid("7e25b1da389f4697a79df3a0e5bd494e")
+//!     .mode(ChangeOsMode::WithStopServer)
+//!     .build()?;
+//! assert!(option.lint().is_empty());
+//!
+//! let violations = ChangeServerOsWithCloudInitOption::builder("CentOS 7.9 64bit")
+//!     .adminpass("short")
+//!     .keyname("KeyPair-350b")
+//!     .build()
+//!     .unwrap_err();
+//! let mut rules: Vec<&str> = violations.0.iter().map(|f| f.rule.id()).collect();
+//! rules.sort_unstable();
+//! assert_eq!(
+//!     rules,
+//!     ["adminpass-classes", "adminpass-keyname-exclusive", "adminpass-length", "imageid-uuid"]
+//! );
+//! # Ok::<(), changeos_models::Violations>(())
+//! ```
+//!
 //! Data flows one way: a parsed `serde_json::Value` goes into [`lint::Operation::lint`] and
 //! comes out as every [`Finding`], in spec order: per object, unknown members, missing
 //! members, each member in the spec's order, then the rules across members (callers that
@@ -52,5 +140,8 @@ pub mod shapes;
 pub use changeos_runtime as runtime;
 pub use changeos_runtime::canonical::Canonical;
 pub use changeos_runtime::finding::{Finding, Fix, Violations};
+pub use changeos_runtime::invalid::InvalidValue;
 pub use changeos_runtime::rule::{Rule, RuleInfo, Severity};
 pub use changeos_runtime::secret::SecretString;
+/// The constrained strings of the spec (`ImageId`, `CmkId`, ...), generated in [`models`].
+pub use models::newtypes::*;

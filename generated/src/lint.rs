@@ -148,26 +148,12 @@ static PATTERN_1: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|
     regex::Regex::new("^[A-Za-z0-9!@$%^\\-_=+\\[{}\\]:,./?~#*]*$")
         .expect("codegen checked this pattern")
 });
-/// Checks a value against `AdminPassword`.
-pub(crate) fn check_admin_password(
-    value: &Json<'_>,
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_admin_password_text(
+    text: &str,
     path: &Path<'_>,
     out: &mut Vec<Finding>,
 ) {
-    let Some(text) = value.as_str() else {
-        out.push(
-            Finding::new(
-                &catalog::WRONG_TYPE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "a string"),
-                    ("actual", checks::type_name(value)),
-                ],
-            ),
-        );
-        return;
-    };
     if changeos_runtime::placeholder::is_placeholder(text) {
         return;
     }
@@ -257,6 +243,46 @@ pub(crate) fn check_admin_password(
         );
     }
 }
+/// Checks a value against `AdminPassword`.
+pub(crate) fn check_admin_password(
+    value: &Json<'_>,
+    path: &Path<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(text) = value.as_str() else {
+        out.push(
+            Finding::new(
+                &catalog::WRONG_TYPE,
+                path,
+                &[
+                    ("name", &path.name()),
+                    ("expected", "a string"),
+                    ("actual", checks::type_name(value)),
+                ],
+            ),
+        );
+        return;
+    };
+    check_admin_password_text(text, path, out);
+}
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_key_name_text(text: &str, path: &Path<'_>, out: &mut Vec<Finding>) {
+    let length = checks::char_len(text);
+    if length < 1 {
+        out.push(
+            Finding::new(
+                &catalog::TOO_SHORT,
+                path,
+                &[
+                    ("name", &path.name()),
+                    ("expected", "at least 1 character"),
+                    ("limit", "1"),
+                    ("actual", &format!("{length} characters")),
+                ],
+            ),
+        );
+    }
+}
 /// Checks a value against `KeyName`.
 pub(crate) fn check_key_name(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
     let Some(text) = value.as_str() else {
@@ -274,21 +300,7 @@ pub(crate) fn check_key_name(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Fi
         );
         return;
     };
-    let length = checks::char_len(text);
-    if length < 1 {
-        out.push(
-            Finding::new(
-                &catalog::TOO_SHORT,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "at least 1 character"),
-                    ("limit", "1"),
-                    ("actual", &format!("{length} characters")),
-                ],
-            ),
-        );
-    }
+    check_key_name_text(text, path, out);
 }
 /// Checks a value against `UserId`.
 pub(crate) fn check_user_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
@@ -304,6 +316,22 @@ pub(crate) fn check_user_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Fin
                     ],
                 )
                 .with_fix(checks::quote_fix(value, path, check_user_id)),
+        );
+    }
+}
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_image_id_text(text: &str, path: &Path<'_>, out: &mut Vec<Finding>) {
+    if !checks::is_uuid(text) {
+        out.push(
+            Finding::new(
+                &catalog::IMAGEID_UUID,
+                path,
+                &[
+                    ("name", &path.name()),
+                    ("expected", "a UUID (8-4-4-4-12 hexadecimal digits)"),
+                    ("actual", &checks::quote(text)),
+                ],
+            ),
         );
     }
 }
@@ -324,14 +352,22 @@ pub(crate) fn check_image_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Fi
         );
         return;
     };
-    if !checks::is_uuid(text) {
+    check_image_id_text(text, path, out);
+}
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_change_os_mode_text(
+    text: &str,
+    path: &Path<'_>,
+    out: &mut Vec<Finding>,
+) {
+    if !matches!(text, "withStopServer") {
         out.push(
             Finding::new(
-                &catalog::IMAGEID_UUID,
+                &catalog::MODE_VALUE,
                 path,
                 &[
                     ("name", &path.name()),
-                    ("expected", "a UUID (8-4-4-4-12 hexadecimal digits)"),
+                    ("expected", "\"withStopServer\""),
                     ("actual", &checks::quote(text)),
                 ],
             ),
@@ -360,14 +396,18 @@ pub(crate) fn check_change_os_mode(
         );
         return;
     };
-    if !matches!(text, "withStopServer") {
+    check_change_os_mode_text(text, path, out);
+}
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_auto_pay_text(text: &str, path: &Path<'_>, out: &mut Vec<Finding>) {
+    if !matches!(text, "true" | "false") {
         out.push(
             Finding::new(
-                &catalog::MODE_VALUE,
+                &catalog::ISAUTOPAY_VALUE,
                 path,
                 &[
                     ("name", &path.name()),
-                    ("expected", "\"withStopServer\""),
+                    ("expected", "one of \"true\" or \"false\""),
                     ("actual", &checks::quote(text)),
                 ],
             ),
@@ -392,19 +432,7 @@ pub(crate) fn check_auto_pay(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Fi
         );
         return;
     };
-    if !matches!(text, "true" | "false") {
-        out.push(
-            Finding::new(
-                &catalog::ISAUTOPAY_VALUE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "one of \"true\" or \"false\""),
-                    ("actual", &checks::quote(text)),
-                ],
-            ),
-        );
-    }
+    check_auto_pay_text(text, path, out);
 }
 /// Checks `key` if it is a member of `ChangeServerOsOption` (of those it composes too); false for any other.
 pub(crate) fn check_member_of_change_server_os_option(
@@ -460,6 +488,26 @@ pub(crate) fn check_rules_of_change_server_os_option(
         }
     }
 }
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_system_encrypted_text(
+    text: &str,
+    path: &Path<'_>,
+    out: &mut Vec<Finding>,
+) {
+    if !matches!(text, "0" | "1") {
+        out.push(
+            Finding::new(
+                &catalog::ENCRYPTED_VALUE,
+                path,
+                &[
+                    ("name", &path.name()),
+                    ("expected", "one of \"0\" or \"1\""),
+                    ("actual", &checks::quote(text)),
+                ],
+            ),
+        );
+    }
+}
 /// Checks a value against `SystemEncrypted`.
 pub(crate) fn check_system_encrypted(
     value: &Json<'_>,
@@ -482,37 +530,10 @@ pub(crate) fn check_system_encrypted(
         );
         return;
     };
-    if !matches!(text, "0" | "1") {
-        out.push(
-            Finding::new(
-                &catalog::ENCRYPTED_VALUE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "one of \"0\" or \"1\""),
-                    ("actual", &checks::quote(text)),
-                ],
-            ),
-        );
-    }
+    check_system_encrypted_text(text, path, out);
 }
-/// Checks a value against `CmkId`.
-pub(crate) fn check_cmk_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
-    let Some(text) = value.as_str() else {
-        out.push(
-            Finding::new(
-                    &catalog::WRONG_TYPE,
-                    path,
-                    &[
-                        ("name", &path.name()),
-                        ("expected", "a string"),
-                        ("actual", &checks::describe(value)),
-                    ],
-                )
-                .with_fix(checks::quote_fix(value, path, check_cmk_id)),
-        );
-        return;
-    };
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_cmk_id_text(text: &str, path: &Path<'_>, out: &mut Vec<Finding>) {
     let length = checks::char_len(text);
     if length < 36 {
         out.push(
@@ -543,6 +564,41 @@ pub(crate) fn check_cmk_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Find
         );
     }
 }
+/// Checks a value against `CmkId`.
+pub(crate) fn check_cmk_id(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
+    let Some(text) = value.as_str() else {
+        out.push(
+            Finding::new(
+                    &catalog::WRONG_TYPE,
+                    path,
+                    &[
+                        ("name", &path.name()),
+                        ("expected", "a string"),
+                        ("actual", &checks::describe(value)),
+                    ],
+                )
+                .with_fix(checks::quote_fix(value, path, check_cmk_id)),
+        );
+        return;
+    };
+    check_cmk_id_text(text, path, out);
+}
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_byol_text(text: &str, path: &Path<'_>, out: &mut Vec<Finding>) {
+    if !matches!(text, "true") {
+        out.push(
+            Finding::new(
+                &catalog::BYOL_VALUE,
+                path,
+                &[
+                    ("name", &path.name()),
+                    ("expected", "\"true\""),
+                    ("actual", &checks::quote(text)),
+                ],
+            ),
+        );
+    }
+}
 /// Checks a value against `Byol`.
 pub(crate) fn check_byol(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
     let Some(text) = value.as_str() else {
@@ -561,19 +617,7 @@ pub(crate) fn check_byol(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Findin
         );
         return;
     };
-    if !matches!(text, "true") {
-        out.push(
-            Finding::new(
-                &catalog::BYOL_VALUE,
-                path,
-                &[
-                    ("name", &path.name()),
-                    ("expected", "\"true\""),
-                    ("actual", &checks::quote(text)),
-                ],
-            ),
-        );
-    }
+    check_byol_text(text, path, out);
 }
 /// Checks `key` if it is a member of `ChangeServerOsMetadataCommon` (of those it composes too); false for any other.
 pub(crate) fn check_member_of_change_server_os_metadata_common(
@@ -636,27 +680,8 @@ pub(crate) fn check_rules_of_change_server_os_metadata_common(
         );
     }
 }
-/// Checks a value against `UserData`.
-pub(crate) fn check_user_data(
-    value: &Json<'_>,
-    path: &Path<'_>,
-    out: &mut Vec<Finding>,
-) {
-    let Some(text) = value.as_str() else {
-        out.push(
-            Finding::new(
-                    &catalog::WRONG_TYPE,
-                    path,
-                    &[
-                        ("name", &path.name()),
-                        ("expected", "a string"),
-                        ("actual", &checks::describe(value)),
-                    ],
-                )
-                .with_fix(checks::quote_fix(value, path, check_user_data)),
-        );
-        return;
-    };
+/// The rules of this schema on a string value (the type of the value is checked).
+pub(crate) fn check_user_data_text(text: &str, path: &Path<'_>, out: &mut Vec<Finding>) {
     let joined = changeos_runtime::base64::join_lines(text);
     if let Some(joined) = &joined {
         out.push(
@@ -698,6 +723,29 @@ pub(crate) fn check_user_data(
         }
         Ok(_) => {}
     }
+}
+/// Checks a value against `UserData`.
+pub(crate) fn check_user_data(
+    value: &Json<'_>,
+    path: &Path<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(text) = value.as_str() else {
+        out.push(
+            Finding::new(
+                    &catalog::WRONG_TYPE,
+                    path,
+                    &[
+                        ("name", &path.name()),
+                        ("expected", "a string"),
+                        ("actual", &checks::describe(value)),
+                    ],
+                )
+                .with_fix(checks::quote_fix(value, path, check_user_data)),
+        );
+        return;
+    };
+    check_user_data_text(text, path, out);
 }
 /// Checks a value against `ChangeServerOsMetadata`.
 pub(crate) fn check_change_server_os_metadata(
@@ -982,44 +1030,4 @@ pub(crate) fn check_change_server_os_without_cloud_init_request_body(
     if !has_os_change {
         checks::missing(&catalog::MISSING_MEMBER, path, "`os-change`", out);
     }
-}
-/// Checks a value against `ChangeServerOsMetadataCommon`.
-pub(crate) fn check_change_server_os_metadata_common(
-    value: &Json<'_>,
-    path: &Path<'_>,
-    out: &mut Vec<Finding>,
-) {
-    let Some(object) = checks::object(
-        value,
-        path,
-        &catalog::WRONG_TYPE,
-        "an object",
-        out,
-    ) else {
-        return;
-    };
-    for (key, member) in object.iter() {
-        check_member_of_change_server_os_metadata_common(key, member, path, out);
-    }
-    check_rules_of_change_server_os_metadata_common(value, object, path, out);
-}
-/// Checks a value against `ChangeServerOsOption`.
-pub(crate) fn check_change_server_os_option(
-    value: &Json<'_>,
-    path: &Path<'_>,
-    out: &mut Vec<Finding>,
-) {
-    let Some(object) = checks::object(
-        value,
-        path,
-        &catalog::WRONG_TYPE,
-        "an object",
-        out,
-    ) else {
-        return;
-    };
-    for (key, member) in object.iter() {
-        check_member_of_change_server_os_option(key, member, path, out);
-    }
-    check_rules_of_change_server_os_option(value, object, path, out);
 }

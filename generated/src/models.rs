@@ -2,12 +2,19 @@
 
 //! Typed models of every schema in the spec: requests, responses and errors.
 //!
-//! Request types come with a builder that checks every rule of the spec on `build()`.
+//! A constrained string is a newtype that parses: deserializing, `TryFrom` and
+//! `FromStr` refuse a value that breaks a rule of error severity, naming the rule. A
+//! value set is an enum. Request types come with a builder whose `build()` checks
+//! every rule of the spec, the rules across members included.
 #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use changeos_runtime::path::Path;
 use changeos_runtime::finding::{Finding, Violations};
-use changeos_runtime::secret::SecretString;
+use crate::catalog;
+/// The constrained strings, re-exported at the crate root.
+pub mod newtypes {
+    pub use super::{AdminPassword, KeyName, ImageId, CmkId, UserData};
+}
 /// Request body of ChangeServerOsWithCloudInit: a single `os-change` member (hyphen, lower case).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,22 +38,26 @@ impl ChangeServerOsWithCloudInitRequestBody {
     }
     /// Every finding of the spec's rules on this value; pointers are relative to it.
     pub fn lint(&self) -> Vec<Finding> {
-        let value = serde_json::to_value(self)
-            .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_with_cloud_init_request_body(
-            &changeos_runtime::json::Json::from(&value),
-            &Path::Root,
-            &mut out,
-        );
+        self.lint_at(&Path::Root, &mut out);
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
     pub fn validate(&self) -> Result<(), Violations> {
         Violations::check(self.lint())
     }
+    /// The findings of this value at `path`, in the linter's order: each member in
+    /// spec order, then the rules across members.
+    pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        {
+            let value = &self.os_change;
+            let member_path = path.key("os-change");
+            let path = &member_path;
+            value.lint_at(path, out);
+        }
+    }
 }
-/// Builds a [`ChangeServerOsWithCloudInitRequestBody`]; `build` checks every rule of the spec.
+/// Builds a [`ChangeServerOsWithCloudInitRequestBody`]; `build` checks every rule of the spec, those of the values given as text included.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChangeServerOsWithCloudInitRequestBodyBuilder {
@@ -66,12 +77,12 @@ pub struct ChangeServerOsOption {
     ///
     /// Optional. 8 to 26 characters. Matches `^[A-Za-z0-9!@$%^\-_=+\[{}\]:,./?~#*]*$`. Checked against the password policy (see the rule catalog). Secret: never shown in Debug, Display or findings. May be a placeholder `$NAME` / `${NAME}` filled in at send time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adminpass: Option<SecretString>,
+    pub adminpass: Option<AdminPassword>,
     /// SSH key pair to inject for login. Absent: no key is injected. Not together with `adminpass`: an error with cloud-init, a warning without it (the SDK says nothing there, the vendor pages forbid it).
     ///
     /// Optional. At least 1 character.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyname: Option<String>,
+    pub keyname: Option<KeyName>,
     /// Owner of the key pair in `keyname`. Absent: the service uses the user of the token, if there is one.
     ///
     /// Optional.
@@ -80,7 +91,7 @@ pub struct ChangeServerOsOption {
     /// Image to install. Mandatory. With Cloud-Init (v2) it must have Cloud-Init or Cloudbase-Init installed; without (v1) it has neither.
     ///
     /// Required. A UUID.
-    pub imageid: String,
+    pub imageid: ImageId,
     /// Set to `withStopServer` to have a running server stopped first. Absent: no stop.
     ///
     /// Optional. Values: `"withStopServer"`.
@@ -100,7 +111,7 @@ impl ChangeServerOsOption {
                 adminpass: None,
                 keyname: None,
                 userid: None,
-                imageid: imageid.into(),
+                imageid: ImageId(imageid.into()),
                 mode: None,
                 is_auto_pay: None,
             },
@@ -108,22 +119,46 @@ impl ChangeServerOsOption {
     }
     /// Every finding of the spec's rules on this value; pointers are relative to it.
     pub fn lint(&self) -> Vec<Finding> {
-        let value = serde_json::to_value(self)
-            .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_option(
-            &changeos_runtime::json::Json::from(&value),
-            &Path::Root,
-            &mut out,
-        );
+        self.lint_at(&Path::Root, &mut out);
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
     pub fn validate(&self) -> Result<(), Violations> {
         Violations::check(self.lint())
     }
+    /// The findings of this value at `path`, in the linter's order: each member in
+    /// spec order, then the rules across members.
+    pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        if let Some(value) = &self.adminpass {
+            let member_path = path.key("adminpass");
+            let path = &member_path;
+            crate::lint::check_admin_password_text(value.text(), path, out);
+        }
+        if let Some(value) = &self.keyname {
+            let member_path = path.key("keyname");
+            let path = &member_path;
+            crate::lint::check_key_name_text(value.text(), path, out);
+        }
+        {
+            let value = &self.imageid;
+            let member_path = path.key("imageid");
+            let path = &member_path;
+            crate::lint::check_image_id_text(value.text(), path, out);
+        }
+        if self.keyname.is_some() && self.userid.is_none() {
+            let shown = "`userid`";
+            out.push(
+                Finding::new(
+                    &catalog::KEYNAME_WITHOUT_USERID,
+                    path,
+                    &[("name", "`keyname`"), ("expected", shown)],
+                ),
+            );
+        }
+    }
 }
-/// Builds a [`ChangeServerOsOption`]; `build` checks every rule of the spec.
+/// Builds a [`ChangeServerOsOption`]; `build` checks every rule of the spec, those of the values given as text included.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChangeServerOsOptionBuilder {
@@ -131,13 +166,16 @@ pub struct ChangeServerOsOptionBuilder {
 }
 impl ChangeServerOsOptionBuilder {
     /// Sets `adminpass`.
-    pub fn adminpass(mut self, value: impl Into<SecretString>) -> Self {
-        self.inner.adminpass = Some(value.into());
+    pub fn adminpass(
+        mut self,
+        value: impl Into<changeos_runtime::secret::SecretString>,
+    ) -> Self {
+        self.inner.adminpass = Some(AdminPassword(value.into()));
         self
     }
     /// Sets `keyname`.
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
-        self.inner.keyname = Some(value.into());
+        self.inner.keyname = Some(KeyName(value.into()));
         self
     }
     /// Sets `userid`.
@@ -169,12 +207,12 @@ pub struct ChangeServerOsWithCloudInitOption {
     ///
     /// Optional. 8 to 26 characters. Matches `^[A-Za-z0-9!@$%^\-_=+\[{}\]:,./?~#*]*$`. Checked against the password policy (see the rule catalog). Secret: never shown in Debug, Display or findings. May be a placeholder `$NAME` / `${NAME}` filled in at send time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adminpass: Option<SecretString>,
+    pub adminpass: Option<AdminPassword>,
     /// SSH key pair to inject for login. Absent: no key is injected. Not together with `adminpass`: an error with cloud-init, a warning without it (the SDK says nothing there, the vendor pages forbid it).
     ///
     /// Optional. At least 1 character.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyname: Option<String>,
+    pub keyname: Option<KeyName>,
     /// Owner of the key pair in `keyname`. Absent: the service uses the user of the token, if there is one.
     ///
     /// Optional.
@@ -183,7 +221,7 @@ pub struct ChangeServerOsWithCloudInitOption {
     /// Image to install. Mandatory. With Cloud-Init (v2) it must have Cloud-Init or Cloudbase-Init installed; without (v1) it has neither.
     ///
     /// Required. A UUID.
-    pub imageid: String,
+    pub imageid: ImageId,
     /// Disk encryption, user data and bring-your-own-licence for the new system disk. Absent: an unencrypted disk, no user data and the cloud's own licence.
     ///
     /// Optional.
@@ -210,7 +248,7 @@ impl ChangeServerOsWithCloudInitOption {
                 adminpass: None,
                 keyname: None,
                 userid: None,
-                imageid: imageid.into(),
+                imageid: ImageId(imageid.into()),
                 metadata: None,
                 mode: None,
                 is_auto_pay: None,
@@ -219,22 +257,86 @@ impl ChangeServerOsWithCloudInitOption {
     }
     /// Every finding of the spec's rules on this value; pointers are relative to it.
     pub fn lint(&self) -> Vec<Finding> {
-        let value = serde_json::to_value(self)
-            .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_with_cloud_init_option(
-            &changeos_runtime::json::Json::from(&value),
-            &Path::Root,
-            &mut out,
-        );
+        self.lint_at(&Path::Root, &mut out);
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
     pub fn validate(&self) -> Result<(), Violations> {
         Violations::check(self.lint())
     }
+    /// The findings of this value at `path`, in the linter's order: each member in
+    /// spec order, then the rules across members.
+    pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        if let Some(value) = &self.adminpass {
+            let member_path = path.key("adminpass");
+            let path = &member_path;
+            crate::lint::check_admin_password_text(value.text(), path, out);
+        }
+        if let Some(value) = &self.keyname {
+            let member_path = path.key("keyname");
+            let path = &member_path;
+            crate::lint::check_key_name_text(value.text(), path, out);
+        }
+        {
+            let value = &self.imageid;
+            let member_path = path.key("imageid");
+            let path = &member_path;
+            crate::lint::check_image_id_text(value.text(), path, out);
+        }
+        if let Some(value) = &self.metadata {
+            let member_path = path.key("metadata");
+            let path = &member_path;
+            value.lint_at(path, out);
+        }
+        if self.keyname.is_some() && self.userid.is_none() {
+            let shown = "`userid`";
+            out.push(
+                Finding::new(
+                    &catalog::KEYNAME_WITHOUT_USERID,
+                    path,
+                    &[("name", "`keyname`"), ("expected", shown)],
+                ),
+            );
+        }
+        if self.adminpass.is_some() && self.keyname.is_some() {
+            out.push(
+                Finding::new(
+                    &catalog::ADMINPASS_KEYNAME_EXCLUSIVE,
+                    path,
+                    &[("name", &path.name())],
+                ),
+            );
+        }
+        if !(self.adminpass.is_some() || self.keyname.is_some()
+            || (self.metadata.is_some()
+                && self
+                    .metadata
+                    .as_ref()
+                    .is_none_or(|member| member.user_data.is_some())))
+        {
+            out.push(
+                Finding::new(
+                    &catalog::LOGIN_METHOD_REQUIRED,
+                    path,
+                    &[("name", &path.name())],
+                ),
+            );
+        }
+        if self.adminpass.is_some() && self.metadata.is_some()
+            && self.metadata.as_ref().is_none_or(|member| member.user_data.is_some())
+        {
+            out.push(
+                Finding::new(
+                    &catalog::ADMINPASS_IGNORED_WITH_USER_DATA,
+                    path,
+                    &[("name", &path.name())],
+                ),
+            );
+        }
+    }
 }
-/// Builds a [`ChangeServerOsWithCloudInitOption`]; `build` checks every rule of the spec.
+/// Builds a [`ChangeServerOsWithCloudInitOption`]; `build` checks every rule of the spec, those of the values given as text included.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChangeServerOsWithCloudInitOptionBuilder {
@@ -242,13 +344,16 @@ pub struct ChangeServerOsWithCloudInitOptionBuilder {
 }
 impl ChangeServerOsWithCloudInitOptionBuilder {
     /// Sets `adminpass`.
-    pub fn adminpass(mut self, value: impl Into<SecretString>) -> Self {
-        self.inner.adminpass = Some(value.into());
+    pub fn adminpass(
+        mut self,
+        value: impl Into<changeos_runtime::secret::SecretString>,
+    ) -> Self {
+        self.inner.adminpass = Some(AdminPassword(value.into()));
         self
     }
     /// Sets `keyname`.
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
-        self.inner.keyname = Some(value.into());
+        self.inner.keyname = Some(KeyName(value.into()));
         self
     }
     /// Sets `userid`.
@@ -300,22 +405,26 @@ impl ChangeServerOsWithoutCloudInitRequestBody {
     }
     /// Every finding of the spec's rules on this value; pointers are relative to it.
     pub fn lint(&self) -> Vec<Finding> {
-        let value = serde_json::to_value(self)
-            .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_without_cloud_init_request_body(
-            &changeos_runtime::json::Json::from(&value),
-            &Path::Root,
-            &mut out,
-        );
+        self.lint_at(&Path::Root, &mut out);
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
     pub fn validate(&self) -> Result<(), Violations> {
         Violations::check(self.lint())
     }
+    /// The findings of this value at `path`, in the linter's order: each member in
+    /// spec order, then the rules across members.
+    pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        {
+            let value = &self.os_change;
+            let member_path = path.key("os-change");
+            let path = &member_path;
+            value.lint_at(path, out);
+        }
+    }
 }
-/// Builds a [`ChangeServerOsWithoutCloudInitRequestBody`]; `build` checks every rule of the spec.
+/// Builds a [`ChangeServerOsWithoutCloudInitRequestBody`]; `build` checks every rule of the spec, those of the values given as text included.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChangeServerOsWithoutCloudInitRequestBodyBuilder {
@@ -336,12 +445,12 @@ pub struct ChangeServerOsWithoutCloudInitOption {
     ///
     /// Optional. 8 to 26 characters. Matches `^[A-Za-z0-9!@$%^\-_=+\[{}\]:,./?~#*]*$`. Checked against the password policy (see the rule catalog). Secret: never shown in Debug, Display or findings. May be a placeholder `$NAME` / `${NAME}` filled in at send time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adminpass: Option<SecretString>,
+    pub adminpass: Option<AdminPassword>,
     /// SSH key pair to inject for login. Absent: no key is injected. Not together with `adminpass`: an error with cloud-init, a warning without it (the SDK says nothing there, the vendor pages forbid it).
     ///
     /// Optional. At least 1 character.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyname: Option<String>,
+    pub keyname: Option<KeyName>,
     /// Owner of the key pair in `keyname`. Absent: the service uses the user of the token, if there is one.
     ///
     /// Optional.
@@ -350,7 +459,7 @@ pub struct ChangeServerOsWithoutCloudInitOption {
     /// Image to install. Mandatory. With Cloud-Init (v2) it must have Cloud-Init or Cloudbase-Init installed; without (v1) it has neither.
     ///
     /// Required. A UUID.
-    pub imageid: String,
+    pub imageid: ImageId,
     /// Set to `withStopServer` to have a running server stopped first. Absent: no stop.
     ///
     /// Optional. Values: `"withStopServer"`.
@@ -377,7 +486,7 @@ impl ChangeServerOsWithoutCloudInitOption {
                 adminpass: None,
                 keyname: None,
                 userid: None,
-                imageid: imageid.into(),
+                imageid: ImageId(imageid.into()),
                 mode: None,
                 metadata: None,
                 is_auto_pay: None,
@@ -386,22 +495,69 @@ impl ChangeServerOsWithoutCloudInitOption {
     }
     /// Every finding of the spec's rules on this value; pointers are relative to it.
     pub fn lint(&self) -> Vec<Finding> {
-        let value = serde_json::to_value(self)
-            .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_without_cloud_init_option(
-            &changeos_runtime::json::Json::from(&value),
-            &Path::Root,
-            &mut out,
-        );
+        self.lint_at(&Path::Root, &mut out);
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
     pub fn validate(&self) -> Result<(), Violations> {
         Violations::check(self.lint())
     }
+    /// The findings of this value at `path`, in the linter's order: each member in
+    /// spec order, then the rules across members.
+    pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        if let Some(value) = &self.adminpass {
+            let member_path = path.key("adminpass");
+            let path = &member_path;
+            crate::lint::check_admin_password_text(value.text(), path, out);
+        }
+        if let Some(value) = &self.keyname {
+            let member_path = path.key("keyname");
+            let path = &member_path;
+            crate::lint::check_key_name_text(value.text(), path, out);
+        }
+        {
+            let value = &self.imageid;
+            let member_path = path.key("imageid");
+            let path = &member_path;
+            crate::lint::check_image_id_text(value.text(), path, out);
+        }
+        if let Some(value) = &self.metadata {
+            let member_path = path.key("metadata");
+            let path = &member_path;
+            value.lint_at(path, out);
+        }
+        if self.keyname.is_some() && self.userid.is_none() {
+            let shown = "`userid`";
+            out.push(
+                Finding::new(
+                    &catalog::KEYNAME_WITHOUT_USERID,
+                    path,
+                    &[("name", "`keyname`"), ("expected", shown)],
+                ),
+            );
+        }
+        if !(self.adminpass.is_some() || self.keyname.is_some()) {
+            out.push(
+                Finding::new(
+                    &catalog::ADMINPASS_OR_KEYNAME_REQUIRED,
+                    path,
+                    &[("name", &path.name())],
+                ),
+            );
+        }
+        if self.adminpass.is_some() && self.keyname.is_some() {
+            out.push(
+                Finding::new(
+                    &catalog::ADMINPASS_KEYNAME_BOTH_V1,
+                    path,
+                    &[("name", &path.name())],
+                ),
+            );
+        }
+    }
 }
-/// Builds a [`ChangeServerOsWithoutCloudInitOption`]; `build` checks every rule of the spec.
+/// Builds a [`ChangeServerOsWithoutCloudInitOption`]; `build` checks every rule of the spec, those of the values given as text included.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChangeServerOsWithoutCloudInitOptionBuilder {
@@ -409,13 +565,16 @@ pub struct ChangeServerOsWithoutCloudInitOptionBuilder {
 }
 impl ChangeServerOsWithoutCloudInitOptionBuilder {
     /// Sets `adminpass`.
-    pub fn adminpass(mut self, value: impl Into<SecretString>) -> Self {
-        self.inner.adminpass = Some(value.into());
+    pub fn adminpass(
+        mut self,
+        value: impl Into<changeos_runtime::secret::SecretString>,
+    ) -> Self {
+        self.inner.adminpass = Some(AdminPassword(value.into()));
         self
     }
     /// Sets `keyname`.
     pub fn keyname(mut self, value: impl Into<String>) -> Self {
-        self.inner.keyname = Some(value.into());
+        self.inner.keyname = Some(KeyName(value.into()));
         self
     }
     /// Sets `userid`.
@@ -467,7 +626,7 @@ pub struct ChangeServerOsMetadataCommon {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_cmkid: Option<String>,
+    pub system_cmkid: Option<CmkId>,
     /// Bring your own licence: `"true"` keeps using an OS or software licence you already hold. Leave it out to use the cloud's licence.
     ///
     /// Optional. Values: `"true"`.
@@ -487,22 +646,49 @@ impl ChangeServerOsMetadataCommon {
     }
     /// Every finding of the spec's rules on this value; pointers are relative to it.
     pub fn lint(&self) -> Vec<Finding> {
-        let value = serde_json::to_value(self)
-            .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_metadata_common(
-            &changeos_runtime::json::Json::from(&value),
-            &Path::Root,
-            &mut out,
-        );
+        self.lint_at(&Path::Root, &mut out);
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
     pub fn validate(&self) -> Result<(), Violations> {
         Violations::check(self.lint())
     }
+    /// The findings of this value at `path`, in the linter's order: each member in
+    /// spec order, then the rules across members.
+    pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        if let Some(value) = &self.system_cmkid {
+            let member_path = path.key("__system__cmkid");
+            let path = &member_path;
+            crate::lint::check_cmk_id_text(value.text(), path, out);
+        }
+        if self.system_cmkid.is_some() && self.system_encrypted.is_none() {
+            let shown = "`__system__encrypted`";
+            out.push(
+                Finding::new(
+                    &catalog::CMKID_NEEDS_ENCRYPTED,
+                    path,
+                    &[("name", "`__system__cmkid`"), ("expected", shown)],
+                ),
+            );
+        }
+        if self.system_cmkid.is_some()
+            && !self
+                .system_encrypted
+                .as_ref()
+                .is_none_or(|member| matches!(member.as_str(), "1"))
+        {
+            out.push(
+                Finding::new(
+                    &catalog::CMKID_NEEDS_ENCRYPTION_ON,
+                    path,
+                    &[("name", &path.name())],
+                ),
+            );
+        }
+    }
 }
-/// Builds a [`ChangeServerOsMetadataCommon`]; `build` checks every rule of the spec.
+/// Builds a [`ChangeServerOsMetadataCommon`]; `build` checks every rule of the spec, those of the values given as text included.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChangeServerOsMetadataCommonBuilder {
@@ -516,7 +702,7 @@ impl ChangeServerOsMetadataCommonBuilder {
     }
     /// Sets `__system__cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
-        self.inner.system_cmkid = Some(value.into());
+        self.inner.system_cmkid = Some(CmkId(value.into()));
         self
     }
     /// Sets `BYOL`.
@@ -551,12 +737,12 @@ pub struct ChangeServerOsMetadata {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_cmkid: Option<String>,
+    pub system_cmkid: Option<CmkId>,
     /// Script or file (text, or gzip according to the SDK) passed to cloud-init on first boot, base64-encoded; it can also set the Linux password, in which case `adminpass` is ignored. At most 32 KiB before encoding. Absent means no user data.
     ///
     /// Optional. Base64; at most 32768 bytes once decoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
+    pub user_data: Option<UserData>,
     /// Bring your own licence: `"true"` keeps using an OS or software licence you already hold. Leave it out to use the cloud's licence.
     ///
     /// Optional. Values: `"true"`.
@@ -577,22 +763,54 @@ impl ChangeServerOsMetadata {
     }
     /// Every finding of the spec's rules on this value; pointers are relative to it.
     pub fn lint(&self) -> Vec<Finding> {
-        let value = serde_json::to_value(self)
-            .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_metadata(
-            &changeos_runtime::json::Json::from(&value),
-            &Path::Root,
-            &mut out,
-        );
+        self.lint_at(&Path::Root, &mut out);
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
     pub fn validate(&self) -> Result<(), Violations> {
         Violations::check(self.lint())
     }
+    /// The findings of this value at `path`, in the linter's order: each member in
+    /// spec order, then the rules across members.
+    pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        if let Some(value) = &self.system_cmkid {
+            let member_path = path.key("__system__cmkid");
+            let path = &member_path;
+            crate::lint::check_cmk_id_text(value.text(), path, out);
+        }
+        if let Some(value) = &self.user_data {
+            let member_path = path.key("user_data");
+            let path = &member_path;
+            crate::lint::check_user_data_text(value.text(), path, out);
+        }
+        if self.system_cmkid.is_some() && self.system_encrypted.is_none() {
+            let shown = "`__system__encrypted`";
+            out.push(
+                Finding::new(
+                    &catalog::CMKID_NEEDS_ENCRYPTED,
+                    path,
+                    &[("name", "`__system__cmkid`"), ("expected", shown)],
+                ),
+            );
+        }
+        if self.system_cmkid.is_some()
+            && !self
+                .system_encrypted
+                .as_ref()
+                .is_none_or(|member| matches!(member.as_str(), "1"))
+        {
+            out.push(
+                Finding::new(
+                    &catalog::CMKID_NEEDS_ENCRYPTION_ON,
+                    path,
+                    &[("name", &path.name())],
+                ),
+            );
+        }
+    }
 }
-/// Builds a [`ChangeServerOsMetadata`]; `build` checks every rule of the spec.
+/// Builds a [`ChangeServerOsMetadata`]; `build` checks every rule of the spec, those of the values given as text included.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChangeServerOsMetadataBuilder {
@@ -606,12 +824,12 @@ impl ChangeServerOsMetadataBuilder {
     }
     /// Sets `__system__cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
-        self.inner.system_cmkid = Some(value.into());
+        self.inner.system_cmkid = Some(CmkId(value.into()));
         self
     }
     /// Sets `user_data`.
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
-        self.inner.user_data = Some(value.into());
+        self.inner.user_data = Some(UserData(value.into()));
         self
     }
     /// Sets `BYOL`.
@@ -646,7 +864,7 @@ pub struct ChangeServerOsWithoutCloudInitMetadata {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub system_cmkid: Option<String>,
+    pub system_cmkid: Option<CmkId>,
     /// Bring your own licence: `"true"` keeps using an OS or software licence you already hold. Leave it out to use the cloud's licence.
     ///
     /// Optional. Values: `"true"`.
@@ -666,22 +884,49 @@ impl ChangeServerOsWithoutCloudInitMetadata {
     }
     /// Every finding of the spec's rules on this value; pointers are relative to it.
     pub fn lint(&self) -> Vec<Finding> {
-        let value = serde_json::to_value(self)
-            .expect("generated models serialise to JSON");
         let mut out = Vec::new();
-        crate::lint::check_change_server_os_without_cloud_init_metadata(
-            &changeos_runtime::json::Json::from(&value),
-            &Path::Root,
-            &mut out,
-        );
+        self.lint_at(&Path::Root, &mut out);
         out
     }
     /// `Ok` when no rule of error severity is broken; otherwise all the errors.
     pub fn validate(&self) -> Result<(), Violations> {
         Violations::check(self.lint())
     }
+    /// The findings of this value at `path`, in the linter's order: each member in
+    /// spec order, then the rules across members.
+    pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        if let Some(value) = &self.system_cmkid {
+            let member_path = path.key("__system__cmkid");
+            let path = &member_path;
+            crate::lint::check_cmk_id_text(value.text(), path, out);
+        }
+        if self.system_cmkid.is_some() && self.system_encrypted.is_none() {
+            let shown = "`__system__encrypted`";
+            out.push(
+                Finding::new(
+                    &catalog::CMKID_NEEDS_ENCRYPTED,
+                    path,
+                    &[("name", "`__system__cmkid`"), ("expected", shown)],
+                ),
+            );
+        }
+        if self.system_cmkid.is_some()
+            && !self
+                .system_encrypted
+                .as_ref()
+                .is_none_or(|member| matches!(member.as_str(), "1"))
+        {
+            out.push(
+                Finding::new(
+                    &catalog::CMKID_NEEDS_ENCRYPTION_ON,
+                    path,
+                    &[("name", &path.name())],
+                ),
+            );
+        }
+    }
 }
-/// Builds a [`ChangeServerOsWithoutCloudInitMetadata`]; `build` checks every rule of the spec.
+/// Builds a [`ChangeServerOsWithoutCloudInitMetadata`]; `build` checks every rule of the spec, those of the values given as text included.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ChangeServerOsWithoutCloudInitMetadataBuilder {
@@ -695,7 +940,7 @@ impl ChangeServerOsWithoutCloudInitMetadataBuilder {
     }
     /// Sets `__system__cmkid`.
     pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
-        self.inner.system_cmkid = Some(value.into());
+        self.inner.system_cmkid = Some(CmkId(value.into()));
         self
     }
     /// Sets `BYOL`.
@@ -709,12 +954,261 @@ impl ChangeServerOsWithoutCloudInitMetadataBuilder {
         Ok(self.inner)
     }
 }
+/// Initial password of the administrator account (`root` on Linux, `Administrator` on Windows). Every vendor page and the SDK give the same complexity, which they call a recommendation (建议): 8 to 26 characters; at least three of the four kinds upper-case letter, lower-case letter, digit, special character; only ASCII letters, digits and the specials. The specials are `!@$%^-_=+[{}]:,./?~#*` (21) on every vendor page since 2019-12-10; the 2018-12-19 pages and the SDK's docstring, which kept that old text, list the first 18, so `~ # *` pass the pattern but are reported as a warning. On Windows (only; the pages and the SDK say so) the password must not contain `Administrator` in any case nor its reverse, nor more than two consecutive characters of it: warnings, as the payload does not tell the image's OS. The API's error table has a code for passwords that fail the rules, so length, character set and kinds are treated as enforced. A whole-value placeholder such as `$ADMIN_PASS` is filled in at send time and skips the value checks. The value is secret and never shown in messages.
+///
+/// 8 to 26 characters. Matches `^[A-Za-z0-9!@$%^\-_=+\[{}\]:,./?~#*]*$`. Checked against the password policy (see the rule catalog). Secret: never shown in Debug, Display or findings. May be a placeholder `$NAME` / `${NAME}` filled in at send time.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct AdminPassword(changeos_runtime::secret::SecretString);
+impl AdminPassword {
+    /// The value, or why the spec refuses it: the first rule of error severity it
+    /// breaks (warnings do not refuse a value; `lint()` reports them).
+    pub fn new(
+        value: impl Into<String>,
+    ) -> Result<Self, changeos_runtime::invalid::InvalidValue> {
+        let value = value.into();
+        changeos_runtime::invalid::InvalidValue::check(
+            &value,
+            "AdminPassword",
+            crate::lint::check_admin_password_text,
+        )?;
+        Ok(Self(changeos_runtime::secret::SecretString::from(value)))
+    }
+    /// Whether the value is a placeholder (`$NAME`, `${NAME}`) to be filled in at send
+    /// time, which the spec allows here and which no other rule is checked on.
+    pub fn is_placeholder(&self) -> bool {
+        changeos_runtime::placeholder::is_placeholder(self.text())
+    }
+}
+impl TryFrom<String> for AdminPassword {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl TryFrom<&str> for AdminPassword {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl std::str::FromStr for AdminPassword {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+impl Serialize for AdminPassword {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.text())
+    }
+}
+impl AdminPassword {
+    /// The clear value, for the one place that needs it (the request sent).
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+    /// The value as a [`SecretString`](changeos_runtime::secret::SecretString).
+    pub fn as_secret(&self) -> &changeos_runtime::secret::SecretString {
+        &self.0
+    }
+    /// The text the checks run on.
+    fn text(&self) -> &str {
+        self.0.expose()
+    }
+}
+impl std::fmt::Debug for AdminPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AdminPassword({})", changeos_runtime::secret::REDACTED)
+    }
+}
+impl std::fmt::Display for AdminPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(changeos_runtime::secret::REDACTED)
+    }
+}
+impl From<AdminPassword> for changeos_runtime::secret::SecretString {
+    fn from(value: AdminPassword) -> changeos_runtime::secret::SecretString {
+        value.0
+    }
+}
+/// Name of an existing SSH key pair (created or imported through the key pair service) whose public key is injected for login. No source gives a minimum or maximum length; an empty name is reported as a warning (most likely an unfilled variable).
+///
+/// At least 1 character.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct KeyName(String);
+impl KeyName {
+    /// The value, or why the spec refuses it: the first rule of error severity it
+    /// breaks (warnings do not refuse a value; `lint()` reports them).
+    pub fn new(
+        value: impl Into<String>,
+    ) -> Result<Self, changeos_runtime::invalid::InvalidValue> {
+        let value = value.into();
+        changeos_runtime::invalid::InvalidValue::check(
+            &value,
+            "KeyName",
+            crate::lint::check_key_name_text,
+        )?;
+        Ok(Self(value))
+    }
+}
+impl TryFrom<String> for KeyName {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl TryFrom<&str> for KeyName {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl std::str::FromStr for KeyName {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+impl Serialize for KeyName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.text())
+    }
+}
+impl KeyName {
+    /// The value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The text the checks run on.
+    fn text(&self) -> &str {
+        &self.0
+    }
+}
+impl std::ops::Deref for KeyName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl PartialEq<str> for KeyName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl PartialEq<&str> for KeyName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl AsRef<str> for KeyName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl std::fmt::Display for KeyName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl From<KeyName> for String {
+    fn from(value: KeyName) -> String {
+        value.0
+    }
+}
+/// ID of the image (from the image management service) the system disk is rebuilt from, written as a UUID: 8-4-4-4-12 hexadecimal digits. The SDK itself does not check the form.
+///
+/// A UUID.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ImageId(String);
+impl ImageId {
+    /// The value, or why the spec refuses it: the first rule of error severity it
+    /// breaks (warnings do not refuse a value; `lint()` reports them).
+    pub fn new(
+        value: impl Into<String>,
+    ) -> Result<Self, changeos_runtime::invalid::InvalidValue> {
+        let value = value.into();
+        changeos_runtime::invalid::InvalidValue::check(
+            &value,
+            "ImageId",
+            crate::lint::check_image_id_text,
+        )?;
+        Ok(Self(value))
+    }
+}
+impl TryFrom<String> for ImageId {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl TryFrom<&str> for ImageId {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl std::str::FromStr for ImageId {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+impl Serialize for ImageId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.text())
+    }
+}
+impl ImageId {
+    /// The value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The text the checks run on.
+    fn text(&self) -> &str {
+        &self.0
+    }
+}
+impl std::ops::Deref for ImageId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl PartialEq<str> for ImageId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl PartialEq<&str> for ImageId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl AsRef<str> for ImageId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl std::fmt::Display for ImageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl From<ImageId> for String {
+    fn from(value: ImageId) -> String {
+        value.0
+    }
+}
 /// How to treat a running server. The only value, `withStopServer`, lets the service stop the server first and then change its OS. Absent means the server is not stopped for you and must already be in a state that allows the change.
 ///
 /// Values: `"withStopServer"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum ChangeOsMode {
     /// `"withStopServer"`
+    #[serde(rename = "withStopServer")]
     WithStopServer,
 }
 impl ChangeOsMode {
@@ -726,41 +1220,58 @@ impl ChangeOsMode {
             Self::WithStopServer => "withStopServer",
         }
     }
-    /// The variant for a wire value.
-    pub fn from_wire(value: &str) -> Option<Self> {
-        Some(
-            match value {
-                "withStopServer" => Self::WithStopServer,
-                _ => return None,
-            },
-        )
-    }
 }
 impl std::fmt::Display for ChangeOsMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for ChangeOsMode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for ChangeOsMode {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "withStopServer" => Ok(Self::WithStopServer),
+            other => {
+                Err(
+                    changeos_runtime::invalid::InvalidValue::outside_set(
+                        other,
+                        "ChangeOsMode",
+                        &crate::catalog::MODE_VALUE,
+                        crate::lint::check_change_os_mode_text,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl TryFrom<&str> for ChangeOsMode {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        value.parse()
     }
 }
 impl<'de> Deserialize<'de> for ChangeOsMode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Self::from_wire(&value)
-            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+        value
+            .parse()
+            .map_err(|e| serde::de::Error::custom(
+                format_args!("unknown variant `{value}`, {e}"),
+            ))
     }
 }
 /// Whether an order created because the price of a yearly/monthly (prepaid) server changes is paid from the account balance at once. The string `"true"` or `"false"`, not a JSON boolean. Absent means the order waits for manual payment. The change-OS models of the SDK list no values; the set comes from the vendor pages and from the SDK's sibling models for creating and resizing servers.
 ///
 /// Values: `"true"`, `"false"`. Default: `"false"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum AutoPay {
     /// `"true"`
+    #[serde(rename = "true")]
     True,
     /// `"false"`
+    #[serde(rename = "false")]
     False,
 }
 impl AutoPay {
@@ -773,40 +1284,56 @@ impl AutoPay {
             Self::False => "false",
         }
     }
-    /// The variant for a wire value.
-    pub fn from_wire(value: &str) -> Option<Self> {
-        Some(
-            match value {
-                "true" => Self::True,
-                "false" => Self::False,
-                _ => return None,
-            },
-        )
-    }
 }
 impl std::fmt::Display for AutoPay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for AutoPay {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for AutoPay {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "true" => Ok(Self::True),
+            "false" => Ok(Self::False),
+            other => {
+                Err(
+                    changeos_runtime::invalid::InvalidValue::outside_set(
+                        other,
+                        "AutoPay",
+                        &crate::catalog::ISAUTOPAY_VALUE,
+                        crate::lint::check_auto_pay_text,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl TryFrom<&str> for AutoPay {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        value.parse()
     }
 }
 impl<'de> Deserialize<'de> for AutoPay {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Self::from_wire(&value)
-            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+        value
+            .parse()
+            .map_err(|e| serde::de::Error::custom(
+                format_args!("unknown variant `{value}`, {e}"),
+            ))
     }
 }
 /// Bring your own licence: `"true"` keeps using an OS or software licence you already hold. Leave it out to use the cloud's licence. The SDK accepts only `"true"` and calls any other value an illegal parameter; the vendor's 2018 examples send `"false"`, and older pages (and Open Telekom Cloud) read any other value as no BYOL. Other values are therefore a warning, not an error.
 ///
 /// Values: `"true"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Byol {
     /// `"true"`
+    #[serde(rename = "true")]
     True,
 }
 impl Byol {
@@ -818,41 +1345,58 @@ impl Byol {
             Self::True => "true",
         }
     }
-    /// The variant for a wire value.
-    pub fn from_wire(value: &str) -> Option<Self> {
-        Some(
-            match value {
-                "true" => Self::True,
-                _ => return None,
-            },
-        )
-    }
 }
 impl std::fmt::Display for Byol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for Byol {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for Byol {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "true" => Ok(Self::True),
+            other => {
+                Err(
+                    changeos_runtime::invalid::InvalidValue::outside_set(
+                        other,
+                        "Byol",
+                        &crate::catalog::BYOL_VALUE,
+                        crate::lint::check_byol_text,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl TryFrom<&str> for Byol {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        value.parse()
     }
 }
 impl<'de> Deserialize<'de> for Byol {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Self::from_wire(&value)
-            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+        value
+            .parse()
+            .map_err(|e| serde::de::Error::custom(
+                format_args!("unknown variant `{value}`, {e}"),
+            ))
     }
 }
 /// Whether the new system disk is encrypted: `"1"` yes, `"0"` no. A string, not a number. Absent means not encrypted. Required when `__system__cmkid` is given; `"0"` beside a key ID is a warning (no source says what the service does then).
 ///
 /// Values: `"0"`, `"1"`. Default: `"0"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum SystemEncrypted {
     /// `"0"`
+    #[serde(rename = "0")]
     NotEncrypted,
     /// `"1"`
+    #[serde(rename = "1")]
     Encrypted,
 }
 impl SystemEncrypted {
@@ -865,32 +1409,217 @@ impl SystemEncrypted {
             Self::Encrypted => "1",
         }
     }
-    /// The variant for a wire value.
-    pub fn from_wire(value: &str) -> Option<Self> {
-        Some(
-            match value {
-                "0" => Self::NotEncrypted,
-                "1" => Self::Encrypted,
-                _ => return None,
-            },
-        )
-    }
 }
 impl std::fmt::Display for SystemEncrypted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for SystemEncrypted {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl std::str::FromStr for SystemEncrypted {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "0" => Ok(Self::NotEncrypted),
+            "1" => Ok(Self::Encrypted),
+            other => {
+                Err(
+                    changeos_runtime::invalid::InvalidValue::outside_set(
+                        other,
+                        "SystemEncrypted",
+                        &crate::catalog::ENCRYPTED_VALUE,
+                        crate::lint::check_system_encrypted_text,
+                    ),
+                )
+            }
+        }
+    }
+}
+impl TryFrom<&str> for SystemEncrypted {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        value.parse()
     }
 }
 impl<'de> Deserialize<'de> for SystemEncrypted {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
-        Self::from_wire(&value)
-            .ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES))
+        value
+            .parse()
+            .map_err(|e| serde::de::Error::custom(
+                format_args!("unknown variant `{value}`, {e}"),
+            ))
+    }
+}
+/// ID of the KMS (DEW) customer master key that encrypts the new system disk. Goes together with `__system__encrypted` (which should then be `"1"`). Absent means no specific key is named. The SDK fixes its length at 36 characters (UUID form).
+///
+/// Exactly 36 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct CmkId(String);
+impl CmkId {
+    /// The value, or why the spec refuses it: the first rule of error severity it
+    /// breaks (warnings do not refuse a value; `lint()` reports them).
+    pub fn new(
+        value: impl Into<String>,
+    ) -> Result<Self, changeos_runtime::invalid::InvalidValue> {
+        let value = value.into();
+        changeos_runtime::invalid::InvalidValue::check(
+            &value,
+            "CmkId",
+            crate::lint::check_cmk_id_text,
+        )?;
+        Ok(Self(value))
+    }
+}
+impl TryFrom<String> for CmkId {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl TryFrom<&str> for CmkId {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl std::str::FromStr for CmkId {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+impl Serialize for CmkId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.text())
+    }
+}
+impl CmkId {
+    /// The value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The text the checks run on.
+    fn text(&self) -> &str {
+        &self.0
+    }
+}
+impl std::ops::Deref for CmkId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl PartialEq<str> for CmkId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl PartialEq<&str> for CmkId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl AsRef<str> for CmkId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl std::fmt::Display for CmkId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl From<CmkId> for String {
+    fn from(value: CmkId) -> String {
+        value.0
+    }
+}
+/// Script or file (text, or gzip according to the SDK) passed to cloud-init on first boot, base64-encoded; it can also set the Linux password, in which case `adminpass` is ignored. At most 32 KiB before encoding. Absent means no user data. The value is standard base64 (RFC 4648 alphabet with `=` padding); base64 wrapped into lines (what `base64` prints by default) is a warning with a fix that joins the lines, as no source says whether the service accepts it. The size limit is checked on the decoded bytes, at most 32768, which allows up to 43692 base64 characters: the SDK only says 32 KB, while the vendor pages say the limit applies before encoding, and the spec takes the latter. Whether the server counts 32768 or 32000 bytes, and whether gzip content counts compressed, is not documented.
+///
+/// Base64; at most 32768 bytes once decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(try_from = "String")]
+pub struct UserData(String);
+impl UserData {
+    /// The value, or why the spec refuses it: the first rule of error severity it
+    /// breaks (warnings do not refuse a value; `lint()` reports them).
+    pub fn new(
+        value: impl Into<String>,
+    ) -> Result<Self, changeos_runtime::invalid::InvalidValue> {
+        let value = value.into();
+        changeos_runtime::invalid::InvalidValue::check(
+            &value,
+            "UserData",
+            crate::lint::check_user_data_text,
+        )?;
+        Ok(Self(value))
+    }
+}
+impl TryFrom<String> for UserData {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl TryFrom<&str> for UserData {
+    type Error = changeos_runtime::invalid::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+impl std::str::FromStr for UserData {
+    type Err = changeos_runtime::invalid::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+impl Serialize for UserData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.text())
+    }
+}
+impl UserData {
+    /// The value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The text the checks run on.
+    fn text(&self) -> &str {
+        &self.0
+    }
+}
+impl std::ops::Deref for UserData {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl PartialEq<str> for UserData {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+impl PartialEq<&str> for UserData {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+impl AsRef<str> for UserData {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl std::fmt::Display for UserData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl From<UserData> for String {
+    fn from(value: UserData) -> String {
+        value.0
     }
 }
 /// Success body of both change-OS operations. Other members (an order ID for prepaid servers, for instance) are not documented but should be ignored if they appear.
@@ -1085,20 +1814,27 @@ pub struct SubJobEntities {
 /// State of a job or sub-job. `SUCCESS` and `FAIL` are final. `INIT` and `RUNNING` mean it is still going. `PENDING_PAYMENT` means a yearly/monthly order waits to be paid; it comes from the current vendor pages, not from the SDK, and in practice stays until someone pays. The set is open: values not listed here may appear and are kept as they are.
 ///
 /// Values: `"SUCCESS"`, `"RUNNING"`, `"FAIL"`, `"INIT"`, `"PENDING_PAYMENT"` (other values may appear).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// `"SUCCESS"`
+    #[serde(rename = "SUCCESS")]
     Success,
     /// `"RUNNING"`
+    #[serde(rename = "RUNNING")]
     Running,
     /// `"FAIL"`
+    #[serde(rename = "FAIL")]
     Fail,
     /// `"INIT"`
+    #[serde(rename = "INIT")]
     Init,
     /// `"PENDING_PAYMENT"`
+    #[serde(rename = "PENDING_PAYMENT")]
     PendingPayment,
-    /// A value this version of the spec does not know.
-    Unknown(String),
+    /// A value this version of the spec does not know, kept as it came.
+    #[serde(untagged)]
+    Other(String),
 }
 impl JobStatus {
     /// The values the spec lists, as sent on the wire.
@@ -1117,18 +1853,7 @@ impl JobStatus {
             Self::Fail => "FAIL",
             Self::Init => "INIT",
             Self::PendingPayment => "PENDING_PAYMENT",
-            Self::Unknown(other) => other,
-        }
-    }
-    /// The variant for a wire value.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "SUCCESS" => Self::Success,
-            "RUNNING" => Self::Running,
-            "FAIL" => Self::Fail,
-            "INIT" => Self::Init,
-            "PENDING_PAYMENT" => Self::PendingPayment,
-            other => Self::Unknown(other.to_owned()),
+            Self::Other(other) => other,
         }
     }
 }
@@ -1137,15 +1862,19 @@ impl std::fmt::Display for JobStatus {
         f.write_str(self.as_str())
     }
 }
-impl Serialize for JobStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for JobStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from_wire(&value))
+impl std::str::FromStr for JobStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "SUCCESS" => Self::Success,
+                "RUNNING" => Self::Running,
+                "FAIL" => Self::Fail,
+                "INIT" => Self::Init,
+                "PENDING_PAYMENT" => Self::PendingPayment,
+                other => Self::Other(other.to_owned()),
+            },
+        )
     }
 }
 /// Error body of any operation. One tolerant object covers the shapes seen: the ECS service nests `code` and `message` under `error`; the API gateway and IAM use flat `error_code`, `error_msg` and `request_id`, sometimes with `encoded_authorization_message`; some services use flat `code` and `message`. All members are optional. The SDK looks for a code and message pair in that spirit and falls back to the HTTP status and the raw body text.

@@ -284,17 +284,17 @@ fn running_and_pending_payment_jobs_round_trip() {
 #[test]
 fn unknown_job_status_is_kept() {
     let job = assert_response_round_trip!(Job, "job-unknown-status.json");
-    assert_eq!(job.status, Some(JobStatus::Unknown("ROLLING_BACK".to_owned())));
+    assert_eq!(job.status, Some(JobStatus::Other("ROLLING_BACK".to_owned())));
     let sub_jobs = job.entities.and_then(|e| e.sub_jobs).expect("sub_jobs");
-    assert_eq!(sub_jobs[0].status, Some(JobStatus::Unknown("ROLLING_BACK".to_owned())));
+    assert_eq!(sub_jobs[0].status, Some(JobStatus::Other("ROLLING_BACK".to_owned())));
     assert_eq!(
-        serde_json::to_value(JobStatus::Unknown("ROLLING_BACK".to_owned())).unwrap(),
+        serde_json::to_value(JobStatus::Other("ROLLING_BACK".to_owned())).unwrap(),
         json!("ROLLING_BACK")
     );
-    // Known values never end up in `Unknown`, whichever way they come in.
+    // Known values never end up in `Other`, whichever way they come in.
     for value in JobStatus::VALUES {
         let status = parse!(JobStatus, json!(value)).unwrap();
-        assert!(!matches!(status, JobStatus::Unknown(_)), "{value}");
+        assert!(!matches!(status, JobStatus::Other(_)), "{value}");
         assert_eq!(status.as_str(), *value);
     }
 }
@@ -666,4 +666,284 @@ fn the_runtime_is_reexported_for_users_of_the_models() {
         .unwrap_or_else(|| panic!("no finding at the unknown member: {findings:#?}"));
     assert_eq!(unknown.to_string(), "/os-change/image~1id~0");
     assert_eq!(**unknown, Pointer::root().member("os-change").member("image/id~"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values that parse
+
+/// The error of parsing a JSON value into `$ty`, as text.
+macro_rules! refused {
+    ($ty:ty, $value:expr) => {
+        parse!($ty, $value).expect_err(concat!(stringify!($ty), " accepted it"))
+    };
+}
+
+/// A wrong value of each constrained type is refused when it is parsed, alone or in a body,
+/// and the refusal names the rule it breaks.
+#[test]
+fn invalid_values_fail_at_parse_time_with_the_rules_id() {
+    use changeos_models::{CmkId, ImageId, UserData};
+
+    let cmk_35 = &CMK_ID[..35];
+    let cases = [
+        ("imageid-uuid", json!({ "imageid": "CentOS 7.9 64bit" })),
+        ("cmkid-length", json!({ "metadata": { "__system__cmkid": cmk_35 } })),
+        ("user-data-base64", json!({ "metadata": { "user_data": "IyEv Ymlu" } })),
+        (
+            "encrypted-value",
+            json!({ "metadata": { "__system__encrypted": "yes" } }),
+        ),
+        ("mode-value", json!({ "mode": "stop" })),
+        ("isautopay-value", json!({ "isAutoPay": "TRUE" })),
+        ("adminpass-length", json!({ "adminpass": "Sh0rt!" })),
+    ];
+    for (rule, members) in cases {
+        let value = keypair_with(members);
+        let error = refused!(ChangeServerOsWithCloudInitRequestBody, &value);
+        assert!(error.contains(&format!("{rule}: ")), "{rule}: {error}");
+    }
+
+    let error = ImageId::try_from("CentOS 7.9 64bit").unwrap_err();
+    assert_eq!(error.rule().id(), "imageid-uuid");
+    assert_eq!(
+        error.to_string(),
+        "imageid-uuid: `ImageId` must be an image ID in UUID form (8-4-4-4-12 hexadecimal digits)"
+    );
+    let error = cmk_35.parse::<CmkId>().unwrap_err();
+    assert_eq!(error.rule().id(), "cmkid-length");
+    assert!(error.message().contains("36"), "{error}");
+    assert_eq!(UserData::new("IyEv Ymlu").unwrap_err().rule().id(), "user-data-base64");
+    let error = refused!(UserData, json!("%%%"));
+    assert!(error.starts_with("user-data-base64: "), "{error}");
+    let error = refused!(SystemEncrypted, json!("yes"));
+    assert!(
+        error.contains("unknown variant `yes`") && error.contains("encrypted-value"),
+        "{error}"
+    );
+    assert_eq!(
+        "yes".parse::<SystemEncrypted>().unwrap_err().rule().id(),
+        "encrypted-value"
+    );
+}
+
+/// Newtypes convert every usual way, and parse only on the way in.
+#[test]
+fn newtypes_convert_like_strings() {
+    use changeos_models::{ImageId, KeyName};
+
+    let id: ImageId = IMAGE_ID.parse().expect("a UUID");
+    assert_eq!(id, IMAGE_ID);
+    assert_eq!(id.as_str(), IMAGE_ID);
+    assert_eq!(AsRef::<str>::as_ref(&id), IMAGE_ID);
+    assert_eq!(&*id, IMAGE_ID, "Deref to str");
+    assert_eq!(id.to_string(), IMAGE_ID);
+    assert_eq!(format!("{id:?}"), format!("ImageId(\"{IMAGE_ID}\")"));
+    assert_eq!(ImageId::try_from(IMAGE_ID.to_owned()), Ok(id.clone()));
+    assert_eq!(String::from(id.clone()), IMAGE_ID);
+    assert_eq!(serde_json::to_value(&id).unwrap(), json!(IMAGE_ID));
+    // A builder takes the type itself as well as text.
+    let option = ChangeServerOsWithCloudInitOption::builder(id.clone())
+        .keyname(KeyName::new(KEY_NAME).unwrap())
+        .userid(USER_ID)
+        .build()
+        .expect("valid");
+    assert_eq!(option.imageid, id);
+    // A warning does not refuse a value: an empty key name only warns (`too-short`).
+    let empty = KeyName::new("").expect("a warning only");
+    assert_eq!(empty.as_str(), "");
+    let option = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
+        .keyname(empty)
+        .userid(USER_ID)
+        .build()
+        .expect("a warning only");
+    let rules: Vec<&str> = option.lint().iter().map(|f| f.rule.id()).collect();
+    assert_eq!(rules, ["too-short"]);
+}
+
+/// The password's type keeps placeholders, never shows the value (not in its errors either),
+/// and refuses only on errors of the password policy.
+#[test]
+fn the_password_type_is_secret_and_takes_placeholders() {
+    use changeos_models::AdminPassword;
+
+    const SECRET: &str = "Zq7!Wm3@Kp9$Rt";
+    let password = AdminPassword::new(SECRET).expect("valid");
+    assert_eq!(password.expose(), SECRET);
+    assert_eq!(password.as_secret().expose(), SECRET);
+    assert_eq!(password.to_string(), "[redacted]");
+    assert_eq!(
+        format!("{password:?} {password:#?}"),
+        "AdminPassword([redacted]) AdminPassword([redacted])"
+    );
+    assert!(!password.is_placeholder());
+    for placeholder in ["$ADMIN_PASS", "${ADMIN_PASS}"] {
+        let p: AdminPassword = placeholder.parse().expect("a placeholder");
+        assert!(p.is_placeholder());
+        assert_eq!(p.expose(), placeholder);
+    }
+    // `~ # *` only warn (`adminpass-doubtful-chars`): the value parses.
+    assert!(AdminPassword::new("Cloud~Pass#2024*").is_ok());
+    let weak = "weakpassword";
+    let error = AdminPassword::new(weak).unwrap_err();
+    assert_eq!(error.rule().id(), "adminpass-classes");
+    let error_via_serde = refused!(AdminPassword, json!(weak));
+    for text in [error.to_string(), format!("{error:?}"), error_via_serde] {
+        assert!(!text.contains(weak), "the password leaked: {text}");
+    }
+}
+
+/// A set the vendor extends keeps new values; closed ones refuse them with their rule, even
+/// when the rule is only a warning for the linter: the type has no variant to hold it.
+#[test]
+fn open_and_closed_value_sets() {
+    assert_eq!(
+        "ROLLING_BACK".parse::<JobStatus>(),
+        Ok(JobStatus::Other("ROLLING_BACK".to_owned()))
+    );
+    assert_eq!("RUNNING".parse::<JobStatus>(), Ok(JobStatus::Running));
+    assert_eq!(JobStatus::PendingPayment.to_string(), "PENDING_PAYMENT");
+    assert_eq!(
+        "withStopServer".parse::<ChangeOsMode>(),
+        Ok(ChangeOsMode::WithStopServer)
+    );
+    assert_eq!(AutoPay::try_from("true"), Ok(AutoPay::True));
+    let byol = "false".parse::<Byol>().unwrap_err();
+    assert_eq!(byol.rule().id(), "byol-value");
+    assert_eq!(byol.rule().severity, changeos_models::Severity::Warning);
+}
+
+/// `lint()` of a model and the linter on its JSON are one: the same findings in the same
+/// order on every example and on every rule's own examples from the catalog. A body the model
+/// refuses breaks a rule of error severity (or the shape of the type), or holds a value a
+/// closed set has no variant for.
+#[test]
+fn typed_lint_agrees_with_the_json_linter() {
+    let mut bodies: Vec<(String, Operation, Value)> = common::vendor_examples()
+        .into_iter()
+        .chain(common::richer_valid_payloads())
+        .map(|p| (p.name, p.operation, p.body))
+        .collect();
+    for rule in changeos_models::catalog::RULES {
+        let operation = Operation::from_id(rule.operation).expect("the rule's operation");
+        for text in [rule.bad, rule.good] {
+            bodies.push((rule.id.to_owned(), operation, serde_json::from_str(text).expect("JSON")));
+        }
+    }
+    let mut parsed = 0;
+    for (name, operation, value) in &bodies {
+        let json = operation.lint(value);
+        let typed = match operation {
+            Operation::ChangeServerOsWithCloudInit => {
+                parse!(ChangeServerOsWithCloudInitRequestBody, value).map(|m| m.lint())
+            }
+            Operation::ChangeServerOsWithoutCloudInit => {
+                parse!(ChangeServerOsWithoutCloudInitRequestBody, value).map(|m| m.lint())
+            }
+        };
+        match typed {
+            Ok(typed) => {
+                parsed += 1;
+                assert_eq!(typed, json, "{name}: {value}");
+            }
+            // A closed set whose rule is a warning (`BYOL` other than "true") has no variant
+            // for the value: the refusal names that rule.
+            Err(error) => assert!(
+                json.iter()
+                    .any(|f| f.severity == changeos_models::Severity::Error
+                        || error.contains(&format!("{}: ", f.rule.id()))),
+                "{name}: the model refused {value} ({error}), the linter finds no error"
+            ),
+        }
+    }
+    assert!(
+        parsed > bodies.len() / 2,
+        "only {parsed} of {} bodies parsed",
+        bodies.len()
+    );
+}
+
+/// An `os-change` object of members drawn from good and bad values (each may be absent):
+/// bodies that parse, bodies that break rules across members, values that only warn.
+fn os_change_members() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+
+    /// Absent, one of the good values, or (less often) one of the bad ones.
+    fn member(
+        good: &'static [&'static str],
+        bad: &'static [&'static str],
+    ) -> impl Strategy<Value = Option<&'static str>> {
+        let value = if bad.is_empty() {
+            prop::sample::select(good).boxed()
+        } else {
+            prop_oneof![4 => prop::sample::select(good), 1 => prop::sample::select(bad)].boxed()
+        };
+        prop::option::of(value)
+    }
+    let metadata = (
+        member(&["0", "1"], &["2"]),
+        member(&[CMK_ID], &["83cdb52d-9ebf-4469-9cfa-e7b5b80da84"]),
+        member(&["IyEvYmluL2Jhc2gK", "IyEv\nYmlu"], &["IyEv Ymlu"]),
+        member(&["true"], &["false"]),
+    );
+    let os_change = (
+        member(
+            &["$ADMIN_PASS", "Zq7!Wm3@Kp9$Rt", "Cloud~Pass#2024*", "Administrator1!"],
+            &["short"],
+        ),
+        member(&[KEY_NAME, ""], &[]),
+        member(&[USER_ID], &[]),
+        member(&[IMAGE_ID], &["CentOS 7.9"]).prop_map(|id| Some(id.unwrap_or(IMAGE_ID))),
+        member(&["withStopServer"], &["stop"]),
+        member(&["true", "false"], &[]),
+        prop::option::of(metadata),
+    );
+    os_change.prop_map(|(adminpass, keyname, userid, imageid, mode, auto_pay, metadata)| {
+        let mut o = serde_json::Map::new();
+        for (key, value) in [
+            ("adminpass", adminpass),
+            ("keyname", keyname),
+            ("userid", userid),
+            ("imageid", imageid),
+            ("mode", mode),
+            ("isAutoPay", auto_pay),
+        ] {
+            if let Some(value) = value {
+                o.insert(key.to_owned(), json!(value));
+            }
+        }
+        if let Some((encrypted, cmkid, user_data, byol)) = metadata {
+            let mut m = serde_json::Map::new();
+            for (key, value) in [
+                ("__system__encrypted", encrypted),
+                ("__system__cmkid", cmkid),
+                ("user_data", user_data),
+                ("BYOL", byol),
+            ] {
+                if let Some(value) = value {
+                    m.insert(key.to_owned(), json!(value));
+                }
+            }
+            o.insert("metadata".to_owned(), Value::Object(m));
+        }
+        body(Value::Object(o))
+    })
+}
+
+proptest::proptest! {
+    #![proptest_config(crate::common::proptest_config(256))]
+
+    /// On any mix of members, a body that the model parses lints the same typed and as JSON,
+    /// and the model refuses a body only for a rule the linter reports.
+    #[test]
+    fn typed_lint_agrees_with_the_json_linter_on_any_mix(value in os_change_members()) {
+        let json = Operation::ChangeServerOsWithCloudInit.lint(&value);
+        match parse!(ChangeServerOsWithCloudInitRequestBody, &value) {
+            Ok(model) => proptest::prop_assert_eq!(model.lint(), json),
+            Err(error) => proptest::prop_assert!(
+                json.iter().any(|f| f.severity == changeos_models::Severity::Error
+                    || error.contains(&format!("{}: ", f.rule.id()))),
+                "refused ({}) though the linter finds no error: {}", error, value
+            ),
+        }
+    }
 }

@@ -24,12 +24,7 @@ pub fn emit(api: &Api) -> TokenStream {
         emitter.named(body);
         variants.push((op, body));
     }
-    // A base is a request type of its own too: its model's `lint` runs its check.
-    for (_, reached) in crate::read::reachable_from_bodies(api) {
-        for name in reached.iter().filter(|name| api.is_base(name)) {
-            emitter.named(name);
-        }
-    }
+    emitter.unreached_value_types();
     let fns = &emitter.fns;
     let patterns = emitter.patterns.iter().map(|(name, pattern)| {
         quote! {
@@ -150,6 +145,20 @@ impl<'a> Emitter<'a> {
             self.schema_fn(&fn_name, name, &t.schema);
         }
         fn_name
+    }
+
+    /// The models parse every constrained string and closed value set with the check of its
+    /// text; those no request body reaches (in responses only) get that function alone.
+    fn unreached_value_types(&mut self) {
+        for item in super::types::items(self.api) {
+            let Kind::String(s) = &item.schema.kind else { continue };
+            if !self.done.insert(item.name.clone()) {
+                continue;
+            }
+            let fn_name = format_ident!("check_{}", snake(&item.name));
+            // Only the text function is kept; the JSON one would be dead code.
+            let _json_body = self.string(&fn_name, item.schema, s);
+        }
     }
 
     /// The check function for a property's or an item's schema.
@@ -476,13 +485,22 @@ impl<'a> Emitter<'a> {
         if checks.is_empty() {
             return quote! { if !value.is_string() { #wrong } };
         }
+        let text_fn = text_check_name(fn_name);
         let placeholder = s
             .placeholder
             .then(|| quote! { if changeos_runtime::placeholder::is_placeholder(text) { return; } });
+        // The checks of the text alone are a function of their own: the models' types parse
+        // with it, so each rule is written once for the linter and the models.
+        self.fns.push(quote! {
+            /// The rules of this schema on a string value (the type of the value is checked).
+            pub(crate) fn #text_fn(text: &str, path: &Path<'_>, out: &mut Vec<Finding>) {
+                #placeholder
+                #(#checks)*
+            }
+        });
         quote! {
             let Some(text) = value.as_str() else { #wrong return; };
-            #placeholder
-            #(#checks)*
+            #text_fn(text, path, out);
         }
     }
 }
@@ -712,8 +730,13 @@ fn condition(c: &Condition, value: &TokenStream) -> TokenStream {
     }
 }
 
+/// The function that checks the text of a string schema whose JSON check is `fn_name`.
+pub fn text_check_name(fn_name: &proc_macro2::Ident) -> proc_macro2::Ident {
+    format_ident!("{fn_name}_text")
+}
+
 /// `Finding::new(&catalog::RULE, path, &[vars])`.
-fn push(rule: &str, path: TokenStream, vars: Vec<(&str, TokenStream)>) -> TokenStream {
+pub(super) fn push(rule: &str, path: TokenStream, vars: Vec<(&str, TokenStream)>) -> TokenStream {
     let rule = format_ident!("{}", screaming(rule));
     let vars = vars.into_iter().map(|(k, v)| quote! { (#k, #v) });
     quote! { Finding::new(&catalog::#rule, #path, &[#(#vars),*]) }

@@ -8,7 +8,9 @@ mod models;
 mod operations;
 mod schema;
 mod shapes;
+mod typed;
 mod types;
+mod values;
 
 use proc_macro2::TokenStream;
 

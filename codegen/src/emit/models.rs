@@ -7,38 +7,97 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{describe, doc_attrs};
-use super::types::{Item, inline_name, items, resolve, rust_type};
-use crate::ir::{Api, EnumValues, Kind, ObjectSchema};
+use super::typed::lint_body;
+use super::types::{Item, inline_name, is_constrained, items, resolve, rust_type};
+use super::values::{newtype, value_set};
+use crate::ir::{Api, Kind, ObjectSchema, Property, SchemaRef};
 use crate::names::{ident, snake};
 use crate::read::reachable_from_bodies;
 
 pub fn emit(api: &Api) -> TokenStream {
-    let request_types: BTreeSet<String> = reachable_from_bodies(api).into_iter().flat_map(|(_, t)| t).collect();
-    let items = items(api).into_iter().map(|item| match &item.schema.kind {
-        Kind::Object(o) => object(api, &item, o, request_types.contains(&item.name)),
+    let checked = checked_objects(api);
+    let all = items(api);
+    let newtype_names: Vec<_> = all
+        .iter()
+        .filter(|item| matches!(&item.schema.kind, Kind::String(s) if is_constrained(s)))
+        .map(|item| ident(&item.name))
+        .collect();
+    let newtypes = (!newtype_names.is_empty()).then(|| {
+        quote! {
+            /// The constrained strings, re-exported at the crate root.
+            pub mod newtypes {
+                pub use super::{#(#newtype_names),*};
+            }
+        }
+    });
+    // The rules across members and the review warning name their rule in the catalog.
+    let names_rules = all.iter().any(|item| match &item.schema.kind {
+        Kind::Object(o) => {
+            checked.contains(&item.name) && (!api.cross_rules(o).is_empty() || api.members(o).iter().any(|p| p.review))
+        }
+        _ => false,
+    });
+    let catalog = names_rules.then(|| quote! { use crate::catalog; });
+    let items = all.iter().map(|item| match &item.schema.kind {
+        Kind::Object(o) => object(api, item, o, checked.contains(&item.name)),
         Kind::String(s) => match &s.values {
-            Some(values) => value_set(&item, values),
-            None => TokenStream::new(),
+            Some(values) => value_set(item, values),
+            None => newtype(item, s),
         },
         _ => TokenStream::new(),
     });
     quote! {
         //! Typed models of every schema in the spec: requests, responses and errors.
         //!
-        //! Request types come with a builder that checks every rule of the spec on `build()`.
+        //! A constrained string is a newtype that parses: deserializing, `TryFrom` and
+        //! `FromStr` refuse a value that breaks a rule of error severity, naming the rule. A
+        //! value set is an enum. Request types come with a builder whose `build()` checks
+        //! every rule of the spec, the rules across members included.
         #![allow(clippy::large_enum_variant, clippy::derive_partial_eq_without_eq)]
 
-        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+        use serde::{Deserialize, Serialize};
 
         use changeos_runtime::path::Path;
         use changeos_runtime::finding::{Finding, Violations};
-        use changeos_runtime::secret::SecretString;
+        #catalog
+
+        #newtypes
 
         #(#items)*
     }
 }
 
-fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, is_request: bool) -> TokenStream {
+/// The objects a request body reaches, named or written inline: they get `lint`, `validate`
+/// and a builder.
+fn checked_objects(api: &Api) -> BTreeSet<String> {
+    let named: BTreeSet<String> = reachable_from_bodies(api).into_iter().flat_map(|(_, t)| t).collect();
+    let mut out = BTreeSet::new();
+    for t in api.types.iter().filter(|t| named.contains(&t.name)) {
+        inline_objects(&t.name, &t.schema, &mut out);
+    }
+    out
+}
+
+fn inline_objects(name: &str, schema: &crate::ir::Schema, out: &mut BTreeSet<String>) {
+    match &schema.kind {
+        Kind::Object(o) => {
+            out.insert(name.to_owned());
+            for p in &o.properties {
+                if let SchemaRef::Inline(s) = &p.schema {
+                    inline_objects(&inline_name(name, &p.wire), s, out);
+                }
+            }
+        }
+        Kind::Array(items) => {
+            if let SchemaRef::Inline(s) = items.as_ref() {
+                inline_objects(&format!("{name}Item"), s, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, checked: bool) -> TokenStream {
     let name = ident(&item.name);
     let doc = doc_attrs(&describe(item.schema.description.as_deref(), item.schema, None));
     let deny = object.closed.as_ref().map(|_| quote! { #[serde(deny_unknown_fields)] });
@@ -79,7 +138,7 @@ fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, is_request: bool) -
         let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
         quote! { #doc #serde_attr pub #field: #ty, }
     });
-    let builder = is_request.then(|| builder(api, item, object));
+    let builder = checked.then(|| builder(api, item, object));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,34 +151,39 @@ fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, is_request: bool) -
 fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
     let name = ident(&item.name);
     let builder_name = format_ident!("{}Builder", item.name);
-    let check = format_ident!("check_{}", snake(&item.name));
     let members = api.members_owned(&item.name, object);
     let params = members.iter().filter(|(_, p)| p.required).map(|(owner, p)| {
         let field = ident(&snake(&p.wire));
-        let ty = rust_type(api, &p.schema, &inline_name(owner, &p.wire));
-        quote! { #field: impl Into<#ty> }
+        let ty = input_type(api, p, owner);
+        quote! { #field: #ty }
     });
-    let inits = members.iter().map(|(_, p)| {
+    let inits = members.iter().map(|(owner, p)| {
         let field = ident(&snake(&p.wire));
         if p.required {
-            quote! { #field: #field.into() }
+            let value = stored(api, p, owner, quote! { #field });
+            quote! { #field: #value }
         } else {
             quote! { #field: None }
         }
     });
     let setters = members.iter().filter(|(_, p)| !p.required).map(|(owner, p)| {
         let field = ident(&snake(&p.wire));
-        let ty = rust_type(api, &p.schema, &inline_name(owner, &p.wire));
+        let ty = input_type(api, p, owner);
+        let value = stored(api, p, owner, quote! { value });
         let doc = format!(" Sets `{}`.", p.wire);
         quote! {
             #[doc = #doc]
-            pub fn #field(mut self, value: impl Into<#ty>) -> Self {
-                self.inner.#field = Some(value.into());
+            pub fn #field(mut self, value: #ty) -> Self {
+                self.inner.#field = Some(#value);
                 self
             }
         }
     });
-    let builder_doc = format!(" Builds a [`{}`]; `build` checks every rule of the spec.", item.name);
+    let lint = lint_body(api, &item.name, object);
+    let builder_doc = format!(
+        " Builds a [`{}`]; `build` checks every rule of the spec, those of the values given as text included.",
+        item.name
+    );
     quote! {
         impl #name {
             /// Starts a builder with the required members; set the optional ones, then `build()`.
@@ -129,15 +193,20 @@ fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
 
             /// Every finding of the spec's rules on this value; pointers are relative to it.
             pub fn lint(&self) -> Vec<Finding> {
-                let value = serde_json::to_value(self).expect("generated models serialise to JSON");
                 let mut out = Vec::new();
-                crate::lint::#check(&changeos_runtime::json::Json::from(&value), &Path::Root, &mut out);
+                self.lint_at(&Path::Root, &mut out);
                 out
             }
 
             /// `Ok` when no rule of error severity is broken; otherwise all the errors.
             pub fn validate(&self) -> Result<(), Violations> {
                 Violations::check(self.lint())
+            }
+
+            /// The findings of this value at `path`, in the linter's order: each member in
+            /// spec order, then the rules across members.
+            pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+                #lint
             }
         }
 
@@ -158,88 +227,36 @@ fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
     }
 }
 
-fn value_set(item: &Item<'_>, values: &EnumValues) -> TokenStream {
-    let name = ident(&item.name);
-    let doc = doc_attrs(&describe(item.schema.description.as_deref(), item.schema, None));
-    let variants: Vec<_> = values.names.iter().map(|n| ident(n)).collect();
-    let wires = &values.values;
-    let variant_docs = wires.iter().map(|w| format!(" `\"{w}\"`"));
-    let (derive, unknown_variant, unknown_str, from_wire_ty, from_wire_fallback, deserialize_body) = if values.open {
-        (
-            quote! { #[derive(Debug, Clone, PartialEq, Eq, Hash)] },
-            quote! {
-                /// A value this version of the spec does not know.
-                Unknown(String),
-            },
-            quote! { Self::Unknown(other) => other, },
-            quote! { Self },
-            quote! { other => Self::Unknown(other.to_owned()) },
-            quote! { Ok(Self::from_wire(&value)) },
-        )
-    } else {
-        (
-            quote! { #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)] },
-            quote! {},
-            quote! {},
-            quote! { Option<Self> },
-            quote! { _ => return None },
-            quote! { Self::from_wire(&value).ok_or_else(|| serde::de::Error::unknown_variant(&value, Self::VALUES)) },
-        )
-    };
-    let from_wire_arms = quote! { #( #wires => Self::#variants, )* };
-    let from_wire_body = if values.open {
-        quote! { match value { #from_wire_arms #from_wire_fallback } }
-    } else {
-        quote! { Some(match value { #from_wire_arms #from_wire_fallback }) }
-    };
-    let as_str_sig = if values.open {
-        quote! { &str }
-    } else {
-        quote! { &'static str }
-    };
-    quote! {
-        #doc
-        #derive
-        pub enum #name {
-            #( #[doc = #variant_docs] #variants, )*
-            #unknown_variant
+/// What a builder takes for a member: text for a constrained string (checked by `build`, so
+/// that one failed build lists every error), else anything that converts to the field's type.
+fn input_type(api: &Api, p: &Property, parent: &str) -> TokenStream {
+    match newtype_of(api, p) {
+        Some(true) => quote! { impl Into<changeos_runtime::secret::SecretString> },
+        Some(false) => quote! { impl Into<String> },
+        None => {
+            let ty = rust_type(api, &p.schema, &inline_name(parent, &p.wire));
+            quote! { impl Into<#ty> }
         }
+    }
+}
 
-        impl #name {
-            /// The values the spec lists, as sent on the wire.
-            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
-
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> #as_str_sig {
-                match self {
-                    #( Self::#variants => #wires, )*
-                    #unknown_str
-                }
-            }
-
-            /// The variant for a wire value.
-            pub fn from_wire(value: &str) -> #from_wire_ty {
-                #from_wire_body
-            }
+/// The field's value from a builder's input `value`. Text for a constrained string is kept
+/// unchecked in the builder, which is private, and checked by `build` with the other rules:
+/// only a value that passes leaves the builder.
+fn stored(api: &Api, p: &Property, parent: &str, value: TokenStream) -> TokenStream {
+    match newtype_of(api, p) {
+        Some(_) => {
+            let ty = rust_type(api, &p.schema, &inline_name(parent, &p.wire));
+            quote! { #ty(#value.into()) }
         }
+        None => quote! { #value.into() },
+    }
+}
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                #deserialize_body
-            }
-        }
+/// `Some(secret)` when the member's type is a constrained-string newtype.
+fn newtype_of(api: &Api, p: &Property) -> Option<bool> {
+    match &resolve(api, &p.schema)?.kind {
+        Kind::String(s) if is_constrained(s) => Some(s.secret),
+        _ => None,
     }
 }

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Api, Kind, Schema, SchemaRef};
-use crate::names::{ident, pascal};
+use crate::ir::{Api, Kind, Schema, SchemaRef, StringSchema};
+use crate::names::{ident, pascal, snake};
 
 /// A schema that becomes a Rust item (struct or enum), with its name.
 pub struct Item<'a> {
@@ -46,13 +46,31 @@ fn collect<'a>(name: &str, schema: &'a Schema, out: &mut Vec<Item<'a>>) {
     }
 }
 
-/// Objects and closed or open value sets get their own Rust item.
+/// Objects, closed or open value sets and constrained strings get their own Rust item.
 pub fn becomes_item(schema: &Schema) -> bool {
     match &schema.kind {
         Kind::Object(_) => true,
-        Kind::String(s) => s.values.is_some(),
+        Kind::String(s) => s.values.is_some() || is_constrained(s),
         _ => false,
     }
+}
+
+/// A string with a rule on its value (length, pattern, format, password policy, base64) and
+/// no value set: it becomes a newtype that parses. A string with no rule, even a secret or
+/// a placeholder, stays a `String` (or `SecretString`): there is nothing to parse.
+pub fn is_constrained(s: &StringSchema) -> bool {
+    s.values.is_none()
+        && (s.min_length.is_some()
+            || s.max_length.is_some()
+            || s.pattern.is_some()
+            || s.uuid.is_some()
+            || s.password.is_some()
+            || s.base64.is_some())
+}
+
+/// The generated function that checks the text of a named or inline string schema.
+pub fn text_check(name: &str) -> proc_macro2::Ident {
+    quote::format_ident!("check_{}_text", snake(name))
 }
 
 /// The name of an inline schema in a property.
@@ -94,7 +112,7 @@ pub fn rust_type(api: &Api, r: &SchemaRef, context: &str) -> TokenStream {
         return quote! { serde_json::Value };
     };
     match &schema.kind {
-        Kind::String(s) if s.secret => quote! { SecretString },
+        Kind::String(s) if s.secret => quote! { changeos_runtime::secret::SecretString },
         Kind::String(_) => quote! { String },
         Kind::Integer => quote! { i64 },
         Kind::Number => quote! { f64 },

@@ -4,6 +4,7 @@
 //! `snapshots/it__<module>__*.snap`. The fixture specs and pages stay in `tests/fixtures/`.
 
 mod add_operation;
+mod compiled_fixtures;
 mod compose;
 mod doc_history;
 mod docdiff;
