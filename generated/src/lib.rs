@@ -15,12 +15,13 @@
 //!
 //! ```
 //! use changeos_models::Canonical;
-//! use changeos_models::models::ChangeServerOsWithCloudInitOption;
+//! use changeos_models::models::{ChangeServerOsOption, ChangeServerOsWithCloudInitOption};
 //!
-//! let option = ChangeServerOsWithCloudInitOption::builder("e215580f-73ad-429d-b6f2-5433947433b0")
-//!     .adminpass("Literal.Pass-2024")
-//!     .build()
-//!     .unwrap();
+//! let option = ChangeServerOsWithCloudInitOption::builder(
+//!     ChangeServerOsOption::builder("e215580f-73ad-429d-b6f2-5433947433b0").adminpass("Literal.Pass-2024"),
+//! )
+//! .build()
+//! .unwrap();
 //! assert_eq!(
 //!     option.canonical_json(),
 //!     "{\n  \"adminpass\": \"[redacted]\",\n  \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\"\n}\n"
@@ -92,20 +93,22 @@
 //! included, so that one failed build lists every error:
 //!
 //! ```
-//! use changeos_models::models::{ChangeOsMode, ChangeServerOsWithCloudInitOption};
+//! use changeos_models::models::{ChangeOsMode, ChangeServerOsOption, ChangeServerOsWithCloudInitOption};
 //!
-//! let option = ChangeServerOsWithCloudInitOption::builder("e215580f-73ad-429d-b6f2-5433947433b0")
+//! // The members both operations share are set on their own type's builder.
+//! let shared = ChangeServerOsOption::builder("e215580f-73ad-429d-b6f2-5433947433b0")
 //!     .keyname("KeyPair-350b")
 //!     .userid("7e25b1da389f4697a79df3a0e5bd494e")
-//!     .mode(ChangeOsMode::WithStopServer)
-//!     .build()?;
+//!     .mode(ChangeOsMode::WithStopServer);
+//! let option = ChangeServerOsWithCloudInitOption::builder(shared).build()?;
 //! assert!(option.lint().is_empty());
+//! assert_eq!(option.imageid, "e215580f-73ad-429d-b6f2-5433947433b0"); // read through to the shared members
 //!
-//! let violations = ChangeServerOsWithCloudInitOption::builder("CentOS 7.9 64bit")
-//!     .adminpass("short")
-//!     .keyname("KeyPair-350b")
-//!     .build()
-//!     .unwrap_err();
+//! let violations = ChangeServerOsWithCloudInitOption::builder(
+//!     ChangeServerOsOption::builder("CentOS 7.9 64bit").adminpass("short").keyname("KeyPair-350b"),
+//! )
+//! .build()
+//! .unwrap_err();
 //! let mut rules: Vec<&str> = violations.0.iter().map(|f| f.rule.id()).collect();
 //! rules.sort_unstable();
 //! assert_eq!(

@@ -104,6 +104,55 @@ pub struct ChangeServerOsOption {
     pub is_auto_pay: Option<AutoPay>,
 }
 impl ChangeServerOsOption {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "mode",
+        "isAutoPay",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        match wire {
+            "adminpass" => {
+                if let Some(value) = &self.adminpass {
+                    map.serialize_entry("adminpass", value)?;
+                }
+            }
+            "keyname" => {
+                if let Some(value) = &self.keyname {
+                    map.serialize_entry("keyname", value)?;
+                }
+            }
+            "userid" => {
+                if let Some(value) = &self.userid {
+                    map.serialize_entry("userid", value)?;
+                }
+            }
+            "imageid" => map.serialize_entry("imageid", &self.imageid)?,
+            "mode" => {
+                if let Some(value) = &self.mode {
+                    map.serialize_entry("mode", value)?;
+                }
+            }
+            "isAutoPay" => {
+                if let Some(value) = &self.is_auto_pay {
+                    map.serialize_entry("isAutoPay", value)?;
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+impl ChangeServerOsOption {
     /// Starts a builder with the required members; set the optional ones, then `build()`.
     pub fn builder(imageid: impl Into<String>) -> ChangeServerOsOptionBuilder {
         ChangeServerOsOptionBuilder {
@@ -130,22 +179,48 @@ impl ChangeServerOsOption {
     /// The findings of this value at `path`, in the linter's order: each member in
     /// spec order, then the rules across members.
     pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
-        if let Some(value) = &self.adminpass {
-            let member_path = path.key("adminpass");
-            let path = &member_path;
-            crate::lint::check_admin_password_text(value.text(), path, out);
+        for wire in Self::MEMBERS {
+            self.lint_member_at(wire, path, out);
         }
-        if let Some(value) = &self.keyname {
-            let member_path = path.key("keyname");
-            let path = &member_path;
-            crate::lint::check_key_name_text(value.text(), path, out);
+        self.lint_rules_at(path, out);
+    }
+    /// Lints the member `wire` if this object has it (its bases' included); false otherwise.
+    pub(crate) fn lint_member_at(
+        &self,
+        wire: &str,
+        path: &Path<'_>,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        match wire {
+            "adminpass" => {
+                if let Some(value) = &self.adminpass {
+                    let member_path = path.key("adminpass");
+                    let path = &member_path;
+                    crate::lint::check_admin_password_text(value.text(), path, out);
+                }
+            }
+            "keyname" => {
+                if let Some(value) = &self.keyname {
+                    let member_path = path.key("keyname");
+                    let path = &member_path;
+                    crate::lint::check_key_name_text(value.text(), path, out);
+                }
+            }
+            "userid" => {}
+            "imageid" => {
+                let value = &self.imageid;
+                let member_path = path.key("imageid");
+                let path = &member_path;
+                crate::lint::check_image_id_text(value.text(), path, out);
+            }
+            "mode" => {}
+            "isAutoPay" => {}
+            _ => return false,
         }
-        {
-            let value = &self.imageid;
-            let member_path = path.key("imageid");
-            let path = &member_path;
-            crate::lint::check_image_id_text(value.text(), path, out);
-        }
+        true
+    }
+    /// Lints the rules across members: its bases', then its own.
+    pub(crate) fn lint_rules_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
         if self.keyname.is_some() && self.userid.is_none() {
             let shown = "`userid`";
             out.push(
@@ -200,58 +275,118 @@ impl ChangeServerOsOptionBuilder {
     }
 }
 /// The `os-change` object for images with Cloud-Init or Cloudbase-Init. Only `imageid` is mandatory, and a login method is expected as well: a password (`adminpass`), a key pair (`keyname`), or user data that sets one up (`metadata.user_data`). A password and a key pair exclude each other. The SDK and the vendor pages up to 2021 require one of the three; the pages since 2022-10-27 allow none when the private image keeps its own password or the password is reset afterwards, so a missing login method is a warning. Members are listed in the order the SDK writes them; absent members are left out, never sent as null. On Linux, a password set up through `metadata.user_data` wins and `adminpass` is ignored; if the service answers that a key pair is needed, the region does not offer passwords for cloud-init images.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "ChangeServerOsWithCloudInitOptionWire")]
 pub struct ChangeServerOsWithCloudInitOption {
-    /// Password of the administrator account after the change. Absent: no password is set, and another login method is needed (which ones, and whether a key pair may go with it, the operation's object says). Windows servers without cloud-init accept only this method.
-    ///
-    /// Optional. 8 to 26 characters. Matches `^[A-Za-z0-9!@$%^\-_=+\[{}\]:,./?~#*]*$`. Checked against the password policy (see the rule catalog). Secret: never shown in Debug, Display or findings. May be a placeholder `$NAME` / `${NAME}` filled in at send time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adminpass: Option<AdminPassword>,
-    /// SSH key pair to inject for login. Absent: no key is injected. Not together with `adminpass`: an error with cloud-init, a warning without it (the SDK says nothing there, the vendor pages forbid it).
-    ///
-    /// Optional. At least 1 character.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyname: Option<KeyName>,
-    /// Owner of the key pair in `keyname`. Absent: the service uses the user of the token, if there is one.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userid: Option<String>,
-    /// Image to install. Mandatory. With Cloud-Init (v2) it must have Cloud-Init or Cloudbase-Init installed; without (v1) it has neither.
-    ///
-    /// Required. A UUID.
-    pub imageid: ImageId,
+    /// The members it shares with the other objects that compose [`ChangeServerOsOption`].
+    #[serde(flatten)]
+    pub base: ChangeServerOsOption,
     /// Disk encryption, user data and bring-your-own-licence for the new system disk. Absent: an unencrypted disk, no user data and the cloud's own licence.
     ///
     /// Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ChangeServerOsMetadata>,
-    /// Set to `withStopServer` to have a running server stopped first. Absent: no stop.
+}
+/// Reads the shared members as if they were this object's own.
+impl std::ops::Deref for ChangeServerOsWithCloudInitOption {
+    type Target = ChangeServerOsOption;
+    fn deref(&self) -> &ChangeServerOsOption {
+        &self.base
+    }
+}
+impl std::ops::DerefMut for ChangeServerOsWithCloudInitOption {
+    fn deref_mut(&mut self) -> &mut ChangeServerOsOption {
+        &mut self.base
+    }
+}
+#[derive(Deserialize)]
+struct ChangeServerOsWithCloudInitOptionWire {
+    #[serde(flatten)]
+    base: ChangeServerOsOption,
+    /// Disk encryption, user data and bring-your-own-licence for the new system disk. Absent: an unencrypted disk, no user data and the cloud's own licence.
     ///
-    /// Optional. Values: `"withStopServer"`.
+    /// Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<ChangeOsMode>,
-    /// Automatic payment for prepaid servers whose price changes. Absent: manual payment.
-    ///
-    /// Optional. Values: `"true"`, `"false"`. Default: `"false"`.
-    #[serde(rename = "isAutoPay", default, skip_serializing_if = "Option::is_none")]
-    pub is_auto_pay: Option<AutoPay>,
+    pub metadata: Option<ChangeServerOsMetadata>,
+    /// Whatever no member claimed.
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+}
+impl TryFrom<ChangeServerOsWithCloudInitOptionWire>
+for ChangeServerOsWithCloudInitOption {
+    type Error = String;
+    fn try_from(wire: ChangeServerOsWithCloudInitOptionWire) -> Result<Self, String> {
+        if let Some(key) = wire.unknown.keys().next() {
+            const EXPECTED: &[&str] = &[
+                "adminpass",
+                "keyname",
+                "userid",
+                "imageid",
+                "metadata",
+                "mode",
+                "isAutoPay",
+            ];
+            return Err(
+                format!(
+                    "unknown field `{key}`, expected one of {}", EXPECTED.iter().map(| n
+                    | format!("`{n}`")).collect:: < Vec < _ >> ().join(", ")
+                ),
+            );
+        }
+        Ok(ChangeServerOsWithCloudInitOption {
+            base: wire.base,
+            metadata: wire.metadata,
+        })
+    }
+}
+impl ChangeServerOsWithCloudInitOption {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "metadata",
+        "mode",
+        "isAutoPay",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        match wire {
+            "metadata" => {
+                if let Some(value) = &self.metadata {
+                    map.serialize_entry("metadata", value)?;
+                }
+            }
+            _ => return self.base.serialize_member(wire, map),
+        }
+        Ok(true)
+    }
+}
+impl Serialize for ChangeServerOsWithCloudInitOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for wire in Self::MEMBERS {
+            self.serialize_member(wire, &mut map)?;
+        }
+        map.end()
+    }
 }
 impl ChangeServerOsWithCloudInitOption {
     /// Starts a builder with the required members; set the optional ones, then `build()`.
     pub fn builder(
-        imageid: impl Into<String>,
+        base: ChangeServerOsOptionBuilder,
     ) -> ChangeServerOsWithCloudInitOptionBuilder {
         ChangeServerOsWithCloudInitOptionBuilder {
             inner: ChangeServerOsWithCloudInitOption {
-                adminpass: None,
-                keyname: None,
-                userid: None,
-                imageid: ImageId(imageid.into()),
+                base: base.inner,
                 metadata: None,
-                mode: None,
-                is_auto_pay: None,
             },
         }
     }
@@ -268,38 +403,34 @@ impl ChangeServerOsWithCloudInitOption {
     /// The findings of this value at `path`, in the linter's order: each member in
     /// spec order, then the rules across members.
     pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
-        if let Some(value) = &self.adminpass {
-            let member_path = path.key("adminpass");
-            let path = &member_path;
-            crate::lint::check_admin_password_text(value.text(), path, out);
+        for wire in Self::MEMBERS {
+            self.lint_member_at(wire, path, out);
         }
-        if let Some(value) = &self.keyname {
-            let member_path = path.key("keyname");
-            let path = &member_path;
-            crate::lint::check_key_name_text(value.text(), path, out);
+        self.lint_rules_at(path, out);
+    }
+    /// Lints the member `wire` if this object has it (its bases' included); false otherwise.
+    pub(crate) fn lint_member_at(
+        &self,
+        wire: &str,
+        path: &Path<'_>,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        match wire {
+            "metadata" => {
+                if let Some(value) = &self.metadata {
+                    let member_path = path.key("metadata");
+                    let path = &member_path;
+                    value.lint_at(path, out);
+                }
+            }
+            _ => return self.base.lint_member_at(wire, path, out),
         }
-        {
-            let value = &self.imageid;
-            let member_path = path.key("imageid");
-            let path = &member_path;
-            crate::lint::check_image_id_text(value.text(), path, out);
-        }
-        if let Some(value) = &self.metadata {
-            let member_path = path.key("metadata");
-            let path = &member_path;
-            value.lint_at(path, out);
-        }
-        if self.keyname.is_some() && self.userid.is_none() {
-            let shown = "`userid`";
-            out.push(
-                Finding::new(
-                    &catalog::KEYNAME_WITHOUT_USERID,
-                    path,
-                    &[("name", "`keyname`"), ("expected", shown)],
-                ),
-            );
-        }
-        if self.adminpass.is_some() && self.keyname.is_some() {
+        true
+    }
+    /// Lints the rules across members: its bases', then its own.
+    pub(crate) fn lint_rules_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        self.base.lint_rules_at(path, out);
+        if self.base.adminpass.is_some() && self.base.keyname.is_some() {
             out.push(
                 Finding::new(
                     &catalog::ADMINPASS_KEYNAME_EXCLUSIVE,
@@ -308,7 +439,7 @@ impl ChangeServerOsWithCloudInitOption {
                 ),
             );
         }
-        if !(self.adminpass.is_some() || self.keyname.is_some()
+        if !(self.base.adminpass.is_some() || self.base.keyname.is_some()
             || (self.metadata.is_some()
                 && self
                     .metadata
@@ -323,7 +454,7 @@ impl ChangeServerOsWithCloudInitOption {
                 ),
             );
         }
-        if self.adminpass.is_some() && self.metadata.is_some()
+        if self.base.adminpass.is_some() && self.metadata.is_some()
             && self.metadata.as_ref().is_none_or(|member| member.user_data.is_some())
         {
             out.push(
@@ -343,37 +474,9 @@ pub struct ChangeServerOsWithCloudInitOptionBuilder {
     inner: ChangeServerOsWithCloudInitOption,
 }
 impl ChangeServerOsWithCloudInitOptionBuilder {
-    /// Sets `adminpass`.
-    pub fn adminpass(
-        mut self,
-        value: impl Into<changeos_runtime::secret::SecretString>,
-    ) -> Self {
-        self.inner.adminpass = Some(AdminPassword(value.into()));
-        self
-    }
-    /// Sets `keyname`.
-    pub fn keyname(mut self, value: impl Into<String>) -> Self {
-        self.inner.keyname = Some(KeyName(value.into()));
-        self
-    }
-    /// Sets `userid`.
-    pub fn userid(mut self, value: impl Into<String>) -> Self {
-        self.inner.userid = Some(value.into());
-        self
-    }
     /// Sets `metadata`.
     pub fn metadata(mut self, value: impl Into<ChangeServerOsMetadata>) -> Self {
         self.inner.metadata = Some(value.into());
-        self
-    }
-    /// Sets `mode`.
-    pub fn mode(mut self, value: impl Into<ChangeOsMode>) -> Self {
-        self.inner.mode = Some(value.into());
-        self
-    }
-    /// Sets `isAutoPay`.
-    pub fn is_auto_pay(mut self, value: impl Into<AutoPay>) -> Self {
-        self.inner.is_auto_pay = Some(value.into());
         self
     }
     /// The value, or every error-level violation of the spec's rules.
@@ -438,58 +541,118 @@ impl ChangeServerOsWithoutCloudInitRequestBodyBuilder {
     }
 }
 /// The `os-change` object for images without Cloud-Init. Only `imageid` is mandatory, but a password (`adminpass`) or a key pair (`keyname`) must be given too, since user data is not available here; Windows servers take only a password. The vendor pages also forbid giving both, which the SDK does not mention for this operation: the spec warns about it. Members are listed in the order the SDK writes them (`mode` before `metadata`, unlike the cloud-init variant); absent members are left out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "ChangeServerOsWithoutCloudInitOptionWire")]
 pub struct ChangeServerOsWithoutCloudInitOption {
-    /// Password of the administrator account after the change. Absent: no password is set, and another login method is needed (which ones, and whether a key pair may go with it, the operation's object says). Windows servers without cloud-init accept only this method.
-    ///
-    /// Optional. 8 to 26 characters. Matches `^[A-Za-z0-9!@$%^\-_=+\[{}\]:,./?~#*]*$`. Checked against the password policy (see the rule catalog). Secret: never shown in Debug, Display or findings. May be a placeholder `$NAME` / `${NAME}` filled in at send time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adminpass: Option<AdminPassword>,
-    /// SSH key pair to inject for login. Absent: no key is injected. Not together with `adminpass`: an error with cloud-init, a warning without it (the SDK says nothing there, the vendor pages forbid it).
-    ///
-    /// Optional. At least 1 character.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keyname: Option<KeyName>,
-    /// Owner of the key pair in `keyname`. Absent: the service uses the user of the token, if there is one.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userid: Option<String>,
-    /// Image to install. Mandatory. With Cloud-Init (v2) it must have Cloud-Init or Cloudbase-Init installed; without (v1) it has neither.
-    ///
-    /// Required. A UUID.
-    pub imageid: ImageId,
-    /// Set to `withStopServer` to have a running server stopped first. Absent: no stop.
-    ///
-    /// Optional. Values: `"withStopServer"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<ChangeOsMode>,
+    /// The members it shares with the other objects that compose [`ChangeServerOsOption`].
+    #[serde(flatten)]
+    pub base: ChangeServerOsOption,
     /// Disk encryption and bring-your-own-licence for the new system disk (no user data without cloud-init). Absent: an unencrypted disk and the cloud's own licence.
     ///
     /// Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ChangeServerOsWithoutCloudInitMetadata>,
-    /// Automatic payment for prepaid servers whose price changes. Absent: manual payment.
+}
+/// Reads the shared members as if they were this object's own.
+impl std::ops::Deref for ChangeServerOsWithoutCloudInitOption {
+    type Target = ChangeServerOsOption;
+    fn deref(&self) -> &ChangeServerOsOption {
+        &self.base
+    }
+}
+impl std::ops::DerefMut for ChangeServerOsWithoutCloudInitOption {
+    fn deref_mut(&mut self) -> &mut ChangeServerOsOption {
+        &mut self.base
+    }
+}
+#[derive(Deserialize)]
+struct ChangeServerOsWithoutCloudInitOptionWire {
+    #[serde(flatten)]
+    base: ChangeServerOsOption,
+    /// Disk encryption and bring-your-own-licence for the new system disk (no user data without cloud-init). Absent: an unencrypted disk and the cloud's own licence.
     ///
-    /// Optional. Values: `"true"`, `"false"`. Default: `"false"`.
-    #[serde(rename = "isAutoPay", default, skip_serializing_if = "Option::is_none")]
-    pub is_auto_pay: Option<AutoPay>,
+    /// Optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ChangeServerOsWithoutCloudInitMetadata>,
+    /// Whatever no member claimed.
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+}
+impl TryFrom<ChangeServerOsWithoutCloudInitOptionWire>
+for ChangeServerOsWithoutCloudInitOption {
+    type Error = String;
+    fn try_from(wire: ChangeServerOsWithoutCloudInitOptionWire) -> Result<Self, String> {
+        if let Some(key) = wire.unknown.keys().next() {
+            const EXPECTED: &[&str] = &[
+                "adminpass",
+                "keyname",
+                "userid",
+                "imageid",
+                "mode",
+                "metadata",
+                "isAutoPay",
+            ];
+            return Err(
+                format!(
+                    "unknown field `{key}`, expected one of {}", EXPECTED.iter().map(| n
+                    | format!("`{n}`")).collect:: < Vec < _ >> ().join(", ")
+                ),
+            );
+        }
+        Ok(ChangeServerOsWithoutCloudInitOption {
+            base: wire.base,
+            metadata: wire.metadata,
+        })
+    }
+}
+impl ChangeServerOsWithoutCloudInitOption {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "adminpass",
+        "keyname",
+        "userid",
+        "imageid",
+        "mode",
+        "metadata",
+        "isAutoPay",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        match wire {
+            "metadata" => {
+                if let Some(value) = &self.metadata {
+                    map.serialize_entry("metadata", value)?;
+                }
+            }
+            _ => return self.base.serialize_member(wire, map),
+        }
+        Ok(true)
+    }
+}
+impl Serialize for ChangeServerOsWithoutCloudInitOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for wire in Self::MEMBERS {
+            self.serialize_member(wire, &mut map)?;
+        }
+        map.end()
+    }
 }
 impl ChangeServerOsWithoutCloudInitOption {
     /// Starts a builder with the required members; set the optional ones, then `build()`.
     pub fn builder(
-        imageid: impl Into<String>,
+        base: ChangeServerOsOptionBuilder,
     ) -> ChangeServerOsWithoutCloudInitOptionBuilder {
         ChangeServerOsWithoutCloudInitOptionBuilder {
             inner: ChangeServerOsWithoutCloudInitOption {
-                adminpass: None,
-                keyname: None,
-                userid: None,
-                imageid: ImageId(imageid.into()),
-                mode: None,
+                base: base.inner,
                 metadata: None,
-                is_auto_pay: None,
             },
         }
     }
@@ -506,38 +669,34 @@ impl ChangeServerOsWithoutCloudInitOption {
     /// The findings of this value at `path`, in the linter's order: each member in
     /// spec order, then the rules across members.
     pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
-        if let Some(value) = &self.adminpass {
-            let member_path = path.key("adminpass");
-            let path = &member_path;
-            crate::lint::check_admin_password_text(value.text(), path, out);
+        for wire in Self::MEMBERS {
+            self.lint_member_at(wire, path, out);
         }
-        if let Some(value) = &self.keyname {
-            let member_path = path.key("keyname");
-            let path = &member_path;
-            crate::lint::check_key_name_text(value.text(), path, out);
+        self.lint_rules_at(path, out);
+    }
+    /// Lints the member `wire` if this object has it (its bases' included); false otherwise.
+    pub(crate) fn lint_member_at(
+        &self,
+        wire: &str,
+        path: &Path<'_>,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        match wire {
+            "metadata" => {
+                if let Some(value) = &self.metadata {
+                    let member_path = path.key("metadata");
+                    let path = &member_path;
+                    value.lint_at(path, out);
+                }
+            }
+            _ => return self.base.lint_member_at(wire, path, out),
         }
-        {
-            let value = &self.imageid;
-            let member_path = path.key("imageid");
-            let path = &member_path;
-            crate::lint::check_image_id_text(value.text(), path, out);
-        }
-        if let Some(value) = &self.metadata {
-            let member_path = path.key("metadata");
-            let path = &member_path;
-            value.lint_at(path, out);
-        }
-        if self.keyname.is_some() && self.userid.is_none() {
-            let shown = "`userid`";
-            out.push(
-                Finding::new(
-                    &catalog::KEYNAME_WITHOUT_USERID,
-                    path,
-                    &[("name", "`keyname`"), ("expected", shown)],
-                ),
-            );
-        }
-        if !(self.adminpass.is_some() || self.keyname.is_some()) {
+        true
+    }
+    /// Lints the rules across members: its bases', then its own.
+    pub(crate) fn lint_rules_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        self.base.lint_rules_at(path, out);
+        if !(self.base.adminpass.is_some() || self.base.keyname.is_some()) {
             out.push(
                 Finding::new(
                     &catalog::ADMINPASS_OR_KEYNAME_REQUIRED,
@@ -546,7 +705,7 @@ impl ChangeServerOsWithoutCloudInitOption {
                 ),
             );
         }
-        if self.adminpass.is_some() && self.keyname.is_some() {
+        if self.base.adminpass.is_some() && self.base.keyname.is_some() {
             out.push(
                 Finding::new(
                     &catalog::ADMINPASS_KEYNAME_BOTH_V1,
@@ -564,40 +723,12 @@ pub struct ChangeServerOsWithoutCloudInitOptionBuilder {
     inner: ChangeServerOsWithoutCloudInitOption,
 }
 impl ChangeServerOsWithoutCloudInitOptionBuilder {
-    /// Sets `adminpass`.
-    pub fn adminpass(
-        mut self,
-        value: impl Into<changeos_runtime::secret::SecretString>,
-    ) -> Self {
-        self.inner.adminpass = Some(AdminPassword(value.into()));
-        self
-    }
-    /// Sets `keyname`.
-    pub fn keyname(mut self, value: impl Into<String>) -> Self {
-        self.inner.keyname = Some(KeyName(value.into()));
-        self
-    }
-    /// Sets `userid`.
-    pub fn userid(mut self, value: impl Into<String>) -> Self {
-        self.inner.userid = Some(value.into());
-        self
-    }
-    /// Sets `mode`.
-    pub fn mode(mut self, value: impl Into<ChangeOsMode>) -> Self {
-        self.inner.mode = Some(value.into());
-        self
-    }
     /// Sets `metadata`.
     pub fn metadata(
         mut self,
         value: impl Into<ChangeServerOsWithoutCloudInitMetadata>,
     ) -> Self {
         self.inner.metadata = Some(value.into());
-        self
-    }
-    /// Sets `isAutoPay`.
-    pub fn is_auto_pay(mut self, value: impl Into<AutoPay>) -> Self {
-        self.inner.is_auto_pay = Some(value.into());
         self
     }
     /// The value, or every error-level violation of the spec's rules.
@@ -634,6 +765,41 @@ pub struct ChangeServerOsMetadataCommon {
     pub byol: Option<Byol>,
 }
 impl ChangeServerOsMetadataCommon {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "BYOL",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        match wire {
+            "__system__encrypted" => {
+                if let Some(value) = &self.system_encrypted {
+                    map.serialize_entry("__system__encrypted", value)?;
+                }
+            }
+            "__system__cmkid" => {
+                if let Some(value) = &self.system_cmkid {
+                    map.serialize_entry("__system__cmkid", value)?;
+                }
+            }
+            "BYOL" => {
+                if let Some(value) = &self.byol {
+                    map.serialize_entry("BYOL", value)?;
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+impl ChangeServerOsMetadataCommon {
     /// Starts a builder with the required members; set the optional ones, then `build()`.
     pub fn builder() -> ChangeServerOsMetadataCommonBuilder {
         ChangeServerOsMetadataCommonBuilder {
@@ -657,11 +823,34 @@ impl ChangeServerOsMetadataCommon {
     /// The findings of this value at `path`, in the linter's order: each member in
     /// spec order, then the rules across members.
     pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
-        if let Some(value) = &self.system_cmkid {
-            let member_path = path.key("__system__cmkid");
-            let path = &member_path;
-            crate::lint::check_cmk_id_text(value.text(), path, out);
+        for wire in Self::MEMBERS {
+            self.lint_member_at(wire, path, out);
         }
+        self.lint_rules_at(path, out);
+    }
+    /// Lints the member `wire` if this object has it (its bases' included); false otherwise.
+    pub(crate) fn lint_member_at(
+        &self,
+        wire: &str,
+        path: &Path<'_>,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        match wire {
+            "__system__encrypted" => {}
+            "__system__cmkid" => {
+                if let Some(value) = &self.system_cmkid {
+                    let member_path = path.key("__system__cmkid");
+                    let path = &member_path;
+                    crate::lint::check_cmk_id_text(value.text(), path, out);
+                }
+            }
+            "BYOL" => {}
+            _ => return false,
+        }
+        true
+    }
+    /// Lints the rules across members: its bases', then its own.
+    pub(crate) fn lint_rules_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
         if self.system_cmkid.is_some() && self.system_encrypted.is_none() {
             let shown = "`__system__encrypted`";
             out.push(
@@ -717,47 +906,111 @@ impl ChangeServerOsMetadataCommonBuilder {
     }
 }
 /// The `metadata` object of the cloud-init variant (SDK class `ChangeSeversOsMetadata`, spelled so). Member names are case-sensitive and keep their leading double underscores and the upper-case `BYOL`. A CMK ID requires `__system__encrypted` beside it (and should go with `"1"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "ChangeServerOsMetadataWire")]
 pub struct ChangeServerOsMetadata {
-    /// Whether the new system disk is encrypted: `"1"` yes, `"0"` no. A string, not a number. Absent means not encrypted. Required when `__system__cmkid` is given; `"0"` beside a key ID is a warning (no source says what the service does then).
-    ///
-    /// Optional. Values: `"0"`, `"1"`. Default: `"0"`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub system_encrypted: Option<SystemEncrypted>,
-    /// ID of the KMS (DEW) customer master key that encrypts the new system disk. Goes together with `__system__encrypted` (which should then be `"1"`). Absent means no specific key is named.
-    ///
-    /// Optional. Exactly 36 characters.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub system_cmkid: Option<CmkId>,
+    /// The members it shares with the other objects that compose [`ChangeServerOsMetadataCommon`].
+    #[serde(flatten)]
+    pub base: ChangeServerOsMetadataCommon,
     /// Script or file (text, or gzip according to the SDK) passed to cloud-init on first boot, base64-encoded; it can also set the Linux password, in which case `adminpass` is ignored. At most 32 KiB before encoding. Absent means no user data.
     ///
     /// Optional. Base64; at most 32768 bytes once decoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_data: Option<UserData>,
-    /// Bring your own licence: `"true"` keeps using an OS or software licence you already hold. Leave it out to use the cloud's licence.
+}
+/// Reads the shared members as if they were this object's own.
+impl std::ops::Deref for ChangeServerOsMetadata {
+    type Target = ChangeServerOsMetadataCommon;
+    fn deref(&self) -> &ChangeServerOsMetadataCommon {
+        &self.base
+    }
+}
+impl std::ops::DerefMut for ChangeServerOsMetadata {
+    fn deref_mut(&mut self) -> &mut ChangeServerOsMetadataCommon {
+        &mut self.base
+    }
+}
+#[derive(Deserialize)]
+struct ChangeServerOsMetadataWire {
+    #[serde(flatten)]
+    base: ChangeServerOsMetadataCommon,
+    /// Script or file (text, or gzip according to the SDK) passed to cloud-init on first boot, base64-encoded; it can also set the Linux password, in which case `adminpass` is ignored. At most 32 KiB before encoding. Absent means no user data.
     ///
-    /// Optional. Values: `"true"`.
-    #[serde(rename = "BYOL", default, skip_serializing_if = "Option::is_none")]
-    pub byol: Option<Byol>,
+    /// Optional. Base64; at most 32768 bytes once decoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<UserData>,
+    /// Whatever no member claimed.
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+}
+impl TryFrom<ChangeServerOsMetadataWire> for ChangeServerOsMetadata {
+    type Error = String;
+    fn try_from(wire: ChangeServerOsMetadataWire) -> Result<Self, String> {
+        if let Some(key) = wire.unknown.keys().next() {
+            const EXPECTED: &[&str] = &[
+                "__system__encrypted",
+                "__system__cmkid",
+                "user_data",
+                "BYOL",
+            ];
+            return Err(
+                format!(
+                    "unknown field `{key}`, expected one of {}", EXPECTED.iter().map(| n
+                    | format!("`{n}`")).collect:: < Vec < _ >> ().join(", ")
+                ),
+            );
+        }
+        Ok(ChangeServerOsMetadata {
+            base: wire.base,
+            user_data: wire.user_data,
+        })
+    }
+}
+impl ChangeServerOsMetadata {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "user_data",
+        "BYOL",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        match wire {
+            "user_data" => {
+                if let Some(value) = &self.user_data {
+                    map.serialize_entry("user_data", value)?;
+                }
+            }
+            _ => return self.base.serialize_member(wire, map),
+        }
+        Ok(true)
+    }
+}
+impl Serialize for ChangeServerOsMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for wire in Self::MEMBERS {
+            self.serialize_member(wire, &mut map)?;
+        }
+        map.end()
+    }
 }
 impl ChangeServerOsMetadata {
     /// Starts a builder with the required members; set the optional ones, then `build()`.
-    pub fn builder() -> ChangeServerOsMetadataBuilder {
+    pub fn builder(
+        base: ChangeServerOsMetadataCommonBuilder,
+    ) -> ChangeServerOsMetadataBuilder {
         ChangeServerOsMetadataBuilder {
             inner: ChangeServerOsMetadata {
-                system_encrypted: None,
-                system_cmkid: None,
+                base: base.inner,
                 user_data: None,
-                byol: None,
             },
         }
     }
@@ -774,40 +1027,33 @@ impl ChangeServerOsMetadata {
     /// The findings of this value at `path`, in the linter's order: each member in
     /// spec order, then the rules across members.
     pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
-        if let Some(value) = &self.system_cmkid {
-            let member_path = path.key("__system__cmkid");
-            let path = &member_path;
-            crate::lint::check_cmk_id_text(value.text(), path, out);
+        for wire in Self::MEMBERS {
+            self.lint_member_at(wire, path, out);
         }
-        if let Some(value) = &self.user_data {
-            let member_path = path.key("user_data");
-            let path = &member_path;
-            crate::lint::check_user_data_text(value.text(), path, out);
+        self.lint_rules_at(path, out);
+    }
+    /// Lints the member `wire` if this object has it (its bases' included); false otherwise.
+    pub(crate) fn lint_member_at(
+        &self,
+        wire: &str,
+        path: &Path<'_>,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        match wire {
+            "user_data" => {
+                if let Some(value) = &self.user_data {
+                    let member_path = path.key("user_data");
+                    let path = &member_path;
+                    crate::lint::check_user_data_text(value.text(), path, out);
+                }
+            }
+            _ => return self.base.lint_member_at(wire, path, out),
         }
-        if self.system_cmkid.is_some() && self.system_encrypted.is_none() {
-            let shown = "`__system__encrypted`";
-            out.push(
-                Finding::new(
-                    &catalog::CMKID_NEEDS_ENCRYPTED,
-                    path,
-                    &[("name", "`__system__cmkid`"), ("expected", shown)],
-                ),
-            );
-        }
-        if self.system_cmkid.is_some()
-            && !self
-                .system_encrypted
-                .as_ref()
-                .is_none_or(|member| matches!(member.as_str(), "1"))
-        {
-            out.push(
-                Finding::new(
-                    &catalog::CMKID_NEEDS_ENCRYPTION_ON,
-                    path,
-                    &[("name", &path.name())],
-                ),
-            );
-        }
+        true
+    }
+    /// Lints the rules across members: its bases', then its own.
+    pub(crate) fn lint_rules_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        self.base.lint_rules_at(path, out);
     }
 }
 /// Builds a [`ChangeServerOsMetadata`]; `build` checks every rule of the spec, those of the values given as text included.
@@ -817,24 +1063,9 @@ pub struct ChangeServerOsMetadataBuilder {
     inner: ChangeServerOsMetadata,
 }
 impl ChangeServerOsMetadataBuilder {
-    /// Sets `__system__encrypted`.
-    pub fn system_encrypted(mut self, value: impl Into<SystemEncrypted>) -> Self {
-        self.inner.system_encrypted = Some(value.into());
-        self
-    }
-    /// Sets `__system__cmkid`.
-    pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
-        self.inner.system_cmkid = Some(CmkId(value.into()));
-        self
-    }
     /// Sets `user_data`.
     pub fn user_data(mut self, value: impl Into<String>) -> Self {
         self.inner.user_data = Some(UserData(value.into()));
-        self
-    }
-    /// Sets `BYOL`.
-    pub fn byol(mut self, value: impl Into<Byol>) -> Self {
-        self.inner.byol = Some(value.into());
         self
     }
     /// The value, or every error-level violation of the spec's rules.
@@ -844,41 +1075,92 @@ impl ChangeServerOsMetadataBuilder {
     }
 }
 /// The `metadata` object of the variant without cloud-init (SDK class `ChangeSeversOsMetadataWithoutCloudInitOption`). Same as the cloud-init one minus `user_data`. A CMK ID requires `__system__encrypted` beside it (and should go with `"1"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(try_from = "ChangeServerOsWithoutCloudInitMetadataWire")]
 pub struct ChangeServerOsWithoutCloudInitMetadata {
-    /// Whether the new system disk is encrypted: `"1"` yes, `"0"` no. A string, not a number. Absent means not encrypted. Required when `__system__cmkid` is given; `"0"` beside a key ID is a warning (no source says what the service does then).
-    ///
-    /// Optional. Values: `"0"`, `"1"`. Default: `"0"`.
-    #[serde(
-        rename = "__system__encrypted",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub system_encrypted: Option<SystemEncrypted>,
-    /// ID of the KMS (DEW) customer master key that encrypts the new system disk. Goes together with `__system__encrypted` (which should then be `"1"`). Absent means no specific key is named.
-    ///
-    /// Optional. Exactly 36 characters.
-    #[serde(
-        rename = "__system__cmkid",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub system_cmkid: Option<CmkId>,
-    /// Bring your own licence: `"true"` keeps using an OS or software licence you already hold. Leave it out to use the cloud's licence.
-    ///
-    /// Optional. Values: `"true"`.
-    #[serde(rename = "BYOL", default, skip_serializing_if = "Option::is_none")]
-    pub byol: Option<Byol>,
+    /// The members it shares with the other objects that compose [`ChangeServerOsMetadataCommon`].
+    #[serde(flatten)]
+    pub base: ChangeServerOsMetadataCommon,
+}
+/// Reads the shared members as if they were this object's own.
+impl std::ops::Deref for ChangeServerOsWithoutCloudInitMetadata {
+    type Target = ChangeServerOsMetadataCommon;
+    fn deref(&self) -> &ChangeServerOsMetadataCommon {
+        &self.base
+    }
+}
+impl std::ops::DerefMut for ChangeServerOsWithoutCloudInitMetadata {
+    fn deref_mut(&mut self) -> &mut ChangeServerOsMetadataCommon {
+        &mut self.base
+    }
+}
+#[derive(Deserialize)]
+struct ChangeServerOsWithoutCloudInitMetadataWire {
+    #[serde(flatten)]
+    base: ChangeServerOsMetadataCommon,
+    /// Whatever no member claimed.
+    #[serde(flatten)]
+    unknown: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+}
+impl TryFrom<ChangeServerOsWithoutCloudInitMetadataWire>
+for ChangeServerOsWithoutCloudInitMetadata {
+    type Error = String;
+    fn try_from(
+        wire: ChangeServerOsWithoutCloudInitMetadataWire,
+    ) -> Result<Self, String> {
+        if let Some(key) = wire.unknown.keys().next() {
+            const EXPECTED: &[&str] = &[
+                "__system__encrypted",
+                "__system__cmkid",
+                "BYOL",
+            ];
+            return Err(
+                format!(
+                    "unknown field `{key}`, expected one of {}", EXPECTED.iter().map(| n
+                    | format!("`{n}`")).collect:: < Vec < _ >> ().join(", ")
+                ),
+            );
+        }
+        Ok(ChangeServerOsWithoutCloudInitMetadata {
+            base: wire.base,
+        })
+    }
+}
+impl ChangeServerOsWithoutCloudInitMetadata {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "__system__encrypted",
+        "__system__cmkid",
+        "BYOL",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        self.base.serialize_member(wire, map)
+    }
+}
+impl Serialize for ChangeServerOsWithoutCloudInitMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for wire in Self::MEMBERS {
+            self.serialize_member(wire, &mut map)?;
+        }
+        map.end()
+    }
 }
 impl ChangeServerOsWithoutCloudInitMetadata {
     /// Starts a builder with the required members; set the optional ones, then `build()`.
-    pub fn builder() -> ChangeServerOsWithoutCloudInitMetadataBuilder {
+    pub fn builder(
+        base: ChangeServerOsMetadataCommonBuilder,
+    ) -> ChangeServerOsWithoutCloudInitMetadataBuilder {
         ChangeServerOsWithoutCloudInitMetadataBuilder {
             inner: ChangeServerOsWithoutCloudInitMetadata {
-                system_encrypted: None,
-                system_cmkid: None,
-                byol: None,
+                base: base.inner,
             },
         }
     }
@@ -895,35 +1177,23 @@ impl ChangeServerOsWithoutCloudInitMetadata {
     /// The findings of this value at `path`, in the linter's order: each member in
     /// spec order, then the rules across members.
     pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
-        if let Some(value) = &self.system_cmkid {
-            let member_path = path.key("__system__cmkid");
-            let path = &member_path;
-            crate::lint::check_cmk_id_text(value.text(), path, out);
+        for wire in Self::MEMBERS {
+            self.lint_member_at(wire, path, out);
         }
-        if self.system_cmkid.is_some() && self.system_encrypted.is_none() {
-            let shown = "`__system__encrypted`";
-            out.push(
-                Finding::new(
-                    &catalog::CMKID_NEEDS_ENCRYPTED,
-                    path,
-                    &[("name", "`__system__cmkid`"), ("expected", shown)],
-                ),
-            );
-        }
-        if self.system_cmkid.is_some()
-            && !self
-                .system_encrypted
-                .as_ref()
-                .is_none_or(|member| matches!(member.as_str(), "1"))
-        {
-            out.push(
-                Finding::new(
-                    &catalog::CMKID_NEEDS_ENCRYPTION_ON,
-                    path,
-                    &[("name", &path.name())],
-                ),
-            );
-        }
+        self.lint_rules_at(path, out);
+    }
+    /// Lints the member `wire` if this object has it (its bases' included); false otherwise.
+    pub(crate) fn lint_member_at(
+        &self,
+        wire: &str,
+        path: &Path<'_>,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        self.base.lint_member_at(wire, path, out)
+    }
+    /// Lints the rules across members: its bases', then its own.
+    pub(crate) fn lint_rules_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+        self.base.lint_rules_at(path, out);
     }
 }
 /// Builds a [`ChangeServerOsWithoutCloudInitMetadata`]; `build` checks every rule of the spec, those of the values given as text included.
@@ -933,21 +1203,6 @@ pub struct ChangeServerOsWithoutCloudInitMetadataBuilder {
     inner: ChangeServerOsWithoutCloudInitMetadata,
 }
 impl ChangeServerOsWithoutCloudInitMetadataBuilder {
-    /// Sets `__system__encrypted`.
-    pub fn system_encrypted(mut self, value: impl Into<SystemEncrypted>) -> Self {
-        self.inner.system_encrypted = Some(value.into());
-        self
-    }
-    /// Sets `__system__cmkid`.
-    pub fn system_cmkid(mut self, value: impl Into<String>) -> Self {
-        self.inner.system_cmkid = Some(CmkId(value.into()));
-        self
-    }
-    /// Sets `BYOL`.
-    pub fn byol(mut self, value: impl Into<Byol>) -> Self {
-        self.inner.byol = Some(value.into());
-        self
-    }
     /// The value, or every error-level violation of the spec's rules.
     pub fn build(self) -> Result<ChangeServerOsWithoutCloudInitMetadata, Violations> {
         self.inner.validate()?;
@@ -1670,49 +1925,68 @@ pub struct JobRecord {
     #[serde(default)]
     pub fail_reason: Option<String>,
 }
+impl JobRecord {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "status",
+        "job_id",
+        "job_type",
+        "begin_time",
+        "end_time",
+        "error_code",
+        "fail_reason",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        match wire {
+            "status" => {
+                if let Some(value) = &self.status {
+                    map.serialize_entry("status", value)?;
+                }
+            }
+            "job_id" => {
+                if let Some(value) = &self.job_id {
+                    map.serialize_entry("job_id", value)?;
+                }
+            }
+            "job_type" => {
+                if let Some(value) = &self.job_type {
+                    map.serialize_entry("job_type", value)?;
+                }
+            }
+            "begin_time" => {
+                if let Some(value) = &self.begin_time {
+                    map.serialize_entry("begin_time", value)?;
+                }
+            }
+            "end_time" => {
+                if let Some(value) = &self.end_time {
+                    map.serialize_entry("end_time", value)?;
+                }
+            }
+            "error_code" => map.serialize_entry("error_code", &self.error_code)?,
+            "fail_reason" => map.serialize_entry("fail_reason", &self.fail_reason)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
 /// Response of ShowJob. When the query itself fails, `code` and `message` say why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Job {
-    /// Current state of the job or sub-job.
-    ///
-    /// Optional. Values: `"SUCCESS"`, `"RUNNING"`, `"FAIL"`, `"INIT"`, `"PENDING_PAYMENT"` (other values may appear).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<JobStatus>,
+    /// The members it shares with the other objects that compose [`JobRecord`].
+    #[serde(flatten)]
+    pub base: JobRecord,
     /// What the job worked on, and its sub-jobs.
     ///
     /// Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<JobEntities>,
-    /// ID of the job or sub-job.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_id: Option<String>,
-    /// Kind of job: `changeOS` for an OS change. Other kinds include `createServer`, `resizeServer`, `reInitOs` and `deleteVMs`; the list is not closed.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_type: Option<String>,
-    /// When the job or sub-job started. A plain string; the examples use ISO 8601 UTC with milliseconds, such as `2016-04-25T20:04:47.591Z`.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub begin_time: Option<String>,
-    /// When the job or sub-job finished. A plain string; the examples use ISO 8601 UTC with milliseconds, such as `2016-04-25T20:04:47.591Z`.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
-    /// Error code of a failed job or sub-job; null when it did not fail.
-    ///
-    /// Optional.
-    #[serde(default)]
-    pub error_code: Option<String>,
-    /// Why the job or sub-job failed; null when it did not fail.
-    ///
-    /// Optional.
-    #[serde(default)]
-    pub fail_reason: Option<String>,
     /// Error message when the query itself failed (not the job).
     ///
     /// Optional.
@@ -1723,6 +1997,70 @@ pub struct Job {
     /// Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+}
+/// Reads the shared members as if they were this object's own.
+impl std::ops::Deref for Job {
+    type Target = JobRecord;
+    fn deref(&self) -> &JobRecord {
+        &self.base
+    }
+}
+impl std::ops::DerefMut for Job {
+    fn deref_mut(&mut self) -> &mut JobRecord {
+        &mut self.base
+    }
+}
+impl Job {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "status",
+        "entities",
+        "job_id",
+        "job_type",
+        "begin_time",
+        "end_time",
+        "error_code",
+        "fail_reason",
+        "message",
+        "code",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        match wire {
+            "entities" => {
+                if let Some(value) = &self.entities {
+                    map.serialize_entry("entities", value)?;
+                }
+            }
+            "message" => {
+                if let Some(value) = &self.message {
+                    map.serialize_entry("message", value)?;
+                }
+            }
+            "code" => {
+                if let Some(value) = &self.code {
+                    map.serialize_entry("code", value)?;
+                }
+            }
+            _ => return self.base.serialize_member(wire, map),
+        }
+        Ok(true)
+    }
+}
+impl Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for wire in Self::MEMBERS {
+            self.serialize_member(wire, &mut map)?;
+        }
+        map.end()
+    }
 }
 /// Objects a job acted on and its breakdown into sub-jobs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1749,48 +2087,68 @@ pub struct JobEntities {
     pub sub_jobs_total: Option<i64>,
 }
 /// One step of a job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SubJob {
-    /// Current state of the job or sub-job.
-    ///
-    /// Optional. Values: `"SUCCESS"`, `"RUNNING"`, `"FAIL"`, `"INIT"`, `"PENDING_PAYMENT"` (other values may appear).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<JobStatus>,
+    /// The members it shares with the other objects that compose [`JobRecord`].
+    #[serde(flatten)]
+    pub base: JobRecord,
     /// What the sub-job worked on.
     ///
     /// Optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entities: Option<SubJobEntities>,
-    /// ID of the job or sub-job.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_id: Option<String>,
-    /// Kind of job: `changeOS` for an OS change. Other kinds include `createServer`, `resizeServer`, `reInitOs` and `deleteVMs`; the list is not closed.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub job_type: Option<String>,
-    /// When the job or sub-job started. A plain string; the examples use ISO 8601 UTC with milliseconds, such as `2016-04-25T20:04:47.591Z`.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub begin_time: Option<String>,
-    /// When the job or sub-job finished. A plain string; the examples use ISO 8601 UTC with milliseconds, such as `2016-04-25T20:04:47.591Z`.
-    ///
-    /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
-    /// Error code of a failed job or sub-job; null when it did not fail.
-    ///
-    /// Optional.
-    #[serde(default)]
-    pub error_code: Option<String>,
-    /// Why the job or sub-job failed; null when it did not fail.
-    ///
-    /// Optional.
-    #[serde(default)]
-    pub fail_reason: Option<String>,
+}
+/// Reads the shared members as if they were this object's own.
+impl std::ops::Deref for SubJob {
+    type Target = JobRecord;
+    fn deref(&self) -> &JobRecord {
+        &self.base
+    }
+}
+impl std::ops::DerefMut for SubJob {
+    fn deref_mut(&mut self) -> &mut JobRecord {
+        &mut self.base
+    }
+}
+impl SubJob {
+    /// Every member's wire name, in the order the spec gives (its bases' included).
+    pub const MEMBERS: &'static [&'static str] = &[
+        "status",
+        "entities",
+        "job_id",
+        "job_type",
+        "begin_time",
+        "end_time",
+        "error_code",
+        "fail_reason",
+    ];
+    /// Writes the member `wire` if this object has it and it is set; false when the
+    /// object has no such member.
+    pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(
+        &self,
+        wire: &str,
+        map: &mut M,
+    ) -> Result<bool, M::Error> {
+        match wire {
+            "entities" => {
+                if let Some(value) = &self.entities {
+                    map.serialize_entry("entities", value)?;
+                }
+            }
+            _ => return self.base.serialize_member(wire, map),
+        }
+        Ok(true)
+    }
+}
+impl Serialize for SubJob {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for wire in Self::MEMBERS {
+            self.serialize_member(wire, &mut map)?;
+        }
+        map.end()
+    }
 }
 /// Objects a sub-job acted on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,8 +19,8 @@
 
 use changeos_models::lint::Operation;
 use changeos_models::models::{
-    AutoPay, ChangeOsMode, ChangeServerOsMetadata, ChangeServerOsWithCloudInitOption,
-    ChangeServerOsWithCloudInitRequestBody, ChangeServerOsWithoutCloudInitOption,
+    AutoPay, ChangeOsMode, ChangeServerOsMetadata, ChangeServerOsMetadataCommon, ChangeServerOsOption,
+    ChangeServerOsWithCloudInitOption, ChangeServerOsWithCloudInitRequestBody, ChangeServerOsWithoutCloudInitOption,
     ChangeServerOsWithoutCloudInitRequestBody, SystemEncrypted,
 };
 use changeos_models::{Canonical, Violations};
@@ -31,14 +31,18 @@ const DISK_KEY: &str = "83cdb52d-9ebf-4469-9cfa-e7b5b80da846";
 
 /// The code under test: how the project builds the request that reinstalls a web server.
 fn web_server_request(adminpass: &str, encrypted: bool) -> Result<ChangeServerOsWithCloudInitRequestBody, Violations> {
-    let mut option = ChangeServerOsWithCloudInitOption::builder(UBUNTU_IMAGE)
-        .adminpass(adminpass)
-        .mode(ChangeOsMode::WithStopServer);
+    let mut option = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder(UBUNTU_IMAGE)
+            .adminpass(adminpass)
+            .mode(ChangeOsMode::WithStopServer),
+    );
     if encrypted {
-        let metadata = ChangeServerOsMetadata::builder()
-            .system_encrypted(SystemEncrypted::Encrypted)
-            .system_cmkid(DISK_KEY)
-            .build()?;
+        let metadata = ChangeServerOsMetadata::builder(
+            ChangeServerOsMetadataCommon::builder()
+                .system_encrypted(SystemEncrypted::Encrypted)
+                .system_cmkid(DISK_KEY),
+        )
+        .build()?;
         option = option.metadata(metadata);
     }
     ChangeServerOsWithCloudInitRequestBody::builder(option.build()?).build()
@@ -72,11 +76,13 @@ fn web_server_with_a_placeholder() {
 /// A Windows server on the v1 API: its own model, its own settings.
 #[test]
 fn windows_server_without_cloud_init() {
-    let option = ChangeServerOsWithoutCloudInitOption::builder(WINDOWS_IMAGE)
-        .adminpass("Windows.Admin-Pass9")
-        .is_auto_pay(AutoPay::True)
-        .build()
-        .expect("a valid option");
+    let option = ChangeServerOsWithoutCloudInitOption::builder(
+        ChangeServerOsOption::builder(WINDOWS_IMAGE)
+            .adminpass("Windows.Admin-Pass9")
+            .is_auto_pay(AutoPay::True),
+    )
+    .build()
+    .expect("a valid option");
     let request = ChangeServerOsWithoutCloudInitRequestBody::builder(option)
         .build()
         .expect("a valid request");
@@ -92,11 +98,13 @@ fn windows_server_without_cloud_init() {
 /// What the builders refuse, every rule at once; the messages never hold the password.
 #[test]
 fn a_request_the_api_would_refuse_is_not_built() {
-    let violations = ChangeServerOsWithCloudInitOption::builder("ubuntu-22.04")
-        .adminpass("short")
-        .keyname("KeyPair-350b")
-        .build()
-        .expect_err("four rules are broken");
+    let violations = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder("ubuntu-22.04")
+            .adminpass("short")
+            .keyname("KeyPair-350b"),
+    )
+    .build()
+    .expect_err("four rules are broken");
     insta::assert_snapshot!(violations.to_string());
 }
 

@@ -6,8 +6,8 @@ use crate::common;
 
 use changeos_models::lint::Operation;
 use changeos_models::models::{
-    AutoPay, Byol, ChangeOsMode, ChangeServerOsMetadata, ChangeServerOsWithCloudInitOption,
-    ChangeServerOsWithCloudInitRequestBody, ChangeServerOsWithoutCloudInitMetadata,
+    AutoPay, Byol, ChangeOsMode, ChangeServerOsMetadata, ChangeServerOsMetadataCommon, ChangeServerOsOption,
+    ChangeServerOsWithCloudInitOption, ChangeServerOsWithCloudInitRequestBody, ChangeServerOsWithoutCloudInitMetadata,
     ChangeServerOsWithoutCloudInitOption, ChangeServerOsWithoutCloudInitRequestBody, ErrorBody, Job, JobIdResponse,
     JobStatus, SystemEncrypted,
 };
@@ -348,12 +348,14 @@ fn code_and_message_error_body_round_trips() {
 /// What the builders make is what the vendor's examples say, once parsed.
 #[test]
 fn valid_builds_equal_the_examples() {
-    let password = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
-        .adminpass("$ADMIN_PASS")
-        .userid(USER_ID)
-        .mode(ChangeOsMode::WithStopServer)
-        .build()
-        .expect("valid");
+    let password = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder(IMAGE_ID)
+            .adminpass("$ADMIN_PASS")
+            .userid(USER_ID)
+            .mode(ChangeOsMode::WithStopServer),
+    )
+    .build()
+    .expect("valid");
     let password = ChangeServerOsWithCloudInitRequestBody::builder(password)
         .build()
         .expect("valid");
@@ -365,11 +367,13 @@ fn valid_builds_equal_the_examples() {
         )
     );
 
-    let keypair = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
-        .keyname(KEY_NAME)
-        .userid(USER_ID)
-        .build()
-        .expect("valid");
+    let keypair = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder(IMAGE_ID)
+            .keyname(KEY_NAME)
+            .userid(USER_ID),
+    )
+    .build()
+    .expect("valid");
     let keypair = ChangeServerOsWithCloudInitRequestBody::builder(keypair)
         .build()
         .expect("valid");
@@ -381,17 +385,21 @@ fn valid_builds_equal_the_examples() {
         )
     );
 
-    let metadata = ChangeServerOsMetadata::builder()
-        .system_encrypted(SystemEncrypted::Encrypted)
-        .system_cmkid(CMK_ID)
-        .build()
-        .expect("valid");
-    let encrypted = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
-        .adminpass("$ADMIN_PASS")
-        .userid(USER_ID)
-        .metadata(metadata)
-        .build()
-        .expect("valid");
+    let metadata = ChangeServerOsMetadata::builder(
+        ChangeServerOsMetadataCommon::builder()
+            .system_encrypted(SystemEncrypted::Encrypted)
+            .system_cmkid(CMK_ID),
+    )
+    .build()
+    .expect("valid");
+    let encrypted = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder(IMAGE_ID)
+            .adminpass("$ADMIN_PASS")
+            .userid(USER_ID),
+    )
+    .metadata(metadata)
+    .build()
+    .expect("valid");
     let encrypted = ChangeServerOsWithCloudInitRequestBody::builder(encrypted)
         .build()
         .expect("valid");
@@ -403,11 +411,13 @@ fn valid_builds_equal_the_examples() {
         )
     );
 
-    let v1 = ChangeServerOsWithoutCloudInitOption::builder(IMAGE_ID)
-        .adminpass("$ADMIN_PASS")
-        .mode(ChangeOsMode::WithStopServer)
-        .build()
-        .expect("valid");
+    let v1 = ChangeServerOsWithoutCloudInitOption::builder(
+        ChangeServerOsOption::builder(IMAGE_ID)
+            .adminpass("$ADMIN_PASS")
+            .mode(ChangeOsMode::WithStopServer),
+    )
+    .build()
+    .expect("valid");
     let v1 = ChangeServerOsWithoutCloudInitRequestBody::builder(v1)
         .build()
         .expect("valid");
@@ -423,12 +433,14 @@ fn valid_builds_equal_the_examples() {
 /// A failed build lists every error, not the first, so that one fix round is enough.
 #[test]
 fn invalid_build_lists_every_error() {
-    let violations = ChangeServerOsWithCloudInitOption::builder("CentOS 7.9 64bit")
-        .adminpass("short")
-        .keyname(KEY_NAME)
-        .userid(USER_ID)
-        .build()
-        .expect_err("four rules are broken");
+    let violations = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder("CentOS 7.9 64bit")
+            .adminpass("short")
+            .keyname(KEY_NAME)
+            .userid(USER_ID),
+    )
+    .build()
+    .expect_err("four rules are broken");
     assert_eq!(
         violated(&violations),
         [
@@ -446,39 +458,43 @@ fn invalid_build_lists_every_error() {
     );
 
     // The metadata builder and the v1 builder check their own rules too.
-    let violations = ChangeServerOsMetadata::builder()
-        .system_encrypted(SystemEncrypted::NotEncrypted)
-        .system_cmkid("alias/disk-key")
-        .user_data("IyEv Ymlu")
-        .build()
-        .expect_err("two rules are broken");
+    let violations = ChangeServerOsMetadata::builder(
+        ChangeServerOsMetadataCommon::builder()
+            .system_encrypted(SystemEncrypted::NotEncrypted)
+            .system_cmkid("alias/disk-key"),
+    )
+    .user_data("IyEv Ymlu")
+    .build()
+    .expect_err("two rules are broken");
     // A key beside "0" is a warning (no source says what the service does), and warnings
     // do not stop a build.
     assert_eq!(violated(&violations), ["cmkid-length", "user-data-base64"]);
 
-    let violations = ChangeServerOsWithoutCloudInitOption::builder(IMAGE_ID)
-        .mode(ChangeOsMode::WithStopServer)
-        .build()
-        .expect_err("no login method");
+    let violations = ChangeServerOsWithoutCloudInitOption::builder(
+        ChangeServerOsOption::builder(IMAGE_ID).mode(ChangeOsMode::WithStopServer),
+    )
+    .build()
+    .expect_err("no login method");
     assert_eq!(violated(&violations), ["adminpass-or-keyname-required"]);
 }
 
 /// Warnings are for doubtful cases: they are reported by `lint` but never stop a build.
 #[test]
 fn warnings_do_not_stop_a_build() {
-    let option = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
-        .keyname(KEY_NAME)
+    let option = ChangeServerOsWithCloudInitOption::builder(ChangeServerOsOption::builder(IMAGE_ID).keyname(KEY_NAME))
         .build()
         .expect("a warning only");
     let rules: Vec<&str> = option.lint().iter().map(|f| f.rule.id()).collect();
     assert_eq!(rules, ["keyname-without-userid"]);
 
-    let both = ChangeServerOsWithoutCloudInitOption::builder(IMAGE_ID)
-        .adminpass("Cloud~Pass#2024*")
-        .keyname(KEY_NAME)
-        .userid(USER_ID)
-        .build()
-        .expect("warnings only");
+    let both = ChangeServerOsWithoutCloudInitOption::builder(
+        ChangeServerOsOption::builder(IMAGE_ID)
+            .adminpass("Cloud~Pass#2024*")
+            .keyname(KEY_NAME)
+            .userid(USER_ID),
+    )
+    .build()
+    .expect("warnings only");
     let mut rules: Vec<&str> = both.lint().iter().map(|f| f.rule.id()).collect();
     rules.sort_unstable();
     assert_eq!(rules, ["adminpass-doubtful-chars", "adminpass-keyname-both-v1"]);
@@ -491,16 +507,17 @@ fn warnings_do_not_stop_a_build() {
 #[test]
 fn debug_never_shows_the_password() {
     const SECRET: &str = "Zq7!Wm3@Kp9$Rt";
-    let option = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
-        .adminpass(SECRET)
-        .userid(USER_ID);
+    let option = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder(IMAGE_ID)
+            .adminpass(SECRET)
+            .userid(USER_ID),
+    );
     let option_debug = format!("{option:?} {option:#?}");
     let option = option.build().expect("valid");
     let request = ChangeServerOsWithCloudInitRequestBody::builder(option.clone())
         .build()
         .expect("valid");
-    let v1 = ChangeServerOsWithoutCloudInitOption::builder(IMAGE_ID)
-        .adminpass(SECRET)
+    let v1 = ChangeServerOsWithoutCloudInitOption::builder(ChangeServerOsOption::builder(IMAGE_ID).adminpass(SECRET))
         .build()
         .expect("valid");
     let parsed = parse!(
@@ -530,10 +547,10 @@ fn debug_never_shows_the_password() {
 
     // A failed build reports its violations without the password either.
     let weak = "weakpassword";
-    let violations = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
-        .adminpass(weak)
-        .build()
-        .unwrap_err();
+    let violations =
+        ChangeServerOsWithCloudInitOption::builder(ChangeServerOsOption::builder(IMAGE_ID).adminpass(weak))
+            .build()
+            .unwrap_err();
     for text in [
         format!("{violations}"),
         format!("{violations:?}"),
@@ -588,8 +605,7 @@ fn typed_requests_and_their_json_have_one_canonical_form() {
 #[test]
 fn canonical_form_redacts_passwords_and_keeps_placeholders() {
     const SECRET: &str = "Canon.Pass-2024";
-    let option = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
-        .adminpass(SECRET)
+    let option = ChangeServerOsWithCloudInitOption::builder(ChangeServerOsOption::builder(IMAGE_ID).adminpass(SECRET))
         .build()
         .expect("valid");
     let request = ChangeServerOsWithCloudInitRequestBody::builder(option.clone())
@@ -608,10 +624,11 @@ fn canonical_form_redacts_passwords_and_keeps_placeholders() {
     assert_eq!(request.os_change.adminpass.as_ref().map(|p| p.expose()), Some(SECRET));
 
     for placeholder in ["$ADMIN_PASS", "${ADMIN_PASS}"] {
-        let v1 = ChangeServerOsWithoutCloudInitOption::builder(IMAGE_ID)
-            .adminpass(placeholder)
-            .build()
-            .expect("valid");
+        let v1 = ChangeServerOsWithoutCloudInitOption::builder(
+            ChangeServerOsOption::builder(IMAGE_ID).adminpass(placeholder),
+        )
+        .build()
+        .expect("valid");
         assert_eq!(v1.canonical()["adminpass"], json!(placeholder));
     }
 }
@@ -742,20 +759,22 @@ fn newtypes_convert_like_strings() {
     assert_eq!(String::from(id.clone()), IMAGE_ID);
     assert_eq!(serde_json::to_value(&id).unwrap(), json!(IMAGE_ID));
     // A builder takes the type itself as well as text.
-    let option = ChangeServerOsWithCloudInitOption::builder(id.clone())
-        .keyname(KeyName::new(KEY_NAME).unwrap())
-        .userid(USER_ID)
-        .build()
-        .expect("valid");
+    let option = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder(id.clone())
+            .keyname(KeyName::new(KEY_NAME).unwrap())
+            .userid(USER_ID),
+    )
+    .build()
+    .expect("valid");
     assert_eq!(option.imageid, id);
     // A warning does not refuse a value: an empty key name only warns (`too-short`).
     let empty = KeyName::new("").expect("a warning only");
     assert_eq!(empty.as_str(), "");
-    let option = ChangeServerOsWithCloudInitOption::builder(IMAGE_ID)
-        .keyname(empty)
-        .userid(USER_ID)
-        .build()
-        .expect("a warning only");
+    let option = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder(IMAGE_ID).keyname(empty).userid(USER_ID),
+    )
+    .build()
+    .expect("a warning only");
     let rules: Vec<&str> = option.lint().iter().map(|f| f.rule.id()).collect();
     assert_eq!(rules, ["too-short"]);
 }

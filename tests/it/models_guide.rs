@@ -5,12 +5,14 @@
 #[test]
 fn build_lint_and_name_the_place_of_a_finding() -> Result<(), changeos_models::Violations> {
     use changeos_models::lint::Operation;
-    use changeos_models::models::{ChangeOsMode, ChangeServerOsWithCloudInitOption};
+    use changeos_models::models::{ChangeOsMode, ChangeServerOsOption, ChangeServerOsWithCloudInitOption};
 
-    let option = ChangeServerOsWithCloudInitOption::builder("e215580f-73ad-429d-b6f2-5433947433b0")
-        .adminpass("$ADMIN_PASS")
-        .mode(ChangeOsMode::WithStopServer)
-        .build()?; // Err lists every error-level violation, not the first
+    let option = ChangeServerOsWithCloudInitOption::builder(
+        ChangeServerOsOption::builder("e215580f-73ad-429d-b6f2-5433947433b0")
+            .adminpass("$ADMIN_PASS")
+            .mode(ChangeOsMode::WithStopServer),
+    )
+    .build()?; // Err lists every error-level violation, not the first
 
     let findings = Operation::ChangeServerOsWithCloudInit.lint(&serde_json::json!({"os-change": {}}));
 

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{describe, doc_attrs};
-use super::typed::lint_body;
+use super::typed::{base_field, is_option, lint_body, member_fallback};
 use super::types::{Item, inline_name, is_constrained, items, resolve, rust_type};
 use super::values::{newtype, value_set};
 use crate::ir::{Api, Kind, ObjectSchema, Property, SchemaRef};
@@ -100,76 +100,235 @@ fn inline_objects(name: &str, schema: &crate::ir::Schema, out: &mut BTreeSet<Str
 fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, checked: bool) -> TokenStream {
     let name = ident(&item.name);
     let doc = doc_attrs(&describe(item.schema.description.as_deref(), item.schema, None));
-    let deny = object.closed.as_ref().map(|_| quote! { #[serde(deny_unknown_fields)] });
-    let fields = api.members_owned(&item.name, object).into_iter().map(|(owner, p)| {
-        let field = ident(&snake(&p.wire));
-        let inner = rust_type(api, &p.schema, &inline_name(owner, &p.wire));
-        let schema = resolve(api, &p.schema);
-        let nullable = schema.is_some_and(|s| s.nullable);
-        let description = p
-            .description
-            .as_deref()
-            .or(schema.and_then(|s| s.description.as_deref()));
-        let doc = schema
-            .map(|s| {
-                let mut text = describe(description, s, Some(p.required));
-                if p.review {
-                    text.push_str(
-                        "\n\nNot reviewed yet: added from a vendor doc page by `changeos-codegen doc-diff --write` (`x-review` in the spec).",
-                    );
-                }
-                doc_attrs(&text)
-            })
-            .unwrap_or_default();
-        let rename = (snake(&p.wire) != p.wire).then_some(p.wire.as_str());
-        let mut serde_args = Vec::new();
-        if let Some(wire) = rename {
-            serde_args.push(quote! { rename = #wire });
-        }
-        let ty = if p.required && !nullable {
-            inner
-        } else {
-            serde_args.push(quote! { default });
-            if !nullable {
-                serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
-            }
-            quote! { Option<#inner> }
-        };
-        let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
-        quote! { #doc #serde_attr pub #field: #ty, }
-    });
+    let fields: Vec<TokenStream> = object.properties.iter().map(|p| field(api, &item.name, p)).collect();
     let builder = checked.then(|| builder(api, item, object));
+    let shared = (!object.bases.is_empty() || api.is_base(&item.name)).then(|| members(api, item, object));
+    if object.bases.is_empty() {
+        let deny = object.closed.as_ref().map(|_| quote! { #[serde(deny_unknown_fields)] });
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #deny
+            pub struct #name { #(#fields)* }
+            #shared
+            #builder
+        };
+    }
+    let composed = composed(api, item, object, &fields);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #deny
-        pub struct #name { #(#fields)* }
+        #composed
+        #shared
         #builder
     }
+}
+
+/// What a composed object and its bases share: the order of all members, and the writing of
+/// one member (a composed object is written member by member in that order, each base's
+/// through the base).
+fn members(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
+    let name = ident(&item.name);
+    let order: Vec<&str> = api.members(object).iter().map(|p| p.wire.as_str()).collect();
+    let arms = object.properties.iter().map(|p| {
+        let wire = &p.wire;
+        let field = ident(&snake(wire));
+        let nullable = resolve(api, &p.schema).is_some_and(|s| s.nullable);
+        if is_option(api, p) && !nullable {
+            quote! { #wire => if let Some(value) = &self.#field { map.serialize_entry(#wire, value)?; } }
+        } else {
+            quote! { #wire => map.serialize_entry(#wire, &self.#field)?, }
+        }
+    });
+    let other = match object.bases.as_slice() {
+        [] => quote! { Ok(false) },
+        [_] => quote! { self.base.serialize_member(wire, map) },
+        _ => {
+            let any = member_fallback(object, quote! { serialize_member(wire, map)? }, quote! { false });
+            quote! { Ok(#any) }
+        }
+    };
+    let body = if object.properties.is_empty() {
+        other
+    } else {
+        quote! {
+            match wire {
+                #(#arms)*
+                _ => return #other,
+            }
+            Ok(true)
+        }
+    };
+    let serialize = (!object.bases.is_empty()).then(|| {
+        quote! {
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap;
+                    let mut map = serializer.serialize_map(None)?;
+                    for wire in Self::MEMBERS {
+                        self.serialize_member(wire, &mut map)?;
+                    }
+                    map.end()
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            /// Every member's wire name, in the order the spec gives (its bases' included).
+            pub const MEMBERS: &'static [&'static str] = &[#(#order),*];
+
+            /// Writes the member `wire` if this object has it and it is set; false when the
+            /// object has no such member.
+            pub(crate) fn serialize_member<M: serde::ser::SerializeMap>(&self, wire: &str, map: &mut M) -> Result<bool, M::Error> {
+                #body
+            }
+        }
+        #serialize
+    }
+}
+
+/// A composed object: a field per base, flattened into the same JSON object, then its own
+/// members. serde refuses `deny_unknown_fields` beside `flatten`, so a closed one reads
+/// through a private twin that gathers what nobody claimed, and refuses it.
+fn composed(api: &Api, item: &Item<'_>, object: &ObjectSchema, fields: &[TokenStream]) -> TokenStream {
+    let name = ident(&item.name);
+    let base_fields: Vec<_> = object.bases.iter().map(|b| base_field(object, b)).collect();
+    let base_types: Vec<_> = object.bases.iter().map(|b| ident(b)).collect();
+    let base_docs = object
+        .bases
+        .iter()
+        .map(|b| format!(" The members it shares with the other objects that compose [`{b}`]."));
+    let own: Vec<_> = object.properties.iter().map(|p| ident(&snake(&p.wire))).collect();
+    let deref = (object.bases.len() == 1).then(|| {
+        let base = &base_types[0];
+        quote! {
+            /// Reads the shared members as if they were this object's own.
+            impl std::ops::Deref for #name {
+                type Target = #base;
+                fn deref(&self) -> &#base { &self.base }
+            }
+            impl std::ops::DerefMut for #name {
+                fn deref_mut(&mut self) -> &mut #base { &mut self.base }
+            }
+        }
+    });
+    let Some(_) = &object.closed else {
+        return quote! {
+            #[derive(Debug, Clone, PartialEq, Deserialize)]
+            pub struct #name {
+                #( #[doc = #base_docs] #[serde(flatten)] pub #base_fields: #base_types, )*
+                #(#fields)*
+            }
+            #deref
+        };
+    };
+    let wire = format_ident!("{}Wire", item.name);
+    let wire_name = wire.to_string();
+    let names: Vec<&str> = api.members(object).iter().map(|p| p.wire.as_str()).collect();
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Deserialize)]
+        #[serde(try_from = #wire_name)]
+        pub struct #name {
+            #( #[doc = #base_docs] #[serde(flatten)] pub #base_fields: #base_types, )*
+            #(#fields)*
+        }
+        #deref
+
+        #[derive(Deserialize)]
+        struct #wire {
+            #( #[serde(flatten)] #base_fields: #base_types, )*
+            #(#fields)*
+            /// Whatever no member claimed.
+            #[serde(flatten)]
+            unknown: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+        }
+
+        impl TryFrom<#wire> for #name {
+            type Error = String;
+            fn try_from(wire: #wire) -> Result<Self, String> {
+                if let Some(key) = wire.unknown.keys().next() {
+                    const EXPECTED: &[&str] = &[#(#names),*];
+                    return Err(format!("unknown field `{key}`, expected one of {}", EXPECTED.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+                }
+                Ok(#name { #(#base_fields: wire.#base_fields,)* #(#own: wire.#own,)* })
+            }
+        }
+    }
+}
+
+/// One member's field, with its docs and serde attributes; `parent` names inline types.
+fn field(api: &Api, parent: &str, p: &Property) -> TokenStream {
+    let field = ident(&snake(&p.wire));
+    let inner = rust_type(api, &p.schema, &inline_name(parent, &p.wire));
+    let schema = resolve(api, &p.schema);
+    let nullable = schema.is_some_and(|s| s.nullable);
+    let description = p
+        .description
+        .as_deref()
+        .or(schema.and_then(|s| s.description.as_deref()));
+    let doc = schema
+        .map(|s| {
+            let mut text = describe(description, s, Some(p.required));
+            if p.review {
+                text.push_str(
+                    "\n\nNot reviewed yet: added from a vendor doc page by `changeos-codegen doc-diff --write` (`x-review` in the spec).",
+                );
+            }
+            doc_attrs(&text)
+        })
+        .unwrap_or_default();
+    let rename = (snake(&p.wire) != p.wire).then_some(p.wire.as_str());
+    let mut serde_args = Vec::new();
+    if let Some(wire) = rename {
+        serde_args.push(quote! { rename = #wire });
+    }
+    let ty = if p.required && !nullable {
+        inner
+    } else {
+        serde_args.push(quote! { default });
+        if !nullable {
+            serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
+        }
+        quote! { Option<#inner> }
+    };
+    let serde_attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
+    quote! { #doc #serde_attr pub #field: #ty, }
 }
 
 fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
     let name = ident(&item.name);
     let builder_name = format_ident!("{}Builder", item.name);
-    let members = api.members_owned(&item.name, object);
-    let params = members.iter().filter(|(_, p)| p.required).map(|(owner, p)| {
-        let field = ident(&snake(&p.wire));
-        let ty = input_type(api, p, owner);
+    // A composed object's builder starts from its bases' builders: the shared members are
+    // set where they are defined.
+    let base_params = object.bases.iter().map(|b| {
+        let field = base_field(object, b);
+        let ty = format_ident!("{b}Builder");
         quote! { #field: #ty }
     });
-    let inits = members.iter().map(|(owner, p)| {
+    let base_inits = object.bases.iter().map(|b| {
+        let field = base_field(object, b);
+        quote! { #field: #field.inner }
+    });
+    let params = object.properties.iter().filter(|p| p.required).map(|p| {
+        let field = ident(&snake(&p.wire));
+        let ty = input_type(api, p, &item.name);
+        quote! { #field: #ty }
+    });
+    let params = base_params.chain(params);
+    let inits = object.properties.iter().map(|p| {
         let field = ident(&snake(&p.wire));
         if p.required {
-            let value = stored(api, p, owner, quote! { #field });
+            let value = stored(api, p, &item.name, quote! { #field });
             quote! { #field: #value }
         } else {
             quote! { #field: None }
         }
     });
-    let setters = members.iter().filter(|(_, p)| !p.required).map(|(owner, p)| {
+    let inits = base_inits.chain(inits);
+    let setters = object.properties.iter().filter(|p| !p.required).map(|p| {
         let field = ident(&snake(&p.wire));
-        let ty = input_type(api, p, owner);
-        let value = stored(api, p, owner, quote! { value });
+        let ty = input_type(api, p, &item.name);
+        let value = stored(api, p, &item.name, quote! { value });
         let doc = format!(" Sets `{}`.", p.wire);
         quote! {
             #[doc = #doc]
@@ -179,7 +338,7 @@ fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
             }
         }
     });
-    let lint = lint_body(api, &item.name, object);
+    let (lint, shared) = lint_body(api, &item.name, object);
     let builder_doc = format!(
         " Builds a [`{}`]; `build` checks every rule of the spec, those of the values given as text included.",
         item.name
@@ -208,6 +367,8 @@ fn builder(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
             pub(crate) fn lint_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
                 #lint
             }
+
+            #shared
         }
 
         #[doc = #builder_doc]

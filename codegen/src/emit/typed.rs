@@ -11,18 +11,93 @@ use super::types::{inline_name, is_constrained, resolve, text_check};
 use crate::ir::{Api, Condition, CrossCheck, CrossRule, Kind, ObjectSchema, Property, REVIEW_RULE, SchemaRef};
 use crate::names::ident;
 
-/// The body of `lint_at(&self, path, out)` of the object `name`.
-pub fn lint_body(api: &Api, name: &str, object: &ObjectSchema) -> TokenStream {
-    // A base's members and rules are this object's too (its fields are flat).
-    let members = api
-        .members_owned(name, object)
-        .into_iter()
-        .filter_map(|(owner, p)| member(api, owner, p));
-    let cross = api.cross_rules(object).into_iter().map(|r| cross_rule(api, object, r));
-    quote! {
-        #(#members)*
-        #(#cross)*
+/// The body of `lint_at(&self, path, out)` of the object `name`, and the functions a
+/// composed object and its bases share (empty for any other object).
+pub fn lint_body(api: &Api, name: &str, object: &ObjectSchema) -> (TokenStream, TokenStream) {
+    if object.bases.is_empty() && !api.is_base(name) {
+        let members = object.properties.iter().filter_map(|p| member(api, name, p));
+        let cross = object.cross_rules.iter().map(|r| cross_rule(api, object, r));
+        return (quote! { #(#members)* #(#cross)* }, TokenStream::new());
     }
+    // A composed object checks its members in its own order (a base's through the base, which
+    // defines them), then the rules: the bases' first, as the JSON linter does.
+    let arms = object.properties.iter().map(|p| {
+        let wire = &p.wire;
+        let check = member(api, name, p);
+        quote! { #wire => { #check } }
+    });
+    let other = member_fallback(object, quote! { lint_member_at(wire, path, out) }, quote! { false });
+    let member_body = if object.properties.is_empty() {
+        other
+    } else {
+        quote! {
+            match wire {
+                #(#arms)*
+                _ => return #other,
+            }
+            true
+        }
+    };
+    let bases_rules = object.bases.iter().map(|b| {
+        let field = base_field(object, b);
+        quote! { self.#field.lint_rules_at(path, out); }
+    });
+    let cross = object.cross_rules.iter().map(|r| cross_rule(api, object, r));
+    let shared = quote! {
+        /// Lints the member `wire` if this object has it (its bases' included); false otherwise.
+        pub(crate) fn lint_member_at(&self, wire: &str, path: &Path<'_>, out: &mut Vec<Finding>) -> bool {
+            #member_body
+        }
+
+        /// Lints the rules across members: its bases', then its own.
+        pub(crate) fn lint_rules_at(&self, path: &Path<'_>, out: &mut Vec<Finding>) {
+            #(#bases_rules)*
+            #(#cross)*
+        }
+    };
+    let body = quote! {
+        for wire in Self::MEMBERS {
+            self.lint_member_at(wire, path, out);
+        }
+        self.lint_rules_at(path, out);
+    };
+    (body, shared)
+}
+
+/// `self.base.f(...) || ...` over the bases, or `none` for an object without bases.
+pub fn member_fallback(object: &ObjectSchema, call: TokenStream, none: TokenStream) -> TokenStream {
+    if object.bases.is_empty() {
+        return none;
+    }
+    let calls = object.bases.iter().map(|b| {
+        let field = base_field(object, b);
+        quote! { self.#field.#call }
+    });
+    quote! { #(#calls)||* }
+}
+
+/// The field of a composed object's model that holds its base `base`: `base` when it has one,
+/// else the base's name in snake case.
+pub fn base_field(object: &ObjectSchema, base: &str) -> proc_macro2::Ident {
+    if object.bases.len() == 1 {
+        quote::format_ident!("base")
+    } else {
+        ident(&crate::names::snake(base))
+    }
+}
+
+/// The member `wire` of an object and how a value of its model reaches the field:
+/// `.adminpass`, or `.base.adminpass` for a base's member.
+fn access<'a>(api: &'a Api, object: &'a ObjectSchema, wire: &str) -> Option<(TokenStream, &'a Property)> {
+    if let Some(p) = object.properties.iter().find(|p| p.wire == wire) {
+        let field = ident(&crate::names::snake(wire));
+        return Some((quote! { .#field }, p));
+    }
+    object.bases.iter().find_map(|b| {
+        let (rest, p) = access(api, api.object_type(b)?, wire)?;
+        let field = base_field(object, b);
+        Some((quote! { .#field #rest }, p))
+    })
 }
 
 /// The checks of one member, at its path; `None` when its type leaves nothing to check.
@@ -179,13 +254,10 @@ fn grouped(e: TokenStream, own: Op, op: Op) -> TokenStream {
 /// Whether the member `wire` of the object at `this` would be in its JSON: a required or
 /// nullable field always is (a nullable one as `null`), an optional one when it is set.
 fn present(api: &Api, object: &ObjectSchema, this: &TokenStream, wire: &str) -> Bool {
-    match api.members(object).into_iter().find(|p| p.wire == wire) {
+    match access(api, object, wire) {
         None => Bool::Const(false),
-        Some(p) if p.required || nullable(api, p) => Bool::Const(true),
-        Some(p) => {
-            let field = ident(&crate::names::snake(&p.wire));
-            Bool::Set(quote! { #this.#field }, true)
-        }
+        Some((_, p)) if p.required || nullable(api, p) => Bool::Const(true),
+        Some((field, _)) => Bool::Set(quote! { #this #field }, true),
     }
 }
 
@@ -212,12 +284,11 @@ fn object_condition(api: &Api, object: &ObjectSchema, this: &TokenStream, c: &Co
 
 /// `checks::member_matches`: true when the member is absent, else the condition on its value.
 fn member_condition(api: &Api, object: &ObjectSchema, this: &TokenStream, wire: &str, c: &Condition) -> Bool {
-    let Some(p) = api.members(object).into_iter().find(|p| p.wire == wire) else {
+    let Some((field, p)) = access(api, object, wire) else {
         return Bool::Const(true);
     };
-    let field = ident(&crate::names::snake(wire));
     if !is_option(api, p) {
-        return value_condition(api, &p.schema, &quote! { #this.#field }, c);
+        return value_condition(api, &p.schema, &quote! { #this #field }, c);
     }
     let on_value = value_condition(api, &p.schema, &quote! { member }, c);
     // An optional field that is not set is absent from the JSON, and `properties` holds for
@@ -226,9 +297,9 @@ fn member_condition(api: &Api, object: &ObjectSchema, this: &TokenStream, wire: 
     let on_none = !nullable(api, p) || c.one_of.is_none();
     match on_value.expression() {
         Err(b) if b == on_none => Bool::Const(b),
-        Err(some) => Bool::Set(quote! { #this.#field }, some),
-        Ok(e) if on_none => Bool::atom(quote! { #this.#field.as_ref().is_none_or(|member| #e) }),
-        Ok(e) => Bool::atom(quote! { #this.#field.as_ref().is_some_and(|member| #e) }),
+        Err(some) => Bool::Set(quote! { #this #field }, some),
+        Ok(e) if on_none => Bool::atom(quote! { #this #field.as_ref().is_none_or(|member| #e) }),
+        Ok(e) => Bool::atom(quote! { #this #field.as_ref().is_some_and(|member| #e) }),
     }
 }
 
