@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{Columns, DocDiffError, Endpoint, Format, JsonType, Page, Section, Table, member_name, table_refs, yes_no};
 use changeos_runtime::pointer::Pointer;
 
-use crate::error::child;
+use changeos_codegen::error::child;
 
 /// What kind of difference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

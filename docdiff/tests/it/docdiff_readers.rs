@@ -2,7 +2,7 @@
 //! inline pages: nested tables, rows spread over lines, Markdown escapes, HTML entities, empty
 //! cells, captions, anchors and sections.
 
-use changeos_codegen::docdiff::{
+use changeos_docdiff::{
     Endpoint, Format, JsonType, Page, Section, Table, detect, html, markdown, member_name, read_page, text, yes_no,
 };
 
@@ -329,7 +329,7 @@ fn member_names_are_cleaned() {
 
 #[test]
 fn sections_follow_headings_in_both_languages() {
-    use changeos_codegen::docdiff::section_of;
+    use changeos_docdiff::section_of;
     for (heading, section) in [
         ("URI", Some(Section::Uri)),
         ("请求消息", Some(Section::Request)),
