@@ -1,222 +1,68 @@
-//! The reader of the published web page's HTML, and the table scanner the Markdown reader
-//! shares.
+//! The reader of HTML: the published web page, and the HTML blocks of the Markdown pages.
 //!
-//! A small hand-written scanner is enough for these pages: it tokenizes tags, text, comments
-//! and entities, then walks the tokens keeping only what doc-diff needs: headings (`<h1>` ..
-//! `<h6>`, or an element whose class is `sectiontitle`), running text (for the endpoint line
-//! and caption paragraphs), anchors and tables. Inside a table, `<tr>` and `<td>`/`<th>` make
-//! rows and cells, `<caption>` the caption, `<br>`, `<p>`, `<li>` and the like separate words,
-//! and a table nested inside a cell is flattened into that cell's text. Unclosed `<td>` and
-//! `<tr>` end at the next one, as browsers do.
+//! Parsed with `scraper`, which is html5ever (the HTML5 parsing algorithm browsers use) building
+//! a tree: the pages are real-world HTML, with unclosed `<td>`, `<tr>` and `<p>`, comments,
+//! entities of every name and text stray inside tables, which is what an HTML5 parser settles
+//! the way a browser does. scraper rather than html5ever alone: html5ever builds no tree by
+//! itself (its companion `markup5ever_rcdom` says it is not meant for production), and scraper's
+//! tree is the well-kept one; its CSS selectors are not used here.
+//!
+//! The walk over the tree keeps only what doc-diff needs: headings (`<h1>` .. `<h6>`, `<title>`,
+//! or an element whose class is `sectiontitle`), running text (for the endpoint line and caption
+//! paragraphs), anchors (`<a name>`, `<a id>`, a table's `id`), links, and tables. In a table,
+//! each `<tr>` is a row of its `<td>`/`<th>` cells, `rowspan` and `colspan` repeat a cell into
+//! the rows and columns it spans (so that every row has the header's columns), `<caption>` is the
+//! caption, `<br>`, `<p>`, `<li>` and the like separate words, and a table nested inside a cell
+//! is flattened into that cell's text.
 
+use ego_tree::NodeRef;
+use scraper::node::Element;
+use scraper::{Html, Node};
+
+use super::markdown::unescape;
 use super::{Cell, Format, Page, PageBuilder, clean};
-
-/// One piece of HTML.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Token {
-    /// A start tag, its name lower-cased, attribute values decoded.
-    Start {
-        name: String,
-        attrs: Vec<(String, String)>,
-    },
-    End {
-        name: String,
-    },
-    /// Text between tags, entities decoded.
-    Text(String),
-}
-
-impl Token {
-    fn attr(attrs: &[(String, String)], key: &str) -> Option<String> {
-        attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
-    }
-}
-
-/// Splits HTML into tags and text. Comments, doctypes and processing instructions are dropped,
-/// and so is the content of `<script>` and `<style>`. A `<` that starts no tag is text.
-pub fn tokenize(input: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut text_start = 0;
-    let mut i = 0;
-    while let Some(offset) = input[i..].find('<') {
-        i += offset;
-        let rest = &input[i..];
-        let parsed = if rest.starts_with("<!--") {
-            Some((rest.find("-->").map_or(rest.len(), |e| e + 3), None))
-        } else if rest.starts_with("<!") || rest.starts_with("<?") {
-            Some((rest.find('>').map_or(rest.len(), |e| e + 1), None))
-        } else if let Some(after) = rest.strip_prefix("</") {
-            let name: String = after
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            (!name.is_empty()).then(|| {
-                let len = rest.find('>').map_or(rest.len(), |e| e + 1);
-                (len, Some(Token::End { name }))
-            })
-        } else if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
-            let (len, name, attrs) = start_tag(rest);
-            Some((len, Some(Token::Start { name, attrs })))
-        } else {
-            None
-        };
-        let Some((len, token)) = parsed else {
-            i += 1;
-            continue;
-        };
-        if text_start < i {
-            out.push(Token::Text(decode_entities(&input[text_start..i])));
-        }
-        i += len;
-        text_start = i;
-        if let Some(Token::Start { name, .. }) = &token
-            && (name == "script" || name == "style")
-        {
-            let close = format!("</{name}");
-            let end = input[i..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(input.len(), |e| i + e);
-            i = end;
-            text_start = end;
-        }
-        out.extend(token);
-    }
-    if text_start < input.len() {
-        out.push(Token::Text(decode_entities(&input[text_start..])));
-    }
-    out
-}
-
-/// A start tag at the beginning of `rest`: its length, name and attributes.
-fn start_tag(rest: &str) -> (usize, String, Vec<(String, String)>) {
-    let chars: Vec<(usize, char)> = rest.char_indices().collect();
-    let mut k = 1;
-    let mut name = String::new();
-    while k < chars.len() && (chars[k].1.is_ascii_alphanumeric() || matches!(chars[k].1, '-' | ':')) {
-        name.push(chars[k].1.to_ascii_lowercase());
-        k += 1;
-    }
-    let mut attrs = Vec::new();
-    loop {
-        while k < chars.len() && (chars[k].1.is_whitespace() || chars[k].1 == '/') {
-            k += 1;
-        }
-        if k >= chars.len() {
-            return (rest.len(), name, attrs);
-        }
-        if chars[k].1 == '>' {
-            return (chars[k].0 + 1, name, attrs);
-        }
-        let mut key = String::new();
-        while k < chars.len() && !chars[k].1.is_whitespace() && !matches!(chars[k].1, '=' | '>' | '/') {
-            key.push(chars[k].1.to_ascii_lowercase());
-            k += 1;
-        }
-        let mut value = String::new();
-        if k < chars.len() && chars[k].1 == '=' {
-            k += 1;
-            match chars.get(k).map(|c| c.1) {
-                Some(quote @ ('"' | '\'')) => {
-                    k += 1;
-                    while k < chars.len() && chars[k].1 != quote {
-                        value.push(chars[k].1);
-                        k += 1;
-                    }
-                    k += 1;
-                }
-                _ => {
-                    while k < chars.len() && !chars[k].1.is_whitespace() && chars[k].1 != '>' {
-                        value.push(chars[k].1);
-                        k += 1;
-                    }
-                }
-            }
-        }
-        if key.is_empty() {
-            // A stray character: skip it rather than loop.
-            k += 1;
-        } else {
-            attrs.push((key, decode_entities(&value)));
-        }
-    }
-}
-
-/// Decodes character references: the usual named ones and every numeric one. Unknown names
-/// stay as they are.
-pub fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let end = rest[1..].find(';').map(|e| e + 1).filter(|e| *e <= 12);
-        let decoded = end.and_then(|end| entity(&rest[1..end]).map(|c| (c, end + 1)));
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn entity(name: &str) -> Option<char> {
-    if let Some(number) = name.strip_prefix('#') {
-        let code = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => number.parse().ok()?,
-        };
-        return char::from_u32(code);
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "hellip" => '…',
-        "mdash" => '—',
-        "ndash" => '–',
-        "middot" => '·',
-        "bull" => '•',
-        "times" => '×',
-        "divide" => '÷',
-        "deg" => '°',
-        "plusmn" => '±',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        "laquo" => '«',
-        "raquo" => '»',
-        "zwsp" => '\u{200b}',
-        _ => return None,
-    })
-}
 
 /// Reads a whole HTML page.
 pub fn read(input: &str) -> Page {
     let mut page = PageBuilder::new(Format::Html);
-    walk(&tokenize(input), &mut page);
+    let html = Html::parse_document(input);
+    Walker::new(&mut page, Escapes::Kept).node(html.tree.root());
     page.finish()
 }
 
-/// Tags after which running text starts a new line.
+/// Reads a piece of HTML found in a Markdown page (an HTML block, an inline tag) into `page`.
+/// Markdown escapes (`job\_id`) in its text are undone, as the vendor's renderer does.
+pub(crate) fn read_markdown_fragment(fragment: &str, page: &mut PageBuilder) {
+    let html = Html::parse_fragment(fragment);
+    Walker::new(page, Escapes::Markdown).node(html.tree.root());
+}
+
+/// The in-page links (the fragment after `#`) of a piece of HTML, such as an `<a href>` inside
+/// a Markdown pipe table's cell.
+pub(crate) fn link_fragments(fragment: &str) -> Vec<String> {
+    let html = Html::parse_fragment(fragment);
+    let mut links = Vec::new();
+    flatten(html.tree.root(), Escapes::Kept, &mut String::new(), &mut links);
+    links
+}
+
+/// Whether text holds Markdown backslash escapes to undo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Escapes {
+    Kept,
+    Markdown,
+}
+
+impl Escapes {
+    fn apply(self, text: &str) -> String {
+        match self {
+            Escapes::Kept => text.to_owned(),
+            Escapes::Markdown => unescape(text),
+        }
+    }
+}
+
+/// Elements after which running text starts a new line.
 const BLOCKS: [&str; 20] = [
     "p",
     "div",
@@ -240,195 +86,276 @@ const BLOCKS: [&str; 20] = [
     "main",
 ];
 
-/// A table being read.
-#[derive(Default)]
-struct TableState {
-    /// 1 inside the table itself, more inside tables nested in its cells.
-    depth: usize,
+/// Elements whose content is no text of the page.
+const SKIPPED: [&str; 4] = ["script", "style", "template", "noscript"];
+
+fn is_heading(element: &Element) -> bool {
+    matches!(element.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title")
+        || element.classes().any(|c| c == "sectiontitle")
+}
+
+/// Walks the tree in document order, telling the page about headings, lines, anchors, links
+/// and tables.
+struct Walker<'p> {
+    page: &'p mut PageBuilder,
+    /// Running text since the last line break.
+    line: String,
+    /// Inside a heading: its text is collected into `line` and block elements break nothing.
+    in_heading: bool,
+    escapes: Escapes,
+}
+
+impl<'p> Walker<'p> {
+    fn new(page: &'p mut PageBuilder, escapes: Escapes) -> Self {
+        Walker {
+            page,
+            line: String::new(),
+            in_heading: false,
+            escapes,
+        }
+    }
+
+    fn node(&mut self, node: NodeRef<'_, Node>) {
+        match node.value() {
+            Node::Text(text) => {
+                if !text.trim().is_empty() {
+                    self.page.forget_anchors();
+                }
+                self.line.push_str(&self.escapes.apply(text));
+            }
+            Node::Element(element) => self.element(node, element),
+            Node::Document | Node::Fragment => self.children(node),
+            // Comments, the doctype, processing instructions.
+            _ => {}
+        }
+        if node.parent().is_none() {
+            self.flush();
+        }
+    }
+
+    fn children(&mut self, node: NodeRef<'_, Node>) {
+        for child in node.children() {
+            self.node(child);
+        }
+    }
+
+    fn element(&mut self, node: NodeRef<'_, Node>, element: &Element) {
+        let name = element.name();
+        if SKIPPED.contains(&name) {
+            return;
+        }
+        if name == "table" {
+            self.flush();
+            let table = read_table(node, element, self.escapes);
+            self.page.table(table.rows, table.caption.as_deref(), table.anchors);
+            return;
+        }
+        if !self.in_heading && is_heading(element) {
+            self.flush();
+            self.in_heading = true;
+            self.anchor_and_link(element);
+            self.children(node);
+            self.flush();
+            self.in_heading = false;
+            return;
+        }
+        let block = !self.in_heading && BLOCKS.contains(&name);
+        if block {
+            self.flush();
+        }
+        self.anchor_and_link(element);
+        self.children(node);
+        if block {
+            self.flush();
+        }
+    }
+
+    /// `<a name>` / `<a id>` name what follows; `<a href>` is a link.
+    fn anchor_and_link(&mut self, element: &Element) {
+        if element.name() != "a" {
+            return;
+        }
+        for key in ["name", "id"] {
+            if let Some(anchor) = element.attr(key) {
+                self.page.anchor(anchor);
+            }
+        }
+        if let Some(href) = element.attr("href") {
+            self.page.link(href);
+        }
+    }
+
+    /// Hands the running text to the page: as the heading's text inside one, else line by line.
+    fn flush(&mut self) {
+        let line = std::mem::take(&mut self.line);
+        if self.in_heading {
+            self.page.heading(&line);
+        } else {
+            for part in line.lines() {
+                self.page.line(part);
+            }
+        }
+    }
+}
+
+/// What a `<table>` gives: its rows, its `<caption>` and its `id`.
+struct TableParts {
     rows: Vec<Vec<Cell>>,
-    row: Option<Vec<Cell>>,
-    cell: Option<(String, Vec<String>)>,
     caption: Option<String>,
-    in_caption: bool,
     anchors: Vec<String>,
 }
 
-impl TableState {
-    fn push_text(&mut self, text: &str) {
-        if self.in_caption {
-            self.caption.get_or_insert_with(String::new).push_str(text);
-        } else if let Some((cell, _)) = &mut self.cell {
-            cell.push_str(text);
-        }
-    }
-
-    fn finish_cell(&mut self) {
-        if let Some((text, links)) = self.cell.take() {
-            self.row.get_or_insert_with(Vec::new).push(Cell {
-                text: clean(&text),
-                links,
-            });
-        }
-    }
-
-    fn finish_row(&mut self) {
-        self.finish_cell();
-        if let Some(row) = self.row.take().filter(|r| !r.is_empty()) {
-            self.rows.push(row);
-        }
-    }
+fn read_table(node: NodeRef<'_, Node>, element: &Element, escapes: Escapes) -> TableParts {
+    let mut parts = TableParts {
+        rows: Vec::new(),
+        caption: None,
+        anchors: element.attr("id").map(str::to_owned).into_iter().collect(),
+    };
+    let mut grid = Grid::default();
+    table_children(node, escapes, &mut parts, &mut grid);
+    parts
 }
 
-/// Walks tokens, telling `page` about headings, lines, anchors, links and tables.
-pub(crate) fn walk(tokens: &[Token], page: &mut PageBuilder) {
-    let mut line = String::new();
-    // The element that holds a heading, and how deeply elements of its name nest inside it.
-    let mut heading: Option<(String, usize)> = None;
-    let mut table: Option<TableState> = None;
-    for token in tokens {
-        if let Some(state) = &mut table {
-            if table_token(state, token) {
-                let done = table.take().unwrap_or_default();
-                let mut rows = done.rows;
-                rows.retain(|r| !r.is_empty());
-                page.table(rows, done.caption.as_deref(), done.anchors);
-            }
+/// The rows and the caption of a table, through `<thead>`, `<tbody>` and `<tfoot>`.
+fn table_children(node: NodeRef<'_, Node>, escapes: Escapes, parts: &mut TableParts, grid: &mut Grid) {
+    for child in node.children() {
+        let Node::Element(element) = child.value() else {
             continue;
-        }
-        match token {
-            Token::Start { name, attrs } if name == "table" => {
-                flush(&mut line, heading.is_some(), page);
-                table = Some(TableState {
-                    depth: 1,
-                    anchors: Token::attr(attrs, "id").into_iter().collect(),
-                    ..TableState::default()
-                });
-            }
-            Token::Start { name, attrs } => {
-                let class = Token::attr(attrs, "class").unwrap_or_default();
-                let is_heading = matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title")
-                    || class.split_whitespace().any(|c| c == "sectiontitle");
-                match &mut heading {
-                    Some((open, nested)) if open == name => *nested += 1,
-                    Some(_) => {}
-                    None if is_heading => {
-                        flush(&mut line, false, page);
-                        heading = Some((name.clone(), 0));
-                    }
-                    None => {
-                        if BLOCKS.contains(&name.as_str()) {
-                            flush(&mut line, false, page);
-                        }
-                    }
-                }
-                if name == "a" {
-                    for key in ["name", "id"] {
-                        if let Some(anchor) = Token::attr(attrs, key) {
-                            page.anchor(&anchor);
-                        }
-                    }
-                    if let Some(href) = Token::attr(attrs, "href") {
-                        page.link(&href);
-                    }
+        };
+        match element.name() {
+            "tr" => {
+                let cells = child.children().filter_map(|c| cell(c, escapes));
+                let row = grid.row(cells);
+                if !row.is_empty() {
+                    parts.rows.push(row);
                 }
             }
-            Token::End { name } => match &mut heading {
-                Some((open, 0)) if open == name => {
-                    page.heading(&line);
-                    line.clear();
-                    heading = None;
-                }
-                Some((open, nested)) if open == name => *nested -= 1,
-                Some(_) => {}
-                None => {
-                    if BLOCKS.contains(&name.as_str()) {
-                        flush(&mut line, false, page);
-                    }
-                }
-            },
-            Token::Text(text) => {
-                if !text.trim().is_empty() {
-                    page.forget_anchors();
-                }
-                line.push_str(text);
+            "caption" => {
+                let mut text = String::new();
+                flatten(child, escapes, &mut text, &mut Vec::new());
+                parts.caption = Some(text);
             }
+            "thead" | "tbody" | "tfoot" => table_children(child, escapes, parts, grid),
+            _ => {}
         }
     }
-    flush(&mut line, heading.is_some(), page);
 }
 
-fn flush(line: &mut String, as_heading: bool, page: &mut PageBuilder) {
-    if as_heading {
-        page.heading(line);
-    } else {
-        for part in line.lines() {
-            page.line(part);
+/// A `<td>` or `<th>` with how many rows and columns it spans.
+fn cell(node: NodeRef<'_, Node>, escapes: Escapes) -> Option<Spanned> {
+    let Node::Element(element) = node.value() else {
+        return None;
+    };
+    if !matches!(element.name(), "td" | "th") {
+        return None;
+    }
+    let span = |key: &str| {
+        element
+            .attr(key)
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .map_or(1, |n| n.clamp(1, MAX_SPAN))
+    };
+    let mut text = String::new();
+    let mut links = Vec::new();
+    flatten(node, escapes, &mut text, &mut links);
+    Some(Spanned {
+        cell: Cell {
+            text: clean(&text),
+            links,
+        },
+        rows: span("rowspan"),
+        columns: span("colspan"),
+    })
+}
+
+/// A span larger than any real table's, so that `colspan="100000"` costs nothing.
+const MAX_SPAN: usize = 64;
+
+/// The text of a cell or caption: words of block elements and nested cells kept apart, a nested
+/// table flattened; the in-page links (the fragment after `#`) collected.
+fn flatten(node: NodeRef<'_, Node>, escapes: Escapes, text: &mut String, links: &mut Vec<String>) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => text.push_str(&escapes.apply(t)),
+            Node::Element(element) => {
+                let name = element.name();
+                if SKIPPED.contains(&name) {
+                    continue;
+                }
+                if name == "a"
+                    && let Some((_, fragment)) = element.attr("href").and_then(|h| h.split_once('#'))
+                    && !fragment.is_empty()
+                {
+                    links.push(fragment.to_owned());
+                }
+                let separator = match name {
+                    "table" => "\n",
+                    "td" | "th" => " ",
+                    _ if BLOCKS.contains(&name) => "\n",
+                    _ => "",
+                };
+                text.push_str(separator);
+                flatten(child, escapes, text, links);
+                if name == "table" || BLOCKS.contains(&name) {
+                    text.push('\n');
+                }
+            }
+            _ => {}
         }
     }
-    line.clear();
 }
 
-/// One token inside a table; true when the table ends with it.
-fn table_token(state: &mut TableState, token: &Token) -> bool {
-    match token {
-        Token::Start { name, attrs } => {
-            let top = state.depth == 1;
-            match name.as_str() {
-                "table" => {
-                    state.depth += 1;
-                    state.push_text("\n");
+/// A cell and its spans.
+struct Spanned {
+    cell: Cell,
+    rows: usize,
+    columns: usize,
+}
+
+/// The cells that `rowspan` carries into the rows below, by column.
+#[derive(Default)]
+struct Grid {
+    /// For each column: the cell to repeat and in how many more rows.
+    carried: Vec<Option<(Cell, usize)>>,
+}
+
+impl Grid {
+    /// Lays out one row: carried cells take their columns first, each cell then fills the next
+    /// free column `colspan` times.
+    fn row(&mut self, cells: impl Iterator<Item = Spanned>) -> Vec<Cell> {
+        let mut row: Vec<Cell> = Vec::new();
+        for spanned in cells {
+            self.take_carried(&mut row);
+            for _ in 0..spanned.columns {
+                if spanned.rows > 1 {
+                    self.carry(row.len(), &spanned.cell, spanned.rows - 1);
                 }
-                "caption" if top => state.in_caption = true,
-                "tr" if top => {
-                    state.finish_row();
-                    state.row = Some(Vec::new());
-                }
-                "td" | "th" if top => {
-                    state.finish_cell();
-                    state.cell = Some((String::new(), Vec::new()));
-                }
-                "td" | "th" => state.push_text(" "),
-                _ => {
-                    if BLOCKS.contains(&name.as_str()) {
-                        state.push_text("\n");
-                    }
-                }
+                row.push(spanned.cell.clone());
+                self.take_carried(&mut row);
             }
-            if name == "a"
-                && let Some(href) = Token::attr(attrs, "href")
-                && let Some((_, fragment)) = href.split_once('#')
-                && let Some((_, links)) = &mut state.cell
-                && !fragment.is_empty()
-            {
-                links.push(fragment.to_owned());
+        }
+        if !row.is_empty() {
+            self.take_carried(&mut row);
+        }
+        row
+    }
+
+    /// Puts carried cells into the row while the next column has one.
+    fn take_carried(&mut self, row: &mut Vec<Cell>) {
+        while let Some(slot) = self.carried.get_mut(row.len())
+            && let Some((cell, left)) = slot.take()
+        {
+            if left > 1 {
+                *slot = Some((cell.clone(), left - 1));
             }
-            false
+            row.push(cell);
         }
-        Token::End { name } => {
-            let top = state.depth == 1;
-            match name.as_str() {
-                "table" if top => {
-                    state.finish_row();
-                    return true;
-                }
-                "table" => {
-                    state.depth -= 1;
-                    state.push_text("\n");
-                }
-                "caption" if top => state.in_caption = false,
-                "tr" if top => state.finish_row(),
-                "td" | "th" if top => state.finish_cell(),
-                _ => {
-                    if BLOCKS.contains(&name.as_str()) {
-                        state.push_text("\n");
-                    }
-                }
-            }
-            false
+    }
+
+    fn carry(&mut self, column: usize, cell: &Cell, rows: usize) {
+        if self.carried.len() <= column {
+            self.carried.resize(column + 1, None);
         }
-        Token::Text(text) => {
-            state.push_text(text);
-            false
-        }
+        self.carried[column] = Some((cell.clone(), rows));
     }
 }

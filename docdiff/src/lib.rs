@@ -30,7 +30,7 @@ pub use compare::{Area, DiffKind, Difference, Report, compare};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// The Markdown the vendor publishes in its documentation repositories, whose tables are
-    /// HTML `<table>`s.
+    /// HTML `<table>`s (pipe tables are read too).
     Markdown,
     /// The HTML of the published web page.
     Html,

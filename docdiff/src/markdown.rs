@@ -1,132 +1,241 @@
 //! The reader of the Markdown the vendor publishes in its documentation repositories.
 //!
-//! Headings are `#` lines, captions are bold lines such as `**表 3**  字段说明` or
-//! `**Table 3** Fields`, an `<a name="...">` line before a table names it for links, and the
-//! tables themselves are HTML `<table>` blocks, read by the [`super::html`] scanner. Markdown
-//! escapes (`\{project\_id\}`) are undone in running text and in cells; fenced code blocks
-//! (the request examples) are skipped.
+//! Parsed with `pulldown-cmark` (CommonMark, with its pipe-table extension), the parser rustdoc
+//! and mdBook use; its events carry headings, paragraphs, links and pipe tables, with escapes
+//! and entities already resolved. Captions are bold lines such as `**表 3**  字段说明`, an
+//! `<a name="...">` before a table names it for links, and the parameter tables are HTML
+//! `<table>` blocks, which go to the HTML reader ([`super::html`]) together with whatever
+//! raw HTML the page holds. Markdown escapes (`\{project\_id\}`) stay in raw HTML, where
+//! CommonMark leaves them; the vendor's renderer undoes them, and so does the HTML reader for
+//! a Markdown page. Fenced code blocks (the request examples) are skipped; an indented one is read as lines, as
+//! the hand-written reader before this one did, so that an endpoint line indented under a list
+//! item is still found.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::html;
-use super::{Format, Page, PageBuilder};
+use super::{Cell, Format, Page, PageBuilder};
 
 /// Reads a Markdown page.
 pub fn read(input: &str) -> Page {
-    let mut page = PageBuilder::new(Format::Markdown);
-    let lines: Vec<&str> = input.lines().collect();
-    let mut fence: Option<&str> = None;
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        let trimmed = line.trim_start();
-        if let Some(marker) = fence {
-            if trimmed.starts_with(marker) {
-                fence = None;
-            }
-            i += 1;
-            continue;
-        }
-        if let Some(marker) = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m)) {
-            fence = Some(marker);
-            i += 1;
-            continue;
-        }
-        let Some(at) = line.to_ascii_lowercase().find("<table") else {
-            text_line(line, &mut page);
-            i += 1;
-            continue;
-        };
-        text_line(&line[..at], &mut page);
-        // The table runs until as many `</table>` as `<table` have been seen.
-        let mut fragment = String::new();
-        let mut depth: i64 = 0;
-        let mut j = i;
-        while j < lines.len() {
-            let part = if j == i { &line[at..] } else { lines[j] };
-            let lower = part.to_ascii_lowercase();
-            depth += count(&lower, "<table") - count(&lower, "</table");
-            fragment.push_str(part);
-            fragment.push('\n');
-            j += 1;
-            if depth <= 0 {
-                break;
-            }
-        }
-        html::walk(&html::tokenize(&fragment), &mut page);
-        i = j;
+    let mut reader = Reader {
+        input,
+        page: PageBuilder::new(Format::Markdown),
+        line: String::new(),
+        in_heading: false,
+        consumed: 0,
+        table: None,
+    };
+    let mut events = Parser::new_ext(input, Options::ENABLE_TABLES).into_offset_iter();
+    while let Some((event, range)) = events.next() {
+        reader.event(event, range, &mut events);
     }
-    let mut page = page.finish();
-    for cell in page.tables.iter_mut().flat_map(|t| t.rows.iter_mut().flatten()) {
-        cell.text = unescape(&cell.text);
-    }
-    page
+    reader.flush();
+    reader.page.finish()
 }
 
-fn count(text: &str, needle: &str) -> i64 {
-    i64::try_from(text.matches(needle).count()).unwrap_or(i64::MAX)
+/// A pipe table being read.
+#[derive(Default)]
+struct PipeTable {
+    rows: Vec<Vec<Cell>>,
+    /// The cell being read: its text and its in-page links.
+    cell: Option<Cell>,
 }
 
-/// A line of Markdown outside tables.
-fn text_line(line: &str, page: &mut PageBuilder) {
-    let hashes = line.chars().take_while(|c| *c == '#').count();
-    if (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
-        let text = inline_text(&line[hashes..], page);
-        page.heading(&text);
-        return;
-    }
-    let text = inline_text(line, page);
-    if !text.trim().is_empty() {
-        page.forget_anchors();
-        page.line(&text);
-    }
+struct Reader<'a> {
+    input: &'a str,
+    page: PageBuilder,
+    /// Running text since the last line break.
+    line: String,
+    in_heading: bool,
+    /// The end of the source already read as a whole (raw HTML, a fenced code block): the
+    /// events inside it are passed over.
+    consumed: usize,
+    table: Option<PipeTable>,
 }
 
-/// The text of a line: inline HTML and link syntax reduced to their text (anchors and link
-/// targets go to `page`), escapes undone.
-fn inline_text(line: &str, page: &mut PageBuilder) -> String {
-    let mut text = String::new();
-    for token in html::tokenize(line) {
-        match token {
-            html::Token::Start { name, attrs } if name == "a" => {
-                for (key, value) in attrs {
-                    match key.as_str() {
-                        "name" | "id" => page.anchor(&value),
-                        "href" => page.link(&value),
-                        _ => {}
-                    }
-                }
-            }
-            html::Token::Text(t) => text.push_str(&t),
+impl<'a> Reader<'a> {
+    fn event(
+        &mut self,
+        event: Event<'a>,
+        range: Range<usize>,
+        rest: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    ) {
+        if range.start < self.consumed {
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range, rest),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) | Event::Code(text) => self.text(&text),
+            Event::InlineHtml(html) => self.inline_html(&html, range, rest),
+            Event::SoftBreak | Event::HardBreak => self.line_break(),
             _ => {}
         }
     }
-    unescape(&links(&text, page))
-}
 
-/// `[text](target)` becomes `text`; the target is recorded as a link.
-fn links(text: &str, page: &mut PageBuilder) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('[') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let link = after
-            .find(']')
-            .filter(|&close| after[close + 1..].starts_with('('))
-            .and_then(|close| Some((close, close + 2 + after[close + 2..].find(')')?)));
-        match link {
-            Some((close, end)) => {
-                out.push_str(&after[..close]);
-                page.link(&after[close + 2..end]);
-                rest = &after[end + 1..];
+    fn start(&mut self, tag: Tag<'a>, range: Range<usize>, rest: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>) {
+        match tag {
+            Tag::Heading { .. } => {
+                self.flush();
+                self.in_heading = true;
             }
-            None => {
-                out.push('[');
-                rest = after;
+            Tag::Paragraph | Tag::Item | Tag::BlockQuote(_) | Tag::CodeBlock(CodeBlockKind::Indented) => self.flush(),
+            Tag::CodeBlock(CodeBlockKind::Fenced(_)) => {
+                self.flush();
+                self.consumed = range.end;
+            }
+            Tag::HtmlBlock => {
+                self.flush();
+                self.raw_html(range, rest);
+            }
+            Tag::Link { dest_url, .. } => self.link(&dest_url),
+            Tag::Table(_) => {
+                self.flush();
+                self.table = Some(PipeTable::default());
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.rows.push(Vec::new());
+                }
+            }
+            Tag::TableCell => {
+                if let Some(table) = &mut self.table {
+                    table.cell = Some(Cell::default());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                let text = std::mem::take(&mut self.line);
+                self.page.heading(&text);
+                self.in_heading = false;
+            }
+            TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::CodeBlock => self.flush(),
+            TagEnd::TableCell => {
+                if let Some(table) = &mut self.table
+                    && let Some(mut cell) = table.cell.take()
+                {
+                    cell.text = super::clean(&cell.text);
+                    if let Some(row) = table.rows.last_mut() {
+                        row.push(cell);
+                    }
+                }
+            }
+            TagEnd::Table => {
+                if let Some(mut table) = self.table.take() {
+                    table.rows.retain(|r| !r.is_empty());
+                    self.page.table(table.rows, None, Vec::new());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        match self.table.as_mut().and_then(|t| t.cell.as_mut()) {
+            Some(cell) => cell.text.push_str(text),
+            None => self.line.push_str(text),
+        }
+    }
+
+    /// A link: to another page, or (in a pipe table's cell) to a table of this one.
+    fn link(&mut self, target: &str) {
+        if let Some(cell) = self.table.as_mut().and_then(|t| t.cell.as_mut()) {
+            if let Some((_, fragment)) = target.split_once('#')
+                && !fragment.is_empty()
+            {
+                cell.links.push(fragment.to_owned());
+            }
+            return;
+        }
+        self.page.link(target);
+    }
+
+    /// An inline tag. An opening `<table` starts raw HTML that runs until its tables close; any
+    /// other tag may be an anchor or a link, or a `<br>` that separates a cell's words.
+    fn inline_html(
+        &mut self,
+        tag: &str,
+        range: Range<usize>,
+        rest: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    ) {
+        if table_depth(tag) > 0 {
+            self.flush();
+            self.raw_html(range, rest);
+            return;
+        }
+        if let Some(cell) = self.table.as_mut().and_then(|t| t.cell.as_mut()) {
+            cell.text.push(' ');
+            cell.links.extend(html::link_fragments(tag));
+            return;
+        }
+        if is_br(tag) {
+            self.line_break();
+        } else {
+            html::read_markdown_fragment(tag, &mut self.page);
+        }
+    }
+
+    /// Raw HTML from `range`, handed to the HTML reader whole: an HTML block, or an inline
+    /// `<table`. It runs on while a `<table>` it opened is not closed: CommonMark ends an HTML
+    /// block at a blank line, the vendor's tables do not.
+    fn raw_html(&mut self, range: Range<usize>, rest: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>) {
+        let start = range.start;
+        let mut end = range.end;
+        while table_depth(&self.input[start..end]) > 0 {
+            let Some((_, range)) = rest.next() else {
+                break;
+            };
+            end = end.max(range.end);
+        }
+        self.consumed = end;
+        html::read_markdown_fragment(&self.input[start..end], &mut self.page);
+    }
+
+    fn line_break(&mut self) {
+        match self.table.as_mut().and_then(|t| t.cell.as_mut()) {
+            Some(cell) => cell.text.push(' '),
+            None if self.in_heading => self.line.push(' '),
+            None => self.flush(),
+        }
+    }
+
+    /// Hands the running text to the page as a line; text that is there makes the anchors seen
+    /// before it name nothing.
+    fn flush(&mut self) {
+        if self.in_heading {
+            return;
+        }
+        let line = std::mem::take(&mut self.line);
+        if !line.trim().is_empty() {
+            self.page.forget_anchors();
+            for part in line.lines() {
+                self.page.line(part);
             }
         }
     }
-    out.push_str(rest);
-    out
+}
+
+/// `<br>`, `<br/>`, `<BR />`.
+fn is_br(tag: &str) -> bool {
+    let lower = tag.to_ascii_lowercase();
+    lower
+        .strip_prefix("<br")
+        .is_some_and(|rest| rest.trim_start().starts_with(['>', '/']))
+}
+
+/// How many more `<table` than `</table` the text holds.
+fn table_depth(html: &str) -> i64 {
+    let lower = html.to_ascii_lowercase();
+    let count = |needle: &str| i64::try_from(lower.matches(needle).count()).unwrap_or(i64::MAX);
+    count("<table") - count("</table")
 }
 
 /// Undoes Markdown backslash escapes: `job\_id` → `job_id`, `\{` → `{`.

@@ -81,7 +81,9 @@ fn the_three_formats_report_the_same_differences() {
     .iter()
     .map(|(k, p)| (k.to_string(), p.to_string()))
     .collect();
-    let reports: Vec<Report> = ["paint.zh.md", "paint.html", "paint.txt"].map(paint_report).into();
+    let reports: Vec<Report> = ["paint.zh.md", "paint.html", "paint.txt", "paint.pipe.md"]
+        .map(paint_report)
+        .into();
     for r in &reports {
         assert_eq!(kinds_and_pointers(r), expected, "{}", r.page);
         assert!(r.notes.is_empty(), "{}: {:?}", r.page, r.notes);
@@ -103,6 +105,7 @@ fn the_three_formats_report_the_same_differences() {
     };
     assert_eq!(values(&reports[0]), values(&reports[1]));
     assert_eq!(values(&reports[0]), values(&reports[2]));
+    assert_eq!(values(&reports[0]), values(&reports[3]));
 }
 
 #[test]
