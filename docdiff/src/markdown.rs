@@ -7,9 +7,9 @@
 //! `<table>` blocks, which go to the HTML reader ([`super::html`]) together with whatever
 //! raw HTML the page holds. Markdown escapes (`\{project\_id\}`) stay in raw HTML, where
 //! CommonMark leaves them; the vendor's renderer undoes them, and so does the HTML reader for
-//! a Markdown page. Fenced code blocks (the request examples) are skipped; an indented one is read as lines, as
-//! the hand-written reader before this one did, so that an endpoint line indented under a list
-//! item is still found.
+//! a Markdown page. Fenced code blocks (the request examples) are skipped; an indented one is
+//! read as lines, as the hand-written reader before this one did, so that an endpoint line
+//! indented too far is still found.
 
 use std::ops::Range;
 

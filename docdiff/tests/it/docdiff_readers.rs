@@ -333,6 +333,18 @@ fn markdown_html_tables_survive_blank_lines_and_skip_code() {
 }
 
 #[test]
+fn markdown_reads_a_table_opened_inside_a_paragraph_and_indented_lines() {
+    let page = markdown::read(
+        "## URI\n\n    POST /v1/things/{id}/paint\n\n## 请求消息\n\n\
+         See below: <table><tr><th>参数</th></tr>\n\n<tr><td>x</td></tr></table> and after.\n\n## 响应消息\n",
+    );
+    assert_eq!(page.endpoint, endpoint("POST", "/v1/things/{id}/paint"));
+    assert_eq!(page.tables.len(), 1);
+    assert_eq!(cells(&page.tables[0]), [vec!["参数"], vec!["x"]]);
+    assert_eq!(page.tables[0].section, Section::Request);
+}
+
+#[test]
 fn markdown_anchors_name_the_next_table_unless_text_comes_between() {
     let page = markdown::read(
         "## 请求消息\n\n<a name=\"t1\"></a>\nsome text\n\n<table><tr><th>参数</th></tr></table>\n\n\
