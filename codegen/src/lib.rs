@@ -5,13 +5,12 @@
 //! formatted by prettyplease) and JSON Schemas from the IR. Nothing here knows the changeos
 //! API itself: every name, value and rule comes from the spec.
 //!
-//! [`docdiff`] goes the other way round, from a vendor doc page to the spec: it compares the
-//! page's parameter tables with an operation and can add what the page has and the spec lacks.
+//! The doc-drift comparison, from a vendor doc page to the spec, is a crate of its own beside
+//! this one: `changeos-docdiff` (its binary `doc-diff`).
 
 #![forbid(unsafe_code)]
 
 pub mod cli_name;
-pub mod docdiff;
 pub mod emit;
 pub mod error;
 pub mod ir;

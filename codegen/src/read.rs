@@ -803,7 +803,7 @@ impl Reader<'_> {
                     .to_owned(),
             ),
             explanation: format!(
-                "`changeos-codegen doc-diff --write` copied {} from a vendor doc page: {}. The type, the mandatory flag and the description are the page's own, and nobody has checked them against the SDK or the service yet. A payload that uses such a member is reported as a warning until a person reviews the spec and removes `x-review: true`.",
+                "`doc-diff --write` copied {} from a vendor doc page: {}. The type, the mandatory flag and the description are the page's own, and nobody has checked them against the SDK or the service yet. A payload that uses such a member is reported as a warning until a person reviews the spec and removes `x-review: true`.",
                 if members.len() == 1 { "this member" } else { "these members" },
                 members.join(", ")
             ),

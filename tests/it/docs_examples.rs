@@ -15,8 +15,8 @@
 //!   compiles and runs with it (lines compared without their indentation). A data block with
 //!   `from=PATH` is a piece of that file too (a snapshot the tests compare).
 //! - `console in=PACKAGE`: run by the tests of PACKAGE, which has the binary its commands
-//!   name (`cargo run -q -p changeos-codegen -- doc-diff ...`: see
-//!   codegen/tests/it/docs_examples.rs).
+//!   name (`cargo run -q -p changeos-docdiff -- ...`: see
+//!   docdiff/tests/it/docs_examples.rs).
 //! - `text`: a drawing, not an example.
 //! - `KIND no-run (WHY)`: shown, not run, and the fence says why (a real send to the cloud,
 //!   for one). Any other block fails the test: an example is run or says why not.
@@ -36,7 +36,7 @@ use crate::common::workspace_path;
 
 /// The packages whose tests run the `console in=PACKAGE` blocks, with their binaries: cargo
 /// cannot run inside `cargo test`, and this binary has no other package's binary.
-const DELEGATED: [&str; 1] = ["changeos-codegen"];
+const DELEGATED: [&str; 1] = ["changeos-docdiff"];
 
 /// The README is the front door: what it is, how to start, where to read on.
 const README_MAX_LINES: usize = 200;

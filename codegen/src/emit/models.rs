@@ -271,7 +271,7 @@ fn field(api: &Api, parent: &str, p: &Property) -> TokenStream {
             let mut text = describe(description, s, Some(p.required));
             if p.review {
                 text.push_str(
-                    "\n\nNot reviewed yet: added from a vendor doc page by `changeos-codegen doc-diff --write` (`x-review` in the spec).",
+                    "\n\nNot reviewed yet: added from a vendor doc page by `doc-diff --write` (`x-review` in the spec).",
                 );
             }
             doc_attrs(&text)

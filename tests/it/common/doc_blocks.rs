@@ -1,6 +1,6 @@
 //! The fenced blocks of the README and docs/, and what a `console` block shows: shared by
 //! tests/it/docs_examples.rs and the tests of the packages whose binaries some blocks run
-//! (`console in=changeos-codegen`, run by codegen/tests/it/docs_examples.rs), which include
+//! (`console in=changeos-docdiff`, run by docdiff/tests/it/docs_examples.rs), which include
 //! this file by its path. Each binary uses a part of it.
 #![allow(dead_code)]
 

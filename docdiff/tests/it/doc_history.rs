@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use changeos_codegen::docdiff::{self, DocDiffError, OutputFormat, Report};
+use changeos_docdiff::{self as docdiff, DocDiffError, OutputFormat, Report};
 
 fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")

@@ -1,8 +1,8 @@
 //! The table readers of `doc-diff`, one per page format, on our own fixture pages and on small
-//! inline pages: nested tables, rows spread over lines, Markdown escapes, HTML entities, empty
-//! cells, captions, anchors and sections.
+//! inline pages: nested tables and tags, rows spread over lines, Markdown escapes, HTML entities,
+//! empty cells, spans, pipe tables, captions, anchors and sections.
 
-use changeos_codegen::docdiff::{
+use changeos_docdiff::{
     Endpoint, Format, JsonType, Page, Section, Table, detect, html, markdown, member_name, read_page, text, yes_no,
 };
 
@@ -150,6 +150,44 @@ fn markdown_tables_span_lines_and_nest() {
 }
 
 #[test]
+fn markdown_reads_pipe_tables_like_html_tables() {
+    let text = fixture("paint.pipe.md");
+    assert_eq!(detect(&text), Format::Markdown);
+    let page = markdown::read(&text);
+    assert_eq!(page.endpoint, endpoint("POST", "/v1/things/{thing_id}/paint"));
+    let numbers: Vec<Option<u32>> = page.tables.iter().map(|t| t.number).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6].map(Some), "the example's table is code");
+    let sections: Vec<Section> = page.tables.iter().map(|t| t.section).collect();
+    assert_eq!(
+        sections,
+        [
+            Section::Uri,
+            Section::Request,
+            Section::Request,
+            Section::Request,
+            Section::Response,
+            Section::Response
+        ]
+    );
+    assert_eq!(page.tables[0].anchors, ["table1"]);
+    assert_eq!(page.tables[0].rows[1][0].text, "thing_id");
+    assert_eq!(page.tables[1].rows[1][3].links, ["table3"]);
+    assert_eq!(
+        page.tables[2].rows[1][3].text,
+        "Specifies the color ID in UUID format (<uuid>) & is case-sensitive."
+    );
+    assert_eq!(
+        page.tables[2].rows[3][3].text,
+        "Specifies the brush: flat: flat brush round: round brush"
+    );
+    assert_eq!(
+        cells(&page.tables[3])[1],
+        ["gloss", "", "String", "Specifies the gloss."]
+    );
+    assert_eq!(cells(&page.tables[5])[1][..2], ["n", "Integer"]);
+}
+
+#[test]
 fn html_reads_the_published_page() {
     let text = fixture("paint.html");
     assert_eq!(detect(&text), Format::Html);
@@ -172,7 +210,7 @@ fn html_reads_the_published_page() {
 }
 
 #[test]
-fn html_scanner_copes_with_unclosed_cells_breaks_and_comments() {
+fn html_parser_copes_with_unclosed_cells_breaks_and_comments() {
     let page = html::read(
         "<h2>Request</h2><!-- <table><tr><td>commented out</td></tr></table> -->\
          <table><tr><th>Name<th>Type<tr><td>a<br>b<td>String<tr><td>c<td></table>",
@@ -187,23 +225,136 @@ fn html_scanner_copes_with_unclosed_cells_breaks_and_comments() {
 
 #[test]
 fn html_entities_are_decoded() {
-    assert_eq!(
-        html::decode_entities("&amp;&lt;&gt;&quot;&#39;&#x4E2D;&#25991;&nbsp;&ldquo;x&rdquo; &unknown; & a"),
-        "&<>\"'中文\u{a0}“x” &unknown; & a"
+    let page = html::read(
+        "<h2>Request</h2><table><tr><th>Name</th><th>Description</th></tr>\
+         <tr><td>a&nbsp;b</td><td>&amp;&lt;&gt;&quot;&#39;&#x4E2D;&#25991;&ldquo;x&rdquo; &ensp;&hellip; &unknown; & 1 < 2</td></tr></table>",
     );
-    let tokens = html::tokenize(r#"<a href="t.md#x&amp;y" name=n1>A &lt; B</a> 1 < 2"#);
+    // `&nbsp;` and `&ensp;` are spaces to `clean`; `&unknown;` stays as written, and so do a
+    // bare `&` and `<`.
+    assert_eq!(cells(&page.tables[0])[1], ["a b", "&<>\"'中文“x” … &unknown; & 1 < 2"]);
+    let links = html::read(r#"<p><a href="t.md#x&amp;y" name=n1>A &lt; B</a></p>"#).links;
+    assert_eq!(links, ["t.md#x&y"]);
+}
+
+#[test]
+fn html_cells_keep_the_text_of_nested_tags() {
+    let page = html::read(
+        "<h2>Request</h2><table><tr><th><p><strong>Name</strong></p></th><th>Type</th><th>Description</th></tr>\
+         <tr><td><p><span class=\"parmname\"><b>user</b>_<i>data</i></span></p></td>\
+         <td><code>String</code></td>\
+         <td><ul><li>one</li><li>two<sup>1</sup></li></ul><div><a href=\"#t2\"><em>Table 2</em></a></div></td></tr></table>",
+    );
     assert_eq!(
-        tokens,
+        cells(&page.tables[0]),
         [
-            html::Token::Start {
-                name: "a".into(),
-                attrs: vec![("href".into(), "t.md#x&y".into()), ("name".into(), "n1".into())]
-            },
-            html::Token::Text("A < B".into()),
-            html::Token::End { name: "a".into() },
-            html::Token::Text(" 1 < 2".into()),
+            vec!["Name", "Type", "Description"],
+            vec!["user_data", "String", "one two1 Table 2"]
         ]
     );
+    assert_eq!(page.tables[0].rows[1][2].links, ["t2"]);
+}
+
+#[test]
+fn html_rowspan_and_colspan_fill_every_column() {
+    let page = html::read(
+        "<h2>Request</h2><table><tr><th>Name</th><th>Type</th><th>Description</th></tr>\
+         <tr><td rowspan=\"2\">mode</td><td>String</td><td>first</td></tr>\
+         <tr><td>Integer</td><td>second</td></tr>\
+         <tr><td>note</td><td colspan=\"2\">spans two</td></tr>\
+         <tr><td colspan=\"100000\" rowspan=\"x\">wide</td></tr></table>",
+    );
+    let rows = cells(&page.tables[0]);
+    assert_eq!(rows[1], ["mode", "String", "first"]);
+    assert_eq!(rows[2], ["mode", "Integer", "second"]);
+    assert_eq!(rows[3], ["note", "spans two", "spans two"]);
+    // An absurd span is capped, a span that is no number counts as 1.
+    assert_eq!(rows[4].len(), 64);
+}
+
+#[test]
+fn html_script_style_and_foster_parented_text() {
+    let page = html::read(
+        "<html><head><title>Paint</title><style>td { color: red }</style></head><body>\
+         <script>var x = '<table><tr><td>no</td></tr></table>';</script>\
+         <h2>Request</h2><table>stray<tr><td>Name</td></tr><tr><td>a</td></tr></table></body></html>",
+    );
+    assert_eq!(page.tables.len(), 1);
+    assert_eq!(cells(&page.tables[0]), [vec!["Name"], vec!["a"]]);
+    assert_eq!(page.tables[0].section, Section::Request);
+}
+
+#[test]
+fn markdown_pipe_tables_are_tables() {
+    let page = markdown::read(
+        "# Paint\n\n## Request\n\nPOST /v1/things/\\{thing\\_id\\}/paint\n\n**Table 2** Request parameters\n\n\
+         <a name=\"table2\"></a>\n\n\
+         | Parameter | Mandatory | Type | Description |\n\
+         |---|:---:|---|---|\n\
+         | `paint` | Yes | Object | See [Table 3](#table3).<br>More &amp; more. |\n\
+         | job\\_id | No | String | a \\| b |\n\n\
+         **Table 3** paint\n\n\
+         | Parameter | Type |\n| --- | --- |\n| color | String |\n",
+    );
+    assert_eq!(page.endpoint, endpoint("POST", "/v1/things/{thing_id}/paint"));
+    assert_eq!(page.tables.len(), 2);
+    let table = &page.tables[0];
+    assert_eq!((table.number, table.caption.as_str()), (Some(2), "Request parameters"));
+    assert_eq!(table.anchors, ["table2"]);
+    assert_eq!(table.section, Section::Request);
+    assert_eq!(
+        cells(table),
+        [
+            vec!["Parameter", "Mandatory", "Type", "Description"],
+            vec!["paint", "Yes", "Object", "See Table 3. More & more."],
+            vec!["job_id", "No", "String", "a | b"]
+        ]
+    );
+    assert_eq!(table.rows[1][3].links, ["table3"]);
+    assert!(table.columns().is_some());
+    assert_eq!(page.tables[1].number, Some(3));
+    assert_eq!(cells(&page.tables[1])[1], ["color", "String"]);
+}
+
+#[test]
+fn markdown_html_tables_survive_blank_lines_and_skip_code() {
+    let page = markdown::read(
+        "## 请求消息\n\n```\n<table><tr><td>参数</td></tr><tr><td>in a code block</td></tr></table>\n```\n\n\
+         <table><tr><th>参数</th><th>参数类型</th></tr>\n\n<tr><td>a\\_b&nbsp;</td><td>String</td></tr>\n\n</table>\n\n\
+         text after the table &lt;x&gt;\n\n## 响应消息\n\n<TABLE><TR><TD>参数</TD></TR><TR><TD>c</TD></TR></TABLE>\n",
+    );
+    assert_eq!(page.tables.len(), 2, "{:#?}", page.tables);
+    assert_eq!(
+        cells(&page.tables[0]),
+        [vec!["参数", "参数类型"], vec!["a_b", "String"]]
+    );
+    assert_eq!(page.tables[0].section, Section::Request);
+    assert_eq!(cells(&page.tables[1]), [vec!["参数"], vec!["c"]]);
+    assert_eq!(page.tables[1].section, Section::Response);
+}
+
+#[test]
+fn markdown_reads_a_table_opened_inside_a_paragraph_and_indented_lines() {
+    let page = markdown::read(
+        "## URI\n\n    POST /v1/things/{id}/paint\n\n## 请求消息\n\n\
+         See below: <table><tr><th>参数</th></tr>\n\n<tr><td>x</td></tr></table> and after.\n\n## 响应消息\n",
+    );
+    assert_eq!(page.endpoint, endpoint("POST", "/v1/things/{id}/paint"));
+    assert_eq!(page.tables.len(), 1);
+    assert_eq!(cells(&page.tables[0]), [vec!["参数"], vec!["x"]]);
+    assert_eq!(page.tables[0].section, Section::Request);
+}
+
+#[test]
+fn markdown_anchors_name_the_next_table_unless_text_comes_between() {
+    let page = markdown::read(
+        "## 请求消息\n\n<a name=\"t1\"></a>\nsome text\n\n<table><tr><th>参数</th></tr></table>\n\n\
+         <a id=\"t2\"></a>\n\n<table id=\"own\"><tr><th>参数</th></tr></table>\n\n\
+         See [the other page](other.md) and ![a picture](p.png).\n",
+    );
+    assert_eq!(page.tables[0].anchors, Vec::<String>::new());
+    assert_eq!(page.tables[1].anchors, ["t2", "own"]);
+    // Images are no links to other pages.
+    assert_eq!(page.links, ["other.md"]);
 }
 
 #[test]
@@ -329,7 +480,7 @@ fn member_names_are_cleaned() {
 
 #[test]
 fn sections_follow_headings_in_both_languages() {
-    use changeos_codegen::docdiff::section_of;
+    use changeos_docdiff::section_of;
     for (heading, section) in [
         ("URI", Some(Section::Uri)),
         ("请求消息", Some(Section::Request)),

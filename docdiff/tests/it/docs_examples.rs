@@ -1,4 +1,4 @@
-//! The `console in=changeos-codegen` blocks of the README and docs/, run with this package's
+//! The `console in=changeos-docdiff` blocks of the README and docs/, run with this package's
 //! binary: tests/it/docs_examples.rs runs every other example, but cargo cannot run inside
 //! `cargo test`, and only this package's tests have its binary. A block's commands are run
 //! as written, `cargo run -q -p changeos-codegen -- ARGS` being this binary with ARGS, in the
@@ -10,7 +10,7 @@ use std::process::Command;
 #[path = "../../../tests/it/common/doc_blocks.rs"]
 mod doc_blocks;
 
-const PACKAGE: &str = "changeos-codegen";
+const PACKAGE: &str = "changeos-docdiff";
 
 /// A `cargo` for the block's shell: `cargo run -q -p PACKAGE -- ARGS` runs the binary.
 fn cargo_function() -> String {
@@ -34,7 +34,7 @@ fn run(block: &doc_blocks::Block) -> Result<(), String> {
         .arg("-c")
         .arg(doc_blocks::script(&[cargo_function()], &commands))
         .current_dir(workspace())
-        .env("DOCS_BINARY", env!("CARGO_BIN_EXE_changeos-codegen"))
+        .env("DOCS_BINARY", env!("CARGO_BIN_EXE_doc-diff"))
         .output()
         .map_err(|e| format!("sh: {e}"))?;
     let printed = String::from_utf8(output.stdout).map_err(|e| format!("not UTF-8: {e}"))?;

@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use super::{Columns, DocDiffError, Endpoint, Format, JsonType, Page, Section, Table, member_name, table_refs, yes_no};
 
-use crate::error::child;
-use crate::ir::{Api, Kind, Operation, ParameterIn, SchemaRef};
+use changeos_codegen::error::child;
+use changeos_codegen::ir::{Api, Kind, Operation, ParameterIn, SchemaRef};
 
 /// What kind of difference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -223,7 +223,7 @@ fn spec_type(api: &Api, schema: &SchemaRef, depth: usize) -> Option<JsonType> {
     })
 }
 
-fn resolve<'a>(api: &'a Api, schema: &'a SchemaRef) -> Option<&'a crate::ir::Schema> {
+fn resolve<'a>(api: &'a Api, schema: &'a SchemaRef) -> Option<&'a changeos_codegen::ir::Schema> {
     match schema {
         SchemaRef::Named(name) => api.type_def(name).map(|t| &t.schema),
         SchemaRef::Inline(schema) => Some(schema),

@@ -14,8 +14,8 @@ use serde_json::{Map, Value, json};
 use super::DocDiffError;
 use super::JsonType;
 use super::compare::{Area, DiffKind, DocMember, Holder, Report};
-use crate::error::child;
-use crate::names::pascal;
+use changeos_codegen::error::child;
+use changeos_codegen::names::pascal;
 
 /// The spec after `--write`, and what was and was not done.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,14 +1,18 @@
-//! `changeos-codegen doc-diff`: reads one of the vendor's doc pages and compares it with an
-//! operation of the spec.
+//! changeos-docdiff: reads one of the vendor's doc pages and compares it with an operation of
+//! the spec (the `doc-diff` binary, `cargo run -p changeos-docdiff -- --operation ID PAGE`).
 //!
-//! The flow is one way, like the rest of codegen: a page's text goes to the reader of its
-//! format ([`markdown`], [`html`] or [`text`], chosen by [`detect`]), which turns it into a
-//! [`Page`]: the endpoint line and every table, each with its caption, its number, its anchors
-//! and the section (URI, request, response) it sits in. [`mod@compare`] builds the tree of
-//! documented members from the tables (following "see Table N" / 详情请参见表N links), walks
-//! the spec's schemas beside it and lists every [`compare::Difference`]; [`report`] renders
-//! them, and [`mod@write`] applies to the spec what needs no judgment (members only in the doc,
-//! mandatory flags). Nothing here knows the changeos API: the page and the spec say it all.
+//! A maintainer's tool beside the generator: it goes the other way round, from a vendor page to
+//! the spec. The flow is one way: a page's text goes to the reader of its format ([`markdown`],
+//! [`html`] or [`text`], chosen by [`detect`]), which turns it into a [`Page`]: the endpoint
+//! line and every table, each with its caption, its number, its anchors and the section (URI,
+//! request, response) it sits in. [`mod@compare`] builds the tree of documented members from
+//! the tables (following "see Table N" / 详情请参见表N links), walks the spec's schemas beside it
+//! and lists every [`compare::Difference`]; [`report`] renders them, and [`mod@write`] applies
+//! to the spec what needs no judgment (members only in the doc, mandatory flags), refusing a
+//! result `changeos-codegen` would refuse. Nothing here knows the changeos API: the page and
+//! the spec say it all.
+
+#![forbid(unsafe_code)]
 
 pub mod compare;
 pub mod html;
@@ -26,7 +30,7 @@ pub use compare::{Area, DiffKind, Difference, Report, compare};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// The Markdown the vendor publishes in its documentation repositories, whose tables are
-    /// HTML `<table>`s.
+    /// HTML `<table>`s (pipe tables are read too).
     Markdown,
     /// The HTML of the published web page.
     Html,
@@ -668,9 +672,11 @@ pub enum DocDiffError {
 }
 
 /// How to print the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    /// Grouped text: the differences by kind, each with the page's and the spec's side.
     Human,
+    /// The JSON report: operation, page, and every difference as kind, pointer, doc, spec.
     Json,
 }
 
@@ -705,12 +711,13 @@ pub fn run(options: &Options) -> Result<Outcome, DocDiffError> {
     let text = String::from_utf8(bytes).map_err(|_| DocDiffError::NotText {
         path: page_name.clone(),
     })?;
-    let spec_path = options.root.join(crate::SPEC_PATH);
+    let spec_path = options.root.join(changeos_codegen::SPEC_PATH);
     let spec_text = std::fs::read_to_string(&spec_path).map_err(|source| DocDiffError::Read {
         path: spec_path.display().to_string(),
         source,
     })?;
-    let api = crate::read_api(&spec_text, crate::SPEC_PATH).map_err(|e| DocDiffError::Spec(e.to_string()))?;
+    let api = changeos_codegen::read_api(&spec_text, changeos_codegen::SPEC_PATH)
+        .map_err(|e| DocDiffError::Spec(e.to_string()))?;
     let page = read_page(&text);
     let report = compare(&api, &options.operation, &page, &page_name)?;
     let mut stdout = match options.format {
@@ -721,13 +728,14 @@ pub fn run(options: &Options) -> Result<Outcome, DocDiffError> {
     if options.write {
         let outcome = write::apply(&spec_text, &report)?;
         if outcome.text != spec_text {
-            crate::generate(&outcome.text, crate::SPEC_PATH).map_err(|e| DocDiffError::Refused(e.to_string()))?;
+            changeos_codegen::generate(&outcome.text, changeos_codegen::SPEC_PATH)
+                .map_err(|e| DocDiffError::Refused(e.to_string()))?;
             std::fs::write(&spec_path, &outcome.text).map_err(|source| DocDiffError::Write {
                 path: spec_path.display().to_string(),
                 source,
             })?;
         }
-        let summary = report::write_summary(&outcome, crate::SPEC_PATH);
+        let summary = report::write_summary(&outcome, changeos_codegen::SPEC_PATH);
         match options.format {
             OutputFormat::Human => stdout.push_str(&summary),
             OutputFormat::Json => stderr.push_str(&summary),
