@@ -317,20 +317,12 @@ for ChangeServerOsWithCloudInitOption {
     type Error = String;
     fn try_from(wire: ChangeServerOsWithCloudInitOptionWire) -> Result<Self, String> {
         if let Some(key) = wire.unknown.keys().next() {
-            const EXPECTED: &[&str] = &[
-                "adminpass",
-                "keyname",
-                "userid",
-                "imageid",
-                "metadata",
-                "mode",
-                "isAutoPay",
-            ];
+            let expected: Vec<String> = Self::MEMBERS
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect();
             return Err(
-                format!(
-                    "unknown field `{key}`, expected one of {}", EXPECTED.iter().map(| n
-                    | format!("`{n}`")).collect:: < Vec < _ >> ().join(", ")
-                ),
+                format!("unknown field `{key}`, expected one of {}", expected.join(", ")),
             );
         }
         Ok(ChangeServerOsWithCloudInitOption {
@@ -583,20 +575,12 @@ for ChangeServerOsWithoutCloudInitOption {
     type Error = String;
     fn try_from(wire: ChangeServerOsWithoutCloudInitOptionWire) -> Result<Self, String> {
         if let Some(key) = wire.unknown.keys().next() {
-            const EXPECTED: &[&str] = &[
-                "adminpass",
-                "keyname",
-                "userid",
-                "imageid",
-                "mode",
-                "metadata",
-                "isAutoPay",
-            ];
+            let expected: Vec<String> = Self::MEMBERS
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect();
             return Err(
-                format!(
-                    "unknown field `{key}`, expected one of {}", EXPECTED.iter().map(| n
-                    | format!("`{n}`")).collect:: < Vec < _ >> ().join(", ")
-                ),
+                format!("unknown field `{key}`, expected one of {}", expected.join(", ")),
             );
         }
         Ok(ChangeServerOsWithoutCloudInitOption {
@@ -947,17 +931,12 @@ impl TryFrom<ChangeServerOsMetadataWire> for ChangeServerOsMetadata {
     type Error = String;
     fn try_from(wire: ChangeServerOsMetadataWire) -> Result<Self, String> {
         if let Some(key) = wire.unknown.keys().next() {
-            const EXPECTED: &[&str] = &[
-                "__system__encrypted",
-                "__system__cmkid",
-                "user_data",
-                "BYOL",
-            ];
+            let expected: Vec<String> = Self::MEMBERS
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect();
             return Err(
-                format!(
-                    "unknown field `{key}`, expected one of {}", EXPECTED.iter().map(| n
-                    | format!("`{n}`")).collect:: < Vec < _ >> ().join(", ")
-                ),
+                format!("unknown field `{key}`, expected one of {}", expected.join(", ")),
             );
         }
         Ok(ChangeServerOsMetadata {
@@ -1109,16 +1088,12 @@ for ChangeServerOsWithoutCloudInitMetadata {
         wire: ChangeServerOsWithoutCloudInitMetadataWire,
     ) -> Result<Self, String> {
         if let Some(key) = wire.unknown.keys().next() {
-            const EXPECTED: &[&str] = &[
-                "__system__encrypted",
-                "__system__cmkid",
-                "BYOL",
-            ];
+            let expected: Vec<String> = Self::MEMBERS
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect();
             return Err(
-                format!(
-                    "unknown field `{key}`, expected one of {}", EXPECTED.iter().map(| n
-                    | format!("`{n}`")).collect:: < Vec < _ >> ().join(", ")
-                ),
+                format!("unknown field `{key}`, expected one of {}", expected.join(", ")),
             );
         }
         Ok(ChangeServerOsWithoutCloudInitMetadata {

@@ -9,12 +9,13 @@
 use serde_json::Value;
 use crate::lint::Operation;
 use crate::models::{
-    ChangeServerOsWithCloudInitRequestBody, ChangeServerOsWithCloudInitOption,
-    ChangeServerOsWithoutCloudInitRequestBody, ChangeServerOsWithoutCloudInitOption,
+    ChangeServerOsWithCloudInitRequestBody, ChangeServerOsOption,
+    ChangeServerOsWithCloudInitOption, ChangeServerOsWithoutCloudInitRequestBody,
+    ChangeServerOsWithoutCloudInitOption, ChangeServerOsMetadataCommon,
     ChangeServerOsMetadata, ChangeServerOsWithoutCloudInitMetadata,
 };
 use changeos_runtime::canonical::{Canonical, to_text};
-use changeos_runtime::shape::{Member, Shape};
+use changeos_runtime::shape::{Composed, Member, Shape};
 impl Operation {
     /// What the spec says about the request body: its members in order, its secrets.
     pub fn shape(self) -> &'static Shape {
@@ -53,6 +54,11 @@ impl Canonical for ChangeServerOsWithCloudInitRequestBody {
         &SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_REQUEST_BODY
     }
 }
+impl Canonical for ChangeServerOsOption {
+    fn shape() -> &'static Shape {
+        &SHAPE_CHANGE_SERVER_OS_OPTION
+    }
+}
 impl Canonical for ChangeServerOsWithCloudInitOption {
     fn shape() -> &'static Shape {
         &SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_OPTION
@@ -66,6 +72,11 @@ impl Canonical for ChangeServerOsWithoutCloudInitRequestBody {
 impl Canonical for ChangeServerOsWithoutCloudInitOption {
     fn shape() -> &'static Shape {
         &SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_OPTION
+    }
+}
+impl Canonical for ChangeServerOsMetadataCommon {
+    fn shape() -> &'static Shape {
+        &SHAPE_CHANGE_SERVER_OS_METADATA_COMMON
     }
 }
 impl Canonical for ChangeServerOsMetadata {
@@ -86,7 +97,7 @@ static SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_REQUEST_BODY: Shape = Shape::Objec
         },
     ],
 );
-static SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_OPTION: Shape = Shape::Object(
+static SHAPE_CHANGE_SERVER_OS_OPTION: Shape = Shape::Object(
     &[
         Member {
             name: "adminpass",
@@ -105,10 +116,6 @@ static SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_OPTION: Shape = Shape::Object(
             shape: &Shape::Scalar,
         },
         Member {
-            name: "metadata",
-            shape: &SHAPE_CHANGE_SERVER_OS_METADATA,
-        },
-        Member {
             name: "mode",
             shape: &Shape::Scalar,
         },
@@ -117,6 +124,18 @@ static SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_OPTION: Shape = Shape::Object(
             shape: &Shape::Scalar,
         },
     ],
+);
+static SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_OPTION: Shape = Shape::Composed(
+    &Composed {
+        bases: &[&SHAPE_CHANGE_SERVER_OS_OPTION],
+        members: &[
+            Member {
+                name: "metadata",
+                shape: &SHAPE_CHANGE_SERVER_OS_METADATA,
+            },
+        ],
+        order: ChangeServerOsWithCloudInitOption::MEMBERS,
+    },
 );
 static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_REQUEST_BODY: Shape = Shape::Object(
     &[
@@ -126,59 +145,19 @@ static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_REQUEST_BODY: Shape = Shape::Ob
         },
     ],
 );
-static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_OPTION: Shape = Shape::Object(
-    &[
-        Member {
-            name: "adminpass",
-            shape: &Shape::Secret,
-        },
-        Member {
-            name: "keyname",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "userid",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "imageid",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "mode",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "metadata",
-            shape: &SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_METADATA,
-        },
-        Member {
-            name: "isAutoPay",
-            shape: &Shape::Scalar,
-        },
-    ],
+static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_OPTION: Shape = Shape::Composed(
+    &Composed {
+        bases: &[&SHAPE_CHANGE_SERVER_OS_OPTION],
+        members: &[
+            Member {
+                name: "metadata",
+                shape: &SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_METADATA,
+            },
+        ],
+        order: ChangeServerOsWithoutCloudInitOption::MEMBERS,
+    },
 );
-static SHAPE_CHANGE_SERVER_OS_METADATA: Shape = Shape::Object(
-    &[
-        Member {
-            name: "__system__encrypted",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "__system__cmkid",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "user_data",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "BYOL",
-            shape: &Shape::Scalar,
-        },
-    ],
-);
-static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_METADATA: Shape = Shape::Object(
+static SHAPE_CHANGE_SERVER_OS_METADATA_COMMON: Shape = Shape::Object(
     &[
         Member {
             name: "__system__encrypted",
@@ -193,4 +172,23 @@ static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_METADATA: Shape = Shape::Object
             shape: &Shape::Scalar,
         },
     ],
+);
+static SHAPE_CHANGE_SERVER_OS_METADATA: Shape = Shape::Composed(
+    &Composed {
+        bases: &[&SHAPE_CHANGE_SERVER_OS_METADATA_COMMON],
+        members: &[
+            Member {
+                name: "user_data",
+                shape: &Shape::Scalar,
+            },
+        ],
+        order: ChangeServerOsMetadata::MEMBERS,
+    },
+);
+static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_METADATA: Shape = Shape::Composed(
+    &Composed {
+        bases: &[&SHAPE_CHANGE_SERVER_OS_METADATA_COMMON],
+        members: &[],
+        order: ChangeServerOsWithoutCloudInitMetadata::MEMBERS,
+    },
 );

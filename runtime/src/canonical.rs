@@ -49,9 +49,10 @@ impl Shape {
 fn canonical(value: &Value, shape: &Shape, secrets: &[String]) -> Value {
     match (shape, value) {
         (Shape::Secret, value) => redact(value),
-        (Shape::Object(members), Value::Object(map)) => {
+        (Shape::Object(_) | Shape::Composed(_), Value::Object(map)) => {
+            let members = shape.members();
             let mut out = Map::with_capacity(map.len());
-            for member in *members {
+            for member in &members {
                 if let Some(child) = map.get(member.name) {
                     let shown = if looks_secret(member.name, secrets) {
                         redact(child)

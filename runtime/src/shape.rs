@@ -13,12 +13,37 @@
 pub enum Shape {
     /// An object: its members in spec order.
     Object(&'static [Member]),
+    /// An object that has the members of other objects too (`allOf` bases in the spec).
+    Composed(&'static Composed),
     /// An array whose every element has this shape.
     Array(&'static Shape),
     /// A secret (`x-secret`): redacted in the canonical form unless a placeholder or `null`.
     Secret,
     /// A string, number or boolean: nothing inside to order.
     Scalar,
+}
+
+/// An object composed of bases and members of its own: each base's members are described once,
+/// in the base's shape.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Composed {
+    /// The shapes of its bases (objects, or composed in turn).
+    pub bases: &'static [&'static Shape],
+    /// Its own members.
+    pub members: &'static [Member],
+    /// Every member's name, its bases' included, in spec order.
+    pub order: &'static [&'static str],
+}
+
+impl Composed {
+    /// The member `name`: its own, or a base's.
+    fn find(&'static self, name: &str) -> Option<&'static Member> {
+        self.members.iter().find(|m| m.name == name).or_else(|| {
+            self.bases
+                .iter()
+                .find_map(|b| b.members().into_iter().find(|m| m.name == name))
+        })
+    }
 }
 
 /// One member of an object, by its wire name.
@@ -42,20 +67,23 @@ pub static UNKNOWN: Shape = Shape::Scalar;
 
 impl Shape {
     /// The members in spec order (none unless this is an object).
-    pub fn members(&self) -> &'static [Member] {
+    pub fn members(&self) -> Vec<&'static Member> {
         match self {
-            Shape::Object(members) => members,
-            Shape::Scalar | Shape::Secret | Shape::Array(_) => &[],
+            Shape::Object(members) => members.iter().collect(),
+            Shape::Composed(composed) => {
+                let composed: &'static Composed = composed;
+                composed.order.iter().filter_map(|name| composed.find(name)).collect()
+            }
+            Shape::Scalar | Shape::Secret | Shape::Array(_) => Vec::new(),
         }
     }
 
     /// Where `name` comes in spec order, and the shape of its value; `None` for a member the
     /// spec does not describe here.
     pub fn member(&self, name: &str) -> Option<(usize, &'static Shape)> {
-        self.members()
-            .iter()
-            .position(|m| m.name == name)
-            .map(|i| (i, self.members()[i].shape))
+        let members = self.members();
+        let position = members.iter().position(|m| m.name == name)?;
+        Some((position, members[position].shape))
     }
 
     /// The path to every secret under this shape, in spec order. A shape that contains itself
@@ -67,8 +95,8 @@ impl Shape {
             }
             open.push(shape);
             match shape {
-                Shape::Object(members) => {
-                    for member in *members {
+                Shape::Object(_) | Shape::Composed(_) => {
+                    for member in shape.members() {
                         path.push(Step::Member(member.name));
                         walk(member.shape, path, open, out);
                         path.pop();
@@ -99,7 +127,7 @@ impl Shape {
     pub fn items(&self) -> &'static Shape {
         match self {
             Shape::Array(items) => items,
-            Shape::Scalar | Shape::Secret | Shape::Object(_) => &UNKNOWN,
+            Shape::Scalar | Shape::Secret | Shape::Object(_) | Shape::Composed(_) => &UNKNOWN,
         }
     }
 }
@@ -152,6 +180,36 @@ mod tests {
             shape: &Shape::Array(&INNER),
         },
     ]);
+
+    static BASE: Shape = Shape::Object(&[
+        Member {
+            name: "shared",
+            shape: &Shape::Secret,
+        },
+        Member {
+            name: "last",
+            shape: &Shape::Scalar,
+        },
+    ]);
+    static COMPOSED: Shape = Shape::Composed(&Composed {
+        bases: &[&BASE],
+        members: &[Member {
+            name: "own",
+            shape: &INNER,
+        }],
+        order: &["shared", "own", "last"],
+    });
+
+    #[test]
+    fn a_composed_object_has_its_bases_members_in_its_order() {
+        let names: Vec<&str> = COMPOSED.members().iter().map(|m| m.name).collect();
+        assert_eq!(names, ["shared", "own", "last"]);
+        assert_eq!(COMPOSED.member("own"), Some((1, &INNER)));
+        assert_eq!(COMPOSED.member("last"), Some((2, &Shape::Scalar)));
+        assert_eq!(COMPOSED.member("nope"), None);
+        assert_eq!(COMPOSED.secret_paths(), [vec![Step::Member("shared")]]);
+        assert_eq!(COMPOSED.items(), &UNKNOWN);
+    }
 
     #[test]
     fn members_in_spec_order_with_their_shapes() {

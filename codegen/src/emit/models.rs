@@ -114,7 +114,7 @@ fn object(api: &Api, item: &Item<'_>, object: &ObjectSchema, checked: bool) -> T
             #builder
         };
     }
-    let composed = composed(api, item, object, &fields);
+    let composed = composed(item, object, &fields);
     quote! {
         #doc
         #composed
@@ -190,7 +190,7 @@ fn members(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
 /// A composed object: a field per base, flattened into the same JSON object, then its own
 /// members. serde refuses `deny_unknown_fields` beside `flatten`, so a closed one reads
 /// through a private twin that gathers what nobody claimed, and refuses it.
-fn composed(api: &Api, item: &Item<'_>, object: &ObjectSchema, fields: &[TokenStream]) -> TokenStream {
+fn composed(item: &Item<'_>, object: &ObjectSchema, fields: &[TokenStream]) -> TokenStream {
     let name = ident(&item.name);
     let base_fields: Vec<_> = object.bases.iter().map(|b| base_field(object, b)).collect();
     let base_types: Vec<_> = object.bases.iter().map(|b| ident(b)).collect();
@@ -224,7 +224,6 @@ fn composed(api: &Api, item: &Item<'_>, object: &ObjectSchema, fields: &[TokenSt
     };
     let wire = format_ident!("{}Wire", item.name);
     let wire_name = wire.to_string();
-    let names: Vec<&str> = api.members(object).iter().map(|p| p.wire.as_str()).collect();
     quote! {
         #[derive(Debug, Clone, PartialEq, Deserialize)]
         #[serde(try_from = #wire_name)]
@@ -247,8 +246,8 @@ fn composed(api: &Api, item: &Item<'_>, object: &ObjectSchema, fields: &[TokenSt
             type Error = String;
             fn try_from(wire: #wire) -> Result<Self, String> {
                 if let Some(key) = wire.unknown.keys().next() {
-                    const EXPECTED: &[&str] = &[#(#names),*];
-                    return Err(format!("unknown field `{key}`, expected one of {}", EXPECTED.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+                    let expected: Vec<String> = Self::MEMBERS.iter().map(|n| format!("`{n}`")).collect();
+                    return Err(format!("unknown field `{key}`, expected one of {}", expected.join(", ")));
                 }
                 Ok(#name { #(#base_fields: wire.#base_fields,)* #(#own: wire.#own,)* })
             }

@@ -27,12 +27,24 @@ pub fn emit(api: &Api) -> TokenStream {
         .collect();
     let statics = objects.iter().map(|(item, object)| {
         let name = shape_ident(&item.name);
-        let members = api.members_owned(&item.name, object).into_iter().map(|(owner, p)| {
+        let members = object.properties.iter().map(|p| {
             let wire = &p.wire;
-            let shape = shape_expr(api, &p.schema, &inline_name(owner, wire));
+            let shape = shape_expr(api, &p.schema, &inline_name(&item.name, wire));
             quote! { Member { name: #wire, shape: #shape } }
         });
-        quote! { static #name: Shape = Shape::Object(&[#(#members),*]); }
+        if object.bases.is_empty() {
+            return quote! { static #name: Shape = Shape::Object(&[#(#members),*]); };
+        }
+        // A base's members are described once, in the base's shape.
+        let bases = object.bases.iter().map(|b| shape_ident(b));
+        let ty = ident(&item.name);
+        quote! {
+            static #name: Shape = Shape::Composed(&Composed {
+                bases: &[#(&#bases),*],
+                members: &[#(#members),*],
+                order: #ty::MEMBERS,
+            });
+        }
     });
     let impls = objects.iter().map(|(item, _)| {
         let ty = ident(&item.name);
@@ -45,6 +57,12 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         }
     });
+    let composed = objects.iter().any(|(_, object)| !object.bases.is_empty());
+    let shape_use = if composed {
+        quote! { use changeos_runtime::shape::{Composed, Member, Shape}; }
+    } else {
+        quote! { use changeos_runtime::shape::{Member, Shape}; }
+    };
     let operation = operation_impl(api);
     let types = objects.iter().map(|(item, _)| ident(&item.name));
     quote! {
@@ -60,7 +78,7 @@ pub fn emit(api: &Api) -> TokenStream {
         use crate::lint::Operation;
         use crate::models::{#(#types),*};
         use changeos_runtime::canonical::{Canonical, to_text};
-        use changeos_runtime::shape::{Member, Shape};
+        #shape_use
 
         #operation
         #(#impls)*
@@ -131,8 +149,11 @@ fn visit(api: &Api, r: &SchemaRef, context: &str, out: &mut BTreeSet<String>) {
             if !out.insert(context.to_owned()) {
                 return;
             }
-            for (owner, p) in api.members_owned(context, object) {
-                visit(api, &p.schema, &inline_name(owner, &p.wire), out);
+            for base in &object.bases {
+                visit(api, &SchemaRef::Named(base.clone()), base, out);
+            }
+            for p in &object.properties {
+                visit(api, &p.schema, &inline_name(context, &p.wire), out);
             }
         }
         Kind::Array(items) => visit(api, items, &format!("{context}Item"), out),
