@@ -18,6 +18,7 @@ pub mod escape;
 pub mod finding;
 pub mod invalid;
 pub mod json;
+pub mod newtype;
 pub mod password;
 pub mod path;
 pub mod placeholder;

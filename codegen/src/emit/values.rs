@@ -11,40 +11,36 @@ use super::types::{Item, text_check};
 use crate::ir::{EnumValues, StringSchema};
 use crate::names::{ident, screaming};
 
-/// A constrained string: a newtype over `String`, or over `SecretString` for a secret.
+/// A constrained string: a newtype over `String`, or over `SecretString` for a secret. Its
+/// impls are the runtime's (`text_newtype!`, `secret_newtype!`), written once for every such
+/// type; here are its docs, its check and what only some types have.
 pub fn newtype(item: &Item<'_>, s: &StringSchema) -> TokenStream {
     let name = ident(&item.name);
-    let shown = item.name.as_str();
     let doc = doc_attrs(&describe(item.schema.description.as_deref(), item.schema, None));
     let check = text_check(&item.name);
     let placeholder = s.placeholder.then(|| {
         quote! {
-            /// Whether the value is a placeholder (`$NAME`, `${NAME}`) to be filled in at send
-            /// time, which the spec allows here and which no other rule is checked on.
-            pub fn is_placeholder(&self) -> bool {
-                changeos_runtime::placeholder::is_placeholder(self.text())
+            impl #name {
+                /// Whether the value is a placeholder (`$NAME`, `${NAME}`) to be filled in at
+                /// send time, which the spec allows here and which no other rule is checked on.
+                pub fn is_placeholder(&self) -> bool {
+                    changeos_runtime::placeholder::is_placeholder(self.text())
+                }
             }
         }
     });
-    let representation = if s.secret {
-        secret_representation(item)
+    let (derive, inner, impls) = if s.secret {
+        (
+            quote! { #[derive(Clone, PartialEq, Eq, Deserialize)] },
+            quote! { changeos_runtime::secret::SecretString },
+            quote! { changeos_runtime::secret_newtype!(#name, #check); },
+        )
     } else {
-        plain_representation(item)
-    };
-    let inner = if s.secret {
-        quote! { changeos_runtime::secret::SecretString }
-    } else {
-        quote! { String }
-    };
-    let wrap = if s.secret {
-        quote! { changeos_runtime::secret::SecretString::from(value) }
-    } else {
-        quote! { value }
-    };
-    let derive = if s.secret {
-        quote! { #[derive(Clone, PartialEq, Eq, Deserialize)] }
-    } else {
-        quote! { #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)] }
+        (
+            quote! { #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)] },
+            quote! { String },
+            quote! { changeos_runtime::text_newtype!(#name, #check); },
+        )
     };
     quote! {
         #doc
@@ -52,148 +48,8 @@ pub fn newtype(item: &Item<'_>, s: &StringSchema) -> TokenStream {
         #[serde(try_from = "String")]
         pub struct #name(#inner);
 
-        impl #name {
-            /// The value, or why the spec refuses it: the first rule of error severity it
-            /// breaks (warnings do not refuse a value; `lint()` reports them).
-            pub fn new(value: impl Into<String>) -> Result<Self, changeos_runtime::invalid::InvalidValue> {
-                let value = value.into();
-                changeos_runtime::invalid::InvalidValue::check(&value, #shown, crate::lint::#check)?;
-                Ok(Self(#wrap))
-            }
-
-            #placeholder
-        }
-
-        impl TryFrom<String> for #name {
-            type Error = changeos_runtime::invalid::InvalidValue;
-
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl TryFrom<&str> for #name {
-            type Error = changeos_runtime::invalid::InvalidValue;
-
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = changeos_runtime::invalid::InvalidValue;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::new(value)
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.text())
-            }
-        }
-
-        #representation
-    }
-}
-
-/// How a plain newtype shows and gives its text.
-fn plain_representation(item: &Item<'_>) -> TokenStream {
-    let name = ident(&item.name);
-    quote! {
-        impl #name {
-            /// The value.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-
-            /// The text the checks run on.
-            fn text(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::ops::Deref for #name {
-            type Target = str;
-
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl PartialEq<str> for #name {
-            fn eq(&self, other: &str) -> bool {
-                self.0 == other
-            }
-        }
-
-        impl PartialEq<&str> for #name {
-            fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
-            }
-        }
-
-        impl AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl From<#name> for String {
-            fn from(value: #name) -> String {
-                value.0
-            }
-        }
-    }
-}
-
-/// How a secret newtype shows (never) and gives its text (only through `expose`). It has no
-/// `AsRef<str>`: generic code that takes one would print the secret without a word.
-fn secret_representation(item: &Item<'_>) -> TokenStream {
-    let name = ident(&item.name);
-    let debug = format!("{}({})", item.name, "{}");
-    quote! {
-        impl #name {
-            /// The clear value, for the one place that needs it (the request sent).
-            pub fn expose(&self) -> &str {
-                self.0.expose()
-            }
-
-            /// The value as a [`SecretString`](changeos_runtime::secret::SecretString).
-            pub fn as_secret(&self) -> &changeos_runtime::secret::SecretString {
-                &self.0
-            }
-
-            /// The text the checks run on.
-            fn text(&self) -> &str {
-                self.0.expose()
-            }
-        }
-
-        impl std::fmt::Debug for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, #debug, changeos_runtime::secret::REDACTED)
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(changeos_runtime::secret::REDACTED)
-            }
-        }
-
-        impl From<#name> for changeos_runtime::secret::SecretString {
-            fn from(value: #name) -> changeos_runtime::secret::SecretString {
-                value.0
-            }
-        }
+        #impls
+        #placeholder
     }
 }
 
@@ -253,12 +109,6 @@ pub fn value_set(item: &Item<'_>, values: &EnumValues) -> TokenStream {
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
         #parse
     }
 }
@@ -269,6 +119,12 @@ fn open_parse(item: &Item<'_>, values: &EnumValues) -> TokenStream {
     let variants: Vec<_> = values.names.iter().map(|n| ident(n)).collect();
     let wires = &values.values;
     quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
@@ -307,19 +163,6 @@ fn closed_parse(item: &Item<'_>, values: &EnumValues) -> TokenStream {
             }
         }
 
-        impl TryFrom<&str> for #name {
-            type Error = changeos_runtime::invalid::InvalidValue;
-
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                value.parse()
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                value.parse().map_err(|e| serde::de::Error::custom(format_args!("unknown variant `{value}`, {e}")))
-            }
-        }
+        changeos_runtime::closed_set!(#name);
     }
 }
