@@ -313,15 +313,8 @@ impl<'s> Reader<'s> {
             let rule = self.rule_for(schema, "dependentRequired", pointer);
             cross_rules.extend(dependent_rules(dependent, &rule, None));
         }
-        for (i, item) in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (item, item_pointer) in elements(schema, "allOf", pointer) {
             if item.get("$ref").is_none() {
-                let item_pointer = child(&child(pointer, "allOf"), &i.to_string());
                 cross_rules.extend(self.read_cross_rule(item, &item_pointer));
             }
         }
@@ -352,14 +345,7 @@ impl<'s> Reader<'s> {
     /// The `allOf` items that name a base: a `$ref` to a component schema, alone.
     fn read_bases(&mut self, schema: &Value, pointer: &str) -> Vec<String> {
         let mut bases = Vec::new();
-        for (i, item) in schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let item_pointer = child(&child(pointer, "allOf"), &i.to_string());
+        for (item, item_pointer) in elements(schema, "allOf", pointer) {
             if item.get("$ref").is_some()
                 && let Some(name) = self.named(item, &item_pointer)
             {
@@ -563,14 +549,7 @@ impl<'s> Reader<'s> {
         self.current.clear();
         let mut out: Vec<Parameter> = Vec::new();
         for (holder, pointer) in [(op, op_pointer), (item, item_pointer)] {
-            for (i, parameter) in holder
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let pointer = child(&child(pointer, "parameters"), &i.to_string());
+            for (parameter, pointer) in elements(holder, "parameters", pointer) {
                 let name = text(parameter, "name").unwrap_or_default();
                 let location = match parameter.get("in").and_then(Value::as_str) {
                     Some("query") => ParameterIn::Query,
@@ -1063,6 +1042,18 @@ fn condition(value: &Value) -> Condition {
             .collect(),
         one_of,
     }
+}
+
+/// The elements of the array `value[key]`, each with its pointer.
+fn elements<'v>(value: &'v Value, key: &str, pointer: &str) -> impl Iterator<Item = (&'v Value, String)> {
+    let at = child(pointer, key);
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(move |(i, item)| (item, child(&at, &i.to_string())))
 }
 
 fn notes(value: &Value) -> Notes {

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{describe, doc_attrs};
-use super::typed::{base_field, is_option, lint_body, member_fallback};
+use super::typed::{base_field, by_member, is_option, lint_body, member_fallback};
 use super::types::{Item, inline_name, is_constrained, items, resolve, rust_type};
 use super::values::{newtype, value_set};
 use crate::ir::{Api, Kind, ObjectSchema, Property, SchemaRef};
@@ -147,17 +147,8 @@ fn members(api: &Api, item: &Item<'_>, object: &ObjectSchema) -> TokenStream {
             quote! { Ok(#any) }
         }
     };
-    let body = if object.properties.is_empty() {
-        other
-    } else {
-        quote! {
-            match wire {
-                #(#arms)*
-                _ => return #other,
-            }
-            Ok(true)
-        }
-    };
+    let arms: Vec<TokenStream> = arms.collect();
+    let body = by_member(&arms, other, quote! { Ok(true) });
     let serialize = (!object.bases.is_empty()).then(|| {
         quote! {
             impl Serialize for #name {

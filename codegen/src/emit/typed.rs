@@ -27,17 +27,8 @@ pub fn lint_body(api: &Api, name: &str, object: &ObjectSchema) -> (TokenStream, 
         quote! { #wire => { #check } }
     });
     let other = member_fallback(object, quote! { lint_member_at(wire, path, out) }, quote! { false });
-    let member_body = if object.properties.is_empty() {
-        other
-    } else {
-        quote! {
-            match wire {
-                #(#arms)*
-                _ => return #other,
-            }
-            true
-        }
-    };
+    let arms: Vec<TokenStream> = arms.collect();
+    let member_body = by_member(&arms, other, quote! { true });
     let bases_rules = object.bases.iter().map(|b| {
         let field = base_field(object, b);
         quote! { self.#field.lint_rules_at(path, out); }
@@ -62,6 +53,21 @@ pub fn lint_body(api: &Api, name: &str, object: &ObjectSchema) -> (TokenStream, 
         self.lint_rules_at(path, out);
     };
     (body, shared)
+}
+
+/// `match wire { arms, _ => return other } done`, or just `other` for an object with no
+/// members of its own (everything goes to its bases).
+pub fn by_member(arms: &[TokenStream], other: TokenStream, done: TokenStream) -> TokenStream {
+    if arms.is_empty() {
+        return other;
+    }
+    quote! {
+        match wire {
+            #(#arms)*
+            _ => return #other,
+        }
+        #done
+    }
 }
 
 /// `self.base.f(...) || ...` over the bases, or `none` for an object without bases.
