@@ -18,12 +18,12 @@ pub fn read(spec: &Value) -> Result<Api, Vec<Problem>> {
     let types = reader.read_types();
     let operations = reader.read_operations();
     reader.check_refs(spec, "");
-    reader.check_bases(&types);
     let mut api = Api {
         operations,
         types,
         rules: std::mem::take(&mut reader.rules),
     };
+    reader.check_bases(&api);
     reader.finish_rules(&mut api);
     reader.add_review_rule(&mut api);
     if reader.problems.is_empty() {
@@ -633,13 +633,8 @@ impl<'s> Reader<'s> {
     /// What composition needs once every type is read: a base is an open object type, no
     /// object reaches itself through its bases, no member is defined twice, `x-member-order`
     /// names only members, and `dependentRequired` names members the object has.
-    fn check_bases(&mut self, types: &[TypeDef]) {
-        let api = Api {
-            operations: Vec::new(),
-            types: types.to_vec(),
-            rules: Vec::new(),
-        };
-        for t in types {
+    fn check_bases(&mut self, api: &Api) {
+        for t in &api.types {
             let Kind::Object(object) = &t.schema.kind else { continue };
             let pointer = &t.schema.pointer;
             for (i, base) in object.bases.iter().enumerate() {
@@ -650,13 +645,13 @@ impl<'s> Reader<'s> {
                         at,
                         format!("`{base}` is closed (`additionalProperties: false`), so nothing can add members to it: leave it open and close the objects that compose it with `unevaluatedProperties: false`"),
                     ),
-                    Some(_) if reaches(&api, base, &t.name) => {
+                    Some(_) if reaches(api, base, &t.name) => {
                         self.problem(at, format!("`{base}` composes `{}` in turn: bases cannot form a cycle", t.name))
                     }
                     Some(_) => {}
                 }
             }
-            if object.bases.is_empty() || object.bases.iter().any(|b| reaches(&api, b, &t.name)) {
+            if object.bases.is_empty() || object.bases.iter().any(|b| reaches(api, b, &t.name)) {
                 continue;
             }
             let members = api.members(object);

@@ -38,11 +38,10 @@ pub struct Composed {
 impl Composed {
     /// The member `name`: its own, or a base's.
     fn find(&'static self, name: &str) -> Option<&'static Member> {
-        self.members.iter().find(|m| m.name == name).or_else(|| {
-            self.bases
-                .iter()
-                .find_map(|b| b.members().into_iter().find(|m| m.name == name))
-        })
+        self.members
+            .iter()
+            .find(|m| m.name == name)
+            .or_else(|| self.bases.iter().find_map(|b| b.find(name)))
     }
 }
 
@@ -79,11 +78,33 @@ impl Shape {
     }
 
     /// Where `name` comes in spec order, and the shape of its value; `None` for a member the
-    /// spec does not describe here.
+    /// spec does not describe here. It runs for every member `fmt` lays out, so it allocates
+    /// nothing.
     pub fn member(&self, name: &str) -> Option<(usize, &'static Shape)> {
-        let members = self.members();
-        let position = members.iter().position(|m| m.name == name)?;
-        Some((position, members[position].shape))
+        match self {
+            Shape::Object(members) => {
+                let position = members.iter().position(|m| m.name == name)?;
+                Some((position, members[position].shape))
+            }
+            Shape::Composed(composed) => {
+                let composed: &'static Composed = composed;
+                let position = composed.order.iter().position(|n| *n == name)?;
+                Some((position, composed.find(name)?.shape))
+            }
+            Shape::Scalar | Shape::Secret | Shape::Array(_) => None,
+        }
+    }
+
+    /// The member `name`, its bases' included, without allocating.
+    fn find(&self, name: &str) -> Option<&'static Member> {
+        match self {
+            Shape::Object(members) => members.iter().find(|m| m.name == name),
+            Shape::Composed(composed) => {
+                let composed: &'static Composed = composed;
+                composed.find(name)
+            }
+            Shape::Scalar | Shape::Secret | Shape::Array(_) => None,
+        }
     }
 
     /// The path to every secret under this shape, in spec order. A shape that contains itself
