@@ -49,6 +49,10 @@ pub enum Command {
     Job(JobArgs),
     /// Print a payload's canonical form, passwords redacted, for snapshot tests.
     Render(RenderArgs),
+    /// Serve the Language Server Protocol on standard input and output: the findings of
+    /// `check` in the editor while typing (exit 0 after the client's shutdown and exit, 1 when
+    /// the connection fails).
+    Lsp,
 }
 
 #[derive(Debug, clap::Args)]

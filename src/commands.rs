@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Send(args) => Ok(crate::send::run(&args)),
         Command::Job(args) => Ok(crate::job::run(&args)),
         Command::Render(args) => crate::render::run(&args),
+        Command::Lsp => lsp(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -276,6 +277,17 @@ fn rule_json(rule: Rule, full: bool) -> serde_json::Value {
 
 fn schema(args: &SchemaArgs) -> Result<u8, String> {
     print_out(args.op.schema())
+}
+
+/// `lsp`: the server runs until the client's `exit`; a broken connection is exit 1.
+fn lsp() -> Result<u8, String> {
+    match changeos_lsp::serve_stdio() {
+        Ok(()) => Ok(EXIT_CLEAN),
+        Err(e) => {
+            say!("error: the language server stopped: {e}");
+            Ok(EXIT_FINDINGS)
+        }
+    }
 }
 
 fn completions(args: &CompletionsArgs) -> Result<u8, String> {

@@ -27,6 +27,7 @@ mod fmt;
 mod fmt_properties;
 mod job;
 mod linter;
+mod lsp;
 mod models;
 mod models_guide;
 mod no_secrets_in_snapshots;

@@ -1,0 +1,55 @@
+//! A document's findings as LSP diagnostics: the same findings `changeos check` prints, with
+//! the rule id as the code and `changeos` as the source. Messages are the linter's, which never
+//! quote a secret.
+
+use changeos_validator::{Document, Operation, Severity, check_document};
+use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
+
+use crate::encoding::{Encoding, Lines};
+
+/// The member a change-OS payload has at its top level.
+const PAYLOAD_MEMBER: &str = "os-change";
+
+/// The findings of `text`, or none when it is not a change-OS payload.
+pub fn of(text: &str, encoding: Encoding) -> Vec<Diagnostic> {
+    let document = match Document::read(text.as_bytes()) {
+        Ok(document) => document,
+        // Text from the client is UTF-8 by the protocol; a failure here is not a payload.
+        Err(_) => return Vec::new(),
+    };
+    if !is_payload(&document) {
+        return Vec::new();
+    }
+    // A payload no configuration maps is checked as the body of the spec's first operation
+    // (the v2 call, whose body is `os-change`).
+    let report = check_document(Operation::DEFAULT, &document);
+    let lines = Lines::new(text, encoding);
+    report
+        .diagnostics
+        .iter()
+        .map(|d| Diagnostic {
+            range: lines.range((d.line, d.column), (d.end_line, d.end_column)),
+            severity: Some(match d.severity {
+                Severity::Error => DiagnosticSeverity::ERROR,
+                Severity::Warning => DiagnosticSeverity::WARNING,
+            }),
+            code: Some(NumberOrString::String(d.rule.id().to_owned())),
+            source: Some("changeos".to_owned()),
+            message: match &d.help {
+                Some(help) => format!("{}\nhelp: {help}", d.message),
+                None => d.message.clone(),
+            },
+            ..Diagnostic::default()
+        })
+        .collect()
+}
+
+/// Whether the top level (as far as a half-typed text can be read) has an `os-change` member.
+fn is_payload(document: &Document<'_>) -> bool {
+    document
+        .parsed
+        .root
+        .as_ref()
+        .and_then(|root| root.value.as_object())
+        .is_some_and(|object| object.contains_key(PAYLOAD_MEMBER))
+}

@@ -1,0 +1,111 @@
+//! Diagnostics: published on open and on every change, cleared on close; only for payloads;
+//! positions in the negotiated encoding; never a secret.
+
+use serde_json::{Value, json};
+
+use crate::client::{Client, URI};
+
+fn utf16_client() -> (Client, Value) {
+    Client::start(json!({}))
+}
+
+fn codes(published: &Value) -> Vec<&str> {
+    published["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().expect("a rule id"))
+        .collect()
+}
+
+#[test]
+fn the_server_says_its_encoding_and_full_sync() {
+    let (client, result) = utf16_client();
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(result["capabilities"]["textDocumentSync"], 1);
+    assert_eq!(result["serverInfo"]["name"], "changeos");
+    client.stop();
+    let (client, result) = Client::start(json!({ "general": { "positionEncodings": ["utf-16", "utf-8"] } }));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    client.stop();
+}
+
+#[test]
+fn a_payload_gets_the_findings_of_check_on_open_change_and_close() {
+    let (client, _) = utf16_client();
+    client.open("{\"os-change\": {\"imageid\": \"not-a-uuid\", \"adminpass\": \"Secret.Pass-2024x\"}}");
+    let published = client.diagnostics();
+    assert_eq!(published["uri"], URI);
+    assert_eq!(published["version"], 1);
+    assert!(codes(&published).contains(&"imageid-uuid"), "{published:#}");
+    let first = &published["diagnostics"][0];
+    assert_eq!(first["source"], "changeos");
+    assert!(
+        !published.to_string().contains("Secret.Pass-2024x"),
+        "no secret in a diagnostic: {published}"
+    );
+
+    client.change(2, "{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"keyname\": \"k\", \"userid\": \"u\"}}");
+    let published = client.diagnostics();
+    assert_eq!(published["version"], 2);
+    assert_eq!(codes(&published), Vec::<&str>::new(), "{published:#}");
+
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": URI } }));
+    let published = client.diagnostics();
+    assert_eq!(published["diagnostics"], json!([]));
+    client.stop();
+}
+
+#[test]
+fn a_half_typed_payload_gets_its_syntax_error_and_what_can_be_placed() {
+    let (client, _) = utf16_client();
+    client.open("{\"os-change\": {\"imageid\": \"x\", \"mode\": ");
+    let published = client.diagnostics();
+    let codes = codes(&published);
+    assert!(codes.contains(&"invalid-json"), "{published:#}");
+    client.stop();
+}
+
+#[test]
+fn other_json_files_get_nothing() {
+    let (client, _) = utf16_client();
+    client.open("{\"name\": \"my-package\", \"version\": \"1.0.0\"}");
+    assert_eq!(client.diagnostics()["diagnostics"], json!([]));
+    client.stop();
+}
+
+#[test]
+fn positions_count_utf16_units_or_utf8_bytes_as_negotiated() {
+    // The unknown member `𝒜x` comes after a value with a character outside the BMP.
+    let text = "{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"keyname\": \"𝒜\", \"userid\": \"u\", \"zz\": 1}}";
+    let start_of = |published: &Value| {
+        published["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .find(|d| d["code"] == "unknown-member")
+            .map(|d| d["range"]["start"]["character"].as_u64().expect("a column"))
+            .expect("the unknown member is reported")
+    };
+    let prefix = &text[..text.find("\"zz\"").expect("zz")];
+    let (client, _) = utf16_client();
+    client.open(text);
+    assert_eq!(start_of(&client.diagnostics()), prefix.encode_utf16().count() as u64);
+    client.stop();
+    let (client, _) = Client::start(json!({ "general": { "positionEncodings": ["utf-8"] } }));
+    client.open(text);
+    assert_eq!(start_of(&client.diagnostics()), prefix.len() as u64);
+    client.stop();
+}
+
+#[test]
+fn an_unknown_request_is_method_not_found_and_the_server_carries_on() {
+    let (mut client, _) = utf16_client();
+    let response = client.request_response(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let error = response.response_result.expect_err("an error");
+    assert_eq!(error.code, lsp_server::ErrorCode::MethodNotFound as i32);
+    client.stop();
+}

@@ -1,0 +1,5 @@
+//! The server driven as a client drives it: JSON-RPC messages over an in-memory connection
+//! (the same messages stdio carries), one server thread per test.
+
+mod client;
+mod diagnostics;
