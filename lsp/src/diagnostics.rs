@@ -10,19 +10,21 @@ use crate::encoding::{Encoding, Lines};
 /// The member a change-OS payload has at its top level.
 const PAYLOAD_MEMBER: &str = "os-change";
 
-/// The findings of `text`, or none when it is not a change-OS payload.
-pub fn of(text: &str, encoding: Encoding) -> Vec<Diagnostic> {
-    let document = match Document::read(text.as_bytes()) {
-        Ok(document) => document,
-        // Text from the client is UTF-8 by the protocol; a failure here is not a payload.
-        Err(_) => return Vec::new(),
-    };
-    if !is_payload(&document) {
+/// The operation a document is a request body of, or `None` when it is not a payload. A
+/// payload no configuration maps is checked as the body of the spec's first operation (the v2
+/// call, whose body is `os-change`).
+pub fn operation(text: &str) -> Option<Operation> {
+    let document = Document::read(text.as_bytes()).ok()?;
+    is_payload(&document).then_some(Operation::DEFAULT)
+}
+
+/// The findings of `text` as a body of `operation`.
+pub fn of(text: &str, operation: Operation, encoding: Encoding) -> Vec<Diagnostic> {
+    let Ok(document) = Document::read(text.as_bytes()) else {
+        // Text from the client is UTF-8 by the protocol; nothing here can fail to decode.
         return Vec::new();
-    }
-    // A payload no configuration maps is checked as the body of the spec's first operation
-    // (the v2 call, whose body is `os-change`).
-    let report = check_document(Operation::DEFAULT, &document);
+    };
+    let report = check_document(operation, &document);
     let lines = Lines::new(text, encoding);
     report
         .diagnostics

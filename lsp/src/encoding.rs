@@ -72,6 +72,25 @@ impl<'a> Lines<'a> {
         Position::new(index as u32, offset)
     }
 
+    /// The position of a byte offset of the whole text (a byte-order mark counts, as in a
+    /// fix's offsets); an offset inside a character is that character's start.
+    pub fn position_of_byte(&self, text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().map(|c| self.encoding.width(c)).sum();
+        Position::new(line as u32, column)
+    }
+
+    /// The position after the whole text.
+    pub fn end(&self, text: &str) -> Position {
+        self.position_of_byte(text, text.len())
+    }
+
     /// The range of the characters `start..=end` (the linter's ends are inclusive).
     pub fn range(&self, start: (usize, usize), end: (usize, usize)) -> Range {
         Range::new(self.position(start.0, start.1), self.position(end.0, end.1 + 1))
@@ -119,6 +138,27 @@ mod tests {
             lines.position(9, 1),
             Position::new(2, 0),
             "a line past the end is the last"
+        );
+    }
+
+    #[test]
+    fn byte_offsets_become_positions() {
+        let text = "\u{feff}{\r\n  \"𝒜\": 1\r\n}";
+        let lines = Lines::new(text, Encoding::Utf16);
+        assert_eq!(lines.position_of_byte(text, 0), Position::new(0, 0));
+        assert_eq!(lines.position_of_byte(text, 3), Position::new(0, 1), "after the mark");
+        let value = text.find(": 1").expect("value") + 2;
+        // Two spaces, a quote, 𝒜 (two units), a quote, the colon and a space.
+        assert_eq!(lines.position_of_byte(text, value), Position::new(1, 8));
+        assert_eq!(lines.position_of_byte(text, value + 1000), lines.end(text));
+        assert_eq!(lines.end(text), Position::new(2, 1));
+        let utf8 = Lines::new(text, Encoding::Utf8);
+        assert_eq!(utf8.position_of_byte(text, value), Position::new(1, 10));
+        let inside = text.find('𝒜').expect("the letter") + 1;
+        assert_eq!(
+            utf8.position_of_byte(text, inside),
+            Position::new(1, 3),
+            "inside a character: its start"
         );
     }
 }

@@ -5,11 +5,13 @@
 //! What it does so far: it negotiates the position encoding, keeps the open documents, and
 //! publishes the findings of `changeos check` for every document that is a change-OS payload
 //! (its top level has an `os-change` member), on open and on every change, and clears them when
-//! the document closes.
+//! the document closes. It offers the fixes of `check --fix` as quick fixes and all at once
+//! (`source.fixAll.changeos`), and `changeos fmt`'s layout as formatting.
 
 #![forbid(unsafe_code)]
 
 mod diagnostics;
+mod edits;
 pub mod encoding;
 
 use std::collections::HashMap;
@@ -18,9 +20,10 @@ use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics,
 };
+use lsp_types::request::{CodeActionRequest, Formatting, Request as _};
 use lsp_types::{
-    InitializeParams, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
-    Uri,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams,
+    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 
 use encoding::Encoding;
@@ -61,6 +64,11 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
     let capabilities = ServerCapabilities {
         position_encoding: Some(encoding.kind()),
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::from(edits::FIX_ALL)]),
+            ..CodeActionOptions::default()
+        })),
+        document_formatting_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     };
     let result = serde_json::json!({
@@ -79,7 +87,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
                 if connection.handle_shutdown(&request)? {
                     return Ok(());
                 }
-                server.unknown_request(request)?;
+                server.request(request)?;
             }
             Message::Notification(notification) => server.notification(notification)?,
             Message::Response(_) => {}
@@ -124,11 +132,53 @@ impl Server<'_> {
     /// The findings of an open document, or none for a document that is not a payload.
     fn publish(&self, uri: &Uri, version: Option<i32>) -> Result<(), ServerError> {
         let diagnostics = self
-            .documents
-            .get(uri)
-            .map(|text| diagnostics::of(text, self.encoding))
+            .payload(uri)
+            .map(|(text, operation)| diagnostics::of(text, operation, self.encoding))
             .unwrap_or_default();
         self.send_diagnostics(uri.clone(), diagnostics, version)
+    }
+
+    /// An open document's text and operation, when it is a payload.
+    fn payload(&self, uri: &Uri) -> Option<(&str, changeos_validator::Operation)> {
+        let text = self.documents.get(uri)?;
+        Some((text, diagnostics::operation(text)?))
+    }
+
+    fn request(&self, request: lsp_server::Request) -> Result<(), ServerError> {
+        let result = match request.method.as_str() {
+            CodeActionRequest::METHOD => {
+                let params: lsp_types::CodeActionParams = serde_json::from_value(request.params)?;
+                let uri = params.text_document.uri;
+                let actions = self
+                    .payload(&uri)
+                    .map(|(text, operation)| {
+                        let only = params.context.only.as_deref();
+                        edits::code_actions(&uri, text, operation, self.encoding, params.range, only)
+                    })
+                    .unwrap_or_default();
+                Ok(serde_json::to_value(actions)?)
+            }
+            Formatting::METHOD => {
+                let params: lsp_types::DocumentFormattingParams = serde_json::from_value(request.params)?;
+                match self.payload(&params.text_document.uri) {
+                    Some((text, operation)) => edits::formatting(text, operation, self.encoding)
+                        .map(|edits| serde_json::to_value(edits).unwrap_or_default()),
+                    // Not a payload (or not open): nothing to lay out.
+                    None => Ok(serde_json::Value::Null),
+                }
+            }
+            _ => return self.unknown_request(request),
+        };
+        let response = match result {
+            Ok(value) => lsp_server::Response::new_ok(request.id, value),
+            Err(message) => {
+                lsp_server::Response::new_err(request.id, lsp_server::ErrorCode::RequestFailed as i32, message)
+            }
+        };
+        self.connection
+            .sender
+            .send(Message::Response(response))
+            .map_err(|_| ServerError::Disconnected)
     }
 
     fn send_diagnostics(

@@ -3,3 +3,4 @@
 
 mod client;
 mod diagnostics;
+mod edits;
