@@ -86,6 +86,25 @@ impl<'a> Lines<'a> {
         Position::new(line as u32, column)
     }
 
+    /// The byte offset of a position in the whole text (the inverse of
+    /// [`Lines::position_of_byte`]); a position past a line's end is that line's end.
+    pub fn byte_of(&self, text: &str, position: Position) -> usize {
+        let line_start: usize = text
+            .split_inclusive('\n')
+            .take(position.line as usize)
+            .map(str::len)
+            .sum();
+        let line_start = line_start.min(text.len());
+        let mut units = 0;
+        for (i, c) in text[line_start..].char_indices() {
+            if units >= position.character || c == '\n' {
+                return line_start + i;
+            }
+            units += self.encoding.width(c);
+        }
+        text.len()
+    }
+
     /// The position after the whole text.
     pub fn end(&self, text: &str) -> Position {
         self.position_of_byte(text, text.len())

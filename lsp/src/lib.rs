@@ -6,13 +6,15 @@
 //! publishes the findings of `changeos check` for every document that is a change-OS payload
 //! (its top level has an `os-change` member), on open and on every change, and clears them when
 //! the document closes. It offers the fixes of `check --fix` as quick fixes and all at once
-//! (`source.fixAll.changeos`), and `changeos fmt`'s layout as formatting.
+//! (`source.fixAll.changeos`), `changeos fmt`'s layout as formatting, and on hover what the
+//! spec says of a member and what a finding's rule means.
 
 #![forbid(unsafe_code)]
 
 mod diagnostics;
 mod edits;
 pub mod encoding;
+mod hover;
 
 use std::collections::HashMap;
 
@@ -20,10 +22,10 @@ use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{CodeActionRequest, Formatting, Request as _};
+use lsp_types::request::{CodeActionRequest, Formatting, HoverRequest, Request as _};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams,
-    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, HoverProviderCapability, InitializeParams, OneOf,
+    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 
 use encoding::Encoding;
@@ -69,6 +71,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
             ..CodeActionOptions::default()
         })),
         document_formatting_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     };
     let result = serde_json::json!({
@@ -166,6 +169,14 @@ impl Server<'_> {
                     // Not a payload (or not open): nothing to lay out.
                     None => Ok(serde_json::Value::Null),
                 }
+            }
+            HoverRequest::METHOD => {
+                let params: lsp_types::HoverParams = serde_json::from_value(request.params)?;
+                let at = params.text_document_position_params;
+                let hover = self
+                    .payload(&at.text_document.uri)
+                    .and_then(|(text, operation)| hover::at(text, operation, self.encoding, at.position));
+                Ok(serde_json::to_value(hover)?)
             }
             _ => return self.unknown_request(request),
         };

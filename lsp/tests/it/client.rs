@@ -89,6 +89,14 @@ impl Client {
         );
     }
 
+    /// Opens another document (its diagnostics are published too).
+    pub fn open_other(&self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "json", "version": 1, "text": text } }),
+        );
+    }
+
     pub fn change(&self, version: i32, text: &str) {
         self.notify(
             "textDocument/didChange",
