@@ -6,11 +6,12 @@
 //! publishes the findings of `changeos check` for every document that is a change-OS payload
 //! (its top level has an `os-change` member), on open and on every change, and clears them when
 //! the document closes. It offers the fixes of `check --fix` as quick fixes and all at once
-//! (`source.fixAll.changeos`), `changeos fmt`'s layout as formatting, and on hover what the
-//! spec says of a member and what a finding's rule means.
+//! (`source.fixAll.changeos`), `changeos fmt`'s layout as formatting, on hover what the spec
+//! says of a member and what a finding's rule means, and completion of member names and values.
 
 #![forbid(unsafe_code)]
 
+mod completion;
 mod diagnostics;
 mod edits;
 pub mod encoding;
@@ -22,10 +23,11 @@ use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{CodeActionRequest, Formatting, HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, Completion, Formatting, HoverRequest, Request as _};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, HoverProviderCapability, InitializeParams, OneOf,
-    PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, HoverProviderCapability,
+    InitializeParams, OneOf, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
 };
 
 use encoding::Encoding;
@@ -72,6 +74,10 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
         })),
         document_formatting_provider: Some(OneOf::Left(true)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["\"".to_owned(), ":".to_owned()]),
+            ..CompletionOptions::default()
+        }),
         ..ServerCapabilities::default()
     };
     let result = serde_json::json!({
@@ -169,6 +175,15 @@ impl Server<'_> {
                     // Not a payload (or not open): nothing to lay out.
                     None => Ok(serde_json::Value::Null),
                 }
+            }
+            Completion::METHOD => {
+                let params: lsp_types::CompletionParams = serde_json::from_value(request.params)?;
+                let at = params.text_document_position;
+                let items = self
+                    .payload(&at.text_document.uri)
+                    .map(|(text, operation)| completion::at(text, operation, self.encoding, at.position))
+                    .unwrap_or_default();
+                Ok(serde_json::to_value(items)?)
             }
             HoverRequest::METHOD => {
                 let params: lsp_types::HoverParams = serde_json::from_value(request.params)?;

@@ -55,12 +55,19 @@ pub struct Member {
     /// What the spec says of it: its description and constraints, the text of the generated
     /// models' docs (the language server's hover shows it).
     pub doc: &'static str,
+    /// The values of a closed set (`enum`), as written on the wire; empty for any other member.
+    pub values: &'static [&'static str],
 }
 
 impl Member {
     /// A member the spec says nothing more of.
     pub const fn new(name: &'static str, shape: &'static Shape) -> Member {
-        Member { name, shape, doc: "" }
+        Member {
+            name,
+            shape,
+            doc: "",
+            values: &[],
+        }
     }
 }
 

@@ -31,7 +31,8 @@ pub fn emit(api: &Api) -> TokenStream {
             let wire = &p.wire;
             let shape = shape_expr(api, &p.schema, &inline_name(&item.name, wire));
             let doc = member_doc(api, p);
-            quote! { Member { name: #wire, shape: #shape, doc: #doc } }
+            let values = closed_values(api, p);
+            quote! { Member { name: #wire, shape: #shape, doc: #doc, values: &[#(#values),*] } }
         });
         if object.bases.is_empty() {
             return quote! { static #name: Shape = Shape::Object(&[#(#members),*]); };
@@ -199,4 +200,16 @@ fn member_doc(api: &Api, p: &crate::ir::Property) -> String {
     schema
         .map(|s| super::docs::describe(description, s, Some(p.required)))
         .unwrap_or_default()
+}
+
+/// The wire values of a member whose type is a closed set (an open one takes any string).
+fn closed_values<'a>(api: &'a Api, p: &'a crate::ir::Property) -> &'a [String] {
+    match resolve(api, &p.schema).map(|s| &s.kind) {
+        Some(Kind::String(s)) => s
+            .values
+            .as_ref()
+            .filter(|v| !v.open)
+            .map_or(&[], |v| v.values.as_slice()),
+        _ => &[],
+    }
 }

@@ -2,6 +2,7 @@
 //! (the same messages stdio carries), one server thread per test.
 
 mod client;
+mod completion;
 mod diagnostics;
 mod edits;
 mod hover;
