@@ -87,6 +87,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
     connection.initialize_finish(id, result)?;
     let mut server = Server {
         connection,
+        pending: HashMap::new(),
         encoding,
         documents: HashMap::new(),
     };
@@ -101,12 +102,19 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
             Message::Notification(notification) => server.notification(notification)?,
             Message::Response(_) => {}
         }
+        // Debouncing without a timer: while the client has sent more, the findings wait, so
+        // a burst of changes is linted once, on its last text (never more than one pass behind).
+        if connection.receiver.is_empty() {
+            server.publish_pending()?;
+        }
     }
     Err(ServerError::Disconnected)
 }
 
 struct Server<'c> {
     connection: &'c Connection,
+    /// Documents opened or changed since their findings were last published, with the version.
+    pending: HashMap<Uri, Option<i32>>,
     encoding: Encoding,
     /// The open documents' text.
     documents: HashMap<Uri, String>,
@@ -119,7 +127,8 @@ impl Server<'_> {
                 let params: lsp_types::DidOpenTextDocumentParams = serde_json::from_value(notification.params)?;
                 let document = params.text_document;
                 self.documents.insert(document.uri.clone(), document.text);
-                self.publish(&document.uri, Some(document.version))
+                self.pending.insert(document.uri, Some(document.version));
+                Ok(())
             }
             DidChangeTextDocument::METHOD => {
                 let params: lsp_types::DidChangeTextDocumentParams = serde_json::from_value(notification.params)?;
@@ -127,15 +136,26 @@ impl Server<'_> {
                 if let Some(change) = params.content_changes.into_iter().last() {
                     self.documents.insert(params.text_document.uri.clone(), change.text);
                 }
-                self.publish(&params.text_document.uri, Some(params.text_document.version))
+                self.pending
+                    .insert(params.text_document.uri, Some(params.text_document.version));
+                Ok(())
             }
             DidCloseTextDocument::METHOD => {
                 let params: lsp_types::DidCloseTextDocumentParams = serde_json::from_value(notification.params)?;
                 self.documents.remove(&params.text_document.uri);
+                self.pending.remove(&params.text_document.uri);
                 self.send_diagnostics(params.text_document.uri, Vec::new(), None)
             }
             _ => Ok(()),
         }
+    }
+
+    /// Publishes the findings of every document changed since they were last published.
+    fn publish_pending(&mut self) -> Result<(), ServerError> {
+        for (uri, version) in std::mem::take(&mut self.pending) {
+            self.publish(&uri, version)?;
+        }
+        Ok(())
     }
 
     /// The findings of an open document, or none for a document that is not a payload.

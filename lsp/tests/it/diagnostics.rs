@@ -109,3 +109,35 @@ fn an_unknown_request_is_method_not_found_and_the_server_carries_on() {
     assert_eq!(error.code, lsp_server::ErrorCode::MethodNotFound as i32);
     client.stop();
 }
+
+#[test]
+fn a_burst_of_changes_ends_with_the_findings_of_the_last_text() {
+    let (client, _) = utf16_client();
+    client.open("{\"os-change\": {}}");
+    for version in 2..=40 {
+        let image = if version == 40 {
+            "e215580f-73ad-429d-b6f2-5433947433b0"
+        } else {
+            "typing"
+        };
+        client.change(
+            version,
+            &format!("{{\"os-change\": {{\"imageid\": \"{image}\", \"keyname\": \"k\", \"userid\": \"u\"}}}}"),
+        );
+    }
+    let mut versions = Vec::new();
+    let last = loop {
+        let published = client.diagnostics();
+        versions.push(published["version"].as_i64().expect("a version"));
+        if published["version"] == 40 {
+            break published;
+        }
+    };
+    assert_eq!(last["diagnostics"], json!([]), "the findings are the last text's");
+    assert!(
+        versions.windows(2).all(|w| w[0] < w[1]),
+        "never an older text after a newer: {versions:?}"
+    );
+    assert!(versions.len() <= 40);
+    client.stop();
+}
