@@ -2,6 +2,9 @@
 //! the rule id as the code and `changeos` as the source. Messages are the linter's, which never
 //! quote a secret.
 
+use std::path::Path;
+
+use changeos_validator::config::Config;
 use changeos_validator::{Document, Operation, Severity, check_document};
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
 
@@ -18,13 +21,20 @@ pub fn operation(text: &str) -> Option<Operation> {
     is_payload(&document).then_some(Operation::DEFAULT)
 }
 
-/// The findings of `text` as a body of `operation`.
-pub fn of(text: &str, operation: Operation, encoding: Encoding) -> Vec<Diagnostic> {
+/// The findings of `text` as a body of `operation`, at the levels `config` sets for `file`.
+pub fn of(
+    text: &str,
+    operation: Operation,
+    encoding: Encoding,
+    config: &Config,
+    file: Option<&Path>,
+) -> Vec<Diagnostic> {
     let Ok(document) = Document::read(text.as_bytes()) else {
         // Text from the client is UTF-8 by the protocol; nothing here can fail to decode.
         return Vec::new();
     };
-    let report = check_document(operation, &document);
+    let mut report = check_document(operation, &document);
+    config.apply(file, &mut report);
     let lines = Lines::new(text, encoding);
     report
         .diagnostics

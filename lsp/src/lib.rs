@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 mod completion;
+mod config;
 mod diagnostics;
 mod edits;
 pub mod encoding;
@@ -21,13 +22,14 @@ use std::collections::HashMap;
 
 use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{CodeActionRequest, Completion, Formatting, HoverRequest, Request as _};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, HoverProviderCapability,
     InitializeParams, OneOf, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Uri,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 
 use encoding::Encoding;
@@ -67,7 +69,13 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
     );
     let capabilities = ServerCapabilities {
         position_encoding: Some(encoding.kind()),
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::FULL),
+            // Saving a changeos.toml re-lints the open payloads.
+            save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+            ..TextDocumentSyncOptions::default()
+        })),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::from(edits::FIX_ALL)]),
             ..CodeActionOptions::default()
@@ -140,6 +148,20 @@ impl Server<'_> {
                     .insert(params.text_document.uri, Some(params.text_document.version));
                 Ok(())
             }
+            DidSaveTextDocument::METHOD => {
+                let params: lsp_types::DidSaveTextDocumentParams = serde_json::from_value(notification.params)?;
+                if config::is_config(&params.text_document.uri) {
+                    self.config_changed();
+                }
+                Ok(())
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let params: lsp_types::DidChangeWatchedFilesParams = serde_json::from_value(notification.params)?;
+                if params.changes.iter().any(|c| config::is_config(&c.uri)) {
+                    self.config_changed();
+                }
+                Ok(())
+            }
             DidCloseTextDocument::METHOD => {
                 let params: lsp_types::DidCloseTextDocumentParams = serde_json::from_value(notification.params)?;
                 self.documents.remove(&params.text_document.uri);
@@ -158,13 +180,41 @@ impl Server<'_> {
         Ok(())
     }
 
-    /// The findings of an open document, or none for a document that is not a payload.
+    /// The findings of an open document at its config's levels, or none for a document that
+    /// is not a payload. A broken config is said (once per lint) and the defaults apply.
     fn publish(&self, uri: &Uri, version: Option<i32>) -> Result<(), ServerError> {
-        let diagnostics = self
-            .payload(uri)
-            .map(|(text, operation)| diagnostics::of(text, operation, self.encoding))
-            .unwrap_or_default();
+        let Some((text, operation)) = self.payload(uri) else {
+            return self.send_diagnostics(uri.clone(), Vec::new(), version);
+        };
+        let config = match config::for_document(uri) {
+            Ok(config) => config,
+            Err(message) => {
+                self.show_error(message)?;
+                changeos_validator::config::Config::default()
+            }
+        };
+        let file = config::path_of(uri);
+        let diagnostics = diagnostics::of(text, operation, self.encoding, &config, file.as_deref());
         self.send_diagnostics(uri.clone(), diagnostics, version)
+    }
+
+    /// A config was saved or changed on disk: every open document is linted again.
+    fn config_changed(&mut self) {
+        for uri in self.documents.keys() {
+            self.pending.entry(uri.clone()).or_insert(None);
+        }
+    }
+
+    fn show_error(&self, message: String) -> Result<(), ServerError> {
+        let params = lsp_types::ShowMessageParams {
+            typ: lsp_types::MessageType::ERROR,
+            message: format!("changeos: {message}"),
+        };
+        let notification = Notification::new(ShowMessage::METHOD.to_owned(), params);
+        self.connection
+            .sender
+            .send(Message::Notification(notification))
+            .map_err(|_| ServerError::Disconnected)
     }
 
     /// An open document's text and operation, when it is a payload.

@@ -22,7 +22,10 @@ fn codes(published: &Value) -> Vec<&str> {
 fn the_server_says_its_encoding_and_full_sync() {
     let (client, result) = utf16_client();
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
-    assert_eq!(result["capabilities"]["textDocumentSync"], 1);
+    assert_eq!(
+        result["capabilities"]["textDocumentSync"],
+        json!({ "openClose": true, "change": 1, "save": true })
+    );
     assert_eq!(result["serverInfo"]["name"], "changeos");
     client.stop();
     let (client, result) = Client::start(json!({ "general": { "positionEncodings": ["utf-16", "utf-8"] } }));
@@ -139,5 +142,61 @@ fn a_burst_of_changes_ends_with_the_findings_of_the_last_text() {
         "never an older text after a newer: {versions:?}"
     );
     assert!(versions.len() <= 40);
+    client.stop();
+}
+
+/// A temporary directory for a test's files, removed at the end.
+struct Dir(std::path::PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn the_nearest_changeos_toml_sets_the_levels_and_a_saved_edit_applies_at_once() {
+    let dir = Dir(std::env::temp_dir().join(format!("changeos-lsp-config-{}", std::process::id())));
+    std::fs::create_dir_all(dir.0.join("payloads")).expect("a directory");
+    let config = dir.0.join("changeos.toml");
+    std::fs::write(&config, "[rules]\nkeyname-without-userid = \"off\"\n").expect("write the config");
+    let uri = format!("file://{}/payloads/p.json", dir.0.display());
+    let config_uri = format!("file://{}", config.display());
+    let (client, _) = utf16_client();
+    client.open_other(
+        &uri,
+        "{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"keyname\": \"k\"}}",
+    );
+    assert_eq!(codes(&client.diagnostics()), Vec::<&str>::new(), "the rule is off");
+
+    std::fs::write(&config, "[rules]\nkeyname-without-userid = \"error\"\n").expect("write the config");
+    client.notify("textDocument/didSave", json!({ "textDocument": { "uri": config_uri } }));
+    let published = client.diagnostics();
+    assert_eq!(codes(&published), ["keyname-without-userid"]);
+    assert_eq!(published["diagnostics"][0]["severity"], 1, "raised to an error");
+
+    std::fs::write(&config, "[rules]\nno-such-rule = \"off\"\n").expect("write the config");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": config_uri, "type": 2 }] }),
+    );
+    let shown = loop {
+        if let lsp_server::Message::Notification(n) = client.receive()
+            && n.method == "window/showMessage"
+        {
+            break n.params;
+        }
+    };
+    assert!(
+        shown["message"].as_str().expect("a message").contains("no-such-rule"),
+        "{shown}"
+    );
+    let published = client.diagnostics();
+    assert_eq!(
+        codes(&published),
+        ["keyname-without-userid"],
+        "the defaults apply meanwhile"
+    );
+    assert_eq!(published["diagnostics"][0]["severity"], 2);
     client.stop();
 }
