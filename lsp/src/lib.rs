@@ -129,7 +129,16 @@ struct Server<'c> {
 }
 
 impl Server<'_> {
+    /// A notification whose parameters do not read has no reply to carry an error: it is
+    /// passed over, and the server carries on.
     fn notification(&mut self, notification: Notification) -> Result<(), ServerError> {
+        match self.handle_notification(notification) {
+            Err(ServerError::Json(_)) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn handle_notification(&mut self, notification: Notification) -> Result<(), ServerError> {
         match notification.method.as_str() {
             DidOpenTextDocument::METHOD => {
                 let params: lsp_types::DidOpenTextDocumentParams = serde_json::from_value(notification.params)?;
@@ -223,7 +232,23 @@ impl Server<'_> {
         Some((text, diagnostics::operation(text)?))
     }
 
+    /// A request whose parameters do not read is answered with the protocol's InvalidParams.
     fn request(&self, request: lsp_server::Request) -> Result<(), ServerError> {
+        let id = request.id.clone();
+        match self.handle_request(request) {
+            Err(ServerError::Json(e)) => {
+                let code = lsp_server::ErrorCode::InvalidParams as i32;
+                let response = lsp_server::Response::new_err(id, code, format!("the parameters do not read: {e}"));
+                self.connection
+                    .sender
+                    .send(Message::Response(response))
+                    .map_err(|_| ServerError::Disconnected)
+            }
+            other => other,
+        }
+    }
+
+    fn handle_request(&self, request: lsp_server::Request) -> Result<(), ServerError> {
         let result = match request.method.as_str() {
             CodeActionRequest::METHOD => {
                 let params: lsp_types::CodeActionParams = serde_json::from_value(request.params)?;

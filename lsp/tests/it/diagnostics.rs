@@ -200,3 +200,54 @@ fn the_nearest_changeos_toml_sets_the_levels_and_a_saved_edit_applies_at_once() 
     assert_eq!(published["diagnostics"][0]["severity"], 2);
     client.stop();
 }
+
+#[test]
+fn requests_for_a_closed_or_unknown_document_and_cancellations_are_harmless() {
+    let (mut client, _) = utf16_client();
+    client.open("{\"os-change\": {\"imageId\": \"x\"}}");
+    client.diagnostics();
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": URI } }));
+    assert_eq!(client.diagnostics()["diagnostics"], json!([]));
+    let position = json!({ "line": 0, "character": 3 });
+    let everything = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 0 } });
+    for (method, params) in [
+        (
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": URI }, "position": position }),
+        ),
+        (
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": URI }, "position": position }),
+        ),
+        (
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": URI }, "range": everything, "context": { "diagnostics": [] } }),
+        ),
+        (
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": "file:///never/opened.json" }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        ),
+    ] {
+        let result = client.request(method, params);
+        assert!(result.is_null() || result == json!([]), "{method}: {result}");
+    }
+    client.notify("$/cancelRequest", json!({ "id": 99 }));
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": "file:///never/opened.json", "version": 2 }, "contentChanges": [] }),
+    );
+    client.stop();
+}
+
+#[test]
+fn malformed_parameters_never_stop_the_server() {
+    let (mut client, _) = utf16_client();
+    client.notify("textDocument/didOpen", json!({ "textDocument": "not an object" }));
+    let response = client.request_response("textDocument/hover", json!({ "position": "nowhere" }));
+    let error = response.response_result.expect_err("an error");
+    assert_eq!(error.code, lsp_server::ErrorCode::InvalidParams as i32);
+    // Still serving.
+    client.open("{\"os-change\": {\"imageid\": \"x\"}}");
+    assert!(codes(&client.diagnostics()).contains(&"imageid-uuid"));
+    client.stop();
+}
