@@ -17,13 +17,14 @@ mod diagnostics;
 mod edits;
 pub mod encoding;
 mod hover;
+mod log;
 
 use std::collections::HashMap;
 
 use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics, ShowMessage,
+    LogTrace, Notification as _, PublishDiagnostics, SetTrace, ShowMessage,
 };
 use lsp_types::request::{CodeActionRequest, Completion, Formatting, HoverRequest, Request as _};
 use lsp_types::{
@@ -45,21 +46,38 @@ pub enum ServerError {
     Disconnected,
     #[error("standard input or output failed: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot write the log file {path}: {source}")]
+    LogFile { path: String, source: std::io::Error },
 }
 
 /// Serves on standard input and output until the client says `exit`.
-pub fn serve_stdio() -> Result<(), ServerError> {
+/// How the server runs, beside what the client negotiates.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Where to write a line per message handled (methods and timings only).
+    pub log_file: Option<std::path::PathBuf>,
+}
+
+pub fn serve_stdio(options: &Options) -> Result<(), ServerError> {
     let (connection, io_threads) = Connection::stdio();
-    serve(&connection)?;
+    serve(&connection, options)?;
     drop(connection);
     io_threads.join()?;
     Ok(())
 }
 
 /// Serves one client on `connection`: the handshake, then messages until `shutdown`.
-pub fn serve(connection: &Connection) -> Result<(), ServerError> {
+pub fn serve(connection: &Connection, options: &Options) -> Result<(), ServerError> {
+    let log_file = match &options.log_file {
+        Some(path) => Some(std::fs::File::create(path).map_err(|source| ServerError::LogFile {
+            path: path.display().to_string(),
+            source,
+        })?),
+        None => None,
+    };
     let (id, params) = connection.initialize_start()?;
     let params: InitializeParams = serde_json::from_value(params)?;
+    let trace = params.trace.unwrap_or(lsp_types::TraceValue::Off);
     let encoding = Encoding::negotiate(
         params
             .capabilities
@@ -94,15 +112,23 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
     });
     connection.initialize_finish(id, result)?;
     let mut server = Server {
+        log: log::Log::new(log_file, trace),
         connection,
         pending: HashMap::new(),
         encoding,
         documents: HashMap::new(),
     };
     for message in &connection.receiver {
+        let started = std::time::Instant::now();
+        let (method, id) = match &message {
+            Message::Request(r) => (r.method.clone(), Some(r.id.to_string())),
+            Message::Notification(n) => (n.method.clone(), None),
+            Message::Response(r) => ("response".to_owned(), Some(r.id.to_string())),
+        };
         match message {
             Message::Request(request) => {
                 if connection.handle_shutdown(&request)? {
+                    server.trace(&log::Log::line(&method, id.as_deref(), started.elapsed()))?;
                     return Ok(());
                 }
                 server.request(request)?;
@@ -110,6 +136,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
             Message::Notification(notification) => server.notification(notification)?,
             Message::Response(_) => {}
         }
+        server.trace(&log::Log::line(&method, id.as_deref(), started.elapsed()))?;
         // Debouncing without a timer: while the client has sent more, the findings wait, so
         // a burst of changes is linted once, on its last text (never more than one pass behind).
         if connection.receiver.is_empty() {
@@ -121,6 +148,7 @@ pub fn serve(connection: &Connection) -> Result<(), ServerError> {
 
 struct Server<'c> {
     connection: &'c Connection,
+    log: log::Log,
     /// Documents opened or changed since their findings were last published, with the version.
     pending: HashMap<Uri, Option<i32>>,
     encoding: Encoding,
@@ -140,6 +168,11 @@ impl Server<'_> {
 
     fn handle_notification(&mut self, notification: Notification) -> Result<(), ServerError> {
         match notification.method.as_str() {
+            SetTrace::METHOD => {
+                let params: lsp_types::SetTraceParams = serde_json::from_value(notification.params)?;
+                self.log.trace = params.value;
+                Ok(())
+            }
             DidOpenTextDocument::METHOD => {
                 let params: lsp_types::DidOpenTextDocumentParams = serde_json::from_value(notification.params)?;
                 let document = params.text_document;
@@ -179,6 +212,23 @@ impl Server<'_> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Writes a line to the log file, and sends it as `$/logTrace` while the client traces.
+    fn trace(&mut self, line: &str) -> Result<(), ServerError> {
+        self.log.write(line);
+        if !self.log.tracing() {
+            return Ok(());
+        }
+        let params = lsp_types::LogTraceParams {
+            message: line.to_owned(),
+            verbose: None,
+        };
+        let notification = Notification::new(LogTrace::METHOD.to_owned(), params);
+        self.connection
+            .sender
+            .send(Message::Notification(notification))
+            .map_err(|_| ServerError::Disconnected)
     }
 
     /// Publishes the findings of every document changed since they were last published.

@@ -100,3 +100,18 @@ fn a_client_that_disconnects_ends_the_server_with_exit_1_and_a_message() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("the language server stopped"), "{stderr}");
 }
+
+#[test]
+fn an_unwritable_log_file_is_a_clear_error() {
+    let output = Command::new(env!("CARGO_BIN_EXE_changeos"))
+        .args(["lsp", "--log-file", "/nonexistent-dir/changeos.log"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("changeos lsp runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write the log file /nonexistent-dir/changeos.log"),
+        "{stderr}"
+    );
+}

@@ -18,17 +18,23 @@ pub const URI: &str = "file:///work/payload.json";
 impl Client {
     /// Starts a server and initializes it with these client capabilities.
     pub fn start(capabilities: Value) -> (Client, Value) {
+        Client::start_with(capabilities, changeos_lsp::Options::default(), Value::Null)
+    }
+
+    /// Starts a server with these options, and `trace` as the client's initial trace setting.
+    pub fn start_with(capabilities: Value, options: changeos_lsp::Options, trace: Value) -> (Client, Value) {
         let (server_side, client_side) = Connection::memory();
-        let server = std::thread::spawn(move || changeos_lsp::serve(&server_side));
+        let server = std::thread::spawn(move || changeos_lsp::serve(&server_side, &options));
         let mut client = Client {
             connection: client_side,
             server: Some(server),
             next_id: 0,
         };
-        let result = client.request(
-            "initialize",
-            json!({ "capabilities": capabilities, "processId": null, "rootUri": null }),
-        );
+        let mut params = json!({ "capabilities": capabilities, "processId": null, "rootUri": null });
+        if !trace.is_null() {
+            params["trace"] = trace;
+        }
+        let result = client.request("initialize", params);
         client.notify("initialized", json!({}));
         (client, result)
     }

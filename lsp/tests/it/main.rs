@@ -6,3 +6,4 @@ mod completion;
 mod diagnostics;
 mod edits;
 mod hover;
+mod log;
