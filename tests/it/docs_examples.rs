@@ -286,6 +286,11 @@ fn fmt() {
 }
 
 #[test]
+fn lsp() {
+    examples_of("docs/lsp.md");
+}
+
+#[test]
 fn models() {
     examples_of("docs/models.md");
 }
@@ -421,7 +426,7 @@ fn data_blocks_are_parsed_and_configs_loaded() {
 }
 
 /// The commands whose flags the docs must show, as `changeos` arguments before `--help`.
-const COMMANDS: [&[&str]; 10] = [
+const COMMANDS: [&[&str]; 11] = [
     &["check"],
     &["fmt"],
     &["render"],
@@ -432,7 +437,34 @@ const COMMANDS: [&[&str]; 10] = [
     &["send"],
     &["job", "show"],
     &["job", "wait"],
+    &["lsp"],
 ];
+
+/// A new command gets its flags checked: it must be in `COMMANDS` (as itself, or through its
+/// subcommands).
+#[test]
+fn every_command_is_listed() {
+    let ran = crate::common::cli::changeos(&["--help"]).run();
+    ran.expect_code(0);
+    let commands: Vec<&str> = ran
+        .stdout
+        .split("Commands:")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.contains(&"check"), "{}", ran.stdout);
+    for command in commands {
+        assert!(
+            COMMANDS.iter().any(|c| c[0] == command),
+            "`{command}` is not in COMMANDS"
+        );
+    }
+}
 
 /// The long flags that `--help` lists, but `--help` and `--version`.
 fn flags_in_help(command: &[&str]) -> Vec<String> {
