@@ -444,7 +444,7 @@ const COMMANDS: [&[&str]; 11] = [
 /// subcommands).
 #[test]
 fn every_command_is_listed() {
-    let ran = crate::common::cli::changeos(&["--help"]).run();
+    let ran = crate::common::cli::changeos(["--help"]).run();
     ran.expect_code(0);
     let commands: Vec<&str> = ran
         .stdout
