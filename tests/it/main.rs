@@ -30,6 +30,7 @@ mod linter;
 mod lsp;
 mod models;
 mod models_guide;
+mod neovim;
 mod no_secrets_in_snapshots;
 mod pre_commit;
 mod render;
