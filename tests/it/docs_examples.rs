@@ -164,7 +164,8 @@ fn parse(block: &Block) -> Result<(), String> {
 
 /// The lines of `path` (in this workspace) hold the block's lines, in a row.
 fn is_piece_of(block: &Block, path: &str) -> Result<(), String> {
-    if !path.starts_with("tests/it/") {
+    // A module of this test binary, or the script the Neovim test runs (tests/it/neovim.rs).
+    if !path.starts_with("tests/it/") && path != "tests/neovim/client.lua" {
         return Err(format!("{path} is not a module of the tests/it binary, which runs it"));
     }
     let text = std::fs::read_to_string(workspace_path(path)).map_err(|e| format!("{path}: {e}"))?;
@@ -218,7 +219,7 @@ fn try_block(dir: &TempDir, session: &mut Session, block: &Block) -> Result<Outc
             }
             Ok(Outcome::Parsed)
         }
-        ("rust", Some(path)) => is_piece_of(block, path).map(|()| Outcome::Compiled),
+        ("rust" | "lua", Some(path)) => is_piece_of(block, path).map(|()| Outcome::Compiled),
         ("text", _) => Ok(Outcome::Drawing),
         (kind, _) => Err(format!(
             "a `{kind}` block that this test neither runs nor checks: run it, or mark it `{kind} no-run (WHY)`"

@@ -24,6 +24,8 @@ fn neovim_gets_the_findings_applies_the_fixes_and_formats() {
     let status = Command::new("nvim")
         .args(["--headless", "-u", "NONE", "-c", &format!("luafile {script}")])
         .env("CHANGEOS", env!("CARGO_BIN_EXE_changeos"))
+        // The set-up of docs/lsp.md runs `changeos` from PATH: this build's comes first.
+        .env("PATH", search_path())
         .env("PAYLOAD", &payload)
         .env("OUT", &out)
         .status()
@@ -57,4 +59,11 @@ fn neovim_gets_the_findings_applies_the_fixes_and_formats() {
         result["after_format"],
         "{\n  \"os-change\": {\n    \"keyname\": \"KeyPair-350b\",\n    \"userid\": \"7e25b1da389f4697a79df3a0e5bd494e\",\n    \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\",\n    \"isAutoPay\": \"true\"\n  }\n}"
     );
+}
+
+/// PATH with this build's `changeos` first.
+fn search_path() -> String {
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_changeos"));
+    let dir = binary.parent().expect("the binary's directory");
+    format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default())
 }
