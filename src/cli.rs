@@ -49,6 +49,18 @@ pub enum Command {
     Job(JobArgs),
     /// Print a payload's canonical form, passwords redacted, for snapshot tests.
     Render(RenderArgs),
+    /// Serve the Language Server Protocol on standard input and output: the findings of
+    /// `check` in the editor while typing (exit 0 after the client's shutdown and exit, 1 when
+    /// the connection fails).
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Write a line per message handled (its method and how long it took; never a document's
+    /// text) to this file, for debugging.
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

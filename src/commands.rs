@@ -23,7 +23,7 @@ use clap::CommandFactory;
 use serde_json::json;
 
 use crate::cli::{
-    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, Format, ListFormat, RulesArgs, SchemaArgs, Shell,
+    CheckArgs, Cli, Command, CompletionsArgs, ExplainArgs, Format, ListFormat, LspArgs, RulesArgs, SchemaArgs, Shell,
 };
 
 /// No error-level finding (and, with `--strict`, no warning).
@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Send(args) => Ok(crate::send::run(&args)),
         Command::Job(args) => Ok(crate::job::run(&args)),
         Command::Render(args) => crate::render::run(&args),
+        Command::Lsp(args) => lsp(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -276,6 +277,20 @@ fn rule_json(rule: Rule, full: bool) -> serde_json::Value {
 
 fn schema(args: &SchemaArgs) -> Result<u8, String> {
     print_out(args.op.schema())
+}
+
+/// `lsp`: the server runs until the client's `exit`; a broken connection is exit 1.
+fn lsp(args: &LspArgs) -> Result<u8, String> {
+    let options = changeos_lsp::Options {
+        log_file: args.log_file.clone(),
+    };
+    match changeos_lsp::serve_stdio(&options) {
+        Ok(()) => Ok(EXIT_CLEAN),
+        Err(e) => {
+            say!("error: the language server stopped: {e}");
+            Ok(EXIT_FINDINGS)
+        }
+    }
 }
 
 fn completions(args: &CompletionsArgs) -> Result<u8, String> {

@@ -94,6 +94,8 @@ static SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_REQUEST_BODY: Shape = Shape::Objec
         Member {
             name: "os-change",
             shape: &SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_OPTION,
+            doc: "What to install on the server and how to log in to it afterwards.\n\nRequired.",
+            values: &[],
         },
     ],
 );
@@ -102,26 +104,38 @@ static SHAPE_CHANGE_SERVER_OS_OPTION: Shape = Shape::Object(
         Member {
             name: "adminpass",
             shape: &Shape::Secret,
+            doc: "Password of the administrator account after the change. Absent: no password is set, and another login method is needed (which ones, and whether a key pair may go with it, the operation's object says). Windows servers without cloud-init accept only this method.\n\nOptional. 8 to 26 characters. Matches `^[A-Za-z0-9!@$%^\\-_=+\\[{}\\]:,./?~#*]*$`. Checked against the password policy (see the rule catalog). Secret: never shown in Debug, Display or findings. May be a placeholder `$NAME` / `${NAME}` filled in at send time.",
+            values: &[],
         },
         Member {
             name: "keyname",
             shape: &Shape::Scalar,
+            doc: "SSH key pair to inject for login. Absent: no key is injected. Not together with `adminpass`: an error with cloud-init, a warning without it (the SDK says nothing there, the vendor pages forbid it).\n\nOptional. At least 1 character.",
+            values: &[],
         },
         Member {
             name: "userid",
             shape: &Shape::Scalar,
+            doc: "Owner of the key pair in `keyname`. Absent: the service uses the user of the token, if there is one.\n\nOptional.",
+            values: &[],
         },
         Member {
             name: "imageid",
             shape: &Shape::Scalar,
+            doc: "Image to install. Mandatory. With Cloud-Init (v2) it must have Cloud-Init or Cloudbase-Init installed; without (v1) it has neither.\n\nRequired. A UUID.",
+            values: &[],
         },
         Member {
             name: "mode",
             shape: &Shape::Scalar,
+            doc: "Set to `withStopServer` to have a running server stopped first. Absent: no stop.\n\nOptional. Values: `\"withStopServer\"`.",
+            values: &["withStopServer"],
         },
         Member {
             name: "isAutoPay",
             shape: &Shape::Scalar,
+            doc: "Automatic payment for prepaid servers whose price changes. Absent: manual payment.\n\nOptional. Values: `\"true\"`, `\"false\"`. Default: `\"false\"`.",
+            values: &["true", "false"],
         },
     ],
 );
@@ -132,6 +146,8 @@ static SHAPE_CHANGE_SERVER_OS_WITH_CLOUD_INIT_OPTION: Shape = Shape::Composed(
             Member {
                 name: "metadata",
                 shape: &SHAPE_CHANGE_SERVER_OS_METADATA,
+                doc: "Disk encryption, user data and bring-your-own-licence for the new system disk. Absent: an unencrypted disk, no user data and the cloud's own licence.\n\nOptional.",
+                values: &[],
             },
         ],
         order: ChangeServerOsWithCloudInitOption::MEMBERS,
@@ -142,6 +158,8 @@ static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_REQUEST_BODY: Shape = Shape::Ob
         Member {
             name: "os-change",
             shape: &SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_OPTION,
+            doc: "What to install on the server and how to log in to it afterwards.\n\nRequired.",
+            values: &[],
         },
     ],
 );
@@ -152,6 +170,8 @@ static SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_OPTION: Shape = Shape::Composed
             Member {
                 name: "metadata",
                 shape: &SHAPE_CHANGE_SERVER_OS_WITHOUT_CLOUD_INIT_METADATA,
+                doc: "Disk encryption and bring-your-own-licence for the new system disk (no user data without cloud-init). Absent: an unencrypted disk and the cloud's own licence.\n\nOptional.",
+                values: &[],
             },
         ],
         order: ChangeServerOsWithoutCloudInitOption::MEMBERS,
@@ -162,14 +182,20 @@ static SHAPE_CHANGE_SERVER_OS_METADATA_COMMON: Shape = Shape::Object(
         Member {
             name: "__system__encrypted",
             shape: &Shape::Scalar,
+            doc: "Whether the new system disk is encrypted: `\"1\"` yes, `\"0\"` no. A string, not a number. Absent means not encrypted. Required when `__system__cmkid` is given; `\"0\"` beside a key ID is a warning (no source says what the service does then).\n\nOptional. Values: `\"0\"`, `\"1\"`. Default: `\"0\"`.",
+            values: &["0", "1"],
         },
         Member {
             name: "__system__cmkid",
             shape: &Shape::Scalar,
+            doc: "ID of the KMS (DEW) customer master key that encrypts the new system disk. Goes together with `__system__encrypted` (which should then be `\"1\"`). Absent means no specific key is named.\n\nOptional. Exactly 36 characters.",
+            values: &[],
         },
         Member {
             name: "BYOL",
             shape: &Shape::Scalar,
+            doc: "Bring your own licence: `\"true\"` keeps using an OS or software licence you already hold. Leave it out to use the cloud's licence.\n\nOptional. Values: `\"true\"`.",
+            values: &["true"],
         },
     ],
 );
@@ -180,6 +206,8 @@ static SHAPE_CHANGE_SERVER_OS_METADATA: Shape = Shape::Composed(
             Member {
                 name: "user_data",
                 shape: &Shape::Scalar,
+                doc: "Script or file (text, or gzip according to the SDK) passed to cloud-init on first boot, base64-encoded; it can also set the Linux password, in which case `adminpass` is ignored. At most 32 KiB before encoding. Absent means no user data.\n\nOptional. Base64; at most 32768 bytes once decoded.",
+                values: &[],
             },
         ],
         order: ChangeServerOsMetadata::MEMBERS,

@@ -225,44 +225,17 @@ mod tests {
     use crate::shape::Member;
 
     static INNER: Shape = Shape::Object(&[
-        Member {
-            name: "token",
-            shape: &Shape::Secret,
-        },
-        Member {
-            name: "note",
-            shape: &Shape::Scalar,
-        },
+        Member::new("token", &Shape::Secret),
+        Member::new("note", &Shape::Scalar),
     ]);
     static OUTER: Shape = Shape::Object(&[
-        Member {
-            name: "id",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "password",
-            shape: &Shape::Secret,
-        },
-        Member {
-            name: "inner",
-            shape: &INNER,
-        },
-        Member {
-            name: "list",
-            shape: &Shape::Array(&INNER),
-        },
+        Member::new("id", &Shape::Scalar),
+        Member::new("password", &Shape::Secret),
+        Member::new("inner", &INNER),
+        Member::new("list", &Shape::Array(&INNER)),
     ]);
     /// A shape that contains itself, as a recursive schema's does.
-    static NODE: Shape = Shape::Object(&[
-        Member {
-            name: "key",
-            shape: &Shape::Secret,
-        },
-        Member {
-            name: "next",
-            shape: &NODE,
-        },
-    ]);
+    static NODE: Shape = Shape::Object(&[Member::new("key", &Shape::Secret), Member::new("next", &NODE)]);
 
     fn text(value: &Value) -> String {
         serde_json::to_string(value).unwrap()

@@ -51,6 +51,23 @@ pub struct Member {
     /// The name on the wire.
     pub name: &'static str,
     pub shape: &'static Shape,
+    /// What the spec says of it: its description and constraints, the text of the generated
+    /// models' docs (the language server's hover shows it).
+    pub doc: &'static str,
+    /// The values of a closed set (`enum`), as written on the wire; empty for any other member.
+    pub values: &'static [&'static str],
+}
+
+impl Member {
+    /// A member the spec says nothing more of.
+    pub const fn new(name: &'static str, shape: &'static Shape) -> Member {
+        Member {
+            name,
+            shape,
+            doc: "",
+            values: &[],
+        }
+    }
 }
 
 /// One step from a value to a value inside it.
@@ -183,41 +200,20 @@ fn is_selector_ident(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    static INNER: Shape = Shape::Object(&[Member {
-        name: "x",
-        shape: &Shape::Scalar,
-    }]);
+    static INNER: Shape = Shape::Object(&[Member::new("x", &Shape::Scalar)]);
     static OUTER: Shape = Shape::Object(&[
-        Member {
-            name: "b",
-            shape: &Shape::Scalar,
-        },
-        Member {
-            name: "a",
-            shape: &INNER,
-        },
-        Member {
-            name: "list",
-            shape: &Shape::Array(&INNER),
-        },
+        Member::new("b", &Shape::Scalar),
+        Member::new("a", &INNER),
+        Member::new("list", &Shape::Array(&INNER)),
     ]);
 
     static BASE: Shape = Shape::Object(&[
-        Member {
-            name: "shared",
-            shape: &Shape::Secret,
-        },
-        Member {
-            name: "last",
-            shape: &Shape::Scalar,
-        },
+        Member::new("shared", &Shape::Secret),
+        Member::new("last", &Shape::Scalar),
     ]);
     static COMPOSED: Shape = Shape::Composed(&Composed {
         bases: &[&BASE],
-        members: &[Member {
-            name: "own",
-            shape: &INNER,
-        }],
+        members: &[Member::new("own", &INNER)],
         order: &["shared", "own", "last"],
     });
 
@@ -244,38 +240,14 @@ mod tests {
     }
 
     static SECRETS: Shape = Shape::Object(&[
-        Member {
-            name: "paint-job",
-            shape: &Shape::Object(&[Member {
-                name: "secret",
-                shape: &Shape::Secret,
-            }]),
-        },
-        Member {
-            name: "a",
-            shape: &Shape::Array(&Shape::Object(&[Member {
-                name: "b_1",
-                shape: &Shape::Secret,
-            }])),
-        },
-        Member {
-            name: "a/b",
-            shape: &Shape::Object(&[Member {
-                name: "$x",
-                shape: &Shape::Secret,
-            }]),
-        },
-        Member {
-            name: "é",
-            shape: &Shape::Object(&[Member {
-                name: "q\"uote",
-                shape: &Shape::Secret,
-            }]),
-        },
-        Member {
-            name: "plain",
-            shape: &Shape::Scalar,
-        },
+        Member::new("paint-job", &Shape::Object(&[Member::new("secret", &Shape::Secret)])),
+        Member::new(
+            "a",
+            &Shape::Array(&Shape::Object(&[Member::new("b_1", &Shape::Secret)])),
+        ),
+        Member::new("a/b", &Shape::Object(&[Member::new("$x", &Shape::Secret)])),
+        Member::new("é", &Shape::Object(&[Member::new("q\"uote", &Shape::Secret)])),
+        Member::new("plain", &Shape::Scalar),
     ]);
 
     #[test]

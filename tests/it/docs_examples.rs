@@ -164,7 +164,8 @@ fn parse(block: &Block) -> Result<(), String> {
 
 /// The lines of `path` (in this workspace) hold the block's lines, in a row.
 fn is_piece_of(block: &Block, path: &str) -> Result<(), String> {
-    if !path.starts_with("tests/it/") {
+    // A module of this test binary, or the script the Neovim test runs (tests/it/neovim.rs).
+    if !path.starts_with("tests/it/") && path != "tests/neovim/client.lua" {
         return Err(format!("{path} is not a module of the tests/it binary, which runs it"));
     }
     let text = std::fs::read_to_string(workspace_path(path)).map_err(|e| format!("{path}: {e}"))?;
@@ -218,7 +219,7 @@ fn try_block(dir: &TempDir, session: &mut Session, block: &Block) -> Result<Outc
             }
             Ok(Outcome::Parsed)
         }
-        ("rust", Some(path)) => is_piece_of(block, path).map(|()| Outcome::Compiled),
+        ("rust" | "lua", Some(path)) => is_piece_of(block, path).map(|()| Outcome::Compiled),
         ("text", _) => Ok(Outcome::Drawing),
         (kind, _) => Err(format!(
             "a `{kind}` block that this test neither runs nor checks: run it, or mark it `{kind} no-run (WHY)`"
@@ -283,6 +284,11 @@ fn dependencies() {
 #[test]
 fn fmt() {
     examples_of("docs/fmt.md");
+}
+
+#[test]
+fn lsp() {
+    examples_of("docs/lsp.md");
 }
 
 #[test]
@@ -421,7 +427,7 @@ fn data_blocks_are_parsed_and_configs_loaded() {
 }
 
 /// The commands whose flags the docs must show, as `changeos` arguments before `--help`.
-const COMMANDS: [&[&str]; 10] = [
+const COMMANDS: [&[&str]; 11] = [
     &["check"],
     &["fmt"],
     &["render"],
@@ -432,7 +438,34 @@ const COMMANDS: [&[&str]; 10] = [
     &["send"],
     &["job", "show"],
     &["job", "wait"],
+    &["lsp"],
 ];
+
+/// A new command gets its flags checked: it must be in `COMMANDS` (as itself, or through its
+/// subcommands).
+#[test]
+fn every_command_is_listed() {
+    let ran = crate::common::cli::changeos(["--help"]).run();
+    ran.expect_code(0);
+    let commands: Vec<&str> = ran
+        .stdout
+        .split("Commands:")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.contains(&"check"), "{}", ran.stdout);
+    for command in commands {
+        assert!(
+            COMMANDS.iter().any(|c| c[0] == command),
+            "`{command}` is not in COMMANDS"
+        );
+    }
+}
 
 /// The long flags that `--help` lists, but `--help` and `--version`.
 fn flags_in_help(command: &[&str]) -> Vec<String> {

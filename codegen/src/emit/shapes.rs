@@ -30,7 +30,9 @@ pub fn emit(api: &Api) -> TokenStream {
         let members = object.properties.iter().map(|p| {
             let wire = &p.wire;
             let shape = shape_expr(api, &p.schema, &inline_name(&item.name, wire));
-            quote! { Member { name: #wire, shape: #shape } }
+            let doc = member_doc(api, p);
+            let values = closed_values(api, p);
+            quote! { Member { name: #wire, shape: #shape, doc: #doc, values: &[#(#values),*] } }
         });
         if object.bases.is_empty() {
             return quote! { static #name: Shape = Shape::Object(&[#(#members),*]); };
@@ -186,4 +188,28 @@ fn shape_expr(api: &Api, r: &SchemaRef, context: &str) -> TokenStream {
 
 fn shape_ident(name: &str) -> Ident {
     format_ident!("SHAPE_{}", screaming(name))
+}
+
+/// A member's description and constraints, as the models' doc comment of its field says them.
+fn member_doc(api: &Api, p: &crate::ir::Property) -> String {
+    let schema = resolve(api, &p.schema);
+    let description = p
+        .description
+        .as_deref()
+        .or(schema.and_then(|s| s.description.as_deref()));
+    schema
+        .map(|s| super::docs::describe(description, s, Some(p.required)))
+        .unwrap_or_default()
+}
+
+/// The wire values of a member whose type is a closed set (an open one takes any string).
+fn closed_values<'a>(api: &'a Api, p: &'a crate::ir::Property) -> &'a [String] {
+    match resolve(api, &p.schema).map(|s| &s.kind) {
+        Some(Kind::String(s)) => s
+            .values
+            .as_ref()
+            .filter(|v| !v.open)
+            .map_or(&[], |v| v.values.as_slice()),
+        _ => &[],
+    }
 }

@@ -1,0 +1,385 @@
+//! `changeos lsp`: the linter in the editor, over the Language Server Protocol. Built on
+//! `lsp-server` and `lsp-types` (rust-analyzer's and ruff's crates): synchronous, one thread
+//! reading messages in order, no async runtime.
+//!
+//! What it does so far: it negotiates the position encoding, keeps the open documents, and
+//! publishes the findings of `changeos check` for every document that is a change-OS payload
+//! (its top level has an `os-change` member), on open and on every change, and clears them when
+//! the document closes. It offers the fixes of `check --fix` as quick fixes and all at once
+//! (`source.fixAll.changeos`), `changeos fmt`'s layout as formatting, on hover what the spec
+//! says of a member and what a finding's rule means, and completion of member names and values.
+
+#![forbid(unsafe_code)]
+
+mod completion;
+mod config;
+mod diagnostics;
+mod edits;
+pub mod encoding;
+mod hover;
+mod log;
+
+use std::collections::HashMap;
+
+use lsp_server::{Connection, Message, Notification};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    LogTrace, Notification as _, PublishDiagnostics, SetTrace, ShowMessage,
+};
+use lsp_types::request::{CodeActionRequest, Completion, Formatting, HoverRequest, Request as _};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, HoverProviderCapability,
+    InitializeParams, OneOf, PublishDiagnosticsParams, ServerCapabilities, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+};
+
+use encoding::Encoding;
+
+/// Why the server stopped other than by the protocol's shutdown and exit.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("the connection to the client failed: {0}")]
+    Protocol(#[from] lsp_server::ProtocolError),
+    #[error("the client's message could not be read: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("the client went away before `exit`")]
+    Disconnected,
+    #[error("standard input or output failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot write the log file {path}: {source}")]
+    LogFile { path: String, source: std::io::Error },
+}
+
+/// Serves on standard input and output until the client says `exit`.
+/// How the server runs, beside what the client negotiates.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Where to write a line per message handled (methods and timings only).
+    pub log_file: Option<std::path::PathBuf>,
+}
+
+pub fn serve_stdio(options: &Options) -> Result<(), ServerError> {
+    let (connection, io_threads) = Connection::stdio();
+    serve(&connection, options)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
+}
+
+/// Serves one client on `connection`: the handshake, then messages until `shutdown`.
+pub fn serve(connection: &Connection, options: &Options) -> Result<(), ServerError> {
+    let log_file = match &options.log_file {
+        Some(path) => Some(std::fs::File::create(path).map_err(|source| ServerError::LogFile {
+            path: path.display().to_string(),
+            source,
+        })?),
+        None => None,
+    };
+    let (id, params) = connection.initialize_start()?;
+    let params: InitializeParams = serde_json::from_value(params)?;
+    let trace = params.trace.unwrap_or(lsp_types::TraceValue::Off);
+    let encoding = Encoding::negotiate(
+        params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_deref()),
+    );
+    let capabilities = ServerCapabilities {
+        position_encoding: Some(encoding.kind()),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::FULL),
+            // Saving a changeos.toml re-lints the open payloads.
+            save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+            ..TextDocumentSyncOptions::default()
+        })),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::from(edits::FIX_ALL)]),
+            ..CodeActionOptions::default()
+        })),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["\"".to_owned(), ":".to_owned()]),
+            ..CompletionOptions::default()
+        }),
+        ..ServerCapabilities::default()
+    };
+    let result = serde_json::json!({
+        "capabilities": capabilities,
+        "serverInfo": { "name": "changeos", "version": env!("CARGO_PKG_VERSION") },
+    });
+    connection.initialize_finish(id, result)?;
+    let mut server = Server {
+        log: log::Log::new(log_file, trace),
+        connection,
+        pending: HashMap::new(),
+        encoding,
+        documents: HashMap::new(),
+    };
+    for message in &connection.receiver {
+        let started = std::time::Instant::now();
+        let (method, id) = match &message {
+            Message::Request(r) => (r.method.clone(), Some(r.id.to_string())),
+            Message::Notification(n) => (n.method.clone(), None),
+            Message::Response(r) => ("response".to_owned(), Some(r.id.to_string())),
+        };
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request)? {
+                    server.trace(&log::Log::line(&method, id.as_deref(), started.elapsed()))?;
+                    return Ok(());
+                }
+                server.request(request)?;
+            }
+            Message::Notification(notification) => server.notification(notification)?,
+            Message::Response(_) => {}
+        }
+        server.trace(&log::Log::line(&method, id.as_deref(), started.elapsed()))?;
+        // Debouncing without a timer: while the client has sent more, the findings wait, so
+        // a burst of changes is linted once, on its last text (never more than one pass behind).
+        if connection.receiver.is_empty() {
+            server.publish_pending()?;
+        }
+    }
+    Err(ServerError::Disconnected)
+}
+
+struct Server<'c> {
+    connection: &'c Connection,
+    log: log::Log,
+    /// Documents opened or changed since their findings were last published, with the version.
+    pending: HashMap<Uri, Option<i32>>,
+    encoding: Encoding,
+    /// The open documents' text.
+    documents: HashMap<Uri, String>,
+}
+
+impl Server<'_> {
+    /// A notification whose parameters do not read has no reply to carry an error: it is
+    /// passed over, and the server carries on.
+    fn notification(&mut self, notification: Notification) -> Result<(), ServerError> {
+        match self.handle_notification(notification) {
+            Err(ServerError::Json(_)) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn handle_notification(&mut self, notification: Notification) -> Result<(), ServerError> {
+        match notification.method.as_str() {
+            SetTrace::METHOD => {
+                let params: lsp_types::SetTraceParams = serde_json::from_value(notification.params)?;
+                self.log.trace = params.value;
+                Ok(())
+            }
+            DidOpenTextDocument::METHOD => {
+                let params: lsp_types::DidOpenTextDocumentParams = serde_json::from_value(notification.params)?;
+                let document = params.text_document;
+                self.documents.insert(document.uri.clone(), document.text);
+                self.pending.insert(document.uri, Some(document.version));
+                Ok(())
+            }
+            DidChangeTextDocument::METHOD => {
+                let params: lsp_types::DidChangeTextDocumentParams = serde_json::from_value(notification.params)?;
+                // Full sync: the last change holds the whole text.
+                if let Some(change) = params.content_changes.into_iter().last() {
+                    self.documents.insert(params.text_document.uri.clone(), change.text);
+                }
+                self.pending
+                    .insert(params.text_document.uri, Some(params.text_document.version));
+                Ok(())
+            }
+            DidSaveTextDocument::METHOD => {
+                let params: lsp_types::DidSaveTextDocumentParams = serde_json::from_value(notification.params)?;
+                if config::is_config(&params.text_document.uri) {
+                    self.config_changed();
+                }
+                Ok(())
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let params: lsp_types::DidChangeWatchedFilesParams = serde_json::from_value(notification.params)?;
+                if params.changes.iter().any(|c| config::is_config(&c.uri)) {
+                    self.config_changed();
+                }
+                Ok(())
+            }
+            DidCloseTextDocument::METHOD => {
+                let params: lsp_types::DidCloseTextDocumentParams = serde_json::from_value(notification.params)?;
+                self.documents.remove(&params.text_document.uri);
+                self.pending.remove(&params.text_document.uri);
+                self.send_diagnostics(params.text_document.uri, Vec::new(), None)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes a line to the log file, and sends it as `$/logTrace` while the client traces.
+    fn trace(&mut self, line: &str) -> Result<(), ServerError> {
+        self.log.write(line);
+        if !self.log.tracing() {
+            return Ok(());
+        }
+        let params = lsp_types::LogTraceParams {
+            message: line.to_owned(),
+            verbose: None,
+        };
+        let notification = Notification::new(LogTrace::METHOD.to_owned(), params);
+        self.connection
+            .sender
+            .send(Message::Notification(notification))
+            .map_err(|_| ServerError::Disconnected)
+    }
+
+    /// Publishes the findings of every document changed since they were last published.
+    fn publish_pending(&mut self) -> Result<(), ServerError> {
+        for (uri, version) in std::mem::take(&mut self.pending) {
+            self.publish(&uri, version)?;
+        }
+        Ok(())
+    }
+
+    /// The findings of an open document at its config's levels, or none for a document that
+    /// is not a payload. A broken config is said (once per lint) and the defaults apply.
+    fn publish(&self, uri: &Uri, version: Option<i32>) -> Result<(), ServerError> {
+        let Some((text, operation)) = self.payload(uri) else {
+            return self.send_diagnostics(uri.clone(), Vec::new(), version);
+        };
+        let config = match config::for_document(uri) {
+            Ok(config) => config,
+            Err(message) => {
+                self.show_error(message)?;
+                changeos_validator::config::Config::default()
+            }
+        };
+        let file = config::path_of(uri);
+        let diagnostics = diagnostics::of(text, operation, self.encoding, &config, file.as_deref());
+        self.send_diagnostics(uri.clone(), diagnostics, version)
+    }
+
+    /// A config was saved or changed on disk: every open document is linted again.
+    fn config_changed(&mut self) {
+        for uri in self.documents.keys() {
+            self.pending.entry(uri.clone()).or_insert(None);
+        }
+    }
+
+    fn show_error(&self, message: String) -> Result<(), ServerError> {
+        let params = lsp_types::ShowMessageParams {
+            typ: lsp_types::MessageType::ERROR,
+            message: format!("changeos: {message}"),
+        };
+        let notification = Notification::new(ShowMessage::METHOD.to_owned(), params);
+        self.connection
+            .sender
+            .send(Message::Notification(notification))
+            .map_err(|_| ServerError::Disconnected)
+    }
+
+    /// An open document's text and operation, when it is a payload.
+    fn payload(&self, uri: &Uri) -> Option<(&str, changeos_validator::Operation)> {
+        let text = self.documents.get(uri)?;
+        Some((text, diagnostics::operation(text)?))
+    }
+
+    /// A request whose parameters do not read is answered with the protocol's InvalidParams.
+    fn request(&self, request: lsp_server::Request) -> Result<(), ServerError> {
+        let id = request.id.clone();
+        match self.handle_request(request) {
+            Err(ServerError::Json(e)) => {
+                let code = lsp_server::ErrorCode::InvalidParams as i32;
+                let response = lsp_server::Response::new_err(id, code, format!("the parameters do not read: {e}"));
+                self.connection
+                    .sender
+                    .send(Message::Response(response))
+                    .map_err(|_| ServerError::Disconnected)
+            }
+            other => other,
+        }
+    }
+
+    fn handle_request(&self, request: lsp_server::Request) -> Result<(), ServerError> {
+        let result = match request.method.as_str() {
+            CodeActionRequest::METHOD => {
+                let params: lsp_types::CodeActionParams = serde_json::from_value(request.params)?;
+                let uri = params.text_document.uri;
+                let actions = self
+                    .payload(&uri)
+                    .map(|(text, operation)| {
+                        let only = params.context.only.as_deref();
+                        edits::code_actions(&uri, text, operation, self.encoding, params.range, only)
+                    })
+                    .unwrap_or_default();
+                Ok(serde_json::to_value(actions)?)
+            }
+            Formatting::METHOD => {
+                let params: lsp_types::DocumentFormattingParams = serde_json::from_value(request.params)?;
+                match self.payload(&params.text_document.uri) {
+                    Some((text, operation)) => edits::formatting(text, operation, self.encoding)
+                        .map(|edits| serde_json::to_value(edits).unwrap_or_default()),
+                    // Not a payload (or not open): nothing to lay out.
+                    None => Ok(serde_json::Value::Null),
+                }
+            }
+            Completion::METHOD => {
+                let params: lsp_types::CompletionParams = serde_json::from_value(request.params)?;
+                let at = params.text_document_position;
+                let items = self
+                    .payload(&at.text_document.uri)
+                    .map(|(text, operation)| completion::at(text, operation, self.encoding, at.position))
+                    .unwrap_or_default();
+                Ok(serde_json::to_value(items)?)
+            }
+            HoverRequest::METHOD => {
+                let params: lsp_types::HoverParams = serde_json::from_value(request.params)?;
+                let at = params.text_document_position_params;
+                let hover = self
+                    .payload(&at.text_document.uri)
+                    .and_then(|(text, operation)| hover::at(text, operation, self.encoding, at.position));
+                Ok(serde_json::to_value(hover)?)
+            }
+            _ => return self.unknown_request(request),
+        };
+        let response = match result {
+            Ok(value) => lsp_server::Response::new_ok(request.id, value),
+            Err(message) => {
+                lsp_server::Response::new_err(request.id, lsp_server::ErrorCode::RequestFailed as i32, message)
+            }
+        };
+        self.connection
+            .sender
+            .send(Message::Response(response))
+            .map_err(|_| ServerError::Disconnected)
+    }
+
+    fn send_diagnostics(
+        &self,
+        uri: Uri,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+        version: Option<i32>,
+    ) -> Result<(), ServerError> {
+        let params = PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        };
+        let notification = Notification::new(PublishDiagnostics::METHOD.to_owned(), params);
+        self.connection
+            .sender
+            .send(Message::Notification(notification))
+            .map_err(|_| ServerError::Disconnected)
+    }
+
+    /// A request this server does not answer: the protocol's "method not found".
+    fn unknown_request(&self, request: lsp_server::Request) -> Result<(), ServerError> {
+        let response = lsp_server::Response::new_err(
+            request.id,
+            lsp_server::ErrorCode::MethodNotFound as i32,
+            format!("changeos does not answer `{}`", request.method),
+        );
+        self.connection
+            .sender
+            .send(Message::Response(response))
+            .map_err(|_| ServerError::Disconnected)
+    }
+}

@@ -1,0 +1,253 @@
+//! Diagnostics: published on open and on every change, cleared on close; only for payloads;
+//! positions in the negotiated encoding; never a secret.
+
+use serde_json::{Value, json};
+
+use crate::client::{Client, URI};
+
+fn utf16_client() -> (Client, Value) {
+    Client::start(json!({}))
+}
+
+fn codes(published: &Value) -> Vec<&str> {
+    published["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().expect("a rule id"))
+        .collect()
+}
+
+#[test]
+fn the_server_says_its_encoding_and_full_sync() {
+    let (client, result) = utf16_client();
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(
+        result["capabilities"]["textDocumentSync"],
+        json!({ "openClose": true, "change": 1, "save": true })
+    );
+    assert_eq!(result["serverInfo"]["name"], "changeos");
+    client.stop();
+    let (client, result) = Client::start(json!({ "general": { "positionEncodings": ["utf-16", "utf-8"] } }));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    client.stop();
+}
+
+#[test]
+fn a_payload_gets_the_findings_of_check_on_open_change_and_close() {
+    let (client, _) = utf16_client();
+    client.open("{\"os-change\": {\"imageid\": \"not-a-uuid\", \"adminpass\": \"Secret.Pass-2024x\"}}");
+    let published = client.diagnostics();
+    assert_eq!(published["uri"], URI);
+    assert_eq!(published["version"], 1);
+    assert!(codes(&published).contains(&"imageid-uuid"), "{published:#}");
+    let first = &published["diagnostics"][0];
+    assert_eq!(first["source"], "changeos");
+    assert!(
+        !published.to_string().contains("Secret.Pass-2024x"),
+        "no secret in a diagnostic: {published}"
+    );
+
+    client.change(2, "{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"keyname\": \"k\", \"userid\": \"u\"}}");
+    let published = client.diagnostics();
+    assert_eq!(published["version"], 2);
+    assert_eq!(codes(&published), Vec::<&str>::new(), "{published:#}");
+
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": URI } }));
+    let published = client.diagnostics();
+    assert_eq!(published["diagnostics"], json!([]));
+    client.stop();
+}
+
+#[test]
+fn a_half_typed_payload_gets_its_syntax_error_and_what_can_be_placed() {
+    let (client, _) = utf16_client();
+    client.open("{\"os-change\": {\"imageid\": \"x\", \"mode\": ");
+    let published = client.diagnostics();
+    let codes = codes(&published);
+    assert!(codes.contains(&"invalid-json"), "{published:#}");
+    client.stop();
+}
+
+#[test]
+fn other_json_files_get_nothing() {
+    let (client, _) = utf16_client();
+    client.open("{\"name\": \"my-package\", \"version\": \"1.0.0\"}");
+    assert_eq!(client.diagnostics()["diagnostics"], json!([]));
+    client.stop();
+}
+
+#[test]
+fn positions_count_utf16_units_or_utf8_bytes_as_negotiated() {
+    // The unknown member `𝒜x` comes after a value with a character outside the BMP.
+    let text = "{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"keyname\": \"𝒜\", \"userid\": \"u\", \"zz\": 1}}";
+    let start_of = |published: &Value| {
+        published["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .find(|d| d["code"] == "unknown-member")
+            .map(|d| d["range"]["start"]["character"].as_u64().expect("a column"))
+            .expect("the unknown member is reported")
+    };
+    let prefix = &text[..text.find("\"zz\"").expect("zz")];
+    let (client, _) = utf16_client();
+    client.open(text);
+    assert_eq!(start_of(&client.diagnostics()), prefix.encode_utf16().count() as u64);
+    client.stop();
+    let (client, _) = Client::start(json!({ "general": { "positionEncodings": ["utf-8"] } }));
+    client.open(text);
+    assert_eq!(start_of(&client.diagnostics()), prefix.len() as u64);
+    client.stop();
+}
+
+#[test]
+fn an_unknown_request_is_method_not_found_and_the_server_carries_on() {
+    let (mut client, _) = utf16_client();
+    let response = client.request_response(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let error = response.response_result.expect_err("an error");
+    assert_eq!(error.code, lsp_server::ErrorCode::MethodNotFound as i32);
+    client.stop();
+}
+
+#[test]
+fn a_burst_of_changes_ends_with_the_findings_of_the_last_text() {
+    let (client, _) = utf16_client();
+    client.open("{\"os-change\": {}}");
+    for version in 2..=40 {
+        let image = if version == 40 {
+            "e215580f-73ad-429d-b6f2-5433947433b0"
+        } else {
+            "typing"
+        };
+        client.change(
+            version,
+            &format!("{{\"os-change\": {{\"imageid\": \"{image}\", \"keyname\": \"k\", \"userid\": \"u\"}}}}"),
+        );
+    }
+    let mut versions = Vec::new();
+    let last = loop {
+        let published = client.diagnostics();
+        versions.push(published["version"].as_i64().expect("a version"));
+        if published["version"] == 40 {
+            break published;
+        }
+    };
+    assert_eq!(last["diagnostics"], json!([]), "the findings are the last text's");
+    assert!(
+        versions.windows(2).all(|w| w[0] < w[1]),
+        "never an older text after a newer: {versions:?}"
+    );
+    assert!(versions.len() <= 40);
+    client.stop();
+}
+
+/// A temporary directory for a test's files, removed at the end.
+struct Dir(std::path::PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn the_nearest_changeos_toml_sets_the_levels_and_a_saved_edit_applies_at_once() {
+    let dir = Dir(std::env::temp_dir().join(format!("changeos-lsp-config-{}", std::process::id())));
+    std::fs::create_dir_all(dir.0.join("payloads")).expect("a directory");
+    let config = dir.0.join("changeos.toml");
+    std::fs::write(&config, "[rules]\nkeyname-without-userid = \"off\"\n").expect("write the config");
+    let uri = format!("file://{}/payloads/p.json", dir.0.display());
+    let config_uri = format!("file://{}", config.display());
+    let (client, _) = utf16_client();
+    client.open_other(
+        &uri,
+        "{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"keyname\": \"k\"}}",
+    );
+    assert_eq!(codes(&client.diagnostics()), Vec::<&str>::new(), "the rule is off");
+
+    std::fs::write(&config, "[rules]\nkeyname-without-userid = \"error\"\n").expect("write the config");
+    client.notify("textDocument/didSave", json!({ "textDocument": { "uri": config_uri } }));
+    let published = client.diagnostics();
+    assert_eq!(codes(&published), ["keyname-without-userid"]);
+    assert_eq!(published["diagnostics"][0]["severity"], 1, "raised to an error");
+
+    std::fs::write(&config, "[rules]\nno-such-rule = \"off\"\n").expect("write the config");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": config_uri, "type": 2 }] }),
+    );
+    let shown = loop {
+        if let lsp_server::Message::Notification(n) = client.receive()
+            && n.method == "window/showMessage"
+        {
+            break n.params;
+        }
+    };
+    assert!(
+        shown["message"].as_str().expect("a message").contains("no-such-rule"),
+        "{shown}"
+    );
+    let published = client.diagnostics();
+    assert_eq!(
+        codes(&published),
+        ["keyname-without-userid"],
+        "the defaults apply meanwhile"
+    );
+    assert_eq!(published["diagnostics"][0]["severity"], 2);
+    client.stop();
+}
+
+#[test]
+fn requests_for_a_closed_or_unknown_document_and_cancellations_are_harmless() {
+    let (mut client, _) = utf16_client();
+    client.open("{\"os-change\": {\"imageId\": \"x\"}}");
+    client.diagnostics();
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": URI } }));
+    assert_eq!(client.diagnostics()["diagnostics"], json!([]));
+    let position = json!({ "line": 0, "character": 3 });
+    let everything = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 0 } });
+    for (method, params) in [
+        (
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": URI }, "position": position }),
+        ),
+        (
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": URI }, "position": position }),
+        ),
+        (
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": URI }, "range": everything, "context": { "diagnostics": [] } }),
+        ),
+        (
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": "file:///never/opened.json" }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        ),
+    ] {
+        let result = client.request(method, params);
+        assert!(result.is_null() || result == json!([]), "{method}: {result}");
+    }
+    client.notify("$/cancelRequest", json!({ "id": 99 }));
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": "file:///never/opened.json", "version": 2 }, "contentChanges": [] }),
+    );
+    client.stop();
+}
+
+#[test]
+fn malformed_parameters_never_stop_the_server() {
+    let (mut client, _) = utf16_client();
+    client.notify("textDocument/didOpen", json!({ "textDocument": "not an object" }));
+    let response = client.request_response("textDocument/hover", json!({ "position": "nowhere" }));
+    let error = response.response_result.expect_err("an error");
+    assert_eq!(error.code, lsp_server::ErrorCode::InvalidParams as i32);
+    // Still serving.
+    client.open("{\"os-change\": {\"imageid\": \"x\"}}");
+    assert!(codes(&client.diagnostics()).contains(&"imageid-uuid"));
+    client.stop();
+}
