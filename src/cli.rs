@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use changeos_validator::Operation;
+use changeos_validator::config::{Config, ConfigError};
 use changeos_validator::render::Format as ReportFormat;
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -67,21 +68,16 @@ pub struct LspArgs {
 pub struct CheckArgs {
     /// Payload files or directories (walked for *.json); `-` or nothing reads standard input.
     pub paths: Vec<PathBuf>,
-    /// Which request body the files are.
-    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
-    pub op: Operation,
+    #[arg(long, value_name = "OP", value_parser = OpParser, help = op_arg::mapped_by_config("Which request body the files are"))]
+    pub op: Option<Operation>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Warnings fail the check too (exit 1).
     #[arg(long)]
     pub strict: bool,
-    /// Config file to use instead of the nearest changeos.toml.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore every changeos.toml.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Apply the fixes that cannot change meaning, in place, then report what is left (exit 0:
     /// no error left, 1: some error left). Not for standard input: use --diff.
     #[arg(long, conflicts_with = "diff")]
@@ -97,12 +93,31 @@ pub struct FmtArgs {
     /// Payload files or directories (walked for *.json), rewritten in place; `-` or nothing
     /// formats standard input to standard output.
     pub paths: Vec<PathBuf>,
-    /// Which request body the files are (it decides the order of members).
-    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
-    pub op: Operation,
+    #[arg(long, value_name = "OP", value_parser = OpParser, help = op_arg::mapped_by_config("Which request body the files are (it decides the order of members)"))]
+    pub op: Option<Operation>,
     /// Change nothing: list the files that would change, one per line (exit 1 if any).
     #[arg(long)]
     pub check: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Which `changeos.toml` applies.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// Config file to use instead of the nearest changeos.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every changeos.toml.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl ConfigArgs {
+    /// The config these flags choose (see [`Config::resolve`]).
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        Config::resolve(self.config.as_deref(), self.no_config)
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -131,9 +146,10 @@ pub struct SchemaArgs {
 pub struct RenderArgs {
     /// The payload file; `-` reads standard input.
     pub payload: PathBuf,
-    /// Which request body the file is (it decides the order of members and which are secret).
-    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
-    pub op: Operation,
+    #[arg(long, value_name = "OP", value_parser = OpParser, help = op_arg::mapped_by_config("Which request body the file is (it decides the order of members and which are secret)"))]
+    pub op: Option<Operation>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 const RENDER_EXIT_CODES: &str = "Prints the canonical form: members in spec order (unknown ones after them, as \
@@ -194,9 +210,8 @@ pub struct SendArgs {
     /// The ECS server whose OS is changed.
     #[arg(long, value_name = "ID")]
     pub server_id: String,
-    /// Which operation of the API to call.
-    #[arg(long, value_name = "OP", default_value = op_arg::DEFAULT, value_parser = OpParser)]
-    pub op: Operation,
+    #[arg(long, value_name = "OP", value_parser = OpParser, help = op_arg::mapped_by_config("Which operation of the API to call"))]
+    pub op: Option<Operation>,
     #[command(flatten)]
     pub connection: ConnectionArgs,
     /// After sending, follow the job until it ends (as `changeos job wait`).
@@ -214,12 +229,8 @@ pub struct SendArgs {
     /// behind a relaxed rule).
     #[arg(long)]
     pub no_verify: bool,
-    /// Config file to use instead of the nearest changeos.toml (as `check`).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore every changeos.toml.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = EventFormat::Human)]
     pub format: EventFormat,

@@ -59,7 +59,7 @@ pub fn run(cli: Cli) -> ExitCode {
 /// fixing, the applied fixes first). The exit code is the same rule on what is reported: with
 /// --fix, a fixed finding no longer counts.
 fn check(args: &CheckArgs) -> Result<u8, String> {
-    let config = load_config(args)?;
+    let config = args.config.load().map_err(|e| e.to_string())?;
     // Checking finds out which arguments are directories as it opens them; fixing takes the
     // files of every directory from the start.
     let inputs = if args.fix || args.diff {
@@ -211,10 +211,6 @@ pub(crate) fn write_failure(stream: &str, error: &std::io::Error) -> String {
     } else {
         format!("{stream}: {error}")
     }
-}
-
-fn load_config(args: &CheckArgs) -> Result<Config, String> {
-    Config::resolve(args.config.as_deref(), args.no_config).map_err(|e| e.to_string())
 }
 
 fn explain(args: &ExplainArgs) -> Result<u8, String> {

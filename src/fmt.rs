@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use changeos_runtime::escape::escape_controls;
+use changeos_runtime::escape::{escape_controls, escape_controls_per_line};
 use changeos_validator::FileReport;
 use changeos_validator::files::{self, Input};
 use changeos_validator::layout::{self, Outcome};
@@ -14,6 +14,7 @@ use changeos_validator::source::Reader;
 use changeos_validator::write;
 
 use crate::cli::FmtArgs;
+use crate::commands::say;
 
 /// Every file is in the standard layout (now, or already).
 const EXIT_FORMATTED: u8 = 0;
@@ -21,6 +22,8 @@ const EXIT_FORMATTED: u8 = 0;
 const EXIT_NOT_FORMATTED: u8 = 1;
 /// Standard output or error could not be written.
 const EXIT_OUTPUT: u8 = 2;
+/// The config cannot be used.
+const EXIT_USAGE: u8 = 2;
 
 /// What became of one input.
 enum Done {
@@ -47,8 +50,14 @@ struct Tally {
 }
 
 pub fn run(args: &FmtArgs) -> u8 {
+    let config = match args.config.load() {
+        Ok(config) => config,
+        Err(e) => {
+            say!("error: {}", escape_controls_per_line(&e.to_string()));
+            return EXIT_USAGE;
+        }
+    };
     let inputs = files::expand(&args.paths);
-    let operation = args.op;
     let mut diagnostics = renderer(Format::Human, crate::color::stderr());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     // Buffered: a refusal can list 100,000 duplicate keys, and the renderer writes in pieces.
@@ -57,7 +66,7 @@ pub fn run(args: &FmtArgs) -> u8 {
     let mut failure = None;
     run::in_order(
         &inputs,
-        |reader, input| format_one(reader, input, operation, args.check),
+        |reader, input| format_one(reader, input, config.operation(args.op, input.path()), args.check),
         |input, done| {
             let name = input.name();
             let name = escape_controls(&name);

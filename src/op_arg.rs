@@ -31,6 +31,12 @@ impl TypedValueParser for OpParser {
 /// order.
 pub const DEFAULT: &str = Operation::DEFAULT.cli_name();
 
+/// The help of an `--op` that `changeos.toml` can choose instead: `what` the flag says, then
+/// where its value comes from when it is left out.
+pub fn mapped_by_config(what: &str) -> String {
+    format!("{what} [default: the op the [[files]] of changeos.toml map the file to, else {DEFAULT}]")
+}
+
 fn possible_values() -> impl Iterator<Item = PossibleValue> {
     Operation::ALL
         .iter()

@@ -14,6 +14,7 @@ use crate::cli::RenderArgs;
 use crate::commands::{EXIT_FINDINGS, print_out, say};
 
 pub fn run(args: &RenderArgs) -> Result<u8, String> {
+    let config = args.config.load().map_err(|e| e.to_string())?;
     // `-` in the report's locations, as `check` writes it; in sentences, what it means.
     let name = escape_controls(&args.payload.display().to_string()).into_owned();
     let from_stdin = args.payload.as_os_str() == "-";
@@ -24,7 +25,10 @@ pub fn run(args: &RenderArgs) -> Result<u8, String> {
     };
     let mut reader = Reader::default();
     let rendered = match reader.input(&Input::argument(&args.payload)) {
-        Ok(bytes) => canonical_source(args.op, bytes),
+        Ok(bytes) => {
+            let file = (!from_stdin).then_some(args.payload.as_path());
+            canonical_source(config.operation(args.op, file), bytes)
+        }
         Err(e) => Err(read_error_report(&e)),
     };
     match rendered {

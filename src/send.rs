@@ -6,7 +6,6 @@ use changeos_client::api::{Accepted, Note};
 use changeos_client::request::{PreparedRequest, check_path_params};
 use changeos_models::Severity;
 use changeos_runtime::escape::escape_controls;
-use changeos_validator::config::Config;
 use changeos_validator::files::Input;
 use changeos_validator::placeholders::{self, REDACTED};
 use changeos_validator::render::{Format as ReportFormat, render_all};
@@ -36,11 +35,13 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
         ));
     }
     let policy = remote::poll_policy(&args.polling)?;
-    let operation = args.op;
-    // Before anything is read or looked up: an operation whose path cannot be filled is a
-    // usage error whatever the payload.
-    check_path_params(operation).map_err(|e| Fail::usage(format!("cannot send --op {}: {e}", operation.cli_name())))?;
     let from_stdin = args.payload.as_os_str() == "-";
+    let path = (!from_stdin).then_some(args.payload.as_path());
+    let config = args.config.load().map_err(|e| Fail::usage(e.to_string()))?;
+    let operation = config.operation(args.op, path);
+    // Before the payload is read or anything looked up: an operation whose path cannot be
+    // filled is a usage error whatever the payload.
+    check_path_params(operation).map_err(|e| Fail::usage(format!("cannot send --op {}: {e}", operation.cli_name())))?;
     let name = escape_controls(&args.payload.display().to_string()).into_owned();
     let mut reader = Reader::default();
     let bytes = reader.input(&Input::argument(&args.payload)).map_err(|e| {
@@ -56,8 +57,6 @@ fn send(args: &SendArgs, out: &mut Output) -> Result<u8, Fail> {
             }
         ))
     })?;
-    let config = load_config(args)?;
-    let path = (!from_stdin).then_some(args.payload.as_path());
 
     // The same lint as `changeos check`, with the same config, on the one parse of the file.
     let document = Document::read(bytes);
@@ -283,8 +282,4 @@ fn lint_gate(name: &str, report: &mut FileReport, no_verify: bool, out: &mut Out
         ));
     }
     Ok(())
-}
-
-fn load_config(args: &SendArgs) -> Result<Config, Fail> {
-    Config::resolve(args.config.as_deref(), args.no_config).map_err(|e| Fail::usage(e.to_string()))
 }

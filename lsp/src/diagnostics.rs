@@ -13,10 +13,14 @@ use crate::encoding::{Encoding, Lines};
 /// The member a change-OS payload has at its top level.
 const PAYLOAD_MEMBER: &str = "os-change";
 
-/// The operation a document is a request body of, or `None` when it is not a payload. A
-/// payload no configuration maps is checked as the body of the spec's first operation (the v2
-/// call, whose body is `os-change`).
-pub fn operation(text: &str) -> Option<Operation> {
+/// The operation a document is a request body of, or `None` when it is not a payload: the one
+/// the `[[files]]` of its config map `file` to, whatever the text; else, when its top level has
+/// an `os-change` member, the spec's first operation (the v2 call). Any other JSON (a
+/// package.json) is no payload.
+pub fn operation(text: &str, config: &Config, file: Option<&Path>) -> Option<Operation> {
+    if let Some(mapped) = config.mapped_operation(file) {
+        return Some(mapped);
+    }
     let document = Document::read(text.as_bytes()).ok()?;
     is_payload(&document).then_some(Operation::DEFAULT)
 }

@@ -21,6 +21,7 @@ mod log;
 
 use std::collections::HashMap;
 
+use changeos_validator::config::Config;
 use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
@@ -240,19 +241,24 @@ impl Server<'_> {
     }
 
     /// The findings of an open document at its config's levels, or none for a document that
-    /// is not a payload. A broken config is said (once per lint) and the defaults apply.
+    /// is not a payload. A broken config is said (once per lint of a payload) and the defaults
+    /// apply.
     fn publish(&self, uri: &Uri, version: Option<i32>) -> Result<(), ServerError> {
-        let Some((text, operation)) = self.payload(uri) else {
+        let Some(text) = self.documents.get(uri) else {
             return self.send_diagnostics(uri.clone(), Vec::new(), version);
         };
-        let config = match config::for_document(uri) {
-            Ok(config) => config,
-            Err(message) => {
-                self.show_error(message)?;
-                changeos_validator::config::Config::default()
-            }
+        let (config, broken) = match config::for_document(uri) {
+            Ok(config) => (config, None),
+            Err(message) => (Config::default(), Some(message)),
         };
         let file = config::path_of(uri);
+        let Some(operation) = diagnostics::operation(text, &config, file.as_deref()) else {
+            // Not a payload: a broken changeos.toml is none of its business.
+            return self.send_diagnostics(uri.clone(), Vec::new(), version);
+        };
+        if let Some(message) = broken {
+            self.show_error(message)?;
+        }
         let diagnostics = diagnostics::of(text, operation, self.encoding, &config, file.as_deref());
         self.send_diagnostics(uri.clone(), diagnostics, version)
     }
@@ -276,10 +282,13 @@ impl Server<'_> {
             .map_err(|_| ServerError::Disconnected)
     }
 
-    /// An open document's text and operation, when it is a payload.
+    /// An open document's text and operation, when it is a payload. A broken config is said
+    /// when the document is linted; here its defaults apply.
     fn payload(&self, uri: &Uri) -> Option<(&str, changeos_validator::Operation)> {
         let text = self.documents.get(uri)?;
-        Some((text, diagnostics::operation(text)?))
+        let config = config::for_document(uri).unwrap_or_default();
+        let file = config::path_of(uri);
+        Some((text, diagnostics::operation(text, &config, file.as_deref())?))
     }
 
     /// A request whose parameters do not read is answered with the protocol's InvalidParams.

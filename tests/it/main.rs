@@ -22,6 +22,7 @@ mod differential;
 #[cfg(unix)]
 mod docs_examples;
 mod example_user_snapshots;
+mod files_config;
 mod fix_properties;
 mod fmt;
 mod fmt_properties;

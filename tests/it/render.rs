@@ -350,7 +350,13 @@ fn the_docs_show_what_render_prints() {
     let ran = changeos(["render", "tests/data/valid/cloudinit-literal-password.json"]).run();
     ran.expect_code(0);
     assert_eq!(shown, ran.stdout);
-    for flag in ["`PAYLOAD`", "`--op cloudinit` (default)", "`--op nocloudinit`"] {
+    for flag in [
+        "`PAYLOAD`",
+        "`--op cloudinit`",
+        "`--op nocloudinit`",
+        "`--config FILE`",
+        "`--no-config`",
+    ] {
         assert!(page.contains(&format!("| {flag} |")), "docs/snapshots.md lacks {flag}");
     }
 }

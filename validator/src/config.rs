@@ -1,4 +1,5 @@
-//! `changeos.toml`: turn a rule off or change its severity, everywhere or for path globs.
+//! `changeos.toml`: turn a rule off or change its severity, everywhere or for path globs, and
+//! say which operation's body the files under some globs are.
 //!
 //! ```toml
 //! [rules]
@@ -7,6 +8,10 @@
 //! [[overrides]]
 //! files = ["legacy/**/*.json"]          # relative to the directory of changeos.toml
 //! rules = { adminpass-doubtful-chars = "off" }
+//!
+//! [[files]]
+//! files = ["payloads/v1/**/*.json"]
+//! op = "nocloudinit"                    # an `--op` name
 //! ```
 //!
 //! Anything unknown (a key, a rule id, a level) is an error that names it: a config that
@@ -21,7 +26,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::source::{ReadError, read_regular_file};
-use crate::{FileReport, rules};
+use crate::{FileReport, Operation, rules};
 
 /// The file name looked for upward from the current directory.
 pub const FILE_NAME: &str = "changeos.toml";
@@ -45,6 +50,8 @@ struct RawConfig {
     rules: BTreeMap<String, Level>,
     #[serde(default)]
     overrides: Vec<RawOverride>,
+    #[serde(default)]
+    files: Vec<RawFiles>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +62,13 @@ struct RawOverride {
     rules: BTreeMap<String, Level>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    files: Vec<String>,
+    op: String,
+}
+
 /// A loaded config; the default one changes nothing.
 #[derive(Debug, Default)]
 pub struct Config {
@@ -63,12 +77,20 @@ pub struct Config {
     dir: PathBuf,
     rules: BTreeMap<Rule, Level>,
     overrides: Vec<Override>,
+    files: Vec<Files>,
 }
 
 #[derive(Debug)]
 struct Override {
     globs: GlobSet,
     rules: BTreeMap<Rule, Level>,
+}
+
+/// A `[[files]]` section: the files its globs match are bodies of `operation`.
+#[derive(Debug)]
+struct Files {
+    globs: GlobSet,
+    operation: Operation,
 }
 
 /// Why a config cannot be used.
@@ -85,6 +107,15 @@ pub enum ConfigError {
         section: String,
         help: Option<String>,
     },
+    #[error("{path}: unknown op `{op}` in {section} (the ops are {})", .choices.join(", "))]
+    UnknownOperation {
+        path: String,
+        op: String,
+        section: String,
+        choices: Vec<&'static str>,
+    },
+    #[error("{path}: {section} has no glob in `files`, so it would apply to nothing")]
+    NoGlob { path: String, section: String },
     #[error("{path}: invalid glob `{glob}`: {message}")]
     Glob {
         path: String,
@@ -157,33 +188,52 @@ impl Config {
         let rules = rule_levels(raw.rules, shown, "[rules]")?;
         let mut overrides = Vec::new();
         for (i, o) in raw.overrides.into_iter().enumerate() {
-            let rules = rule_levels(o.rules, shown, &format!("[[overrides]] #{}", i + 1))?;
-            let mut builder = GlobSetBuilder::new();
-            for glob in &o.files {
-                let compiled =
-                    GlobBuilder::new(glob)
-                        .literal_separator(true)
-                        .build()
-                        .map_err(|e| ConfigError::Glob {
-                            path: shown.to_owned(),
-                            glob: glob.clone(),
-                            message: e.kind().to_string(),
-                        })?;
-                builder.add(compiled);
-            }
-            let globs = builder.build().map_err(|e| ConfigError::Glob {
-                path: shown.to_owned(),
-                glob: String::new(),
-                message: e.to_string(),
-            })?;
+            let section = format!("[[overrides]] #{}", i + 1);
+            let rules = rule_levels(o.rules, shown, &section)?;
+            let globs = glob_set(&o.files, shown, &section)?;
             overrides.push(Override { globs, rules });
+        }
+        let mut files = Vec::new();
+        for (i, f) in raw.files.into_iter().enumerate() {
+            let section = format!("[[files]] #{}", i + 1);
+            let operation = Operation::from_cli_name(&f.op).ok_or_else(|| ConfigError::UnknownOperation {
+                path: shown.to_owned(),
+                op: f.op.clone(),
+                section: section.clone(),
+                choices: Operation::ALL.iter().map(|op| op.cli_name()).collect(),
+            })?;
+            let globs = glob_set(&f.files, shown, &section)?;
+            files.push(Files { globs, operation });
         }
         Ok(Config {
             path: None,
             dir,
             rules,
             overrides,
+            files,
         })
+    }
+
+    /// Which operation's body `file` (the path as given; `None` for standard input) is:
+    /// `given` (`--op`) when there is one, else the last `[[files]]` section whose globs match
+    /// it (a later, narrower section wins, as for `[[overrides]]`), else the default operation.
+    pub fn operation(&self, given: Option<Operation>, file: Option<&Path>) -> Operation {
+        given
+            .or_else(|| self.mapped_operation(file))
+            .unwrap_or(Operation::DEFAULT)
+    }
+
+    /// The operation a `[[files]]` section maps `file` to, if one does.
+    pub fn mapped_operation(&self, file: Option<&Path>) -> Option<Operation> {
+        if self.files.is_empty() {
+            return None;
+        }
+        let relative = self.relative(file?);
+        self.files
+            .iter()
+            .rev()
+            .find(|f| f.globs.is_match(&relative))
+            .map(|f| f.operation)
     }
 
     /// Applies the levels to a file's report: `file` is the path as given (None for stdin).
@@ -244,6 +294,34 @@ fn normalized(path: &Path) -> PathBuf {
     out
 }
 
+/// The globs of one section, relative to the config's directory; a section without any is
+/// refused, as it could only be a mistake.
+fn glob_set(globs: &[String], path: &str, section: &str) -> Result<GlobSet, ConfigError> {
+    if globs.is_empty() {
+        return Err(ConfigError::NoGlob {
+            path: path.to_owned(),
+            section: section.to_owned(),
+        });
+    }
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let compiled = GlobBuilder::new(glob)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| ConfigError::Glob {
+                path: path.to_owned(),
+                glob: glob.clone(),
+                message: e.kind().to_string(),
+            })?;
+        builder.add(compiled);
+    }
+    builder.build().map_err(|e| ConfigError::Glob {
+        path: path.to_owned(),
+        glob: String::new(),
+        message: e.to_string(),
+    })
+}
+
 /// The levels of one table, its ids parsed into rules; the first unknown id (in id order) is
 /// the error.
 fn rule_levels(
@@ -270,7 +348,7 @@ fn rule_levels(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Operation, check_source};
+    use crate::check_source;
 
     fn config(text: &str) -> Result<Config, ConfigError> {
         Config::parse(text, "changeos.toml", PathBuf::from("/project"))
@@ -350,5 +428,68 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("unknown rule `nope` in [[overrides]] #1"), "{e}");
+    }
+
+    #[test]
+    fn files_sections_map_globs_to_operations_the_last_match_winning() {
+        let c = config(
+            "[[files]]\nfiles = [\"payloads/**/*.json\"]\nop = \"cloudinit\"\n\n\
+             [[files]]\nfiles = [\"payloads/v1/**/*.json\", \"old/*.json\"]\nop = \"nocloudinit\"\n",
+        )
+        .expect("valid");
+        let v1 = Operation::ChangeServerOsWithoutCloudInit;
+        let v2 = Operation::ChangeServerOsWithCloudInit;
+        let of = |file: &str| c.mapped_operation(Some(Path::new(file)));
+        assert_eq!(of("/project/payloads/v1/a/b.json"), Some(v1));
+        assert_eq!(of("/project/payloads/web.json"), Some(v2));
+        assert_eq!(of("/project/old/a.json"), Some(v1));
+        assert_eq!(of("/project/payloads/v2/../v1/a.json"), Some(v1));
+        // A glob's `*` stops at a separator, and the globs are the config directory's.
+        assert_eq!(of("/project/old/deeper/a.json"), None);
+        assert_eq!(of("/elsewhere/payloads/v1/a.json"), None);
+        assert_eq!(c.mapped_operation(None), None);
+        // --op wins; an unmapped file (and standard input) is the default operation's body.
+        assert_eq!(c.operation(Some(v2), Some(Path::new("/project/old/a.json"))), v2);
+        assert_eq!(c.operation(None, Some(Path::new("/project/old/a.json"))), v1);
+        assert_eq!(
+            c.operation(None, Some(Path::new("/project/a.json"))),
+            Operation::DEFAULT
+        );
+        assert_eq!(c.operation(None, None), Operation::DEFAULT);
+        assert_eq!(
+            Config::default().operation(None, Some(Path::new("/project/old/a.json"))),
+            Operation::DEFAULT
+        );
+    }
+
+    #[test]
+    fn broken_files_sections_are_named() {
+        let e = config("[[files]]\nfiles = [\"a/*.json\"]\nop = \"cloud-init\"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "changeos.toml: unknown op `cloud-init` in [[files]] #1 (the ops are cloudinit, nocloudinit)"
+        );
+        let e = config("[[files]]\nfiles = []\nop = \"cloudinit\"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "changeos.toml: [[files]] #1 has no glob in `files`, so it would apply to nothing"
+        );
+        let e = config("[[overrides]]\nfiles = []\n").unwrap_err().to_string();
+        assert!(e.contains("[[overrides]] #1 has no glob"), "{e}");
+        let e = config("[[files]]\nfiles = [\"a\"]\n").unwrap_err().to_string();
+        assert!(e.contains("missing field `op`"), "{e}");
+        let e = config("[[files]]\nfiles = [\"a\"]\nop = \"cloudinit\"\nrules = {}\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field `rules`"), "{e}");
+        let e =
+            config("[[files]]\nfiles = [\"a\"]\nop = \"cloudinit\"\n[[files]]\nfiles = [\"[\"]\nop = \"cloudinit\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("invalid glob `[`"), "{e}");
     }
 }

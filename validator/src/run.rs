@@ -30,14 +30,15 @@ enum Argument {
 }
 
 /// Checks one input and applies the config. A directory is checked as a file, which fails; use
-/// [`check_all`] to have directories walked.
-pub fn check_input(input: &Input, operation: Operation, config: &Config) -> FileReport {
-    check_found(&mut Reader::default(), input, operation, config)
+/// [`check_all`] to have directories walked. `op` is `--op`: `None` leaves the choice of
+/// operation to the config ([`Config::operation`]).
+pub fn check_input(input: &Input, op: Option<Operation>, config: &Config) -> FileReport {
+    check_found(&mut Reader::default(), input, op, config)
 }
 
-fn check_one<'a>(reader: &mut Reader, input: &'a Input, operation: Operation, config: &Config) -> Checked<'a> {
+fn check_one<'a>(reader: &mut Reader, input: &'a Input, op: Option<Operation>, config: &Config) -> Checked<'a> {
     let mut report = match (reader.input(input), input) {
-        (Ok(bytes), _) => check_source(operation, bytes),
+        (Ok(bytes), _) => check_source(config.operation(op, input.path()), bytes),
         (Err(ReadError::Directory), Input::File(path)) => return Checked::Directory(path),
         (Err(e), _) => read_error_report(&e),
     };
@@ -67,14 +68,15 @@ pub struct FixOutcome {
 }
 
 /// Fixes one input as the config allows (a rule that is off gets no fix), then writes the
-/// result over the file or diffs it.
+/// result over the file or diffs it. `op` as for [`check_input`].
 pub fn fix_input(
     reader: &mut Reader,
     input: &Input,
-    operation: Operation,
+    op: Option<Operation>,
     config: &Config,
     mode: FixMode,
 ) -> FixOutcome {
+    let operation = config.operation(op, input.path());
     let adjust = |report: &mut FileReport| config.apply(input.path(), report);
     let bytes = match reader.input(input) {
         Ok(bytes) => bytes,
@@ -117,29 +119,26 @@ pub fn fix_input(
 /// Fixes every input (see [`fix_input`]), calling `emit` with each outcome in input order.
 pub fn fix_all(
     inputs: &[Input],
-    operation: Operation,
+    op: Option<Operation>,
     config: &Config,
     mode: FixMode,
     emit: impl FnMut(&Input, FixOutcome),
 ) {
-    in_order(
-        inputs,
-        |reader, input| fix_input(reader, input, operation, config, mode),
-        emit,
-    );
+    in_order(inputs, |reader, input| fix_input(reader, input, op, config, mode), emit);
 }
 
 /// Checks every input, calling `emit` with each report in input order. A path given as an
 /// argument that turns out to be a directory is walked (see [`files::walk`]) and its files are
 /// reported in its place: finding that out when the path is opened spares a `stat` per argument.
-pub fn check_all(inputs: &[Input], operation: Operation, config: &Config, mut emit: impl FnMut(&Input, FileReport)) {
-    check_ordered(inputs, operation, config, &mut emit);
+/// `op` as for [`check_input`].
+pub fn check_all(inputs: &[Input], op: Option<Operation>, config: &Config, mut emit: impl FnMut(&Input, FileReport)) {
+    check_ordered(inputs, op, config, &mut emit);
 }
 
-fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: &mut dyn FnMut(&Input, FileReport)) {
+fn check_ordered(inputs: &[Input], op: Option<Operation>, config: &Config, emit: &mut dyn FnMut(&Input, FileReport)) {
     in_order(
         inputs,
-        |reader, input| match check_one(reader, input, operation, config) {
+        |reader, input| match check_one(reader, input, op, config) {
             Checked::Report(report) => Argument::Checked(report),
             Checked::Directory(dir) => Argument::Walked(files::walk(dir)),
         },
@@ -147,7 +146,7 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
             Argument::Checked(report) => emit(input, report),
             Argument::Walked(files) => in_order(
                 &files,
-                |reader, file| check_found(reader, file, operation, config),
+                |reader, file| check_found(reader, file, op, config),
                 |file, report| emit(file, report),
             ),
         },
@@ -156,8 +155,8 @@ fn check_ordered(inputs: &[Input], operation: Operation, config: &Config, emit: 
 
 /// Checks a file, a directory being a finding: a walk follows no symbolic link to a directory,
 /// so one here has replaced a file since the walk.
-fn check_found(reader: &mut Reader, input: &Input, operation: Operation, config: &Config) -> FileReport {
-    match check_one(reader, input, operation, config) {
+fn check_found(reader: &mut Reader, input: &Input, op: Option<Operation>, config: &Config) -> FileReport {
+    match check_one(reader, input, op, config) {
         Checked::Report(report) => report,
         Checked::Directory(_) => {
             let mut report = read_error_report(&ReadError::Directory);
@@ -318,17 +317,12 @@ mod tests {
     /// What `check_all` reports for each input, in order: its name and the rules of its findings.
     fn reported(inputs: &[Input]) -> Vec<(String, Vec<&'static str>)> {
         let mut seen = Vec::new();
-        check_all(
-            inputs,
-            Operation::ChangeServerOsWithCloudInit,
-            &Config::default(),
-            |input, report| {
-                seen.push((
-                    input.name().into_owned(),
-                    report.diagnostics.iter().map(|d| d.rule.id()).collect(),
-                ));
-            },
-        );
+        check_all(inputs, None, &Config::default(), |input, report| {
+            seen.push((
+                input.name().into_owned(),
+                report.diagnostics.iter().map(|d| d.rule.id()).collect(),
+            ));
+        });
         seen
     }
 
@@ -387,7 +381,7 @@ mod tests {
         let expected: Vec<(String, Vec<&str>)> = files::walk(&dir)
             .iter()
             .map(|input| {
-                let report = check_input(input, Operation::ChangeServerOsWithCloudInit, &Config::default());
+                let report = check_input(input, None, &Config::default());
                 (
                     input.name().into_owned(),
                     report.diagnostics.iter().map(|d| d.rule.id()).collect(),

@@ -251,3 +251,71 @@ fn malformed_parameters_never_stop_the_server() {
     assert!(codes(&client.diagnostics()).contains(&"imageid-uuid"));
     client.stop();
 }
+
+#[test]
+fn the_files_sections_of_changeos_toml_say_which_operation_a_document_is() {
+    let dir = Dir(std::env::temp_dir().join(format!("changeos-lsp-files-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).expect("a directory");
+    let config = dir.0.join("changeos.toml");
+    std::fs::write(&config, "[[files]]\nfiles = [\"v1/**/*.json\"]\nop = \"nocloudinit\"\n").expect("write");
+    let uri = |path: &str| format!("file://{}/{path}", dir.0.display());
+    let (mut client, _) = utf16_client();
+    // A password beside a key pair: a warning for the v1 API (an error for the v2 API).
+    let both = "{\"os-change\": {\"adminpass\": \"$P\", \"keyname\": \"k\", \"userid\": \"u\", \
+                \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\"}}";
+    client.open_other(&uri("v1/windows.json"), both);
+    assert_eq!(codes(&client.diagnostics()), ["adminpass-keyname-both-v1"]);
+    client.open_other(&uri("v2/windows.json"), both);
+    assert_eq!(codes(&client.diagnostics()), ["adminpass-keyname-exclusive"]);
+    // A mapped document is a payload before it has an `os-change` member.
+    client.open_other(&uri("v1/new.json"), "{}");
+    assert_eq!(codes(&client.diagnostics()), ["missing-member"]);
+    // Formatting takes the v1 API's order (`mode` before `metadata`), which is not the v2 one.
+    let v1_layout = "{\n  \"os-change\": {\n    \"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\",\n    \
+                     \"mode\": \"withStopServer\",\n    \"metadata\": {\n      \"__system__encrypted\": \"0\"\n    }\n  }\n}\n";
+    client.open_other(&uri("v1/layout.json"), v1_layout);
+    client.diagnostics();
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri("v1/layout.json") }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(edits, json!([]), "already in the v1 order");
+    client.open_other(&uri("v2/layout.json"), v1_layout);
+    client.diagnostics();
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri("v2/layout.json") }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_ne!(edits, json!([]), "out of the v2 order");
+    client.stop();
+}
+
+#[test]
+fn a_broken_config_is_none_of_other_json_files_business() {
+    let dir = Dir(std::env::temp_dir().join(format!("changeos-lsp-other-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).expect("a directory");
+    let config = dir.0.join("changeos.toml");
+    std::fs::write(&config, "").expect("write");
+    let (client, _) = utf16_client();
+    client.open_other(
+        &format!("file://{}/package.json", dir.0.display()),
+        "{\"name\": \"my-package\"}",
+    );
+    assert_eq!(client.diagnostics()["diagnostics"], json!([]));
+    std::fs::write(&config, "[[files]]\nfiles = []\nop = \"cloudinit\"\n").expect("write");
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": format!("file://{}", config.display()) } }),
+    );
+    let published = loop {
+        match client.receive() {
+            lsp_server::Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => break n.params,
+            lsp_server::Message::Notification(n) => {
+                assert_ne!(n.method, "window/showMessage", "{:?}", n.params);
+            }
+            _ => {}
+        }
+    };
+    assert_eq!(published["diagnostics"], json!([]));
+    client.stop();
+}
