@@ -12,7 +12,7 @@ use crate::encoding::{Encoding, Lines};
 /// The completions at `position`.
 pub fn at(text: &str, operation: Operation, encoding: Encoding, position: Position) -> Vec<CompletionItem> {
     let lines = Lines::new(text, encoding);
-    let offset = lines.byte_of(text, position);
+    let offset = lines.byte_of(position);
     let Ok(document) = Document::read(text.as_bytes()) else {
         return Vec::new();
     };

@@ -40,10 +40,7 @@ pub fn code_actions(
                 continue;
             }
             let edit = TextEdit::new(
-                Range::new(
-                    lines.position_of_byte(text, fix.start),
-                    lines.position_of_byte(text, fix.end),
-                ),
+                Range::new(lines.position_of_byte(fix.start), lines.position_of_byte(fix.end)),
                 fix.replacement.clone(),
             );
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -64,7 +61,7 @@ pub fn code_actions(
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: "changeos: apply every fix".to_owned(),
                 kind: Some(fix_all),
-                edit: Some(workspace_edit(uri, vec![whole(text, &lines, new_text)])),
+                edit: Some(workspace_edit(uri, vec![whole(&lines, new_text)])),
                 ..CodeAction::default()
             }));
         }
@@ -82,25 +79,34 @@ pub fn formatting(text: &str, operation: Operation, encoding: Encoding) -> Resul
         } => {
             let lines = Lines::new(text, encoding);
             Ok(if changed {
-                vec![whole(text, &lines, formatted)]
+                vec![whole(&lines, formatted)]
             } else {
                 Vec::new()
             })
         }
         Outcome::Refused(report) => {
-            let reasons: Vec<String> = report
+            // The first few reasons: a payload can repeat a key 100,000 times, and the client
+            // shows this in one message.
+            let mut reasons: Vec<String> = report
                 .diagnostics
                 .iter()
+                .take(REASONS_SHOWN)
                 .map(|d| format!("{}:{}: {}", d.line, d.column, d.message))
                 .collect();
+            if let Some(more) = report.diagnostics.len().checked_sub(REASONS_SHOWN).filter(|n| *n > 0) {
+                reasons.push(format!("and {more} more (changeos check lists them)"));
+            }
             Err(format!("changeos does not format this payload: {}", reasons.join("; ")))
         }
     }
 }
 
+/// How many reasons a refusal to format names.
+const REASONS_SHOWN: usize = 3;
+
 /// An edit that replaces the whole text.
-fn whole(text: &str, lines: &Lines<'_>, new_text: String) -> TextEdit {
-    TextEdit::new(Range::new(lines.position_of_byte(text, 0), lines.end(text)), new_text)
+fn whole(lines: &Lines<'_>, new_text: String) -> TextEdit {
+    TextEdit::new(Range::new(lines.position_of_byte(0), lines.end()), new_text)
 }
 
 fn workspace_edit(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {

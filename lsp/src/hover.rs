@@ -11,7 +11,7 @@ use crate::encoding::{Encoding, Lines};
 /// The hover at `position`, if there is something to say.
 pub fn at(text: &str, operation: Operation, encoding: Encoding, position: Position) -> Option<Hover> {
     let lines = Lines::new(text, encoding);
-    let offset = lines.byte_of(text, position);
+    let offset = lines.byte_of(position);
     let document = Document::read(text.as_bytes()).ok()?;
     // The tree's spans do not count a byte-order mark.
     let offset = offset.checked_sub(if document.bom { 3 } else { 0 })?;

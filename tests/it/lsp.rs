@@ -42,45 +42,162 @@ fn start() -> (Child, BufReader<ChildStdout>) {
     (child, out)
 }
 
-#[test]
-fn an_editor_session_over_stdio_ends_with_exit_0() {
-    let (mut child, mut out) = start();
-    let mut input = child.stdin.take().expect("stdin");
-    let send = |input: &mut std::process::ChildStdin, message: Value| input.write_all(&frame(&message)).expect("write");
-    send(
-        &mut input,
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
-    );
-    let initialized = read_message(&mut out);
-    assert_eq!(initialized["id"], 1);
-    assert_eq!(initialized["result"]["capabilities"]["positionEncoding"], "utf-16");
-    send(
-        &mut input,
-        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-    );
-    send(
-        &mut input,
-        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": "file:///p.json", "languageId": "json", "version": 1,
-            "text": "{\"os-change\": {\"imageid\": \"nope\"}}"}}}),
-    );
-    let published = read_message(&mut out);
-    assert_eq!(published["method"], "textDocument/publishDiagnostics");
-    let codes: Vec<&str> = published["params"]["diagnostics"]
+/// The server as an editor runs it: what it writes is read on a thread of its own, so that a
+/// silent server fails the test within a time limit instead of hanging it.
+struct Session {
+    child: Child,
+    input: Option<std::process::ChildStdin>,
+    messages: std::sync::mpsc::Receiver<Value>,
+    next_id: i64,
+}
+
+impl Session {
+    fn start() -> Session {
+        let (mut child, mut out) = start();
+        let input = child.stdin.take();
+        let (sender, messages) = std::sync::mpsc::channel();
+        std::thread::spawn(move || while sender.send(read_message(&mut out)).is_ok() {});
+        Session {
+            child,
+            input,
+            messages,
+            next_id: 0,
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let input = self.input.as_mut().expect("standard input is open");
+        input.write_all(&frame(message)).expect("write");
+        input.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The next message, within ten seconds.
+    fn receive(&self) -> Value {
+        self.messages
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the server writes within ten seconds")
+    }
+
+    /// Sends a request; its response, the notifications before it passed over.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.receive();
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    /// The next diagnostics published.
+    fn diagnostics(&self) -> Value {
+        loop {
+            let message = self.receive();
+            if message["method"] == "textDocument/publishDiagnostics" {
+                return message["params"].clone();
+            }
+        }
+    }
+}
+
+fn codes(published: &Value) -> Vec<&str> {
+    published["diagnostics"]
         .as_array()
         .expect("diagnostics")
         .iter()
         .filter_map(|d| d["code"].as_str())
-        .collect();
-    assert!(codes.contains(&"imageid-uuid"), "{published:#}");
-    send(
-        &mut input,
-        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+        .collect()
+}
+
+#[test]
+fn an_editor_session_over_stdio_ends_with_exit_0() {
+    let mut session = Session::start();
+    let initialized = session.request("initialize", json!({"capabilities": {}}));
+    assert_eq!(initialized["result"]["capabilities"]["positionEncoding"], "utf-16");
+    session.notify("initialized", json!({}));
+    let uri = "file:///p.json";
+    session.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1,
+            "text": "{\"os-change\": {\"imageid\": \"nope\"}}"}}),
     );
-    assert_eq!(read_message(&mut out)["id"], 2);
-    send(&mut input, json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
-    drop(input);
-    let status = child.wait().expect("the server ends");
+    let published = session.diagnostics();
+    assert_eq!(published["uri"], uri);
+    assert!(codes(&published).contains(&"imageid-uuid"), "{published:#}");
+
+    // A fixable finding (a key in the wrong case), then every request the server answers.
+    let text = "{\"os-change\": {\"imageId\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"isAutoPay\": true}}";
+    session.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    let published = session.diagnostics();
+    assert_eq!(published["version"], 2);
+    assert_eq!(
+        codes(&published),
+        [
+            "missing-member",
+            "login-method-required",
+            "unknown-member",
+            "wrong-type"
+        ]
+    );
+    let at = |character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": character}});
+    let column = |needle: &str| u32::try_from(text.find(needle).expect("in the text") + 2).expect("small");
+    let hover = session.request("textDocument/hover", at(column("isAutoPay")));
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("isAutoPay")),
+        "{hover:#}"
+    );
+    let completion = session.request("textDocument/completion", at(column("imageId")));
+    let labels: Vec<&str> = completion["result"]
+        .as_array()
+        .expect("completion items")
+        .iter()
+        .filter_map(|item| item["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"adminpass") && labels.contains(&"mode"), "{labels:?}");
+    let actions = session.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 90}},
+            "context": {"diagnostics": []}}),
+    );
+    let titles: Vec<&str> = actions["result"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(titles.iter().any(|t| t.contains("imageid")), "{titles:?}");
+    let formatted = session.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let new_text = formatted["result"][0]["newText"].as_str().expect("an edit");
+    assert!(new_text.starts_with("{\n  \"os-change\": {\n"), "{new_text}");
+    // A cancellation of a request already answered is harmless, as is a closed document's.
+    session.notify("$/cancelRequest", json!({"id": 3}));
+    session.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(session.diagnostics()["diagnostics"], json!([]));
+    let hover = session.request("textDocument/hover", at(column("isAutoPay")));
+    assert_eq!(hover["result"], Value::Null);
+    let unknown = session.request("textDocument/references", at(0));
+    assert_eq!(unknown["error"]["code"], -32601, "MethodNotFound");
+
+    let shutdown = session.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+    session.notify("exit", Value::Null);
+    session.input = None;
+    let status = session.child.wait().expect("the server ends");
     assert_eq!(status.code(), Some(0));
 }
 

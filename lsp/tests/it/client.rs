@@ -104,9 +104,14 @@ impl Client {
     }
 
     pub fn change(&self, version: i32, text: &str) {
+        self.change_other(URI, version, text);
+    }
+
+    /// Replaces the whole text of another open document.
+    pub fn change_other(&self, uri: &str, version: i32, text: &str) {
         self.notify(
             "textDocument/didChange",
-            json!({ "textDocument": { "uri": URI, "version": version }, "contentChanges": [{ "text": text }] }),
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
         );
     }
 

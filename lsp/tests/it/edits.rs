@@ -145,5 +145,23 @@ fn formatting_refuses_an_ambiguous_payload_with_the_reason() {
     let error = response.response_result.expect_err("refused");
     assert_eq!(error.code, lsp_server::ErrorCode::RequestFailed as i32);
     assert!(error.message.contains("does not format"), "{}", error.message);
+    // Ten repetitions: the first three are named, the rest counted.
+    let repeated: String = (0..10).map(|_| "\"imageid\": \"a\", ").collect();
+    client.change(
+        2,
+        &format!("{{\"os-change\": {{{repeated}\"mode\": \"withStopServer\"}}}}"),
+    );
+    client.diagnostics();
+    let response = client.request_response(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let error = response.response_result.expect_err("refused");
+    assert_eq!(error.message.matches("appears").count(), 3, "{}", error.message);
+    assert!(
+        error.message.ends_with("; and 6 more (changeos check lists them)"),
+        "{}",
+        error.message
+    );
     client.stop();
 }
