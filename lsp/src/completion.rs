@@ -56,8 +56,8 @@ fn innermost_object<'n, 'a>(
     (path, None)
 }
 
-/// The shape of the object at `path`.
-fn shape_at(shape: &'static Shape, path: &[String]) -> Option<&'static Shape> {
+/// The shape of the value at `path` (through the items of arrays).
+pub(crate) fn shape_at(shape: &'static Shape, path: &[String]) -> Option<&'static Shape> {
     let mut shape = shape;
     for name in path {
         let (_, inner) = shape.member(name)?;

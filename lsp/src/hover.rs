@@ -6,6 +6,7 @@ use changeos_runtime::shape::Shape;
 use changeos_validator::{Document, Operation, check_document};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
+use crate::completion::shape_at;
 use crate::encoding::{Encoding, Lines};
 
 /// The hover at `position`, if there is something to say.
@@ -66,14 +67,9 @@ fn key_at(node: &Node<'_>, offset: usize) -> Option<Vec<String>> {
 /// items of arrays).
 fn member_doc(shape: &'static Shape, path: &[String]) -> Option<&'static str> {
     let (last, parents) = path.split_last()?;
-    let mut shape = shape;
-    for name in parents {
-        let (_, inner) = shape.member(name)?;
-        shape = inner;
-        while let Shape::Array(items) = shape {
-            shape = items;
-        }
-    }
-    let member = shape.members().into_iter().find(|m| m.name == last)?;
+    let member = shape_at(shape, parents)?
+        .members()
+        .into_iter()
+        .find(|m| m.name == last)?;
     (!member.doc.is_empty()).then_some(member.doc)
 }

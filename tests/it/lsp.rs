@@ -6,6 +6,9 @@ use std::process::{Child, ChildStdout, Command, Stdio};
 
 use serde_json::{Value, json};
 
+use crate::common::doc_blocks::blocks;
+use crate::common::workspace_path;
+
 fn frame(message: &Value) -> Vec<u8> {
     let body = message.to_string();
     format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
@@ -31,8 +34,13 @@ fn read_message(out: &mut BufReader<ChildStdout>) -> Value {
 }
 
 fn start() -> (Child, BufReader<ChildStdout>) {
+    start_with(&["lsp".to_owned()])
+}
+
+/// `changeos ARGS...`, its standard output read by the caller.
+fn start_with(args: &[String]) -> (Child, BufReader<ChildStdout>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_changeos"))
-        .arg("lsp")
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -53,7 +61,11 @@ struct Session {
 
 impl Session {
     fn start() -> Session {
-        let (mut child, mut out) = start();
+        Session::start_with(&["lsp".to_owned()])
+    }
+
+    fn start_with(args: &[String]) -> Session {
+        let (mut child, mut out) = start_with(args);
         let input = child.stdin.take();
         let (sender, messages) = std::sync::mpsc::channel();
         std::thread::spawn(move || while sender.send(read_message(&mut out)).is_ok() {});
@@ -199,6 +211,57 @@ fn an_editor_session_over_stdio_ends_with_exit_0() {
     session.input = None;
     let status = session.child.wait().expect("the server ends");
     assert_eq!(status.code(), Some(0));
+}
+
+/// The command and arguments that the Helix and VS Code set-ups of docs/lsp.md name (neither
+/// editor runs here): each must be `changeos` and start a server that answers `initialize`,
+/// and ends with exit 0 after `shutdown` and `exit`.
+#[test]
+fn the_editor_set_ups_in_the_docs_start_the_server() {
+    let page = std::fs::read_to_string(workspace_path("docs/lsp.md")).expect("docs/lsp.md");
+    let mut set_ups = Vec::new();
+    for block in blocks(&page) {
+        if block.kind == "toml" && block.body.contains("[language-server.changeos]") {
+            let helix: toml::Table = toml::from_str(&block.body).expect("Helix's languages.toml");
+            let server = &helix["language-server"]["changeos"];
+            let args = server["args"].as_array().expect("args").iter();
+            set_ups.push((
+                "Helix",
+                server["command"].as_str().expect("a command").to_owned(),
+                args.map(|a| a.as_str().expect("a string").to_owned())
+                    .collect::<Vec<_>>(),
+            ));
+        }
+        if block.kind == "json" && block.body.contains("glspc.server.command") {
+            let vscode: Value = serde_json::from_str(&block.body).expect("VS Code settings");
+            let args = vscode["glspc.server.commandArguments"].as_array().expect("args").iter();
+            set_ups.push((
+                "VS Code",
+                vscode["glspc.server.command"].as_str().expect("a command").to_owned(),
+                args.map(|a| a.as_str().expect("a string").to_owned()).collect(),
+            ));
+        }
+    }
+    let editors: Vec<&str> = set_ups.iter().map(|(editor, _, _)| *editor).collect();
+    assert_eq!(editors, ["Helix", "VS Code"]);
+    for (editor, command, args) in set_ups {
+        assert_eq!(command, "changeos", "{editor}");
+        let mut session = Session::start_with(&args);
+        let initialized = session.request("initialize", json!({"capabilities": {}}));
+        assert!(
+            initialized["result"]["capabilities"].is_object(),
+            "{editor}: {initialized}"
+        );
+        session.notify("initialized", json!({}));
+        assert_eq!(session.request("shutdown", Value::Null)["result"], Value::Null);
+        session.notify("exit", Value::Null);
+        session.input = None;
+        assert_eq!(
+            session.child.wait().expect("the server ends").code(),
+            Some(0),
+            "{editor}"
+        );
+    }
 }
 
 #[test]

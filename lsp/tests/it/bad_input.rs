@@ -7,7 +7,7 @@ use changeos_validator::{Operation, check_source};
 use lsp_server::ErrorCode;
 use serde_json::{Value, json};
 
-use crate::client::Client;
+use crate::client::{Client, TempDir};
 
 /// The bad inputs of `tests/it/check_bad_input.rs` that are text, by name.
 fn bad_inputs() -> Vec<(&'static str, String)> {
@@ -132,33 +132,17 @@ fn assert_inside(lengths: &[usize], position: &Value, name: &str) {
     );
 }
 
-/// A directory whose `changeos.toml` maps every `*.json` to an operation, so that even a
-/// document with no `os-change` member (empty, an array) is a payload; removed at the end.
-struct Mapped(std::path::PathBuf);
-
-impl Mapped {
-    fn new() -> Mapped {
-        let dir = std::env::temp_dir().join(format!("changeos-lsp-bad-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a directory");
-        std::fs::write(
-            dir.join("changeos.toml"),
-            "[[files]]\nfiles = [\"*.json\"]\nop = \"nocloudinit\"\n",
-        )
-        .expect("write the config");
-        Mapped(dir)
-    }
-}
-
-impl Drop for Mapped {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn every_bad_input_gets_the_findings_of_check_placed_inside_the_text() {
-    let dir = Mapped::new();
-    let uri = format!("file://{}/payload.json", dir.0.display());
+    // Every `*.json` is mapped, so that even a document with no `os-change` member (empty,
+    // an array) is a payload.
+    let dir = TempDir::new("bad");
+    std::fs::write(
+        dir.0.join("changeos.toml"),
+        "[[files]]\nfiles = [\"*.json\"]\nop = \"nocloudinit\"\n",
+    )
+    .expect("write the config");
+    let uri = dir.uri("payload.json");
     let (mut client, _) = Client::start(json!({}));
     let mut version = 1;
     client.open_other(&uri, "{}");

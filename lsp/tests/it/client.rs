@@ -126,3 +126,27 @@ impl Client {
             .expect("the server stops without an error");
     }
 }
+
+/// A temporary directory for a test's files, removed at the end.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    /// A new, empty directory named after `tag` and this process.
+    pub fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("changeos-lsp-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a directory");
+        TempDir(dir)
+    }
+
+    /// The `file:` URI of `relative` in it.
+    pub fn uri(&self, relative: &str) -> String {
+        format!("file://{}/{relative}", self.0.display())
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

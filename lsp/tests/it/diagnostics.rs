@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::client::{Client, URI};
+use crate::client::{Client, TempDir, URI};
 
 fn utf16_client() -> (Client, Value) {
     Client::start(json!({}))
@@ -145,22 +145,12 @@ fn a_burst_of_changes_ends_with_the_findings_of_the_last_text() {
     client.stop();
 }
 
-/// A temporary directory for a test's files, removed at the end.
-struct Dir(std::path::PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn the_nearest_changeos_toml_sets_the_levels_and_a_saved_edit_applies_at_once() {
-    let dir = Dir(std::env::temp_dir().join(format!("changeos-lsp-config-{}", std::process::id())));
-    std::fs::create_dir_all(dir.0.join("payloads")).expect("a directory");
+    let dir = TempDir::new("config");
     let config = dir.0.join("changeos.toml");
     std::fs::write(&config, "[rules]\nkeyname-without-userid = \"off\"\n").expect("write the config");
-    let uri = format!("file://{}/payloads/p.json", dir.0.display());
+    let uri = dir.uri("payloads/p.json");
     let config_uri = format!("file://{}", config.display());
     let (client, _) = utf16_client();
     client.open_other(
@@ -254,11 +244,10 @@ fn malformed_parameters_never_stop_the_server() {
 
 #[test]
 fn the_files_sections_of_changeos_toml_say_which_operation_a_document_is() {
-    let dir = Dir(std::env::temp_dir().join(format!("changeos-lsp-files-{}", std::process::id())));
-    std::fs::create_dir_all(&dir.0).expect("a directory");
+    let dir = TempDir::new("files");
     let config = dir.0.join("changeos.toml");
     std::fs::write(&config, "[[files]]\nfiles = [\"v1/**/*.json\"]\nop = \"nocloudinit\"\n").expect("write");
-    let uri = |path: &str| format!("file://{}/{path}", dir.0.display());
+    let uri = |path: &str| dir.uri(path);
     let (mut client, _) = utf16_client();
     // A password beside a key pair: a warning for the v1 API (an error for the v2 API).
     let both = "{\"os-change\": {\"adminpass\": \"$P\", \"keyname\": \"k\", \"userid\": \"u\", \
@@ -292,15 +281,11 @@ fn the_files_sections_of_changeos_toml_say_which_operation_a_document_is() {
 
 #[test]
 fn a_broken_config_is_none_of_other_json_files_business() {
-    let dir = Dir(std::env::temp_dir().join(format!("changeos-lsp-other-{}", std::process::id())));
-    std::fs::create_dir_all(&dir.0).expect("a directory");
+    let dir = TempDir::new("other");
     let config = dir.0.join("changeos.toml");
     std::fs::write(&config, "").expect("write");
     let (client, _) = utf16_client();
-    client.open_other(
-        &format!("file://{}/package.json", dir.0.display()),
-        "{\"name\": \"my-package\"}",
-    );
+    client.open_other(&dir.uri("package.json"), "{\"name\": \"my-package\"}");
     assert_eq!(client.diagnostics()["diagnostics"], json!([]));
     std::fs::write(&config, "[[files]]\nfiles = []\nop = \"cloudinit\"\n").expect("write");
     client.notify(
