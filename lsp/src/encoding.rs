@@ -2,6 +2,8 @@
 //! characters; LSP counts columns in the encoding the client and server agree on (LSP 3.17):
 //! UTF-8 when the client offers it, else UTF-16, which every client supports.
 
+use std::cell::OnceCell;
+
 use lsp_types::{Position, PositionEncodingKind, Range};
 
 /// The column unit both sides agreed on.
@@ -52,7 +54,7 @@ pub struct Lines<'a> {
     /// The byte offset where each line starts.
     starts: Vec<usize>,
     /// A place every [`STRIDE`] characters of a line, in text order.
-    anchors: Vec<Anchor>,
+    anchors: OnceCell<Vec<Anchor>>,
 }
 
 /// A place in the text: its byte offset, and its line and column both in characters and in
@@ -67,34 +69,41 @@ struct Anchor {
 
 impl<'a> Lines<'a> {
     pub fn new(text: &'a str, encoding: Encoding) -> Self {
-        let mut starts = vec![0];
-        let mut anchors = Vec::new();
-        let (mut chars, mut units) = (0, 0);
-        for (byte, c) in text.char_indices() {
-            if chars > 0 && chars % STRIDE == 0 {
-                let line = starts.len() - 1;
-                anchors.push(Anchor {
-                    byte,
-                    line,
-                    chars,
-                    units,
-                });
-            }
-            if c == '\n' {
-                starts.push(byte + 1);
-                (chars, units) = (0, 0);
-            } else {
-                chars += 1;
-                units += encoding.width(c);
-            }
-        }
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(byte, _)| byte + 1))
+            .collect();
         Lines {
             text,
             encoding,
             bom: text.starts_with('\u{feff}'),
             starts,
-            anchors,
+            anchors: OnceCell::new(),
         }
+    }
+
+    /// The anchors, placed at the first conversion: a text with no finding needs none.
+    fn anchors(&self) -> &[Anchor] {
+        self.anchors.get_or_init(|| {
+            let mut anchors = Vec::new();
+            let (mut line, mut chars, mut units) = (0, 0, 0);
+            for (byte, c) in self.text.char_indices() {
+                if chars > 0 && chars % STRIDE == 0 {
+                    anchors.push(Anchor {
+                        byte,
+                        line,
+                        chars,
+                        units,
+                    });
+                }
+                if c == '\n' {
+                    (line, chars, units) = (line + 1, 0, 0);
+                } else {
+                    chars += 1;
+                    units += self.encoding.width(c);
+                }
+            }
+            anchors
+        })
     }
 
     /// The position before the `column`th character (1-based) of line `line` (1-based);
@@ -144,8 +153,9 @@ impl<'a> Lines<'a> {
     /// The last anchor of `line` that `at_or_before` holds for (which holds for every anchor
     /// up to some place), else the line's start.
     fn anchor_before(&self, line: usize, at_or_before: impl Fn(&Anchor) -> bool) -> Anchor {
-        let count = self.anchors.partition_point(at_or_before);
-        match count.checked_sub(1).map(|i| self.anchors[i]) {
+        let anchors = self.anchors();
+        let count = anchors.partition_point(at_or_before);
+        match count.checked_sub(1).map(|i| anchors[i]) {
             Some(anchor) if anchor.line == line => anchor,
             _ => Anchor {
                 byte: self.starts[line],
