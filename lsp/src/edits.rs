@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use changeos_validator::fix::fix_source;
 use changeos_validator::layout::{Outcome, format_source};
-use changeos_validator::{Operation, check_source};
+use changeos_validator::{FileReport, Operation, check_source};
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, Uri, WorkspaceEdit};
 
 use crate::encoding::{Encoding, Lines};
@@ -15,11 +15,13 @@ use crate::encoding::{Encoding, Lines};
 pub const FIX_ALL: &str = "source.fixAll.changeos";
 
 /// The quick fixes of the findings that touch `range`, then the fix-all action, as `only`
-/// (the kinds the client asks for, if it says) allows.
+/// (the kinds the client asks for, if it says) allows. `levels` applies the config, so that a
+/// rule turned off gets no fix, as with `check --fix`.
 pub fn code_actions(
     uri: &Uri,
     text: &str,
     operation: Operation,
+    levels: &dyn Fn(&mut FileReport),
     encoding: Encoding,
     range: Range,
     only: Option<&[CodeActionKind]>,
@@ -29,7 +31,8 @@ pub fn code_actions(
     let lines = Lines::new(text, encoding);
     let mut actions = Vec::new();
     if wants(&CodeActionKind::QUICKFIX) {
-        let report = check_source(operation, text.as_bytes());
+        let mut report = check_source(operation, text.as_bytes());
+        levels(&mut report);
         for diagnostic in &report.diagnostics {
             let Some(fix) = &diagnostic.fix else { continue };
             let place = lines.range(
@@ -54,7 +57,7 @@ pub fn code_actions(
     }
     let fix_all = CodeActionKind::from(FIX_ALL);
     if wants(&fix_all) {
-        let fixed = fix_source(operation, text.as_bytes(), |_| {});
+        let fixed = fix_source(operation, text.as_bytes(), levels);
         if fixed.changed()
             && let Ok(new_text) = String::from_utf8(fixed.bytes)
         {

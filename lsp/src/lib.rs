@@ -20,7 +20,9 @@ mod hover;
 mod log;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
+use changeos_validator::FileReport;
 use changeos_validator::config::Config;
 use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
@@ -244,22 +246,19 @@ impl Server<'_> {
     /// is not a payload. A broken config is said (once per lint of a payload) and the defaults
     /// apply.
     fn publish(&self, uri: &Uri, version: Option<i32>) -> Result<(), ServerError> {
-        let Some(text) = self.documents.get(uri) else {
-            return self.send_diagnostics(uri.clone(), Vec::new(), version);
-        };
-        let (config, broken) = match config::for_document(uri) {
-            Ok(config) => (config, None),
-            Err(message) => (Config::default(), Some(message)),
-        };
-        let file = config::path_of(uri);
-        let Some(operation) = diagnostics::operation(text, &config, file.as_deref()) else {
-            // Not a payload: a broken changeos.toml is none of its business.
+        let Some((payload, broken)) = self.payload(uri) else {
             return self.send_diagnostics(uri.clone(), Vec::new(), version);
         };
         if let Some(message) = broken {
             self.show_error(message)?;
         }
-        let diagnostics = diagnostics::of(text, operation, self.encoding, &config, file.as_deref());
+        let diagnostics = diagnostics::of(
+            payload.text,
+            payload.operation,
+            self.encoding,
+            &payload.config,
+            payload.file.as_deref(),
+        );
         self.send_diagnostics(uri.clone(), diagnostics, version)
     }
 
@@ -282,13 +281,24 @@ impl Server<'_> {
             .map_err(|_| ServerError::Disconnected)
     }
 
-    /// An open document's text and operation, when it is a payload. A broken config is said
-    /// when the document is linted; here its defaults apply.
-    fn payload(&self, uri: &Uri) -> Option<(&str, changeos_validator::Operation)> {
+    /// An open document as a payload, with why its config is broken if it is (the defaults
+    /// apply then); `None` for a document that is not open or not a payload, which a broken
+    /// changeos.toml is none of the business of.
+    fn payload(&self, uri: &Uri) -> Option<(Payload<'_>, Option<String>)> {
         let text = self.documents.get(uri)?;
-        let config = config::for_document(uri).unwrap_or_default();
+        let (config, broken) = match config::for_document(uri) {
+            Ok(config) => (config, None),
+            Err(message) => (Config::default(), Some(message)),
+        };
         let file = config::path_of(uri);
-        Some((text, diagnostics::operation(text, &config, file.as_deref())?))
+        let operation = diagnostics::operation(text, &config, file.as_deref())?;
+        let payload = Payload {
+            text,
+            operation,
+            config,
+            file,
+        };
+        Some((payload, broken))
     }
 
     /// A request whose parameters do not read is answered with the protocol's InvalidParams.
@@ -314,9 +324,18 @@ impl Server<'_> {
                 let uri = params.text_document.uri;
                 let actions = self
                     .payload(&uri)
-                    .map(|(text, operation)| {
+                    .map(|(payload, _)| {
                         let only = params.context.only.as_deref();
-                        edits::code_actions(&uri, text, operation, self.encoding, params.range, only)
+                        let levels = |report: &mut FileReport| payload.levels(report);
+                        edits::code_actions(
+                            &uri,
+                            payload.text,
+                            payload.operation,
+                            &levels,
+                            self.encoding,
+                            params.range,
+                            only,
+                        )
                     })
                     .unwrap_or_default();
                 Ok(serde_json::to_value(actions)?)
@@ -324,7 +343,7 @@ impl Server<'_> {
             Formatting::METHOD => {
                 let params: lsp_types::DocumentFormattingParams = serde_json::from_value(request.params)?;
                 match self.payload(&params.text_document.uri) {
-                    Some((text, operation)) => edits::formatting(text, operation, self.encoding)
+                    Some((payload, _)) => edits::formatting(payload.text, payload.operation, self.encoding)
                         .map(|edits| serde_json::to_value(edits).unwrap_or_default()),
                     // Not a payload (or not open): nothing to lay out.
                     None => Ok(serde_json::Value::Null),
@@ -335,7 +354,7 @@ impl Server<'_> {
                 let at = params.text_document_position;
                 let items = self
                     .payload(&at.text_document.uri)
-                    .map(|(text, operation)| completion::at(text, operation, self.encoding, at.position))
+                    .map(|(payload, _)| completion::at(payload.text, payload.operation, self.encoding, at.position))
                     .unwrap_or_default();
                 Ok(serde_json::to_value(items)?)
             }
@@ -344,7 +363,7 @@ impl Server<'_> {
                 let at = params.text_document_position_params;
                 let hover = self
                     .payload(&at.text_document.uri)
-                    .and_then(|(text, operation)| hover::at(text, operation, self.encoding, at.position));
+                    .and_then(|(payload, _)| hover::at(payload.text, payload.operation, self.encoding, at.position));
                 Ok(serde_json::to_value(hover)?)
             }
             _ => return self.unknown_request(request),
@@ -390,5 +409,23 @@ impl Server<'_> {
             .sender
             .send(Message::Response(response))
             .map_err(|_| ServerError::Disconnected)
+    }
+}
+
+/// An open document that is a payload: its text, the operation it is a body of, and the config
+/// that sets its findings' levels.
+struct Payload<'a> {
+    text: &'a str,
+    operation: changeos_validator::Operation,
+    config: Config,
+    /// Its path, which the config's globs match.
+    file: Option<PathBuf>,
+}
+
+impl Payload<'_> {
+    /// Applies the config's levels to a report of this payload (a rule that is off is dropped,
+    /// and so is its fix, as for `check --fix`).
+    fn levels(&self, report: &mut FileReport) {
+        self.config.apply(self.file.as_deref(), report);
     }
 }

@@ -1,6 +1,7 @@
 //! A real client, not only our own: Neovim's built-in LSP client (the Debian package, 0.7)
 //! drives `changeos lsp` on a payload with known findings (`tests/neovim/client.lua`): the
-//! diagnostics it receives, the text after it applies the fix-all action, and after it formats.
+//! diagnostics it receives, the text after it applies a quick fix, then the fix-all action,
+//! and after it formats.
 //! `.ci/run` installs Neovim and runs this test by name; it is ignored in a plain `cargo test`,
 //! which cannot count on Neovim being installed.
 
@@ -51,6 +52,11 @@ fn neovim_gets_the_findings_applies_the_fixes_and_formats() {
         .find(|d| d["code"] == "unknown-member")
         .expect("the unknown member");
     assert_eq!((unknown["lnum"].as_u64(), unknown["col"].as_u64()), (Some(0), Some(15)));
+    assert_eq!(result["quickfix"], "replace `imageId` with `imageid`", "{result:#}");
+    assert_eq!(
+        result["after_quickfix"],
+        "{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"keyname\": \"KeyPair-350b\", \"userid\": \"7e25b1da389f4697a79df3a0e5bd494e\", \"isAutoPay\": true}}"
+    );
     assert_eq!(
         result["after_fix"],
         "{\"os-change\": {\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\", \"keyname\": \"KeyPair-350b\", \"userid\": \"7e25b1da389f4697a79df3a0e5bd494e\", \"isAutoPay\": \"true\"}}"

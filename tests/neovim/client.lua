@@ -1,13 +1,13 @@
 -- A real LSP client driving `changeos lsp`: Neovim's built-in one (0.7, as Debian ships it).
 -- Run by tests/it/neovim.rs: CHANGEOS=… PAYLOAD=… OUT=… nvim --headless -u NONE -c "luafile client.lua"
--- It opens a payload with known findings, waits for the diagnostics, applies the fix-all code
--- action, formats, and writes what it saw to $OUT as JSON.
+-- It opens a payload with known findings, waits for the diagnostics, applies one quick fix,
+-- then the fix-all code action, formats, and writes what it saw to $OUT as JSON.
 
 local changeos = os.getenv('CHANGEOS')
 local out = os.getenv('OUT')
 local payload = os.getenv('PAYLOAD')
 
-local result = { diagnostics = {}, after_fix = nil, after_format = nil, errors = {} }
+local result = { diagnostics = {}, quickfix = nil, after_quickfix = nil, after_fix = nil, after_format = nil, errors = {} }
 
 local function finish()
   local f = assert(io.open(out, 'w'))
@@ -43,8 +43,26 @@ local ok, err = pcall(function()
     table.insert(result.diagnostics, { code = d.code, lnum = d.lnum, col = d.col, severity = d.severity })
   end
 
-  -- The fix-all action, applied as the editor applies a workspace edit.
   local client = vim.lsp.get_client_by_id(client_id)
+
+  -- One quick fix: the first action offered at the unknown member (a key in the wrong case).
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == 'unknown-member' then
+      local at = {
+        textDocument = { uri = vim.uri_from_bufnr(buf) },
+        range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum, character = d.end_col } },
+        context = { diagnostics = {}, only = { 'quickfix' } },
+      }
+      local offered = client.request_sync('textDocument/codeAction', at, 10000, buf)
+      local first = ((offered and offered.result) or {})[1]
+      assert(first and first.edit, 'a quick fix is offered at the unknown member: ' .. vim.inspect(offered))
+      result.quickfix = first.title
+      vim.lsp.util.apply_workspace_edit(first.edit, client.offset_encoding)
+    end
+  end
+  result.after_quickfix = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+
+  -- The fix-all action for the rest, applied as the editor applies a workspace edit.
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
     range = { start = { line = 0, character = 0 }, ['end'] = { line = vim.api.nvim_buf_line_count(buf), character = 0 } },

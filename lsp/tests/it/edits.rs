@@ -165,3 +165,36 @@ fn formatting_refuses_an_ambiguous_payload_with_the_reason() {
     );
     client.stop();
 }
+
+/// A rule that changeos.toml turns off gets no quick fix and is left by fix-all, as with
+/// `check --fix`.
+#[test]
+fn a_rule_turned_off_gets_no_fix() {
+    let dir = crate::client::TempDir::new("fix-off");
+    std::fs::write(dir.0.join("changeos.toml"), "[rules]\nwrong-type = \"off\"\n").expect("write the config");
+    let uri = dir.uri("payload.json");
+    let (mut client, _) = Client::start(json!({}));
+    client.open_other(&uri, FIXABLE);
+    client.diagnostics();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri }, "range": whole_document(), "context": { "diagnostics": [] } }),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .map(|a| a["title"].as_str().expect("a title"))
+        .collect();
+    assert_eq!(
+        titles,
+        ["replace `imageId` with `imageid`", "changeos: apply every fix"],
+        "no fix of `isAutoPay`"
+    );
+    let fixed = apply(FIXABLE, &actions[1]["edit"]["changes"][&uri]);
+    assert!(
+        fixed.contains("\"imageid\"") && fixed.contains("\"isAutoPay\": true"),
+        "{fixed}"
+    );
+    client.stop();
+}
