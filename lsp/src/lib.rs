@@ -114,6 +114,9 @@ pub fn serve(connection: &Connection, options: &Options) -> Result<(), ServerErr
         "serverInfo": { "name": "changeos", "version": env!("CARGO_PKG_VERSION") },
     });
     connection.initialize_finish(id, result)?;
+    if watches_files(&params.capabilities) {
+        watch_configs(connection)?;
+    }
     let mut server = Server {
         log: log::Log::new(log_file, trace),
         connection,
@@ -147,6 +150,44 @@ pub fn serve(connection: &Connection, options: &Options) -> Result<(), ServerErr
         }
     }
     Err(ServerError::Disconnected)
+}
+
+/// Whether the client watches files for a server that asks (dynamic registration).
+fn watches_files(capabilities: &lsp_types::ClientCapabilities) -> bool {
+    capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false)
+}
+
+/// Asks the client to say when a `changeos.toml` is created, changed or deleted anywhere: a
+/// config is a file the client need not have open, let alone send to this server.
+fn watch_configs(connection: &Connection) -> Result<(), ServerError> {
+    let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![lsp_types::FileSystemWatcher {
+            glob_pattern: lsp_types::GlobPattern::String(format!("**/{}", config::FILE_NAME)),
+            kind: None,
+        }],
+    };
+    let registration = lsp_types::Registration {
+        id: "changeos-config".to_owned(),
+        method: DidChangeWatchedFiles::METHOD.to_owned(),
+        register_options: Some(serde_json::to_value(options)?),
+    };
+    let params = lsp_types::RegistrationParams {
+        registrations: vec![registration],
+    };
+    let request = lsp_server::Request::new(
+        lsp_server::RequestId::from("changeos-watch-config".to_owned()),
+        lsp_types::request::RegisterCapability::METHOD.to_owned(),
+        params,
+    );
+    connection
+        .sender
+        .send(Message::Request(request))
+        .map_err(|_| ServerError::Disconnected)
 }
 
 struct Server<'c> {

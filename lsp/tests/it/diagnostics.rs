@@ -304,3 +304,30 @@ fn a_broken_config_is_none_of_other_json_files_business() {
     assert_eq!(published["diagnostics"], json!([]));
     client.stop();
 }
+
+/// A client that watches files for the server is asked to watch every changeos.toml (it need
+/// not be open, nor sent to this server); one that does not is asked nothing.
+#[test]
+fn the_server_asks_a_client_that_can_to_watch_the_configs() {
+    let (client, _) =
+        Client::start(json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }));
+    let lsp_server::Message::Request(request) = client.receive() else {
+        panic!("a request to register a watcher first");
+    };
+    assert_eq!(request.method, "client/registerCapability");
+    let registration = &request.params["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"],
+        json!([{ "globPattern": "**/changeos.toml" }])
+    );
+    client.stop();
+
+    let (client, _) = utf16_client();
+    client.open("{}");
+    let lsp_server::Message::Notification(first) = client.receive() else {
+        panic!("no request to a client that cannot watch files");
+    };
+    assert_eq!(first.method, "textDocument/publishDiagnostics");
+    client.stop();
+}
