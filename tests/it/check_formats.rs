@@ -64,11 +64,9 @@ fn json() {
     assert_eq!(names, PAYLOADS);
     let (mut errors, mut warnings) = (0, 0);
     for file in files {
-        assert_eq!(
-            file.as_object().map(|o| o.len()),
-            Some(2),
-            "only file and diagnostics: {file}"
-        );
+        let members: Vec<&str> = file.as_object().expect("object").keys().map(String::as_str).collect();
+        assert_eq!(members, ["file", "op", "diagnostics"], "{file}");
+        assert_eq!(file["op"], "cloudinit", "the default operation");
         for d in file["diagnostics"].as_array().expect("diagnostics") {
             let keys: Vec<&str> = d.as_object().expect("object").keys().map(String::as_str).collect();
             let mut expected = vec![

@@ -39,6 +39,8 @@ fn check_takes_each_files_operation_from_the_config() {
     ran.expect_code(0);
     let report = ran.json();
     assert_eq!(file_names(&report), ["payloads/v1/windows.json", "payloads/web.json"]);
+    assert_eq!(report["files"][0]["op"], "nocloudinit");
+    assert_eq!(report["files"][1]["op"], "cloudinit");
     assert_eq!(
         rules_of(&report, 0),
         [("adminpass-keyname-both-v1".to_owned(), "warning".to_owned())]
@@ -61,6 +63,7 @@ fn op_on_the_command_line_wins_over_the_config() {
         .run();
     ran.expect_code(1);
     assert_eq!(rule_ids(&ran.json(), 0), ["adminpass-keyname-exclusive"]);
+    assert_eq!(ran.json()["files"][0]["op"], "cloudinit");
     let ran = changeos(["check", "--op", "nocloudinit", "--format", "json", "payloads"])
         .current_dir(dir.path())
         .run();
@@ -114,6 +117,7 @@ fn fixes_and_diffs_follow_each_files_operation() {
     assert_eq!(left, misspelt);
     let report = ran.json();
     assert_eq!(summary(&report).0, 3);
+    assert_eq!(report["files"][0]["op"], "nocloudinit", "--fix says the operation too");
     assert_eq!(rule_ids(&report, 0), ["unknown-member"]);
 }
 

@@ -42,7 +42,7 @@ pub fn canonical_source(operation: Operation, bytes: &[u8]) -> Result<Rendered, 
         _ => Err(FileReport {
             diagnostics: blocking,
             source: report.source,
-            fixed: None,
+            ..FileReport::default()
         }),
     }
 }

@@ -3,7 +3,7 @@
 use changeos_models::{Rule, Severity};
 use changeos_runtime::pointer::Pointer;
 
-use crate::{MaskedSource, RuleInfo};
+use crate::{MaskedSource, Operation, RuleInfo};
 
 /// One finding with its place in the source text (1-based lines, columns in characters).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +91,9 @@ pub struct FileReport {
     /// fixes were applied, each with its [`TextFix`], in the order applied; `diagnostics` and
     /// `source` are then those of the fixed text. `None` when fixes were not applied.
     pub fixed: Option<Vec<Diagnostic>>,
+    /// Which operation's body the file was checked as, when many files are checked each as
+    /// its own (`--op`, else `[[files]]` in changeos.toml; see [`crate::run`]).
+    pub operation: Option<Operation>,
 }
 
 impl FileReport {

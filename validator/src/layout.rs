@@ -62,7 +62,7 @@ fn refusals(report: FileReport) -> FileReport {
     FileReport {
         diagnostics,
         source: report.source,
-        fixed: None,
+        ..FileReport::default()
     }
 }
 

@@ -396,7 +396,7 @@ fn finish(operation: Operation, document: &Document<'_>, pending: Vec<Pending>) 
     FileReport {
         diagnostics,
         source: Some(MaskedSource::parsed(operation, text, &document.parsed)),
-        fixed: None,
+        ..FileReport::default()
     }
 }
 

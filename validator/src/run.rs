@@ -37,12 +37,14 @@ pub fn check_input(input: &Input, op: Option<Operation>, config: &Config) -> Fil
 }
 
 fn check_one<'a>(reader: &mut Reader, input: &'a Input, op: Option<Operation>, config: &Config) -> Checked<'a> {
+    let operation = config.operation(op, input.path());
     let mut report = match (reader.input(input), input) {
-        (Ok(bytes), _) => check_source(config.operation(op, input.path()), bytes),
+        (Ok(bytes), _) => check_source(operation, bytes),
         (Err(ReadError::Directory), Input::File(path)) => return Checked::Directory(path),
         (Err(e), _) => read_error_report(&e),
     };
     config.apply(input.path(), &mut report);
+    report.operation = Some(operation);
     Checked::Report(report)
 }
 
@@ -77,7 +79,10 @@ pub fn fix_input(
     mode: FixMode,
 ) -> FixOutcome {
     let operation = config.operation(op, input.path());
-    let adjust = |report: &mut FileReport| config.apply(input.path(), report);
+    let adjust = |report: &mut FileReport| {
+        config.apply(input.path(), report);
+        report.operation = Some(operation);
+    };
     let bytes = match reader.input(input) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -161,6 +166,7 @@ fn check_found(reader: &mut Reader, input: &Input, op: Option<Operation>, config
         Checked::Directory(_) => {
             let mut report = read_error_report(&ReadError::Directory);
             config.apply(input.path(), &mut report);
+            report.operation = Some(config.operation(op, input.path()));
             report
         }
     }

@@ -1,5 +1,5 @@
 //! `--format json`: exactly one JSON document, the public contract documented in docs/check.md:
-//! `{"version":1,"files":[{"file","diagnostics":[...]}],"summary":{"files","errors","warnings"}}`.
+//! `{"version":1,"files":[{"file","op","diagnostics":[...]}],"summary":{"files","errors","warnings"}}`.
 //! A diagnostic with a fix has a `fix` object; with fixes applied, each file has `fixed` (the
 //! diagnostics whose fixes were applied) and the summary has `fixed` (their number).
 
@@ -81,6 +81,9 @@ impl<'a> From<&'a TextFix> for ShownFix<'a> {
 #[derive(Serialize)]
 struct ShownFile<'a> {
     file: &'a str,
+    /// The `--op` name of the operation the file was checked as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    op: Option<&'static str>,
     #[serde(serialize_with = "diagnostics")]
     diagnostics: &'a [Diagnostic],
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "some_diagnostics")]
@@ -107,6 +110,7 @@ impl Renderer for Json {
         self.files_written += 1;
         let file = ShownFile {
             file: name,
+            op: report.operation.map(|op| op.cli_name()),
             diagnostics: &report.diagnostics,
             fixed: report.fixed.as_deref(),
         };
@@ -182,11 +186,13 @@ mod tests {
                 diagnostics: vec![plain.clone(), fixed.clone()],
                 source: None,
                 fixed: fixed_list.clone(),
+                operation: Some(crate::Operation::ChangeServerOsWithoutCloudInit),
             };
             let mut written = Vec::new();
             Json::default().file("a.json", &report, &mut written).expect("written");
             let mut expected = json!({
                 "file": "a.json",
+                "op": "nocloudinit",
                 "diagnostics": report.diagnostics.iter().map(as_built).collect::<Vec<_>>(),
             });
             if let (Some(list), Some(object)) = (&fixed_list, expected.as_object_mut()) {
