@@ -100,7 +100,7 @@ mod tests {
             assert!(
                 !report
                     .source
-                    .as_ref()
+                    .as_deref()
                     .map(MaskedSource::text)
                     .unwrap_or_default()
                     .contains("Inv.Pass"),

@@ -86,7 +86,8 @@ impl Diagnostic {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
-    pub source: Option<MaskedSource>,
+    /// Boxed: a report is an error value in places (`Document::read`), and kept small.
+    pub source: Option<Box<MaskedSource>>,
     /// With fixes applied (`changeos check --fix`, see [`crate::fix`]): the diagnostics whose
     /// fixes were applied, each with its [`TextFix`], in the order applied; `diagnostics` and
     /// `source` are then those of the fixed text. `None` when fixes were not applied.

@@ -395,7 +395,7 @@ fn finish(operation: Operation, document: &Document<'_>, pending: Vec<Pending>) 
     fix::drop_overlapping(&mut diagnostics);
     FileReport {
         diagnostics,
-        source: Some(MaskedSource::parsed(operation, text, &document.parsed)),
+        source: Some(Box::new(MaskedSource::parsed(operation, text, &document.parsed))),
         ..FileReport::default()
     }
 }
@@ -640,11 +640,11 @@ mod tests {
     fn reports_quote_the_text_with_its_passwords_masked() {
         // In a file that does not parse, and in one that does.
         let report = check_source(V2, br#"{"os-change": {"adminpass": "Cloud.Pass-2024" "imageid": 1}}"#);
-        let source = report.source.as_ref().map(MaskedSource::text).unwrap_or_default();
+        let source = report.source.as_deref().map(MaskedSource::text).unwrap_or_default();
         assert!(!source.contains("Cloud.Pass"), "{report:?}");
         let report = check_source(V2, br#"{"os-change": {"adminpass": "Cloud.Pass-2024"}}"#);
         assert_eq!(
-            report.source.as_ref().map(MaskedSource::text),
+            report.source.as_deref().map(MaskedSource::text),
             Some(r#"{"os-change": {"adminpass": "****"}}"#)
         );
         // A password under a near-miss name, of any type.
@@ -653,7 +653,7 @@ mod tests {
             b"{\"os-change\": {\"adminpas\": [\"Arr.Pass-1\"], \"admin_pass\": {\"k\": \"Obj.Pass-2\"}}}",
         );
         assert_eq!(
-            report.source.as_ref().map(MaskedSource::text),
+            report.source.as_deref().map(MaskedSource::text),
             Some(r#"{"os-change": {"adminpas": ****, "admin_pass": ****}}"#)
         );
     }

@@ -209,7 +209,11 @@ impl Filled {
         if report.source.is_none() && !report.diagnostics.is_empty() {
             // The report had no finding (or the config dropped them all): its text, with the
             // placeholders (not their values) and every secret masked, can be quoted.
-            report.source = Some(MaskedSource::parsed(operation, document.text, &document.parsed));
+            report.source = Some(Box::new(MaskedSource::parsed(
+                operation,
+                document.text,
+                &document.parsed,
+            )));
         }
     }
 

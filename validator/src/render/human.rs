@@ -255,7 +255,7 @@ impl Renderer for Human {
         }
         let quoted = report
             .source
-            .as_ref()
+            .as_deref()
             .filter(|_| !report.diagnostics.is_empty())
             .map(Quoted::new);
         for d in &report.diagnostics {
