@@ -184,10 +184,12 @@ fn watch_configs(connection: &Connection) -> Result<(), ServerError> {
         lsp_types::request::RegisterCapability::METHOD.to_owned(),
         params,
     );
-    connection
-        .sender
-        .send(Message::Request(request))
-        .map_err(|_| ServerError::Disconnected)
+    send(connection, Message::Request(request))
+}
+
+/// Sends a message; a client that has gone cannot be told anything more.
+fn send(connection: &Connection, message: Message) -> Result<(), ServerError> {
+    connection.sender.send(message).map_err(|_| ServerError::Disconnected)
 }
 
 struct Server<'c> {
@@ -269,10 +271,7 @@ impl Server<'_> {
             verbose: None,
         };
         let notification = Notification::new(LogTrace::METHOD.to_owned(), params);
-        self.connection
-            .sender
-            .send(Message::Notification(notification))
-            .map_err(|_| ServerError::Disconnected)
+        send(self.connection, Message::Notification(notification))
     }
 
     /// Publishes the findings of every document changed since they were last published.
@@ -316,10 +315,7 @@ impl Server<'_> {
             message: format!("changeos: {message}"),
         };
         let notification = Notification::new(ShowMessage::METHOD.to_owned(), params);
-        self.connection
-            .sender
-            .send(Message::Notification(notification))
-            .map_err(|_| ServerError::Disconnected)
+        send(self.connection, Message::Notification(notification))
     }
 
     /// An open document as a payload, with why its config is broken if it is (the defaults
@@ -349,10 +345,7 @@ impl Server<'_> {
             Err(ServerError::Json(e)) => {
                 let code = lsp_server::ErrorCode::InvalidParams as i32;
                 let response = lsp_server::Response::new_err(id, code, format!("the parameters do not read: {e}"));
-                self.connection
-                    .sender
-                    .send(Message::Response(response))
-                    .map_err(|_| ServerError::Disconnected)
+                send(self.connection, Message::Response(response))
             }
             other => other,
         }
@@ -415,10 +408,7 @@ impl Server<'_> {
                 lsp_server::Response::new_err(request.id, lsp_server::ErrorCode::RequestFailed as i32, message)
             }
         };
-        self.connection
-            .sender
-            .send(Message::Response(response))
-            .map_err(|_| ServerError::Disconnected)
+        send(self.connection, Message::Response(response))
     }
 
     fn send_diagnostics(
@@ -433,10 +423,7 @@ impl Server<'_> {
             version,
         };
         let notification = Notification::new(PublishDiagnostics::METHOD.to_owned(), params);
-        self.connection
-            .sender
-            .send(Message::Notification(notification))
-            .map_err(|_| ServerError::Disconnected)
+        send(self.connection, Message::Notification(notification))
     }
 
     /// A request this server does not answer: the protocol's "method not found".
@@ -446,10 +433,7 @@ impl Server<'_> {
             lsp_server::ErrorCode::MethodNotFound as i32,
             format!("changeos does not answer `{}`", request.method),
         );
-        self.connection
-            .sender
-            .send(Message::Response(response))
-            .map_err(|_| ServerError::Disconnected)
+        send(self.connection, Message::Response(response))
     }
 }
 
