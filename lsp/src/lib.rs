@@ -2,12 +2,13 @@
 //! `lsp-server` and `lsp-types` (rust-analyzer's and ruff's crates): synchronous, one thread
 //! reading messages in order, no async runtime.
 //!
-//! What it does so far: it negotiates the position encoding, keeps the open documents, and
-//! publishes the findings of `changeos check` for every document that is a change-OS payload
-//! (its top level has an `os-change` member), on open and on every change, and clears them when
-//! the document closes. It offers the fixes of `check --fix` as quick fixes and all at once
-//! (`source.fixAll.changeos`), `changeos fmt`'s layout as formatting, on hover what the spec
-//! says of a member and what a finding's rule means, and completion of member names and values.
+//! It negotiates the position encoding, keeps the open documents, and publishes the findings of
+//! `changeos check` for every document that is a change-OS payload (one that the `[[files]]` of
+//! its `changeos.toml` map to an operation, else one whose top level has an `os-change`
+//! member), on open and on every change, and clears them when the document closes. It offers
+//! the fixes of `check --fix` as quick fixes and all at once (`source.fixAll.changeos`),
+//! `changeos fmt`'s layout as formatting, on hover what the spec says of a member and what a
+//! finding's rule means, and completion of member names and values.
 
 #![forbid(unsafe_code)]
 
@@ -53,7 +54,6 @@ pub enum ServerError {
     LogFile { path: String, source: std::io::Error },
 }
 
-/// Serves on standard input and output until the client says `exit`.
 /// How the server runs, beside what the client negotiates.
 #[derive(Debug, Default)]
 pub struct Options {
@@ -61,6 +61,7 @@ pub struct Options {
     pub log_file: Option<std::path::PathBuf>,
 }
 
+/// Serves on standard input and output until the client says `exit`.
 pub fn serve_stdio(options: &Options) -> Result<(), ServerError> {
     let (connection, io_threads) = Connection::stdio();
     serve(&connection, options)?;
@@ -228,12 +229,17 @@ impl Server<'_> {
             }
             DidChangeTextDocument::METHOD => {
                 let params: lsp_types::DidChangeTextDocumentParams = serde_json::from_value(notification.params)?;
+                let uri = params.text_document.uri;
+                // A change to a document that was never opened (or is closed) has no text to
+                // change: passed over.
+                let Some(text) = self.documents.get_mut(&uri) else {
+                    return Ok(());
+                };
                 // Full sync: the last change holds the whole text.
                 if let Some(change) = params.content_changes.into_iter().last() {
-                    self.documents.insert(params.text_document.uri.clone(), change.text);
+                    *text = change.text;
                 }
-                self.pending
-                    .insert(params.text_document.uri, Some(params.text_document.version));
+                self.pending.insert(uri, Some(params.text_document.version));
                 Ok(())
             }
             DidSaveTextDocument::METHOD => {

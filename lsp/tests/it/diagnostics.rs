@@ -222,9 +222,24 @@ fn requests_for_a_closed_or_unknown_document_and_cancellations_are_harmless() {
         assert!(result.is_null() || result == json!([]), "{method}: {result}");
     }
     client.notify("$/cancelRequest", json!({ "id": 99 }));
-    client.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": "file:///never/opened.json", "version": 2 }, "contentChanges": [] }),
+    // A change to a closed or never opened document opens nothing: no findings, no hover.
+    for uri in [URI, "file:///never/opened.json"] {
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 2 },
+                    "contentChanges": [{ "text": "{\"os-change\": {\"imageId\": \"x\"}}" }] }),
+        );
+        let hover = client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 17 } }),
+        );
+        assert_eq!(hover, Value::Null, "{uri}");
+    }
+    client.open_other("file:///work/other.json", "{\"os-change\": {}}");
+    assert_eq!(
+        client.diagnostics()["uri"],
+        "file:///work/other.json",
+        "nothing published before"
     );
     client.stop();
 }
