@@ -10,12 +10,15 @@ use lsp_types::{CompletionItem, CompletionItemKind, Documentation, MarkupContent
 use crate::encoding::{Encoding, Lines};
 
 /// The completions at `position`.
-pub fn at(text: &str, operation: Operation, encoding: Encoding, position: Position) -> Vec<CompletionItem> {
+pub fn at(
+    text: &str,
+    document: &Document<'_>,
+    operation: Operation,
+    encoding: Encoding,
+    position: Position,
+) -> Vec<CompletionItem> {
     let lines = Lines::new(text, encoding);
     let offset = lines.byte_of(position);
-    let Ok(document) = Document::read(text.as_bytes()) else {
-        return Vec::new();
-    };
     let bom = if document.bom { 3 } else { 0 };
     let Some(offset) = offset.checked_sub(bom) else {
         return Vec::new();

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use changeos_validator::config::Config;
-use changeos_validator::{Document, Operation, Severity, check_document};
+use changeos_validator::{Document, FileReport, Operation, Severity, check_document};
 use lsp_types::{Diagnostic, DiagnosticSeverity, NumberOrString};
 
 use crate::encoding::{Encoding, Lines};
@@ -17,27 +17,32 @@ const PAYLOAD_MEMBER: &str = "os-change";
 /// the `[[files]]` of its config map `file` to, whatever the text; else, when its top level has
 /// an `os-change` member, the spec's first operation (the v2 call). Any other JSON (a
 /// package.json) is no payload.
-pub fn operation(text: &str, config: &Config, file: Option<&Path>) -> Option<Operation> {
+pub fn operation(document: &Read<'_>, config: &Config, file: Option<&Path>) -> Option<Operation> {
     if let Some(mapped) = config.mapped_operation(file) {
         return Some(mapped);
     }
-    let document = Document::read(text.as_bytes()).ok()?;
-    is_payload(&document).then_some(Operation::DEFAULT)
+    let document = document.as_ref().ok()?;
+    is_payload(document).then_some(Operation::DEFAULT)
 }
 
-/// The findings of `text` as a body of `operation`, at the levels `config` sets for `file`.
+/// A document's text read once: parsed, or the report of why it is no UTF-8 JSON text (text
+/// that looks like UTF-16, with a NUL as its second character).
+pub type Read<'a> = Result<Document<'a>, FileReport>;
+
+/// The findings of `text` (read as `document`) as a body of `operation`, at the levels `config`
+/// sets for `file`.
 pub fn of(
     text: &str,
+    document: &Read<'_>,
     operation: Operation,
     encoding: Encoding,
     config: &Config,
     file: Option<&Path>,
 ) -> Vec<Diagnostic> {
-    let Ok(document) = Document::read(text.as_bytes()) else {
-        // Text from the client is UTF-8 by the protocol; nothing here can fail to decode.
-        return Vec::new();
+    let mut report = match document {
+        Ok(document) => check_document(operation, document),
+        Err(unreadable) => unreadable.clone(),
     };
-    let mut report = check_document(operation, &document);
     config.apply(file, &mut report);
     let lines = Lines::new(text, encoding);
     report

@@ -10,10 +10,15 @@ use crate::completion::shape_at;
 use crate::encoding::{Encoding, Lines};
 
 /// The hover at `position`, if there is something to say.
-pub fn at(text: &str, operation: Operation, encoding: Encoding, position: Position) -> Option<Hover> {
+pub fn at(
+    text: &str,
+    document: &Document<'_>,
+    operation: Operation,
+    encoding: Encoding,
+    position: Position,
+) -> Option<Hover> {
     let lines = Lines::new(text, encoding);
     let offset = lines.byte_of(position);
-    let document = Document::read(text.as_bytes()).ok()?;
     // The tree's spans do not count a byte-order mark.
     let offset = offset.checked_sub(if document.bom { 3 } else { 0 })?;
     let mut parts = Vec::new();
@@ -24,7 +29,7 @@ pub fn at(text: &str, operation: Operation, encoding: Encoding, position: Positi
         let name = path.last().map(String::as_str).unwrap_or_default();
         parts.push(format!("**`{name}`**\n\n{doc}"));
     }
-    let report = check_document(operation, &document);
+    let report = check_document(operation, document);
     for d in &report.diagnostics {
         let range = lines.range((d.line, d.column), (d.end_line, d.end_column));
         if range.start <= position && position <= range.end {

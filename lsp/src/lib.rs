@@ -23,8 +23,8 @@ mod log;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use changeos_validator::FileReport;
 use changeos_validator::config::Config;
+use changeos_validator::{Document, FileReport};
 use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
@@ -300,6 +300,7 @@ impl Server<'_> {
         }
         let diagnostics = diagnostics::of(
             payload.text,
+            &payload.document,
             payload.operation,
             self.encoding,
             &payload.config,
@@ -334,9 +335,11 @@ impl Server<'_> {
             Err(message) => (Config::default(), Some(message)),
         };
         let file = config::path_of(uri);
-        let operation = diagnostics::operation(text, &config, file.as_deref())?;
+        let document = Document::read(text.as_bytes());
+        let operation = diagnostics::operation(&document, &config, file.as_deref())?;
         let payload = Payload {
             text,
+            document,
             operation,
             config,
             file,
@@ -394,16 +397,27 @@ impl Server<'_> {
                 let at = params.text_document_position;
                 let items = self
                     .payload(&at.text_document.uri)
-                    .map(|(payload, _)| completion::at(payload.text, payload.operation, self.encoding, at.position))
+                    .and_then(|(payload, _)| {
+                        let document = payload.document.as_ref().ok()?;
+                        let encoding = self.encoding;
+                        Some(completion::at(
+                            payload.text,
+                            document,
+                            payload.operation,
+                            encoding,
+                            at.position,
+                        ))
+                    })
                     .unwrap_or_default();
                 Ok(serde_json::to_value(items)?)
             }
             HoverRequest::METHOD => {
                 let params: lsp_types::HoverParams = serde_json::from_value(request.params)?;
                 let at = params.text_document_position_params;
-                let hover = self
-                    .payload(&at.text_document.uri)
-                    .and_then(|(payload, _)| hover::at(payload.text, payload.operation, self.encoding, at.position));
+                let hover = self.payload(&at.text_document.uri).and_then(|(payload, _)| {
+                    let document = payload.document.as_ref().ok()?;
+                    hover::at(payload.text, document, payload.operation, self.encoding, at.position)
+                });
                 Ok(serde_json::to_value(hover)?)
             }
             _ => return self.unknown_request(request),
@@ -447,6 +461,8 @@ impl Server<'_> {
 /// that sets its findings' levels.
 struct Payload<'a> {
     text: &'a str,
+    /// The text, read once for every feature.
+    document: diagnostics::Read<'a>,
     operation: changeos_validator::Operation,
     config: Config,
     /// Its path, which the config's globs match.

@@ -18,6 +18,7 @@ fn bad_inputs() -> Vec<(&'static str, String)> {
     let folded: String = (0..300).map(|i| format!("\"{}\": 1, ", fold_of_imageid(i))).collect();
     vec![
         ("empty", String::new()),
+        ("a NUL second, as in UTF-16 text", "{\u{0}\"os-change\": {}}".to_owned()),
         ("whitespace only", " \n\t\r\n  ".to_owned()),
         ("a byte-order mark only", "\u{feff}".to_owned()),
         (
