@@ -5,7 +5,10 @@
 use changeos_runtime::json::{Json, Node};
 use changeos_runtime::shape::{Member, Shape};
 use changeos_validator::{Document, Operation};
-use lsp_types::{CompletionItem, CompletionItemKind, Documentation, MarkupContent, MarkupKind, Position};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, MarkupContent, MarkupKind, Position, Range,
+    TextEdit,
+};
 
 use crate::encoding::{Encoding, Lines};
 
@@ -31,9 +34,33 @@ pub fn at(
         return Vec::new();
     };
     let before = &document.text[..offset.min(document.text.len())];
-    match value_of(before) {
-        Some(name) => values(shape, &name),
-        None => names(shape, object, inside_quotes(before)),
+    let opening = opening_quote(before);
+    // What an item replaces: what is typed of the string so far, else nothing at the cursor.
+    let from = opening.map_or(before.len(), |quote| quote + 1);
+    let insert = Insert {
+        range: Range::new(lines.position_of_byte(from + bom), position),
+        in_quotes: opening.is_some(),
+    };
+    let outside = &before[..opening.unwrap_or(before.len())];
+    match value_of(outside) {
+        Some(name) => values(shape, &name, &insert),
+        None => names(shape, object, &insert),
+    }
+}
+
+/// Where an item goes: over the text typed so far in an open string (so that the client
+/// neither doubles a quote nor keeps a `$`), else at the cursor, with its quotes.
+struct Insert {
+    range: Range,
+    in_quotes: bool,
+}
+
+impl Insert {
+    /// The edit that writes `bare` (a name or a value): as it is inside quotes, else as
+    /// `quoted` says.
+    fn edit(&self, bare: &str, quoted: impl FnOnce(&str) -> String) -> CompletionTextEdit {
+        let new_text = if self.in_quotes { bare.to_owned() } else { quoted(bare) };
+        CompletionTextEdit::Edit(TextEdit::new(self.range, new_text))
     }
 }
 
@@ -72,37 +99,36 @@ pub(crate) fn shape_at(shape: &'static Shape, path: &[String]) -> Option<&'stati
     Some(shape)
 }
 
-/// When the cursor is at a member's value (after `"name":`, maybe inside an opening quote),
-/// that member's name.
+/// When the text before the cursor (its open string left out) ends at a member's value (after
+/// `"name":`), that member's name.
 fn value_of(before: &str) -> Option<String> {
-    let trimmed = before.trim_end();
-    let trimmed = trimmed.strip_suffix('"').map(str::trim_end).unwrap_or(trimmed);
-    let key = trimmed.strip_suffix(':')?.trim_end().strip_suffix('"')?;
+    let key = before.trim_end().strip_suffix(':')?.trim_end().strip_suffix('"')?;
     let start = key.rfind('"')?;
     Some(key[start + 1..].to_owned())
 }
 
-/// Whether the cursor is inside an opened string (an odd number of unescaped quotes on its line).
-fn inside_quotes(before: &str) -> bool {
-    let line = before.rsplit('\n').next().unwrap_or_default();
-    let mut inside = false;
+/// The byte offset of the quote that opens the string the cursor is in, if it is in one (an
+/// odd number of unescaped quotes on its line).
+fn opening_quote(before: &str) -> Option<usize> {
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let mut opening = None;
     let mut escaped = false;
-    for c in line.chars() {
+    for (i, c) in before[line_start..].char_indices() {
         match c {
-            '\\' if inside && !escaped => {
+            '\\' if opening.is_some() && !escaped => {
                 escaped = true;
                 continue;
             }
-            '"' if !escaped => inside = !inside,
+            '"' if !escaped => opening = if opening.is_some() { None } else { Some(line_start + i) },
             _ => {}
         }
         escaped = false;
     }
-    inside
+    opening
 }
 
 /// The member names of `shape`, the ones the object lacks first.
-fn names(shape: &'static Shape, object: Option<&Node<'_>>, in_quotes: bool) -> Vec<CompletionItem> {
+fn names(shape: &'static Shape, object: Option<&Node<'_>>, insert: &Insert) -> Vec<CompletionItem> {
     let present = |name: &str| match object.map(|n| &n.value) {
         Some(Json::Object(o)) => o.contains_key(name),
         _ => false,
@@ -119,11 +145,8 @@ fn names(shape: &'static Shape, object: Option<&Node<'_>>, in_quotes: bool) -> V
                 documentation: documentation(m),
                 // Missing members first, each group in spec order.
                 sort_text: Some(format!("{}{i:03}", u8::from(there))),
-                insert_text: Some(if in_quotes {
-                    m.name.to_owned()
-                } else {
-                    format!("\"{}\": ", m.name)
-                }),
+                filter_text: Some(m.name.to_owned()),
+                text_edit: Some(insert.edit(m.name, |name| format!("\"{name}\": "))),
                 ..CompletionItem::default()
             }
         })
@@ -131,7 +154,7 @@ fn names(shape: &'static Shape, object: Option<&Node<'_>>, in_quotes: bool) -> V
 }
 
 /// The values of member `name` of `shape`: its closed set, or a placeholder for a secret.
-fn values(shape: &'static Shape, name: &str) -> Vec<CompletionItem> {
+fn values(shape: &'static Shape, name: &str, insert: &Insert) -> Vec<CompletionItem> {
     let Some(member) = shape.members().into_iter().find(|m| m.name == name) else {
         return Vec::new();
     };
@@ -142,6 +165,8 @@ fn values(shape: &'static Shape, name: &str) -> Vec<CompletionItem> {
         );
         return vec![CompletionItem {
             label: format!("\"{placeholder}\""),
+            filter_text: Some(placeholder.clone()),
+            text_edit: Some(insert.edit(&placeholder, |bare| format!("\"{bare}\""))),
             kind: Some(CompletionItemKind::VALUE),
             detail: Some("a placeholder, filled in from the environment at send time".to_owned()),
             ..CompletionItem::default()
@@ -152,6 +177,8 @@ fn values(shape: &'static Shape, name: &str) -> Vec<CompletionItem> {
         .iter()
         .map(|v| CompletionItem {
             label: format!("\"{v}\""),
+            filter_text: Some((*v).to_owned()),
+            text_edit: Some(insert.edit(v, |bare| format!("\"{bare}\""))),
             kind: Some(CompletionItemKind::ENUM_MEMBER),
             documentation: documentation(member),
             ..CompletionItem::default()
@@ -175,15 +202,16 @@ mod tests {
     #[test]
     fn the_member_whose_value_is_being_typed() {
         assert_eq!(value_of("{\"mode\": "), Some("mode".to_owned()));
-        assert_eq!(value_of("{\"mode\":\""), Some("mode".to_owned()));
+        assert_eq!(value_of("{\"mode\":"), Some("mode".to_owned()));
         assert_eq!(value_of("{\"mode\": \"x\", "), None);
         assert_eq!(value_of("{"), None);
     }
 
     #[test]
     fn quotes_are_counted_on_the_line_with_escapes() {
-        assert!(inside_quotes("  \"ad"));
-        assert!(!inside_quotes("  \"a\": "));
-        assert!(inside_quotes("  \"a\\\"b"));
+        assert_eq!(opening_quote("  \"ad"), Some(2));
+        assert_eq!(opening_quote("  \"a\": "), None);
+        assert_eq!(opening_quote("  \"a\\\"b"), Some(2));
+        assert_eq!(opening_quote("{\"a\": \"x\",\n  \"b\": \"wi"), Some(18));
     }
 }
