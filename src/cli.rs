@@ -167,7 +167,7 @@ pub struct CompletionsArgs {
 pub enum Format {
     /// rustc-style diagnostics with the source line (colours: see --color)
     Human,
-    /// one JSON document (see README: the format is a stable contract)
+    /// one JSON document, a stable contract (docs/check.md, "The JSON report")
     Json,
     /// SARIF 2.1.0, for GitHub code scanning
     Sarif,
