@@ -20,6 +20,7 @@ pub mod encoding;
 mod hover;
 mod log;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -124,6 +125,7 @@ pub fn serve(connection: &Connection, options: &Options) -> Result<(), ServerErr
         pending: HashMap::new(),
         encoding,
         documents: HashMap::new(),
+        config_error_shown: RefCell::new(None),
     };
     for message in &connection.receiver {
         let started = std::time::Instant::now();
@@ -201,6 +203,9 @@ struct Server<'c> {
     encoding: Encoding,
     /// The open documents' text.
     documents: HashMap<Uri, String>,
+    /// The config error last shown: said once, not on every keystroke, until the config is
+    /// mended, saved or changes its error. A cell because linting only reads the server.
+    config_error_shown: RefCell<Option<String>>,
 }
 
 impl Server<'_> {
@@ -295,9 +300,7 @@ impl Server<'_> {
         let Some((payload, broken)) = self.payload(uri) else {
             return self.send_diagnostics(uri.clone(), Vec::new(), version);
         };
-        if let Some(message) = broken {
-            self.show_error(message)?;
-        }
+        self.say_config_error(broken)?;
         let diagnostics = diagnostics::of(
             payload.text,
             &payload.document,
@@ -311,12 +314,28 @@ impl Server<'_> {
 
     /// A config was saved or changed on disk: every open document is linted again.
     fn config_changed(&mut self) {
+        // Saved again, still broken: said again.
+        self.config_error_shown.replace(None);
         for uri in self.documents.keys() {
             self.pending.entry(uri.clone()).or_insert(None);
         }
     }
 
-    fn show_error(&self, message: String) -> Result<(), ServerError> {
+    /// Shows a broken config's error unless it was the last one shown; a config that reads
+    /// (`None`) forgets it.
+    fn say_config_error(&self, broken: Option<String>) -> Result<(), ServerError> {
+        let mut shown = self.config_error_shown.borrow_mut();
+        if broken == *shown {
+            return Ok(());
+        }
+        if let Some(message) = &broken {
+            self.show_error(message)?;
+        }
+        *shown = broken;
+        Ok(())
+    }
+
+    fn show_error(&self, message: &str) -> Result<(), ServerError> {
         let params = lsp_types::ShowMessageParams {
             typ: lsp_types::MessageType::ERROR,
             message: format!("changeos: {message}"),

@@ -346,3 +346,45 @@ fn the_server_asks_a_client_that_can_to_watch_the_configs() {
     assert_eq!(first.method, "textDocument/publishDiagnostics");
     client.stop();
 }
+
+/// A broken config is said once, not at every keystroke; saving it (still broken) says it again.
+#[test]
+fn a_broken_config_is_said_once_until_it_is_saved_again() {
+    let dir = TempDir::new("said-once");
+    let config = dir.0.join("changeos.toml");
+    std::fs::write(&config, "[rules]\nno-such-rule = \"off\"\n").expect("write the config");
+    let uri = dir.uri("p.json");
+    let (client, _) = utf16_client();
+    // The messages up to the next diagnostics: how many error messages came first.
+    let messages_then_diagnostics = || {
+        let mut shown = 0;
+        loop {
+            match client.receive() {
+                lsp_server::Message::Notification(n) if n.method == "window/showMessage" => shown += 1,
+                lsp_server::Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                    return shown;
+                }
+                _ => {}
+            }
+        }
+    };
+    client.open_other(&uri, "{\"os-change\": {}}");
+    assert_eq!(messages_then_diagnostics(), 1);
+    for version in 2..5 {
+        client.change_other(&uri, version, "{\"os-change\": {\"mode\": 1}}");
+        assert_eq!(messages_then_diagnostics(), 0, "said once");
+    }
+    client.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": dir.uri("changeos.toml") } }),
+    );
+    assert_eq!(messages_then_diagnostics(), 1, "saved, still broken");
+    // Mended, then broken again: said again.
+    std::fs::write(&config, "").expect("write the config");
+    client.change_other(&uri, 5, "{\"os-change\": {\"mode\": 2}}");
+    assert_eq!(messages_then_diagnostics(), 0);
+    std::fs::write(&config, "[rules]\nno-such-rule = \"off\"\n").expect("write the config");
+    client.change_other(&uri, 6, "{\"os-change\": {}}");
+    assert_eq!(messages_then_diagnostics(), 1);
+    client.stop();
+}
