@@ -21,9 +21,7 @@ pub fn at(
     position: Position,
 ) -> Vec<CompletionItem> {
     let lines = Lines::new(text, encoding);
-    let offset = lines.byte_of(position);
-    let bom = if document.bom { 3 } else { 0 };
-    let Some(offset) = offset.checked_sub(bom) else {
+    let Some(offset) = lines.parsed_offset(position) else {
         return Vec::new();
     };
     let Some(root) = &document.parsed.root else {
@@ -38,7 +36,7 @@ pub fn at(
     // What an item replaces: what is typed of the string so far, else nothing at the cursor.
     let from = opening.map_or(before.len(), |quote| quote + 1);
     let insert = Insert {
-        range: Range::new(lines.position_of_byte(from + bom), position),
+        range: Range::new(lines.position_of_parsed(from), position),
         in_quotes: opening.is_some(),
     };
     let outside = &before[..opening.unwrap_or(before.len())];

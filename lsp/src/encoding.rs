@@ -140,6 +140,22 @@ impl<'a> Lines<'a> {
         self.walk(from, |a| a.units >= target).byte
     }
 
+    /// The byte offset of `position` in the text as parsed, which leaves a byte-order mark out
+    /// (the tree's spans are offsets of it); `None` for a position before the mark's end.
+    pub fn parsed_offset(&self, position: Position) -> Option<usize> {
+        self.byte_of(position).checked_sub(self.bom_len())
+    }
+
+    /// The position of a byte offset of the text as parsed (the inverse of
+    /// [`Lines::parsed_offset`]).
+    pub fn position_of_parsed(&self, offset: usize) -> Position {
+        self.position_of_byte(offset + self.bom_len())
+    }
+
+    fn bom_len(&self) -> usize {
+        if self.bom { '\u{feff}'.len_utf8() } else { 0 }
+    }
+
     /// The position after the whole text.
     pub fn end(&self) -> Position {
         self.position_of_byte(self.text.len())

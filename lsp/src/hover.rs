@@ -18,9 +18,7 @@ pub fn at(
     position: Position,
 ) -> Option<Hover> {
     let lines = Lines::new(text, encoding);
-    let offset = lines.byte_of(position);
-    // The tree's spans do not count a byte-order mark.
-    let offset = offset.checked_sub(if document.bom { 3 } else { 0 })?;
+    let offset = lines.parsed_offset(position)?;
     let mut parts = Vec::new();
     if let Some(root) = &document.parsed.root
         && let Some(path) = key_at(root, offset)

@@ -105,6 +105,9 @@ fn the_values_of_a_closed_set_and_a_placeholder_for_a_secret() {
     assert_eq!(edit(&items[0]), ("withStopServer", 24, 24));
     let items = complete_at_end("{\"os-change\": {\"mode\": ");
     assert_eq!(edit(&items[0]), ("\"withStopServer\"", 23, 23));
+    // After a byte-order mark (one UTF-16 unit on the first line), the same, one column on.
+    let items = complete_at_end("\u{feff}{\"os-change\": {\"mode\": \"with");
+    assert_eq!(edit(&items[0]), ("withStopServer", 25, 29));
     let items = complete_at_end("{\"os-change\": {\"adminpass\": \"$AD");
     assert_eq!(edit(&items[0]), ("$ADMINPASS", 29, 32));
     let items = complete_at_end("{\"os-change\": {\"userid\": ");
