@@ -562,19 +562,7 @@ mod tests {
     }
 
     fn only_true_or_false(value: &Json<'_>, path: &Path<'_>, out: &mut Vec<Finding>) {
-        static R: crate::rule::RuleInfo = crate::rule::RuleInfo {
-            id: "r",
-            severity: crate::rule::Severity::Error,
-            summary: "",
-            message: "",
-            help: None,
-            explanation: "",
-            bad: "",
-            good: "",
-            operation: "",
-            keywords: &[],
-            standard: false,
-        };
+        static R: crate::rule::RuleInfo = crate::rule::RuleInfo::for_tests("r", crate::rule::Severity::Error, "");
         if !matches!(value.as_str(), Some("true" | "false")) {
             out.push(Finding::new(&R, path, &[]));
         }

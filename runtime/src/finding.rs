@@ -175,19 +175,7 @@ mod tests {
 
     #[test]
     fn violations_keep_errors_only() {
-        static W: RuleInfo = RuleInfo {
-            id: "w",
-            severity: Severity::Warning,
-            summary: "",
-            message: "warn {name}",
-            help: None,
-            explanation: "",
-            bad: "",
-            good: "",
-            operation: "",
-            keywords: &[],
-            standard: false,
-        };
+        static W: RuleInfo = RuleInfo::for_tests("w", Severity::Warning, "warn {name}");
         static E: RuleInfo = RuleInfo {
             id: "e",
             severity: Severity::Error,

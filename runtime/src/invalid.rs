@@ -90,25 +90,12 @@ fn run(text: &str, name: &str, check: TextCheck) -> Vec<Finding> {
 mod tests {
     use super::*;
 
-    static SHORT: RuleInfo = rule("too-short", Severity::Error, "{name} is too short");
-    static ODD: RuleInfo = rule("odd-length", Severity::Warning, "{name} has an odd length");
-    static SET: RuleInfo = rule("not-in-set", Severity::Warning, "{name} is not in the set");
-
-    const fn rule(id: &'static str, severity: Severity, message: &'static str) -> RuleInfo {
-        RuleInfo {
-            id,
-            severity,
-            summary: "outside the set",
-            message,
-            help: None,
-            explanation: "",
-            bad: "",
-            good: "",
-            operation: "",
-            keywords: &[],
-            standard: false,
-        }
-    }
+    static SHORT: RuleInfo = RuleInfo::for_tests("too-short", Severity::Error, "{name} is too short");
+    static ODD: RuleInfo = RuleInfo::for_tests("odd-length", Severity::Warning, "{name} has an odd length");
+    static SET: RuleInfo = RuleInfo {
+        summary: "outside the set",
+        ..RuleInfo::for_tests("not-in-set", Severity::Warning, "{name} is not in the set")
+    };
 
     /// An error below 4 characters, a warning on an odd length.
     fn check(text: &str, path: &Path<'_>, out: &mut Vec<Finding>) {

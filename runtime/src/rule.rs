@@ -68,6 +68,26 @@ pub struct RuleInfo {
     pub standard: bool,
 }
 
+#[cfg(test)]
+impl RuleInfo {
+    /// A rule for the tests: an id, a severity and a message template, nothing else said.
+    pub(crate) const fn for_tests(id: &'static str, severity: Severity, message: &'static str) -> RuleInfo {
+        RuleInfo {
+            id,
+            severity,
+            summary: "",
+            message,
+            help: None,
+            explanation: "",
+            bad: "",
+            good: "",
+            operation: "",
+            keywords: &[],
+            standard: false,
+        }
+    }
+}
+
 /// A rule of either catalog, as findings, diagnostics and configs name it.
 ///
 /// It is a reference to the rule's static [`RuleInfo`] (which it dereferences to), compared,
@@ -166,26 +186,10 @@ mod tests {
 
     use super::*;
 
-    const fn info(id: &'static str, severity: Severity) -> RuleInfo {
-        RuleInfo {
-            id,
-            severity,
-            summary: "",
-            message: "",
-            help: None,
-            explanation: "",
-            bad: "",
-            good: "",
-            operation: "",
-            keywords: &[],
-            standard: false,
-        }
-    }
-
-    static A: RuleInfo = info("a-rule", Severity::Error);
-    static B: RuleInfo = info("b-rule", Severity::Warning);
+    static A: RuleInfo = RuleInfo::for_tests("a-rule", Severity::Error, "");
+    static B: RuleInfo = RuleInfo::for_tests("b-rule", Severity::Warning, "");
     // The same id in another static, as a second catalog could hold it.
-    static A_AGAIN: RuleInfo = info("a-rule", Severity::Warning);
+    static A_AGAIN: RuleInfo = RuleInfo::for_tests("a-rule", Severity::Warning, "");
 
     #[test]
     fn equality_ordering_and_hashing_go_by_id() {
