@@ -10,27 +10,13 @@ use lsp_types::Uri;
 /// The name of the config file.
 pub const FILE_NAME: &str = "changeos.toml";
 
-/// The local path of a `file:` URI (percent escapes decoded), if it is one.
+/// The local path of a `file:` URI (percent escapes decoded by the URI crate), if it is one.
 pub fn path_of(uri: &Uri) -> Option<PathBuf> {
     if uri.scheme().map(|s| s.as_str()) != Some("file") {
         return None;
     }
-    let encoded = uri.path().as_str();
-    let mut bytes = Vec::with_capacity(encoded.len());
-    let mut rest = encoded.as_bytes();
-    while let Some((&b, tail)) = rest.split_first() {
-        if b == b'%'
-            && let Some(hex) = tail.get(..2)
-            && let Ok(value) = u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16)
-        {
-            bytes.push(value);
-            rest = &tail[2..];
-            continue;
-        }
-        bytes.push(b);
-        rest = tail;
-    }
-    Some(PathBuf::from(String::from_utf8(bytes).ok()?))
+    let decoded = uri.path().as_estr().decode().into_string().ok()?;
+    Some(PathBuf::from(decoded.into_owned()))
 }
 
 /// The config of a document: its nearest `changeos.toml`, or the defaults (for a document
@@ -39,10 +25,7 @@ pub fn for_document(uri: &Uri) -> Result<Config, String> {
     let Some(dir) = path_of(uri).and_then(|p| p.parent().map(PathBuf::from)) else {
         return Ok(Config::default());
     };
-    match Config::discover(&dir) {
-        Some(path) => Config::load(&path).map_err(|e| e.to_string()),
-        None => Ok(Config::default()),
-    }
+    Config::nearest(&dir).map_err(|e| e.to_string())
 }
 
 /// Whether a URI names a config file.

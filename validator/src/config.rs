@@ -127,7 +127,7 @@ pub enum ConfigError {
 impl Config {
     /// The nearest `changeos.toml` in `start` or a directory above it: whatever it is, so that
     /// one that is not a regular file is refused by [`Config::load`] rather than passed over.
-    pub fn discover(start: &Path) -> Option<PathBuf> {
+    fn discover(start: &Path) -> Option<PathBuf> {
         start
             .ancestors()
             .map(|dir| dir.join(FILE_NAME))
@@ -140,11 +140,16 @@ impl Config {
         if no_config {
             return Ok(Config::default());
         }
-        let path = match explicit {
-            Some(path) => Some(path.to_path_buf()),
-            None => std::env::current_dir().ok().and_then(|dir| Config::discover(&dir)),
-        };
-        match path {
+        match (explicit, std::env::current_dir()) {
+            (Some(path), _) => Config::load(path),
+            (None, Ok(dir)) => Config::nearest(&dir),
+            (None, Err(_)) => Ok(Config::default()),
+        }
+    }
+
+    /// The config of the nearest `changeos.toml` in `dir` or above it, else the default.
+    pub fn nearest(dir: &Path) -> Result<Config, ConfigError> {
+        match Config::discover(dir) {
             Some(path) => Config::load(&path),
             None => Ok(Config::default()),
         }
