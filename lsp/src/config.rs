@@ -4,11 +4,8 @@
 
 use std::path::PathBuf;
 
-use changeos_validator::config::Config;
+use changeos_validator::config::{Config, FILE_NAME};
 use lsp_types::Uri;
-
-/// The name of the config file.
-pub const FILE_NAME: &str = "changeos.toml";
 
 /// The local path of a `file:` URI (percent escapes decoded by the URI crate), if it is one.
 pub fn path_of(uri: &Uri) -> Option<PathBuf> {

@@ -170,7 +170,7 @@ fn watches_files(capabilities: &lsp_types::ClientCapabilities) -> bool {
 fn watch_configs(connection: &Connection) -> Result<(), ServerError> {
     let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
         watchers: vec![lsp_types::FileSystemWatcher {
-            glob_pattern: lsp_types::GlobPattern::String(format!("**/{}", config::FILE_NAME)),
+            glob_pattern: lsp_types::GlobPattern::String(format!("**/{}", changeos_validator::config::FILE_NAME)),
             kind: None,
         }],
     };
