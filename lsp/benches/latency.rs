@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{Value, json};
@@ -67,6 +68,11 @@ impl Session {
     }
 }
 
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 fn payloads() -> Vec<(String, String)> {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let mut out = Vec::new();
@@ -87,24 +93,6 @@ fn payloads() -> Vec<(String, String)> {
     let unknown: String = (0..3000).map(|i| format!("\"m{i}\": 1, ")).collect();
     let text = format!("{{\"os-change\": {{{unknown}\"imageid\": \"e215580f-73ad-429d-b6f2-5433947433b0\"}}}}");
     out.push(("unknown-members-3000-one-line".to_owned(), text));
-    out
-}
-
-/// Standard base64 with padding (the bench's only need; no crate for it).
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
     out
 }
 

@@ -42,6 +42,7 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
+use base64::Engine as _;
 use changeos_validator::parse::{Parsed, parse};
 use changeos_validator::render::{Format, render_all};
 use changeos_validator::{Operation, check_source};
@@ -87,30 +88,15 @@ fn files_in(dir: &str) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Standard base64 with padding.
+fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 fn pretty(value: &Value) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("serializable");
     bytes.push(b'\n');
     bytes
-}
-
-/// Standard base64 with padding (no dependency for one use).
-fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// A cloud-init shell script of about `size` bytes.
