@@ -146,7 +146,7 @@ fn an_operation_added_to_the_spec_is_checked_and_sent_by_the_binary() {
     }
 
     // An operation with a path parameter nothing fills: checked like any other, but `send`
-    // refuses it with the reason, before it reads or looks up anything.
+    // refuses it with the reason, before it reads the payload or looks anything up.
     expect(&changeos(&["check", "--op", "reinstall-nic", path(&good)]), 0);
     let ran = changeos(&[
         "send",

@@ -6,6 +6,17 @@ use changeos_docdiff::{
     Endpoint, Format, JsonType, Page, Section, Table, detect, html, markdown, member_name, read_page, text, yes_no,
 };
 
+/// The sections of the six tables of the fixture pages: the path parameter, three of the
+/// request, two of the response.
+const SIX_TABLES: [Section; 6] = [
+    Section::Uri,
+    Section::Request,
+    Section::Request,
+    Section::Request,
+    Section::Response,
+    Section::Response,
+];
+
 fn fixture(name: &str) -> String {
     let path = format!("{}/tests/fixtures/docs/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -38,17 +49,7 @@ fn assert_paint_page(page: &Page) {
     let numbers: Vec<Option<u32>> = page.tables.iter().map(|t| t.number).collect();
     assert_eq!(numbers, [1, 2, 3, 4, 5, 6].map(Some));
     let sections: Vec<Section> = page.tables.iter().map(|t| t.section).collect();
-    assert_eq!(
-        sections,
-        [
-            Section::Uri,
-            Section::Request,
-            Section::Request,
-            Section::Request,
-            Section::Response,
-            Section::Response
-        ]
-    );
+    assert_eq!(sections, SIX_TABLES);
     // The path parameter, whatever its spelling on the page.
     assert_eq!(
         member_name(&page.tables[0].rows[1][0].text).as_deref(),
@@ -158,17 +159,7 @@ fn markdown_reads_pipe_tables_like_html_tables() {
     let numbers: Vec<Option<u32>> = page.tables.iter().map(|t| t.number).collect();
     assert_eq!(numbers, [1, 2, 3, 4, 5, 6].map(Some), "the example's table is code");
     let sections: Vec<Section> = page.tables.iter().map(|t| t.section).collect();
-    assert_eq!(
-        sections,
-        [
-            Section::Uri,
-            Section::Request,
-            Section::Request,
-            Section::Request,
-            Section::Response,
-            Section::Response
-        ]
-    );
+    assert_eq!(sections, SIX_TABLES);
     assert_eq!(page.tables[0].anchors, ["table1"]);
     assert_eq!(page.tables[0].rows[1][0].text, "thing_id");
     assert_eq!(page.tables[1].rows[1][3].links, ["table3"]);
